@@ -1,0 +1,347 @@
+import { Construct, IConstruct } from 'constructs';
+import { Aspects, Fn, ITerraformDependable, Token, dependable } from 'cdktf';
+import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
+import { Cidr, ValidationError, brand, checkAtSynth, findInApp, isIpAddress } from '../core';
+import { AksOutbound, AksOutboundType } from './aks-outbound';
+import { IFirewall } from './firewall';
+import { IResourceGroup, Tags } from './resource-group';
+import { Subnet, VirtualNetwork } from './virtual-network';
+
+/** Ranges AKS does not accept for its service or pod CIDR. */
+export const AKS_RESERVED_RANGES: readonly string[] = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'];
+
+/** The Kubernetes version of a cluster: a fixed one, or the latest patch of a minor looked up at plan time. */
+export abstract class KubernetesVersion {
+  /** A fixed version such as `1.35` or `1.35.2`. */
+  public static of(version: string): KubernetesVersion {
+    return new FixedVersion(version);
+  }
+
+  /**
+   * The latest patch AKS offers of `minor` (e.g. `1.35`) in the cluster's region, read with the
+   * `azurerm_kubernetes_service_versions` data source; new patches are picked up on the next plan.
+   */
+  public static latestPatchOf(minor: string): KubernetesVersion {
+    return new LatestPatch(minor);
+  }
+
+  /** Returns the value of the cluster's `kubernetes_version`. */
+  public abstract bind(scope: Construct, location: string): string;
+}
+
+class FixedVersion extends KubernetesVersion {
+  constructor(private readonly version: string) {
+    super();
+  }
+
+  public bind(scope: Construct): string {
+    if (!/^\d+\.\d+(\.\d+)?$/.test(this.version)) {
+      throw new ValidationError(scope, 'kubernetesVersion', this.version, 'expected a version such as 1.35 or 1.35.2');
+    }
+    return this.version;
+  }
+}
+
+class LatestPatch extends KubernetesVersion {
+  constructor(private readonly minor: string) {
+    super();
+  }
+
+  public bind(scope: Construct, location: string): string {
+    if (!/^\d+\.\d+$/.test(this.minor)) {
+      throw new ValidationError(scope, 'kubernetesVersion', this.minor, 'latestPatchOf takes a minor version such as 1.35');
+    }
+    const versions = new DataAzurermKubernetesServiceVersions(scope, 'kubernetes-versions', {
+      location,
+      versionPrefix: this.minor,
+      includePreview: false,
+    });
+    return versions.latestVersion;
+  }
+}
+
+/** The default node pool. */
+export interface AksNodePoolProps {
+  /** 1 to 12 lower-case letters and digits, starting with a letter. @default 'default' */
+  readonly name?: string;
+  /** @default 'Standard_D2s_v5' */
+  readonly vmSize?: string;
+  /** @default 3 */
+  readonly nodeCount?: number;
+  /** The subnet the nodes get their addresses from. */
+  readonly subnet: Subnet;
+  /** Kubernetes labels on every node, e.g. `{ 'route-reflector': 'true' }`. @default - none */
+  readonly nodeLabels?: { [key: string]: string };
+  /** @default - no zones */
+  readonly zones?: string[];
+  /** @default - AKS's default for the network plugin */
+  readonly maxPods?: number;
+}
+
+/** The cluster's network. */
+export interface AksNetworkProps {
+  /**
+   * `none` brings your own CNI (Calico); `azure` is Azure CNI (with `pluginMode: 'overlay'` for overlay);
+   * `kubenet` is the basic plugin.
+   */
+  readonly plugin: 'none' | 'azure' | 'kubenet';
+  /** @default - none (Azure CNI with VNet addresses for pods) */
+  readonly pluginMode?: 'overlay';
+  /** Network policy engine; not with plugin `none` (the CNI brings its own). @default - none */
+  readonly policy?: 'azure' | 'calico' | 'cilium';
+  /** Range for Kubernetes services; clear of every VNet and of the pod range. */
+  readonly serviceCidr: string;
+  /** The cluster DNS service's IP, inside `serviceCidr` (not its first address). */
+  readonly dnsServiceIp: string;
+  /**
+   * The pod range. Sent to AKS for kubenet and Azure CNI overlay; with plugin `none` it is the range
+   * the CNI (e.g. Calico's default pool) uses, only checked against the other ranges.
+   * @default - none
+   */
+  readonly podCidr?: string;
+}
+
+/** Props of {@link AksCluster}. */
+export interface AksClusterProps {
+  readonly resourceGroup: IResourceGroup;
+  /** The cluster's name, e.g. `spoke1-aks`. */
+  readonly name: string;
+  /** @default - the cluster's name */
+  readonly dnsPrefix?: string;
+  /** @default - AKS's default version */
+  readonly kubernetesVersion?: KubernetesVersion;
+  readonly defaultNodePool: AksNodePoolProps;
+  readonly network: AksNetworkProps;
+  /** How traffic leaves the cluster. */
+  readonly outbound: AksOutbound;
+  /** Admin user and SSH public key for the nodes. @default - none */
+  readonly linuxProfile?: { readonly adminUsername: string; readonly sshPublicKey: string };
+  /** User-assigned identities to run the control plane as. @default - a system-assigned identity */
+  readonly userAssignedIdentityIds?: string[];
+  /**
+   * CIDRs allowed to reach the public API server. Without them it is open to the Internet (the
+   * security checks flag that). @default - none
+   */
+  readonly apiServerAuthorizedIpRanges?: string[];
+  /** @default false */
+  readonly privateClusterEnabled?: boolean;
+  /** Other resources to create the cluster after. @default - none */
+  readonly dependsOn?: ITerraformDependable[];
+  /** @default - none */
+  readonly tags?: Tags;
+}
+
+const clusterBrand = brand('AksCluster');
+
+/**
+ * An AKS cluster whose egress is chosen by an {@link AksOutbound} strategy. Validates its service
+ * CIDR and DNS IP, and (at synth) that the service and pod ranges are clear of every VNet in the app.
+ * With a firewall in a peered hub, it is created after the peering, the route table and the firewall.
+ */
+export class AksCluster extends Construct {
+  /** True when `x` is an AksCluster (works across copies of the library). */
+  public static isAksCluster(x: unknown): x is AksCluster {
+    return clusterBrand.is(x);
+  }
+
+  /** The cluster's name in Azure. */
+  public readonly name: string;
+  /** The azurerm_kubernetes_cluster resource (escape hatch). */
+  public readonly resource: KubernetesCluster;
+  /** The default node pool's subnet. */
+  public readonly nodeSubnet: Subnet;
+  /** The service range. */
+  public readonly serviceCidr: Cidr;
+  /** The pod range, when given. */
+  public readonly podCidr?: Cidr;
+  /** The outbound type. */
+  public readonly outboundType: AksOutboundType;
+  /** The firewall the cluster's traffic leaves through, if any. */
+  public readonly firewall?: IFirewall;
+  /** The network plugin. */
+  public readonly networkPlugin: 'none' | 'azure' | 'kubenet';
+  private readonly dependencies = new Set<ITerraformDependable>();
+
+  constructor(scope: Construct, id: string, props: AksClusterProps) {
+    super(scope, id);
+    clusterBrand.mark(this);
+    this.name = props.name;
+    this.nodeSubnet = props.defaultNodePool.subnet;
+    this.networkPlugin = props.network.plugin;
+    this.checkNames(props);
+    this.serviceCidr = Cidr.parse(props.network.serviceCidr, { site: this, field: 'network.serviceCidr' });
+    this.podCidr = props.network.podCidr === undefined
+      ? undefined : Cidr.parse(props.network.podCidr, { site: this, field: 'network.podCidr' });
+    this.checkNetwork(props.network);
+
+    const outbound = props.outbound.bind({
+      cluster: this,
+      clusterName: props.name,
+      nodeSubnet: this.nodeSubnet,
+      resourceGroup: props.resourceGroup,
+    });
+    this.outboundType = outbound.outboundType;
+    this.firewall = outbound.firewall;
+    const identityIds = [...(props.userAssignedIdentityIds ?? []), ...(outbound.identityIds ?? [])];
+    const pool = props.defaultNodePool;
+    const sendPodCidr = props.network.plugin === 'kubenet' || props.network.pluginMode === 'overlay';
+
+    this.resource = new KubernetesCluster(this, 'cluster', {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.resourceGroup.location,
+      dnsPrefix: props.dnsPrefix ?? props.name,
+      kubernetesVersion: props.kubernetesVersion?.bind(this, props.resourceGroup.location),
+      privateClusterEnabled: props.privateClusterEnabled ?? false,
+      defaultNodePool: {
+        name: pool.name ?? 'default',
+        vmSize: pool.vmSize ?? 'Standard_D2s_v5',
+        nodeCount: pool.nodeCount ?? 3,
+        vnetSubnetId: this.nodeSubnet.id,
+        type: 'VirtualMachineScaleSets',
+        nodeLabels: pool.nodeLabels,
+        zones: pool.zones,
+        maxPods: pool.maxPods,
+      },
+      identity: identityIds.length > 0 ? { type: 'UserAssigned', identityIds } : { type: 'SystemAssigned' },
+      linuxProfile: props.linuxProfile
+        ? { adminUsername: props.linuxProfile.adminUsername, sshKey: { keyData: props.linuxProfile.sshPublicKey } }
+        : undefined,
+      networkProfile: {
+        networkPlugin: props.network.plugin,
+        networkPluginMode: props.network.pluginMode,
+        networkPolicy: props.network.policy,
+        serviceCidr: this.serviceCidr.toString(),
+        dnsServiceIp: props.network.dnsServiceIp,
+        podCidr: sendPodCidr ? this.podCidr?.toString() : undefined,
+        outboundType: outbound.outboundType,
+        loadBalancerProfile: outbound.loadBalancerProfile,
+        natGatewayProfile: outbound.natGatewayProfile,
+      },
+      apiServerAccessProfile: props.apiServerAuthorizedIpRanges
+        ? { authorizedIpRanges: props.apiServerAuthorizedIpRanges }
+        : undefined,
+      tags: props.tags,
+    });
+    this.addDependencies([...(outbound.dependsOn ?? []), ...(props.dependsOn ?? [])]);
+
+    // Peerings of the node VNet may be declared after the cluster; pick them up before synth so the
+    // cluster waits for the path to the hub's firewall.
+    Aspects.of(this).add({
+      visit: (node: IConstruct) => {
+        if (node === this) this.addDependencies(this.nodeSubnet.vnet.peeringDependables);
+      },
+    });
+    checkAtSynth(this, () => this.checkRangesAgainstApp());
+  }
+
+  /** The API server's FQDN (a reference). Firewall rules can name it without a DNS lookup at plan time. */
+  public get fqdn(): string {
+    return this.resource.fqdn;
+  }
+
+  /** Connection settings for the helm and kubernetes providers, decoded from the cluster's kube config. */
+  public get kubeConnection(): { host: string; clientCertificate: string; clientKey: string; clusterCaCertificate: string } {
+    const kc = this.resource.kubeConfig.get(0);
+    return {
+      host: kc.host,
+      clientCertificate: Fn.base64decode(kc.clientCertificate),
+      clientKey: Fn.base64decode(kc.clientKey),
+      clusterCaCertificate: Fn.base64decode(kc.clusterCaCertificate),
+    };
+  }
+
+  /** The principal ID of the cluster's system-assigned identity (a reference). */
+  public get principalId(): string {
+    return this.resource.identity.principalId;
+  }
+
+  /** The object ID of the kubelet identity (a reference). */
+  public get kubeletObjectId(): string {
+    return this.resource.kubeletIdentity.objectId;
+  }
+
+  /** Adds resources the cluster is created after; duplicates are ignored. */
+  public addDependencies(dependables: readonly ITerraformDependable[]): void {
+    const added = [...new Set(dependables)].filter((d) => !this.dependencies.has(d));
+    if (added.length === 0) return;
+    added.forEach((d) => this.dependencies.add(d));
+    this.resource.dependsOn = [...(this.resource.dependsOn ?? []), ...added.map((d) => dependable(d))];
+  }
+
+  private checkNames(props: AksClusterProps): void {
+    if (!Token.isUnresolved(props.name) && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,61}[A-Za-z0-9]$|^[A-Za-z0-9]$/.test(props.name)) {
+      throw new ValidationError(this, 'name', props.name, "a cluster name is 1 to 63 letters, digits, '-' or '_', starting and ending with a letter or digit");
+    }
+    const prefix = props.dnsPrefix ?? props.name;
+    if (!/^[A-Za-z0-9]([A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/.test(prefix)) {
+      throw new ValidationError(this, 'dnsPrefix', prefix, "a DNS prefix is 1 to 54 letters, digits or '-', starting and ending with a letter or digit");
+    }
+    const poolName = props.defaultNodePool.name ?? 'default';
+    if (!/^[a-z][a-z0-9]{0,11}$/.test(poolName)) {
+      throw new ValidationError(this, 'defaultNodePool.name', poolName, 'a Linux node pool name is 1 to 12 lower-case letters and digits, starting with a letter');
+    }
+    const count = props.defaultNodePool.nodeCount ?? 3;
+    if (!Number.isInteger(count) || count < 1 || count > 1000) {
+      throw new ValidationError(this, 'defaultNodePool.nodeCount', count, 'a node pool has 1 to 1000 nodes');
+    }
+    if (count > this.nodeSubnet.usableAddressCount) {
+      throw new ValidationError(this, 'defaultNodePool.nodeCount', count,
+        `subnet ${this.nodeSubnet.name} (${this.nodeSubnet.cidr}) has room for ${this.nodeSubnet.usableAddressCount} nodes`);
+    }
+    for (const [i, range] of (props.apiServerAuthorizedIpRanges ?? []).entries()) {
+      if (!Token.isUnresolved(range) && !isIpAddress(range) && !Cidr.isValid(range)) {
+        Cidr.parse(range, { site: this, field: `apiServerAuthorizedIpRanges[${i}]` });
+      }
+    }
+  }
+
+  private checkNetwork(network: AksNetworkProps): void {
+    const svc = this.serviceCidr;
+    if (network.plugin === 'none' && network.policy) {
+      throw new ValidationError(this, 'network.policy', network.policy, 'with plugin none the CNI you bring (e.g. Calico) enforces policy; leave policy unset');
+    }
+    if (network.pluginMode && network.plugin !== 'azure') {
+      throw new ValidationError(this, 'network.pluginMode', network.pluginMode, 'overlay mode is an option of the azure plugin only');
+    }
+    for (const reserved of AKS_RESERVED_RANGES) {
+      if (svc.overlaps(reserved)) {
+        throw new ValidationError(this, 'network.serviceCidr', svc.toString(), `it overlaps ${reserved}, which AKS reserves (${AKS_RESERVED_RANGES.join(', ')})`);
+      }
+      if (this.podCidr?.overlaps(reserved)) {
+        throw new ValidationError(this, 'network.podCidr', this.podCidr.toString(), `it overlaps ${reserved}, which AKS reserves (${AKS_RESERVED_RANGES.join(', ')})`);
+      }
+    }
+    const dns = network.dnsServiceIp;
+    if (!isIpAddress(dns) || !svc.contains(dns)) {
+      throw new ValidationError(this, 'network.dnsServiceIp', dns, `the DNS service IP must be an address inside the service CIDR ${svc}`);
+    }
+    if (dns === svc.host(0) || dns === svc.host(1) || dns === svc.host(-1)) {
+      throw new ValidationError(this, 'network.dnsServiceIp', dns,
+        `${svc.host(0)}, ${svc.host(1)} (the kubernetes service) and ${svc.host(-1)} are taken; use another address of ${svc}, e.g. ${svc.host(10)}`);
+    }
+    if (this.podCidr?.overlaps(svc)) {
+      throw new ValidationError(this, 'network.podCidr', this.podCidr.toString(), `it overlaps the service CIDR ${svc}`);
+    }
+    if (svc.overlaps(this.nodeSubnet.cidr)) {
+      throw new ValidationError(this, 'network.serviceCidr', svc.toString(), `it overlaps node subnet ${this.nodeSubnet.name} (${this.nodeSubnet.cidr})`);
+    }
+  }
+
+  /** Service and pod ranges must be clear of every VNet the app declares (peered or not, they may be one day). */
+  private checkRangesAgainstApp(): void {
+    for (const vnet of findInApp(this, VirtualNetwork.isVirtualNetwork)) {
+      for (const block of vnet.addressSpace) {
+        if (block.overlaps(this.serviceCidr)) {
+          throw new ValidationError(this, 'network.serviceCidr', this.serviceCidr.toString(),
+            `it overlaps VNet ${vnet.name} (${block}); the service CIDR must be clear of every VNet`);
+        }
+        if (this.podCidr && block.overlaps(this.podCidr)) {
+          throw new ValidationError(this, 'network.podCidr', this.podCidr.toString(),
+            `it overlaps VNet ${vnet.name} (${block}); the pod CIDR must be clear of every VNet`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { Construct } from 'constructs';
+import { LogAnalyticsWorkspace as TfLogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
+import { ValidationError, checkAzureName } from '../core';
+import { IResourceGroup, Tags } from './resource-group';
+
+/** What a diagnostic setting needs of a workspace: its ID. */
+export interface ILogAnalyticsWorkspace {
+  /** The workspace's resource ID (a reference). */
+  readonly id: string;
+  /** Its name, for reports. */
+  readonly name: string;
+}
+
+/** Props of {@link LogAnalyticsWorkspace}. */
+export interface LogAnalyticsWorkspaceProps {
+  readonly resourceGroup: IResourceGroup;
+  /** 4 to 63 letters, digits and '-'. */
+  readonly name: string;
+  /** @default 'PerGB2018' */
+  readonly sku?: string;
+  /** Days to keep data, 30 to 730 (7 on the Free tier). @default 30 */
+  readonly retentionInDays?: number;
+  /** @default - none */
+  readonly tags?: Tags;
+}
+
+/** A Log Analytics workspace that diagnostic settings of any resource can send logs to. */
+export class LogAnalyticsWorkspace extends Construct implements ILogAnalyticsWorkspace {
+  /** The workspace's name in Azure. */
+  public readonly name: string;
+  /** The azurerm_log_analytics_workspace resource (escape hatch). */
+  public readonly resource: TfLogAnalyticsWorkspace;
+
+  constructor(scope: Construct, id: string, props: LogAnalyticsWorkspaceProps) {
+    super(scope, id);
+    checkAzureName(this, 'name', props.name, {
+      pattern: /^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/,
+      allowed: "a workspace name is 4 to 63 letters, digits or '-', starting and ending with a letter or digit",
+    });
+    const retention = props.retentionInDays ?? 30;
+    if (!Number.isInteger(retention) || retention < 30 || retention > 730) {
+      throw new ValidationError(this, 'retentionInDays', retention, 'Log Analytics keeps data for 30 to 730 days');
+    }
+    this.name = props.name;
+    this.resource = new TfLogAnalyticsWorkspace(this, 'workspace', {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.resourceGroup.location,
+      sku: props.sku ?? 'PerGB2018',
+      retentionInDays: retention,
+      tags: props.tags,
+    });
+  }
+
+  /** The workspace's resource ID (a reference). */
+  public get id(): string {
+    return this.resource.id;
+  }
+}
+
+/** Props of {@link DiagnosticSettings}. */
+export interface DiagnosticSettingsProps {
+  /** The setting's name, e.g. `hub-fw-settings`. */
+  readonly name: string;
+  /** ID of the resource whose logs are sent. */
+  readonly targetResourceId: string;
+  readonly workspace: ILogAnalyticsWorkspace;
+  /** Log categories, e.g. `AzureFirewallApplicationRule`. At least one log or metric category. @default - none */
+  readonly logCategories?: string[];
+  /** Log category groups, e.g. `allLogs`. @default - none */
+  readonly logCategoryGroups?: string[];
+  /** Metric categories. @default ['AllMetrics'] */
+  readonly metricCategories?: string[];
+  /**
+   * `Dedicated` writes resource-specific tables (e.g. `AZFWApplicationRule`); `AzureDiagnostics`
+   * writes the legacy shared table.
+   * @default - the provider's default (AzureDiagnostics)
+   */
+  readonly destinationType?: 'Dedicated' | 'AzureDiagnostics';
+}
+
+/** A diagnostic setting that sends a resource's logs and metrics to a Log Analytics workspace. */
+export class DiagnosticSettings extends Construct {
+  /** The azurerm_monitor_diagnostic_setting resource (escape hatch). */
+  public readonly resource: MonitorDiagnosticSetting;
+  /** The log categories sent. */
+  public readonly logCategories: readonly string[];
+  /** The metric categories sent. */
+  public readonly metricCategories: readonly string[];
+
+  constructor(scope: Construct, id: string, props: DiagnosticSettingsProps) {
+    super(scope, id);
+    const logs = props.logCategories ?? [];
+    const groups = props.logCategoryGroups ?? [];
+    const metrics = props.metricCategories ?? ['AllMetrics'];
+    if (logs.length + groups.length + metrics.length === 0) {
+      throw new ValidationError(this, 'logCategories', [], 'a diagnostic setting sends at least one log or metric category');
+    }
+    this.logCategories = logs;
+    this.metricCategories = metrics;
+    this.resource = new MonitorDiagnosticSetting(this, 'setting', {
+      name: props.name,
+      targetResourceId: props.targetResourceId,
+      logAnalyticsWorkspaceId: props.workspace.id,
+      logAnalyticsDestinationType: props.destinationType,
+      enabledLog: [
+        ...logs.map((category) => ({ category })),
+        ...groups.map((categoryGroup) => ({ categoryGroup })),
+      ],
+      enabledMetric: metrics.map((category) => ({ category })),
+    });
+  }
+}

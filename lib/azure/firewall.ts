@@ -1,0 +1,448 @@
+import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
+import { Firewall as TfFirewall } from '@cdktf/provider-azurerm/lib/firewall';
+import { FirewallPolicy } from '@cdktf/provider-azurerm/lib/firewall-policy';
+import { FirewallPolicyRuleCollectionGroup } from '@cdktf/provider-azurerm/lib/firewall-policy-rule-collection-group';
+import { FirewallApplicationRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-application-rule-collection';
+import { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-network-rule-collection';
+import { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import {
+  AZURE_FIREWALL_RULE_LIMITS, AZURE_NETWORK_NAME, RuleCollection, ValidationError, brand, checkAtSynth,
+  checkAzureName, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
+} from '../core';
+import { ILogAnalyticsWorkspace, DiagnosticSettings, LogAnalyticsWorkspace } from './diagnostics';
+import { renderClassicCollection, renderPolicyCollections } from './firewall-rules';
+import { IResourceGroup, Tags } from './resource-group';
+import { Subnet } from './virtual-network';
+
+/** Azure Firewall's limit on public IP addresses per firewall. */
+export const AZURE_FIREWALL_MAX_PUBLIC_IPS = 250;
+
+/** Azure Firewall SNAT ports per public IP (per backend VM instance, the firewall scales out to more). */
+export const AZURE_FIREWALL_SNAT_PORTS_PER_IP = 2496;
+
+/** What other constructs need of a firewall: its addresses and what to wait for. */
+export interface IFirewall {
+  /** The firewall's name in Azure. */
+  readonly name: string;
+  /** Its private IP in AzureFirewallSubnet (a reference): the next hop of UDRs. */
+  readonly privateIp: string;
+  /** Its public IPs (references): the source address of everything it sends to the Internet. */
+  readonly publicIps: readonly string[];
+  /** Whether the firewall proxies DNS (needed for FQDNs in network rules). */
+  readonly dnsProxyEnabled: boolean;
+  /**
+   * What a workload behind the firewall must wait for before it starts: the firewall and the rule
+   * collections added so far (a cluster whose nodes cannot reach their registries never comes up).
+   * @param consumer the construct that will wait, named in errors about dependency cycles
+   */
+  egressDependables(consumer?: Construct): ITerraformDependable[];
+}
+
+/** Options of the Firewall Policy rendering. */
+export interface FirewallPolicyFormatOptions {
+  /** The policy's name. @default `${firewallName}-policy` */
+  readonly name?: string;
+  /**
+   * Priorities of the default rule collection groups, one group per kind of rule. Groups are
+   * evaluated by priority, and DNAT before network before application regardless.
+   * @default { dnat: 100, network: 200, application: 300 }
+   */
+  readonly groupPriorities?: { readonly dnat?: number; readonly network?: number; readonly application?: number };
+}
+
+/**
+ * How a firewall's rules are rendered: as classic rule collections on the firewall, or as a
+ * Firewall Policy with rule collection groups (Microsoft's recommended way; needed for Premium and
+ * Basic tiers).
+ */
+export abstract class FirewallRuleFormat {
+  /** Classic rule collections (`azurerm_firewall_*_rule_collection`); Standard tier only. */
+  public static classic(): FirewallRuleFormat {
+    return new ClassicFormat();
+  }
+
+  /** A Firewall Policy with one rule collection group per kind of rule, plus any named groups. */
+  public static policy(options: FirewallPolicyFormatOptions = {}): FirewallRuleFormat {
+    return new PolicyFormat(options);
+  }
+
+  /** `classic` or `policy`. */
+  public abstract readonly kind: 'classic' | 'policy';
+}
+
+class ClassicFormat extends FirewallRuleFormat {
+  public readonly kind = 'classic' as const;
+}
+
+class PolicyFormat extends FirewallRuleFormat {
+  public readonly kind = 'policy' as const;
+  constructor(public readonly options: FirewallPolicyFormatOptions) {
+    super();
+  }
+}
+
+/** Where Log Analytics diagnostics of the firewall go. */
+export interface FirewallDiagnosticsOptions {
+  /** An existing workspace. @default - a new workspace named `workspaceName` */
+  readonly workspace?: ILogAnalyticsWorkspace;
+  /** Name of the workspace to create when `workspace` is not given. @default `${firewallName}-log-analytics` */
+  readonly workspaceName?: string;
+  /** The diagnostic setting's name. @default `${firewallName}-settings` */
+  readonly settingName?: string;
+  /** @default ['AzureFirewallApplicationRule', 'AzureFirewallNetworkRule'] */
+  readonly logCategories?: string[];
+  /** @default ['AllMetrics'] */
+  readonly metricCategories?: string[];
+}
+
+/** A named rule collection group of a Firewall Policy, for collections that need their own. */
+export interface RuleCollectionGroupOptions {
+  readonly name: string;
+  /** 100 to 65000; groups are evaluated by priority. */
+  readonly priority: number;
+}
+
+/** Options of {@link AzureFirewall.addRuleCollection}. */
+export interface AddRuleCollectionOptions {
+  /**
+   * Firewall Policy only: put the collection in this group instead of the default group of its
+   * kind. Needed for rules that reference a workload which itself waits for the firewall's rules
+   * (e.g. a rule to a cluster's API server).
+   * @default - the default group of the collection's kind
+   */
+  readonly group?: RuleCollectionGroupOptions;
+}
+
+/** Props of {@link AzureFirewall}. */
+export interface AzureFirewallProps {
+  readonly resourceGroup: IResourceGroup;
+  /** The firewall's name, e.g. `hub-fw`. */
+  readonly name: string;
+  /** The VNet's `AzureFirewallSubnet` (/26 or larger). */
+  readonly subnet: Subnet;
+  /** @default 'Standard' */
+  readonly skuTier?: 'Basic' | 'Standard' | 'Premium';
+  /**
+   * Names of the public IPs to create; the first is the one in the subnet's IP configuration.
+   * Mutually exclusive with `publicIpCount`.
+   * @default [`${name}-ip`]
+   */
+  readonly publicIpNames?: string[];
+  /**
+   * Number of public IPs to create, named `${name}-ip-1` to `${name}-ip-N`. Each adds 2,496 SNAT
+   * ports per firewall instance; Microsoft advises at least 20 for production AKS egress.
+   * Mutually exclusive with `publicIpNames`.
+   * @default 1
+   */
+  readonly publicIpCount?: number;
+  /** Name of the first IP configuration; others get `-2`, `-3`… appended. @default 'fw-ipconfig' */
+  readonly ipConfigurationName?: string;
+  /** `AzureFirewallManagementSubnet`, required by the Basic tier. @default - none */
+  readonly managementSubnet?: Subnet;
+  /** Proxy DNS on port 53, needed for FQDNs in network rules. @default true */
+  readonly dnsProxyEnabled?: boolean;
+  /** DNS servers the proxy forwards to. @default - Azure DNS */
+  readonly dnsServers?: string[];
+  /** @default 'Alert' */
+  readonly threatIntelMode?: 'Off' | 'Alert' | 'Deny';
+  /** Availability zones, e.g. ['1', '2', '3']. @default - none */
+  readonly zones?: string[];
+  /** Destinations not SNATed. @default - Azure's default (IANA private ranges) */
+  readonly privateIpRanges?: string[];
+  /** How rules are rendered. @default FirewallRuleFormat.policy() */
+  readonly ruleFormat?: FirewallRuleFormat;
+  /** Initial rule collections. @default - none; add them with `addRuleCollection` */
+  readonly ruleCollections?: RuleCollection[];
+  /** Diagnostics to Log Analytics; `false` turns them off (the security checks flag that). @default - on, with a new workspace */
+  readonly diagnostics?: FirewallDiagnosticsOptions | false;
+  /** @default - none */
+  readonly tags?: Tags;
+}
+
+interface PolicyGroup {
+  readonly resource: FirewallPolicyRuleCollectionGroup;
+  readonly collections: RuleCollection[];
+  consumer?: string;
+}
+
+const firewallBrand = brand('AzureFirewall');
+
+/**
+ * An Azure Firewall with its public IPs, diagnostics and rules, rendered from the provider-neutral
+ * rule model as classic rule collections or as a Firewall Policy.
+ */
+export class AzureFirewall extends Construct implements IFirewall {
+  /** True when `x` is an AzureFirewall (works across copies of the library). */
+  public static isAzureFirewall(x: unknown): x is AzureFirewall {
+    return firewallBrand.is(x);
+  }
+
+  /** An existing firewall, known by its addresses. */
+  public static fromAttributes(attrs: { name: string; privateIp: string; publicIps: string[]; dnsProxyEnabled?: boolean }): IFirewall {
+    return {
+      name: attrs.name,
+      privateIp: attrs.privateIp,
+      publicIps: attrs.publicIps,
+      dnsProxyEnabled: attrs.dnsProxyEnabled ?? false,
+      egressDependables: () => [],
+    };
+  }
+
+  /** The firewall's name in Azure. */
+  public readonly name: string;
+  /** The azurerm_firewall resource (escape hatch). */
+  public readonly resource: TfFirewall;
+  /** The public IP resources, first one in the subnet's IP configuration. */
+  public readonly publicIpResources: PublicIp[];
+  /** The Firewall Policy, with the policy format. */
+  public readonly policy?: FirewallPolicy;
+  /** The workspace diagnostics go to, unless turned off. */
+  public readonly workspace?: ILogAnalyticsWorkspace;
+  /** The diagnostic setting, unless turned off. */
+  public readonly diagnostics?: DiagnosticSettings;
+  /** Whether DNS proxy is on. */
+  public readonly dnsProxyEnabled: boolean;
+  /** The threat intelligence mode. */
+  public readonly threatIntelMode: 'Off' | 'Alert' | 'Deny';
+  /** `classic` or `policy`. */
+  public readonly ruleFormat: 'classic' | 'policy';
+  /** Classic rule collection resources, by collection name. */
+  public readonly classicCollections: { [name: string]: FirewallNetworkRuleCollection | FirewallApplicationRuleCollection | FirewallNatRuleCollection } = {};
+  private readonly _collections: RuleCollection[] = [];
+  private readonly groups = new Map<string, PolicyGroup>();
+  private readonly resourceGroupName: string;
+  private readonly policyOptions?: FirewallPolicyFormatOptions;
+
+  constructor(scope: Construct, id: string, props: AzureFirewallProps) {
+    super(scope, id);
+    firewallBrand.mark(this);
+    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    this.name = props.name;
+    this.resourceGroupName = props.resourceGroup.name;
+    const tier = props.skuTier ?? 'Standard';
+    const format = props.ruleFormat ?? FirewallRuleFormat.policy();
+    this.ruleFormat = format.kind;
+    this.dnsProxyEnabled = props.dnsProxyEnabled ?? true;
+    this.threatIntelMode = props.threatIntelMode ?? 'Alert';
+
+    if (props.subnet.name !== 'AzureFirewallSubnet') {
+      throw new ValidationError(this, 'subnet', props.subnet.name, 'Azure Firewall is deployed into a subnet named AzureFirewallSubnet');
+    }
+    if (props.subnet.cidr.prefix > 26) {
+      throw new ValidationError(this, 'subnet AzureFirewallSubnet', props.subnet.cidr.toString(), 'Azure Firewall needs /26 or larger');
+    }
+    if (format.kind === 'classic' && tier !== 'Standard') {
+      throw new ValidationError(this, 'ruleFormat', 'classic',
+        `classic rule collections work with the Standard tier only; the ${tier} tier needs FirewallRuleFormat.policy()`);
+    }
+    if (tier === 'Basic' && !props.managementSubnet) {
+      throw new ValidationError(this, 'managementSubnet', undefined, 'the Basic tier needs an AzureFirewallManagementSubnet');
+    }
+    if (props.managementSubnet && props.managementSubnet.name !== 'AzureFirewallManagementSubnet') {
+      throw new ValidationError(this, 'managementSubnet', props.managementSubnet.name, 'the management IP configuration goes in AzureFirewallManagementSubnet');
+    }
+    if (props.dnsServers && !this.dnsProxyEnabled) {
+      throw new ValidationError(this, 'dnsServers', props.dnsServers, 'custom DNS servers are used by the DNS proxy; turn dnsProxyEnabled on');
+    }
+
+    const ipNames = this.publicIpNamesFrom(props);
+    this.publicIpResources = ipNames.map((ipName, i) => {
+      checkAzureName(this, `publicIpNames[${i}]`, ipName, AZURE_NETWORK_NAME);
+      return new PublicIp(this, i === 0 ? 'public-ip' : `public-ip-${i + 1}`, {
+        name: ipName,
+        resourceGroupName: props.resourceGroup.name,
+        location: props.resourceGroup.location,
+        allocationMethod: 'Static',
+        sku: 'Standard',
+        zones: props.zones,
+        tags: props.tags,
+      });
+    });
+    const mgmtIp = props.managementSubnet
+      ? new PublicIp(this, 'management-public-ip', {
+        name: `${props.name}-mgmt-ip`,
+        resourceGroupName: props.resourceGroup.name,
+        location: props.resourceGroup.location,
+        allocationMethod: 'Static',
+        sku: 'Standard',
+        zones: props.zones,
+        tags: props.tags,
+      })
+      : undefined;
+
+    if (format instanceof PolicyFormat) {
+      this.policyOptions = format.options;
+      this.policy = new FirewallPolicy(this, 'policy', {
+        name: format.options.name ?? `${props.name}-policy`,
+        resourceGroupName: props.resourceGroup.name,
+        location: props.resourceGroup.location,
+        sku: tier,
+        threatIntelligenceMode: this.threatIntelMode,
+        dns: { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
+        privateIpRanges: props.privateIpRanges,
+        tags: props.tags,
+      });
+    }
+
+    const ipConfigName = props.ipConfigurationName ?? 'fw-ipconfig';
+    this.resource = new TfFirewall(this, 'firewall', {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.resourceGroup.location,
+      skuName: 'AZFW_VNet',
+      skuTier: tier,
+      zones: props.zones,
+      // With a policy, DNS and threat intelligence settings live on the policy.
+      dnsProxyEnabled: this.policy ? undefined : this.dnsProxyEnabled,
+      dnsServers: this.policy ? undefined : props.dnsServers,
+      threatIntelMode: this.policy ? undefined : this.threatIntelMode,
+      privateIpRanges: this.policy ? undefined : props.privateIpRanges,
+      firewallPolicyId: this.policy?.id,
+      ipConfiguration: this.publicIpResources.map((ip, i) => ({
+        name: i === 0 ? ipConfigName : `${ipConfigName}-${i + 1}`,
+        subnetId: i === 0 ? props.subnet.id : undefined,
+        publicIpAddressId: ip.id,
+      })),
+      managementIpConfiguration: props.managementSubnet && mgmtIp
+        ? { name: `${ipConfigName}-mgmt`, subnetId: props.managementSubnet.id, publicIpAddressId: mgmtIp.id }
+        : undefined,
+      tags: props.tags,
+    });
+
+    if (props.diagnostics !== false) {
+      const d = props.diagnostics ?? {};
+      this.workspace = d.workspace ?? new LogAnalyticsWorkspace(this, 'log-analytics', {
+        resourceGroup: props.resourceGroup,
+        name: d.workspaceName ?? `${props.name}-log-analytics`,
+        tags: props.tags,
+      });
+      this.diagnostics = new DiagnosticSettings(this, 'diagnostics', {
+        name: d.settingName ?? `${props.name}-settings`,
+        targetResourceId: this.resource.id,
+        workspace: this.workspace,
+        logCategories: d.logCategories ?? ['AzureFirewallApplicationRule', 'AzureFirewallNetworkRule'],
+        metricCategories: d.metricCategories ?? ['AllMetrics'],
+      });
+    }
+
+    for (const c of props.ruleCollections ?? []) this.addRuleCollection(c);
+    checkAtSynth(this, () => validateRuleCollections(this, this._collections, AZURE_FIREWALL_RULE_LIMITS));
+  }
+
+  /** The firewall's private IP (a reference): the next hop of the routes that force traffic through it. */
+  public get privateIp(): string {
+    return this.resource.ipConfiguration.get(0).privateIpAddress;
+  }
+
+  /** The firewall's public IPs (references), first one first. */
+  public get publicIps(): string[] {
+    return this.publicIpResources.map((ip) => ip.ipAddress);
+  }
+
+  /** The rule collections so far, in the order they were added. */
+  public get ruleCollections(): readonly RuleCollection[] {
+    return this._collections;
+  }
+
+  /**
+   * Adds a rule collection. Checks it at once (priority range, names, addresses, ports, FQDNs, DNS
+   * proxy for FQDNs in network rules, priority clashes with collections of the same kind).
+   */
+  public addRuleCollection(collection: RuleCollection, options: AddRuleCollectionOptions = {}): void {
+    validateRuleCollection(this, collection, AZURE_FIREWALL_RULE_LIMITS);
+    if (usesNetworkFqdns(collection) && !this.dnsProxyEnabled) {
+      throw new ValidationError(this, `ruleCollections[${collection.name}].rules[].destinationFqdns`,
+        collection.rules.flatMap((r) => ('destinationFqdns' in r ? r.destinationFqdns ?? [] : [])),
+        'FQDNs in network rules need the firewall\'s DNS proxy; set dnsProxyEnabled to true');
+    }
+    validateRuleCollections(this, [...this._collections, collection], AZURE_FIREWALL_RULE_LIMITS);
+    if (options.group && this.ruleFormat === 'classic') {
+      throw new ValidationError(this, `ruleCollections[${collection.name}].group`, options.group.name,
+        'rule collection groups belong to Firewall Policy; classic collections take no group');
+    }
+    this._collections.push(collection);
+    if (this.ruleFormat === 'classic') {
+      this.classicCollections[collection.name] = renderClassicCollection(this, collection, {
+        firewallName: this.resource.name,
+        resourceGroupName: this.resourceGroupName,
+      });
+    } else {
+      this.addToPolicyGroup(collection, options.group);
+    }
+  }
+
+  /** The rule collection group resources of the policy, by group name. */
+  public get policyRuleCollectionGroups(): { [name: string]: FirewallPolicyRuleCollectionGroup } {
+    return Object.fromEntries([...this.groups.entries()].map(([name, g]) => [name, g.resource]));
+  }
+
+  public egressDependables(consumer?: Construct): ITerraformDependable[] {
+    const groups = [...this.groups.values()];
+    for (const g of groups) g.consumer = g.consumer ?? consumer?.node.path ?? 'a workload';
+    return [
+      this.resource,
+      ...(this.policy ? [this.policy] : []),
+      ...Object.values(this.classicCollections),
+      ...groups.map((g) => g.resource),
+    ];
+  }
+
+  private publicIpNamesFrom(props: AzureFirewallProps): string[] {
+    if (props.publicIpNames && props.publicIpCount !== undefined) {
+      throw new ValidationError(this, 'publicIpCount', props.publicIpCount, 'give publicIpNames or publicIpCount, not both');
+    }
+    if (props.publicIpNames) {
+      if (props.publicIpNames.length === 0 || props.publicIpNames.length > AZURE_FIREWALL_MAX_PUBLIC_IPS) {
+        throw new ValidationError(this, 'publicIpNames', props.publicIpNames,
+          `a firewall has 1 to ${AZURE_FIREWALL_MAX_PUBLIC_IPS} public IPs`);
+      }
+      if (new Set(props.publicIpNames).size !== props.publicIpNames.length) {
+        throw new ValidationError(this, 'publicIpNames', props.publicIpNames, 'public IP names must be unique');
+      }
+      return props.publicIpNames;
+    }
+    const count = props.publicIpCount ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > AZURE_FIREWALL_MAX_PUBLIC_IPS) {
+      throw new ValidationError(this, 'publicIpCount', count, `a firewall has 1 to ${AZURE_FIREWALL_MAX_PUBLIC_IPS} public IPs`);
+    }
+    if (props.publicIpCount === undefined) return [`${props.name}-ip`];
+    return Array.from({ length: count }, (_, i) => `${props.name}-ip-${i + 1}`);
+  }
+
+  private addToPolicyGroup(collection: RuleCollection, custom?: RuleCollectionGroupOptions): void {
+    const policy = this.policy!;
+    const defaults = { dnat: 100, network: 200, application: 300, ...this.policyOptions?.groupPriorities };
+    const groupName = custom?.name ?? `${policy.name}-${collection.kind}`;
+    const priority = custom?.priority ?? defaults[collection.kind];
+    let group = this.groups.get(groupName);
+    if (group?.consumer) {
+      throw new ValidationError(this, `ruleCollections[${collection.name}]`, collection.name,
+        `rule collection group ${groupName} is already a dependency of ${group.consumer}; a rule added now may refer to it and ` +
+        'close a cycle. Add it with { group: { name, priority } } to a group of its own');
+    }
+    if (!group) {
+      if (!Number.isInteger(priority) || priority < 100 || priority > 65000) {
+        throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, priority, 'a rule collection group priority is 100 to 65000');
+      }
+      const clash = [...this.groups.entries()].find(([, g]) => g.resource.priorityInput === priority);
+      if (clash) {
+        throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, priority,
+          `rule collection group ${clash[0]} already has priority ${priority}`);
+      }
+      const resource = new FirewallPolicyRuleCollectionGroup(this, `group-${groupName}`, {
+        name: groupName,
+        firewallPolicyId: policy.id,
+        priority,
+      });
+      group = { resource, collections: [] };
+      this.groups.set(groupName, group);
+    }
+    group.collections.push(collection);
+    const rendered = renderPolicyCollections(group.collections);
+    if (rendered.nat.length > 0) group.resource.putNatRuleCollection(rendered.nat);
+    if (rendered.network.length > 0) group.resource.putNetworkRuleCollection(rendered.network);
+    if (rendered.application.length > 0) group.resource.putApplicationRuleCollection(rendered.application);
+  }
+}

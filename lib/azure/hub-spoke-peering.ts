@@ -1,0 +1,104 @@
+import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
+import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-network-peering';
+import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
+import { VirtualNetwork } from './virtual-network';
+
+/** A hub's gateway that spokes reach through gateway transit (a Route Server or a VPN/ExpressRoute gateway). */
+export interface IHubGateway {
+  /** Resources the spoke's peering must wait for. */
+  readonly dependables: readonly ITerraformDependable[];
+}
+
+/** Props of {@link HubSpokePeering}. */
+export interface HubSpokePeeringProps {
+  readonly hub: VirtualNetwork;
+  readonly spoke: VirtualNetwork;
+  /** @default `${hub.name}-to-${spoke.name}` */
+  readonly hubToSpokeName?: string;
+  /** @default `${spoke.name}-to-${hub.name}` */
+  readonly spokeToHubName?: string;
+  /**
+   * Accept traffic that did not originate in the peer VNet, e.g. traffic the hub firewall forwards
+   * into the spoke (DNAT, spoke to spoke).
+   * @default true
+   */
+  readonly allowForwardedTraffic?: boolean;
+  /**
+   * The hub's gateway. With one, the hub side allows gateway transit and the spoke side uses the
+   * remote gateway (so the spoke learns the Route Server's routes), and both peerings wait for it.
+   * @default - no gateway transit
+   */
+  readonly gateway?: IHubGateway;
+  /** Set to true to use the hub's gateways without passing `gateway`; then it is an error. @default - true when `gateway` is given */
+  readonly useRemoteGateways?: boolean;
+}
+
+/**
+ * Peers a spoke VNet with a hub in both directions: virtual network access on both sides, forwarded
+ * traffic, gateway transit on the hub side and remote gateways on the spoke side, ordered after the
+ * hub's gateway (Route Server).
+ */
+export class HubSpokePeering extends Construct {
+  /** The hub-to-spoke azurerm_virtual_network_peering. */
+  public readonly hubToSpoke: VirtualNetworkPeering;
+  /** The spoke-to-hub azurerm_virtual_network_peering. */
+  public readonly spokeToHub: VirtualNetworkPeering;
+
+  constructor(scope: Construct, id: string, props: HubSpokePeeringProps) {
+    super(scope, id);
+    const { hub, spoke } = props;
+    if (hub === spoke) {
+      throw new ValidationError(this, 'spoke', spoke.name, 'a VNet cannot be peered with itself');
+    }
+    for (const a of hub.addressSpace) {
+      for (const b of spoke.addressSpace) {
+        if (a.overlaps(b)) {
+          throw new ValidationError(this, 'spoke.addressSpace', b.toString(),
+            `it overlaps ${a} of hub ${hub.name}; peered VNets need address spaces that do not overlap`);
+        }
+      }
+    }
+    const useRemote = props.useRemoteGateways ?? props.gateway !== undefined;
+    if (useRemote && !props.gateway) {
+      throw new ValidationError(this, 'gateway', undefined,
+        'useRemoteGateways needs the hub\'s gateway (e.g. its RouteServer) so the peering can wait for it');
+    }
+    const hubToSpokeName = props.hubToSpokeName ?? `${hub.name}-to-${spoke.name}`;
+    const spokeToHubName = props.spokeToHubName ?? `${spoke.name}-to-${hub.name}`;
+    checkAzureName(this, 'hubToSpokeName', hubToSpokeName, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'spokeToHubName', spokeToHubName, AZURE_NETWORK_NAME);
+    const forwarded = props.allowForwardedTraffic ?? true;
+    const dependsOn = props.gateway ? [...props.gateway.dependables] : undefined;
+
+    this.hubToSpoke = new VirtualNetworkPeering(this, 'hub-to-spoke', {
+      name: hubToSpokeName,
+      resourceGroupName: hub.resourceGroupName,
+      virtualNetworkName: hub.resource.name,
+      remoteVirtualNetworkId: spoke.id,
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: forwarded,
+      allowGatewayTransit: props.gateway !== undefined,
+      useRemoteGateways: false,
+      dependsOn,
+    });
+    this.spokeToHub = new VirtualNetworkPeering(this, 'spoke-to-hub', {
+      name: spokeToHubName,
+      resourceGroupName: spoke.resourceGroupName,
+      virtualNetworkName: spoke.resource.name,
+      remoteVirtualNetworkId: hub.id,
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: forwarded,
+      allowGatewayTransit: false,
+      useRemoteGateways: useRemote,
+      dependsOn,
+    });
+    hub._addPeer(spoke, this.dependables);
+    spoke._addPeer(hub, this.dependables);
+  }
+
+  /** Both peerings: what a workload that needs the hub must wait for. */
+  public get dependables(): ITerraformDependable[] {
+    return [this.hubToSpoke, this.spokeToHub];
+  }
+}

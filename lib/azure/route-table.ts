@@ -1,0 +1,208 @@
+import { Construct } from 'constructs';
+import { ITerraformDependable, Token } from 'cdktf';
+import { RouteTable as TfRouteTable } from '@cdktf/provider-azurerm/lib/route-table';
+import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
+import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
+import { AZURE_NETWORK_NAME, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
+import { IResourceGroup, Tags } from './resource-group';
+import { ISubnetRouteTable, Subnet } from './virtual-network';
+
+/** Where a route sends traffic. */
+export interface NextHop {
+  /** Azure's next hop type: `VirtualAppliance`, `Internet`, `VnetLocal`, `VirtualNetworkGateway` or `None`. */
+  readonly type: 'VirtualAppliance' | 'Internet' | 'VnetLocal' | 'VirtualNetworkGateway' | 'None';
+  /** The appliance's private IP, for `VirtualAppliance` only. */
+  readonly ip?: string;
+}
+
+/** Builders for {@link NextHop}. */
+export const NextHop = {
+  /** A network virtual appliance (e.g. a firewall) at `ip`; may be a reference such as `firewall.privateIp`. */
+  virtualAppliance(ip: string): NextHop {
+    return { type: 'VirtualAppliance', ip };
+  },
+  /** Azure's Internet edge. */
+  internet(): NextHop {
+    return { type: 'Internet' };
+  },
+  /** Stay inside the VNet. */
+  vnetLocal(): NextHop {
+    return { type: 'VnetLocal' };
+  },
+  /** The VNet's VPN or ExpressRoute gateway. */
+  virtualNetworkGateway(): NextHop {
+    return { type: 'VirtualNetworkGateway' };
+  },
+  /** Drop the traffic. */
+  none(): NextHop {
+    return { type: 'None' };
+  },
+};
+
+/** One route of a {@link RouteTable}. */
+export interface RouteSpec {
+  /** Unique in its table. */
+  readonly name: string;
+  /** Destination CIDR, e.g. `0.0.0.0/0`; may be a reference such as `${publicIp}/32`. */
+  readonly addressPrefix: string;
+  readonly nextHop: NextHop;
+}
+
+/** Props of {@link RouteTable}. */
+export interface RouteTableProps {
+  readonly resourceGroup: IResourceGroup;
+  /** The table's name in Azure, e.g. `spoke_1-fw-rt`. */
+  readonly name: string;
+  /** @default - none; add them with `addRoute` */
+  readonly routes?: RouteSpec[];
+  /** Subnets to associate the table with. @default - none; add them with `associate` */
+  readonly subnets?: Subnet[];
+  /**
+   * Whether the subnets learn routes from gateways and Route Servers over BGP. Left on, a spoke
+   * learns the routes the hub's Route Server hears (egress gateway ranges included).
+   * @default true
+   */
+  readonly bgpRoutePropagationEnabled?: boolean;
+  /** @default - none */
+  readonly tags?: Tags;
+}
+
+/** What other constructs need of a route table. */
+export interface IRouteTable extends ISubnetRouteTable {
+  /** The table's routes so far. */
+  readonly routes: readonly RouteSpec[];
+  /** Resources to order after: the table, its routes and its associations. */
+  readonly dependables: readonly ITerraformDependable[];
+  /** Associates the table with a subnet. */
+  associate(subnet: Subnet): void;
+}
+
+const routeTableBrand = brand('RouteTable');
+
+/**
+ * A route table (UDR) with routes as separate resources, so routes can be added after the table, and
+ * associations with the subnets it governs.
+ */
+export class RouteTable extends Construct implements IRouteTable {
+  /** True when `x` is a RouteTable (works across copies of the library). */
+  public static isRouteTable(x: unknown): x is RouteTable {
+    return routeTableBrand.is(x);
+  }
+
+  /** The table's name in Azure. */
+  public readonly name: string;
+  /** The azurerm_route_table resource (escape hatch). */
+  public readonly resource: TfRouteTable;
+  /** The azurerm_route resources, by route name. */
+  public readonly routeResources: { [name: string]: TfRoute } = {};
+  /** The azurerm_subnet_route_table_association resources, by subnet name. */
+  public readonly associations: { [subnet: string]: SubnetRouteTableAssociation } = {};
+  private readonly _routes: RouteSpec[] = [];
+  private readonly _subnets: Subnet[] = [];
+  private readonly resourceGroupName: string;
+
+  constructor(scope: Construct, id: string, props: RouteTableProps) {
+    super(scope, id);
+    routeTableBrand.mark(this);
+    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    this.name = props.name;
+    this.resourceGroupName = props.resourceGroup.name;
+    this.resource = new TfRouteTable(this, 'table', {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.resourceGroup.location,
+      bgpRoutePropagationEnabled: props.bgpRoutePropagationEnabled ?? true,
+      tags: props.tags,
+    });
+    for (const r of props.routes ?? []) this.addRoute(r);
+    for (const s of props.subnets ?? []) this.associate(s);
+    checkAtSynth(this, () => this.checkFirewallSubnets());
+  }
+
+  /** The table's resource ID (a reference). */
+  public get id(): string {
+    return this.resource.id;
+  }
+
+  /** The routes so far. */
+  public get routes(): readonly RouteSpec[] {
+    return this._routes;
+  }
+
+  /** The subnets the table is associated with. */
+  public get subnets(): readonly Subnet[] {
+    return this._subnets;
+  }
+
+  /** The table, its routes and its associations: what a cluster on these subnets must wait for. */
+  public get dependables(): ITerraformDependable[] {
+    return [this.resource, ...Object.values(this.routeResources), ...Object.values(this.associations)];
+  }
+
+  /** Next-hop type of the `0.0.0.0/0` route, if any. */
+  public defaultRouteNextHopType(): string | undefined {
+    return this._routes.find((r) => r.addressPrefix === '0.0.0.0/0')?.nextHop.type;
+  }
+
+  /** Adds a route; checks its name, prefix and next hop. */
+  public addRoute(spec: RouteSpec): TfRoute {
+    const field = `routes[${spec.name}]`;
+    checkAzureName(this, `${field}.name`, spec.name, AZURE_NETWORK_NAME);
+    if (this._routes.some((r) => r.name === spec.name)) {
+      throw new ValidationError(this, `${field}.name`, spec.name, 'route names must be unique in a table');
+    }
+    if (!Token.isUnresolved(spec.addressPrefix)) {
+      const prefix = Cidr.parse(spec.addressPrefix, { site: this, field: `${field}.addressPrefix` });
+      const same = this._routes.find((r) => !Token.isUnresolved(r.addressPrefix) && Cidr.parse(r.addressPrefix).equals(prefix));
+      if (same) {
+        throw new ValidationError(this, `${field}.addressPrefix`, spec.addressPrefix,
+          `route ${same.name} already covers ${prefix}; each prefix takes one route`);
+      }
+    }
+    const hop = spec.nextHop;
+    if (hop.type === 'VirtualAppliance') {
+      if (hop.ip === undefined || (!Token.isUnresolved(hop.ip) && !isIpAddress(hop.ip))) {
+        throw new ValidationError(this, `${field}.nextHop.ip`, hop.ip, 'a VirtualAppliance next hop needs the appliance\'s private IP');
+      }
+    } else if (hop.ip !== undefined) {
+      throw new ValidationError(this, `${field}.nextHop.ip`, hop.ip, `only a VirtualAppliance next hop takes an IP, not ${hop.type}`);
+    }
+    this._routes.push(spec);
+    const route = new TfRoute(this, `route-${spec.name}`, {
+      name: spec.name,
+      resourceGroupName: this.resourceGroupName,
+      routeTableName: this.resource.name,
+      addressPrefix: spec.addressPrefix,
+      nextHopType: hop.type,
+      nextHopInIpAddress: hop.ip,
+    });
+    this.routeResources[spec.name] = route;
+    return route;
+  }
+
+  /**
+   * Associates the table with `subnet`. A subnet takes one route table; `RouteServerSubnet` takes
+   * none (Azure Route Server does not support UDRs).
+   */
+  public associate(subnet: Subnet): void {
+    if (subnet.name === 'RouteServerSubnet') {
+      throw new ValidationError(this, 'subnets', subnet.name, 'Azure Route Server does not support a route table on RouteServerSubnet');
+    }
+    const association = new SubnetRouteTableAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
+      subnetId: subnet.id,
+      routeTableId: this.resource.id,
+    });
+    subnet._setRouteTable(this, association);
+    this._subnets.push(subnet);
+    this.associations[subnet.name] = association;
+  }
+
+  private checkFirewallSubnets(): void {
+    const fw = this._subnets.find((s) => s.name === 'AzureFirewallSubnet');
+    const hop = this.defaultRouteNextHopType();
+    if (fw && hop !== undefined && hop !== 'Internet') {
+      throw new ValidationError(this, 'routes[0.0.0.0/0].nextHop', hop,
+        'a route table on AzureFirewallSubnet must send 0.0.0.0/0 to Internet, or the firewall loses its own way out');
+    }
+  }
+}

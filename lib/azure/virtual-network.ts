@@ -1,0 +1,274 @@
+import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
+import { VirtualNetwork as TfVirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { Subnet as TfSubnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { Cidr, ValidationError, AZURE_NETWORK_NAME, brand, checkAzureName, findOverlap } from '../core';
+import type { IFirewall } from './firewall';
+import { IResourceGroup, Tags } from './resource-group';
+
+/** Subnet names Azure gives a meaning, with the smallest prefix each accepts. */
+export const AZURE_SPECIAL_SUBNETS: { readonly [name: string]: { readonly maxPrefix: number; readonly service: string } } = {
+  AzureFirewallSubnet: { maxPrefix: 26, service: 'Azure Firewall' },
+  AzureFirewallManagementSubnet: { maxPrefix: 26, service: 'Azure Firewall (forced tunnelling / Basic tier)' },
+  // Azure's documentation asks for /26 today; older pages said /27.
+  RouteServerSubnet: { maxPrefix: 26, service: 'Azure Route Server' },
+  GatewaySubnet: { maxPrefix: 27, service: 'a virtual network gateway' },
+  AzureBastionSubnet: { maxPrefix: 26, service: 'Azure Bastion' },
+};
+
+/** Azure's smallest IPv4 subnet: five addresses are reserved in each. */
+export const AZURE_MIN_SUBNET_PREFIX = 29;
+
+/** A subnet of a {@link VirtualNetwork}. */
+export interface SubnetSpec {
+  /** e.g. `AKSSubnet`, or one of Azure's special names such as `AzureFirewallSubnet`. */
+  readonly name: string;
+  /** e.g. `10.1.0.0/24`; must lie in the VNet's address space. */
+  readonly addressPrefix: string;
+  /** Service endpoints, e.g. `Microsoft.Storage`. @default - none */
+  readonly serviceEndpoints?: string[];
+  /**
+   * Azure's implicit outbound access for VMs without an explicit path out. Off is the secure choice
+   * for subnets whose traffic must leave through a firewall.
+   * @default - the provider's default (on)
+   */
+  readonly defaultOutboundAccessEnabled?: boolean;
+}
+
+/** Props of {@link VirtualNetwork}. */
+export interface VirtualNetworkProps {
+  readonly resourceGroup: IResourceGroup;
+  /** The VNet's name in Azure, e.g. `hub-vnet`. */
+  readonly name: string;
+  /** One or more non-overlapping CIDRs, e.g. `['10.0.0.0/22']`. */
+  readonly addressSpace: string[];
+  /** @default - no subnets; add them with `addSubnet` */
+  readonly subnets?: SubnetSpec[];
+  /** Custom DNS servers. @default - Azure-provided DNS */
+  readonly dnsServers?: string[];
+  /** @default - none */
+  readonly tags?: Tags;
+}
+
+/** What a route table exposes to the subnets it is associated with. */
+export interface ISubnetRouteTable {
+  /** The route table's name in Azure. */
+  readonly name: string;
+  /** Resources to order after: the table, its routes and its associations. */
+  readonly dependables: readonly ITerraformDependable[];
+  /** The firewall its default route leads to, when the table was built for one. */
+  readonly firewall?: IFirewall;
+  /** Next-hop type of the `0.0.0.0/0` route, if the table has one (e.g. `VirtualAppliance`). */
+  defaultRouteNextHopType(): string | undefined;
+}
+
+const subnetBrand = brand('Subnet');
+const vnetBrand = brand('VirtualNetwork');
+
+/** A subnet, created by {@link VirtualNetwork}; carries its CIDR and the addresses Azure assigns in it. */
+export class Subnet extends Construct {
+  /** True when `x` is a Subnet (works across copies of the library). */
+  public static isSubnet(x: unknown): x is Subnet {
+    return subnetBrand.is(x);
+  }
+
+  /** The subnet's name in Azure. */
+  public readonly name: string;
+  /** Its address range. */
+  public readonly cidr: Cidr;
+  /** The VNet it belongs to. */
+  public readonly vnet: VirtualNetwork;
+  /** The azurerm_subnet resource (escape hatch). */
+  public readonly resource: TfSubnet;
+  private _routeTable?: ISubnetRouteTable;
+  private _routeTableAssociation?: ITerraformDependable;
+
+  /** @internal - created through VirtualNetwork.addSubnet */
+  constructor(vnet: VirtualNetwork, spec: SubnetSpec, cidr: Cidr) {
+    super(vnet, spec.name);
+    subnetBrand.mark(this);
+    this.vnet = vnet;
+    this.name = spec.name;
+    this.cidr = cidr;
+    this.resource = new TfSubnet(this, 'subnet', {
+      name: spec.name,
+      resourceGroupName: vnet.resourceGroupName,
+      virtualNetworkName: vnet.resource.name,
+      addressPrefixes: [cidr.toString()],
+      serviceEndpoints: spec.serviceEndpoints,
+      defaultOutboundAccessEnabled: spec.defaultOutboundAccessEnabled,
+    });
+  }
+
+  /** The subnet's resource ID (a reference). */
+  public get id(): string {
+    return this.resource.id;
+  }
+
+  /** The subnet's default gateway: its first host address, e.g. `10.1.0.1` in `10.1.0.0/24`. */
+  public get gatewayIp(): string {
+    return this.cidr.host(1);
+  }
+
+  /** Number of addresses VMs can get: Azure reserves five in every subnet. */
+  public get usableAddressCount(): number {
+    return this.cidr.size - 5;
+  }
+
+  /**
+   * The address Azure gives the `index`-th VM (or node) in this subnet: Azure reserves the first four
+   * addresses, so `vmIp(0)` is `.4` and `vmIp(1)` is `.5`.
+   */
+  public vmIp(index: number): string {
+    if (!Number.isInteger(index) || index < 0 || index >= this.usableAddressCount) {
+      throw new ValidationError(this, 'vmIp index', index,
+        `${this.name} (${this.cidr}) has ${this.usableAddressCount} VM addresses, index 0 to ${this.usableAddressCount - 1}`);
+    }
+    return this.cidr.host(4 + index);
+  }
+
+  /** The route table associated with this subnet, if any. */
+  public get routeTable(): ISubnetRouteTable | undefined {
+    return this._routeTable;
+  }
+
+  /** The association resource with that route table, to order resources after it. */
+  public get routeTableAssociation(): ITerraformDependable | undefined {
+    return this._routeTableAssociation;
+  }
+
+  /** @internal - called by RouteTable.associate */
+  public _setRouteTable(table: ISubnetRouteTable, association: ITerraformDependable): void {
+    if (this._routeTable) {
+      throw new ValidationError(this, 'routeTable', table.name,
+        `subnet ${this.name} already has route table ${this._routeTable.name}; a subnet takes at most one`);
+    }
+    this._routeTable = table;
+    this._routeTableAssociation = association;
+  }
+}
+
+/**
+ * A virtual network with its subnets. Checks at construction that the address space blocks do not
+ * overlap, that each subnet lies inside the address space and clear of the others, and that Azure's
+ * special subnets are large enough.
+ */
+export class VirtualNetwork extends Construct {
+  /** True when `x` is a VirtualNetwork (works across copies of the library). */
+  public static isVirtualNetwork(x: unknown): x is VirtualNetwork {
+    return vnetBrand.is(x);
+  }
+
+  /** The VNet's name in Azure. */
+  public readonly name: string;
+  /** Its address space. */
+  public readonly addressSpace: readonly Cidr[];
+  /** The azurerm_virtual_network resource (escape hatch). */
+  public readonly resource: TfVirtualNetwork;
+  /** Name of the resource group it lives in. */
+  public readonly resourceGroupName: string;
+  /** Location. */
+  public readonly location: string;
+  private readonly _subnets = new Map<string, Subnet>();
+  private readonly _peers: VirtualNetwork[] = [];
+  private readonly _peeringDependables: ITerraformDependable[] = [];
+
+  constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
+    super(scope, id);
+    vnetBrand.mark(this);
+    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    if (props.addressSpace.length === 0) {
+      throw new ValidationError(this, 'addressSpace', [], 'a VNet needs at least one CIDR block');
+    }
+    const blocks = props.addressSpace.map((a, i) => ({ cidr: Cidr.parse(a, { site: this, field: `addressSpace[${i}]` }) }));
+    const clash = findOverlap(blocks);
+    if (clash) {
+      throw new ValidationError(this, 'addressSpace', clash[1].cidr.toString(), `it overlaps ${clash[0].cidr}; address space blocks must not overlap`);
+    }
+    this.name = props.name;
+    this.addressSpace = blocks.map((b) => b.cidr);
+    this.resourceGroupName = props.resourceGroup.name;
+    this.location = props.resourceGroup.location;
+    this.resource = new TfVirtualNetwork(this, 'vnet', {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.resourceGroup.location,
+      addressSpace: this.addressSpace.map((c) => c.toString()),
+      dnsServers: props.dnsServers,
+      tags: props.tags,
+    });
+    for (const spec of props.subnets ?? []) this.addSubnet(spec);
+  }
+
+  /** The VNet's resource ID (a reference). */
+  public get id(): string {
+    return this.resource.id;
+  }
+
+  /** The subnets, in the order they were added. */
+  public get subnets(): Subnet[] {
+    return [...this._subnets.values()];
+  }
+
+  /** VNets peered with this one (filled in by {@link HubSpokePeering}). */
+  public get peers(): readonly VirtualNetwork[] {
+    return this._peers;
+  }
+
+  /** True when `address` (an IP or CIDR) lies inside this VNet's address space. */
+  public contains(address: Cidr | string): boolean {
+    return this.addressSpace.some((block) => block.contains(address));
+  }
+
+  /** Adds a subnet after checking its range and, for Azure's special subnets, its size. */
+  public addSubnet(spec: SubnetSpec): Subnet {
+    const field = `subnets[${spec.name}]`;
+    checkAzureName(this, `${field}.name`, spec.name, AZURE_NETWORK_NAME);
+    if (this._subnets.has(spec.name)) {
+      throw new ValidationError(this, `${field}.name`, spec.name, 'subnet names must be unique in a VNet');
+    }
+    const cidr = Cidr.parse(spec.addressPrefix, { site: this, field: `${field}.addressPrefix` });
+    if (!this.contains(cidr)) {
+      throw new ValidationError(this, `${field}.addressPrefix`, cidr.toString(),
+        `a subnet must lie inside the VNet's address space ${this.addressSpace.join(', ')}`);
+    }
+    if (cidr.version === 4 && cidr.prefix > AZURE_MIN_SUBNET_PREFIX) {
+      throw new ValidationError(this, `${field}.addressPrefix`, cidr.toString(),
+        `Azure subnets are /${AZURE_MIN_SUBNET_PREFIX} or larger (Azure reserves five addresses in each)`);
+    }
+    const special = AZURE_SPECIAL_SUBNETS[spec.name];
+    if (special && cidr.prefix > special.maxPrefix) {
+      throw new ValidationError(this, `${field}.addressPrefix`, cidr.toString(),
+        `${special.service} needs ${spec.name} to be /${special.maxPrefix} or larger`);
+    }
+    for (const other of this._subnets.values()) {
+      if (other.cidr.overlaps(cidr)) {
+        throw new ValidationError(this, `${field}.addressPrefix`, cidr.toString(),
+          `it overlaps subnet ${other.name} (${other.cidr}); subnets must not overlap`);
+      }
+    }
+    const subnet = new Subnet(this, spec, cidr);
+    this._subnets.set(spec.name, subnet);
+    return subnet;
+  }
+
+  /** The subnet called `name`; throws a ValidationError naming the subnets there are if none is. */
+  public subnet(name: string): Subnet {
+    const s = this._subnets.get(name);
+    if (!s) {
+      throw new ValidationError(this, 'subnet', name, `${this.name} has subnets ${[...this._subnets.keys()].join(', ') || '(none)'}`);
+    }
+    return s;
+  }
+
+  /** The peering resources of this VNet, both directions: what a workload reaching a peer waits for. */
+  public get peeringDependables(): readonly ITerraformDependable[] {
+    return this._peeringDependables;
+  }
+
+  /** @internal - called by HubSpokePeering */
+  public _addPeer(other: VirtualNetwork, dependables: readonly ITerraformDependable[]): void {
+    if (!this._peers.includes(other)) this._peers.push(other);
+    this._peeringDependables.push(...dependables);
+  }
+}

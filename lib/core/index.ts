@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './cidr';
+export * from './asn';
+export * from './names';
+export * from './rules';
+export * from './synth-checks';

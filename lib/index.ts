@@ -1,0 +1,3 @@
+export * from './core';
+export * from './azure';
+export * from './calico';

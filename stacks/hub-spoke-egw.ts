@@ -1,0 +1,250 @@
+/**
+ * hub-spoke-egw: the Azure half of document 000 (Tigera's hub-spoke AKS egress gateway blueprint),
+ * resource by resource as ../shared/BLUEPRINT.md lists it, plus the Calico operator's helm release.
+ *
+ * Where it differs from the blueprint, and why:
+ * - The API-server rule (`spoke-1-apiserver-access`) names the cluster's FQDN as a network-rule FQDN
+ *   instead of an address looked up with a DNS data source at plan time; the firewall resolves it
+ *   itself, which needs its DNS proxy, so the proxy is on (the blueprint leaves it off).
+ * - The Route Server's BGP peers (`10.1.0.4`, `10.1.0.5`) are the first two VM addresses of the AKS
+ *   subnet, derived from it rather than typed in; their ASN is the one Calico uses, declared once.
+ * - Both peerings allow forwarded traffic (the blueprint leaves it off), so traffic the hub firewall
+ *   forwards into the spoke (DNAT, replies routed by the Route Server) is accepted.
+ * - Kubernetes is the latest AKS patch of 1.35 (the blueprint pins 1.26, long out of support), and
+ *   Calico is v3.33.1 from docs.tigera.io (the blueprint installs 3.25.1 from the retired
+ *   docs.projectcalico.org chart repository).
+ * - azurerm 4.x names: `enabled_metric` replaces the deprecated `metric` block of the diagnostic
+ *   setting; the route table's `bgp_route_propagation_enabled` is set explicitly.
+ * - tenant0's range in `tenant0-allowed-access` comes from a typed CIDR declared once, not a literal
+ *   inside the rule.
+ * - The cluster is created after the firewall's rule collections too (not only the firewall), so
+ *   its nodes can reach their registries the moment they boot.
+ */
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack, TerraformVariable, Fn } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Cidr, RuleCollections } from '../lib/core';
+import {
+  AksCluster, AksOutbound, AzureFirewall, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
+  RouteServer, VirtualNetwork,
+} from '../lib/azure';
+import { CalicoOperator } from '../lib/calico';
+
+/** Inputs of the stack, defaulting to the blueprint's. */
+export interface HubSpokeEgwStackProps {
+  /** @default 'eastus' */
+  readonly location?: string;
+  /** @default 'demo-hub-network' */
+  readonly hubResourceGroupName?: string;
+  /** @default 'demo-spoke-networks' */
+  readonly spokeResourceGroupName?: string;
+  /** The AS number Calico speaks BGP with; the Route Server peers with it. @default 63400 */
+  readonly calicoAsn?: number;
+  /** Egress range of tenant0, which the firewall lets reach www.tigera.io. @default 10.99.0.0/29 */
+  readonly tenant0EgressCidr?: Cidr;
+  /** Minor Kubernetes version; the latest AKS patch of it is used. @default '1.35' */
+  readonly kubernetesMinor?: string;
+}
+
+/** The blueprint's application-rule FQDNs for AKS, its registries and Calico (rule 2 of `allowed-fqdns`). */
+export function blueprintPublicFqdns(location: string): string[] {
+  return [
+    'auth.docker.io',
+    'registry-1.docker.io',
+    'production.cloudflare.docker.com',
+    'quay.io',
+    '*.quay.io',
+    'us-docker.pkg.dev',
+    '*.projectcalico.org',
+    'installer.calicocloud.io',
+    'www.calicocloud.io',
+    '*.ubuntu.com',
+    `*.hcp.${location}.azmk8s.io`,
+    'mcr.microsoft.com',
+    '*.data.mcr.microsoft.com',
+    'management.azure.com',
+    'login.microsoftonline.com',
+    'packages.microsoft.com',
+    'acs-mirror.azureedge.net',
+    'dc.services.visualstudio.com',
+    '*.ods.opinsights.azure.com',
+    '*.oms.opinsights.azure.com',
+    '*.monitoring.azure.com',
+  ];
+}
+
+/** The cloud stack of document 000: hub (firewall, Route Server), spoke (AKS with Calico). */
+export class HubSpokeEgwStack extends TerraformStack {
+  public readonly hubVnet: VirtualNetwork;
+  public readonly spokeVnet: VirtualNetwork;
+  public readonly firewall: AzureFirewall;
+  public readonly routeServer: RouteServer;
+  public readonly cluster: AksCluster;
+  public readonly calico: CalicoOperator;
+  /** The AS number Calico uses, which the Route Server peers with. */
+  public readonly calicoAsn: number;
+
+  constructor(scope: Construct, id: string, props: HubSpokeEgwStackProps = {}) {
+    super(scope, id);
+    const location = props.location ?? 'eastus';
+    this.calicoAsn = props.calicoAsn ?? 63400;
+    const tenant0 = props.tenant0EgressCidr ?? Cidr.parse('10.99.0.0/29');
+
+    new AzurermProvider(this, 'azurerm', { features: [{}] });
+    const sshKey = new TerraformVariable(this, 'admin_ssh_key', {
+      type: 'string',
+      description: 'SSH public key of the AKS nodes\' admin user (azureuser)',
+    });
+
+    const hubRg = new ResourceGroup(this, 'hub-rg', { name: props.hubResourceGroupName ?? 'demo-hub-network', location });
+    const spokeRg = new ResourceGroup(this, 'spoke-rg', { name: props.spokeResourceGroupName ?? 'demo-spoke-networks', location });
+
+    this.hubVnet = new VirtualNetwork(this, 'hub-vnet', {
+      resourceGroup: hubRg,
+      name: 'hub-vnet',
+      addressSpace: ['10.0.0.0/22'],
+      subnets: [
+        { name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/24' },
+        { name: 'RouteServerSubnet', addressPrefix: '10.0.1.0/24' },
+      ],
+    });
+    this.spokeVnet = new VirtualNetwork(this, 'spoke1-vnet', {
+      resourceGroup: spokeRg,
+      name: 'spoke1-vnet',
+      addressSpace: ['10.1.0.0/22'],
+      subnets: [{ name: 'AKSSubnet', addressPrefix: '10.1.0.0/24' }],
+    });
+    const aksSubnet = this.spokeVnet.subnet('AKSSubnet');
+
+    // The first two nodes of the AKS subnet act as Calico route reflectors and peer with the Route Server.
+    this.routeServer = new RouteServer(this, 'hub-rs', {
+      resourceGroup: hubRg,
+      name: 'hub-rs',
+      publicIpName: 'hub-rs-pip',
+      subnet: this.hubVnet.subnet('RouteServerSubnet'),
+      branchToBranchTrafficEnabled: false,
+      peers: [0, 1].map((i) => ({
+        name: `spoke-rs-bgpconnection-peer-${i + 1}`,
+        peerIp: aksSubnet.vmIp(i),
+        peerAsn: this.calicoAsn,
+      })),
+    });
+
+    const peering = new HubSpokePeering(this, 'hub-spoke1-peering', {
+      hub: this.hubVnet,
+      spoke: this.spokeVnet,
+      hubToSpokeName: 'HubToSpoke1',
+      spokeToHubName: 'Spoke1ToHub',
+      gateway: this.routeServer,
+    });
+
+    this.firewall = new AzureFirewall(this, 'hub-fw', {
+      resourceGroup: hubRg,
+      name: 'hub-fw',
+      subnet: this.hubVnet.subnet('AzureFirewallSubnet'),
+      skuTier: 'Standard',
+      publicIpNames: ['hub-fw-ip'],
+      ipConfigurationName: 'fw_ip_config',
+      ruleFormat: FirewallRuleFormat.classic(),
+      diagnostics: { workspaceName: 'hub-fw-log-analytics', settingName: 'hub-fw-settings' },
+      ruleCollections: [
+        RuleCollections.application({
+          name: 'allowed-fqdns',
+          priority: 100,
+          action: 'Allow',
+          rules: [
+            { name: 'allow access to fqdn tags', sources: ['*'], fqdnTags: ['AzureKubernetesService'] },
+            {
+              name: 'allow access to public fqdns',
+              description: 'allow access to public fqdns',
+              sources: ['*'],
+              targetFqdns: blueprintPublicFqdns(location),
+              protocols: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
+            },
+          ],
+        }),
+        RuleCollections.network({
+          name: 'allowed-network-rules',
+          priority: 100,
+          action: 'Allow',
+          rules: [
+            { name: 'allow access to apiudp', description: 'allow access to apiudp', protocols: ['UDP'], destinationAddresses: [`AzureCloud.${location}`], destinationPorts: [1194] },
+            { name: 'allow access to apitcp', description: 'allow access to apitcp', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [9000] },
+            { name: 'allow access to time server', description: 'allow access to time server', protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: [123] },
+            { name: 'allow access to azure monitor', description: 'allow access to azure monitor', protocols: ['TCP'], destinationAddresses: ['AzureMonitor', 'Storage'], destinationPorts: [443] },
+          ],
+        }),
+        RuleCollections.application({
+          name: 'tenant0-allowed-access',
+          priority: 110,
+          action: 'Allow',
+          rules: [{
+            name: 'allow tenant0 to www.tigera.io',
+            sources: [tenant0],
+            targetFqdns: ['www.tigera.io'],
+            protocols: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
+          }],
+        }),
+      ],
+    });
+
+    new FirewallRouteTable(this, 'spoke1-fw-rt', {
+      resourceGroup: spokeRg,
+      name: 'spoke_1-fw-rt',
+      firewall: this.firewall,
+      defaultRouteName: 'hub-fw-r',
+      subnets: [aksSubnet],
+    });
+
+    this.cluster = new AksCluster(this, 'spoke1-aks', {
+      resourceGroup: spokeRg,
+      name: 'spoke1-aks',
+      dnsPrefix: 'aks',
+      kubernetesVersion: KubernetesVersion.latestPatchOf(props.kubernetesMinor ?? '1.35'),
+      defaultNodePool: {
+        name: 'default',
+        nodeCount: 2,
+        vmSize: 'Standard_D2_v2',
+        subnet: aksSubnet,
+        nodeLabels: { 'route-reflector': 'true' },
+      },
+      linuxProfile: { adminUsername: 'azureuser', sshPublicKey: sshKey.stringValue },
+      network: { plugin: 'none', serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10', podCidr: '10.244.0.0/24' },
+      outbound: AksOutbound.userDefinedRouting(),
+      dependsOn: peering.dependables,
+    });
+
+    // Added after the cluster, whose FQDN it names: the firewall resolves it through its DNS proxy.
+    this.firewall.addRuleCollection(RuleCollections.network({
+      name: 'spoke-1-apiserver-access',
+      priority: 105,
+      action: 'Allow',
+      rules: [{
+        name: 'allow access to spoke aks apiserver',
+        description: 'allow access to spoke aks apiserver',
+        protocols: ['TCP'],
+        destinationFqdns: [this.cluster.fqdn],
+        destinationPorts: [443],
+      }],
+    }));
+
+    const helm = new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubeConnection });
+    this.calico = new CalicoOperator(this, 'calico', {
+      provider: helm,
+      kubernetesProvider: 'AKS',
+      bgp: 'Enabled',
+      ipPools: [{ cidr: this.cluster.podCidr!, encapsulation: 'VXLAN' }],
+      dependsOn: [this.cluster.resource],
+    });
+
+    new TerraformOutput(this, 'firewall_private_ip', { value: this.firewall.privateIp });
+    new TerraformOutput(this, 'firewall_public_ips', { value: this.firewall.publicIps });
+    new TerraformOutput(this, 'route_server_ips', { value: this.routeServer.virtualRouterIps });
+    new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });
+    new TerraformOutput(this, 'get_credentials', {
+      value: Fn.join(' ', ['az aks get-credentials --name', this.cluster.name, '--resource-group', spokeRg.name, '--context', this.cluster.name]),
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { App, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+
+/** Synthesized Terraform JSON, parsed. */
+export interface TfJson {
+  resource?: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
+  provider?: Record<string, any[]>;
+  output?: Record<string, { value: unknown }>;
+  variable?: Record<string, any>;
+}
+
+/** A stack with an azurerm provider, for constructs under test. */
+export function azureStack(app: App = Testing.app(), id = 'test'): TerraformStack {
+  const stack = new TerraformStack(app, id);
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  return stack;
+}
+
+/** A resource group in `scope` named `name` in `eastus`. */
+export function resourceGroup(scope: Construct, name = 'rg', location = 'eastus'): ResourceGroup {
+  return new ResourceGroup(scope, `rg-${name}`, { name, location });
+}
+
+/** Synthesizes `stack` (running aspects and validations, as `cdktf synth` does) and parses it. */
+export function synth(stack: TerraformStack): TfJson {
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** Builds a fresh azure stack with `build`, synthesizes and parses it. */
+export function synthWith(build: (stack: TerraformStack) => void): TfJson {
+  const stack = azureStack();
+  build(stack);
+  return synth(stack);
+}
+
+/** All resources of `type`, as an array of their configurations. */
+export function resources(json: TfJson, type: string): Record<string, any>[] {
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** The single resource of `type` whose `name` attribute is `name` (or the only one, without a name); throws otherwise. */
+export function resource(json: TfJson, type: string, name?: string): Record<string, any> {
+  const all = resources(json, type).filter((r) => name === undefined || r.name === name);
+  if (all.length !== 1) {
+    throw new Error(`expected one ${type}${name ? ` named ${name}` : ''}, found ${all.length}: ${resources(json, type).map((r) => r.name).join(', ')}`);
+  }
+  return all[0];
+}
+
+/** The logical ID (JSON key) of the resource of `type` named `name`. */
+export function logicalId(json: TfJson, type: string, name: string): string {
+  const entry = Object.entries(json.resource?.[type] ?? {}).find(([, r]) => r.name === name);
+  if (!entry) throw new Error(`no ${type} named ${name}`);
+  return entry[0];
+}
+
+/** `${type}.${logicalId}`: how a reference or depends_on names a resource. */
+export function address(json: TfJson, type: string, name: string): string {
+  return `${type}.${logicalId(json, type, name)}`;
+}
