@@ -2,11 +2,11 @@ import { Construct, IConstruct } from 'constructs';
 import { Aspects, Fn, ITerraformDependable, Token, dependable } from 'cdktf';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
-import { Cidr, ValidationError, brand, checkAtSynth, findInApp, isIpAddress } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isIpAddress } from '../core';
 import { AksOutbound, AksOutboundType } from './aks-outbound';
 import { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
-import { Subnet, VirtualNetwork } from './virtual-network';
+import { Subnet } from './virtual-network';
 
 /** Ranges AKS does not accept for its service or pod CIDR. */
 export const AKS_RESERVED_RANGES: readonly string[] = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'];
@@ -174,6 +174,10 @@ export class AksCluster extends Construct {
     this.podCidr = props.network.podCidr === undefined
       ? undefined : Cidr.parse(props.network.podCidr, { site: this, field: 'network.podCidr' });
     this.checkNetwork(props.network);
+    declareRanges(this, [
+      { cidr: this.serviceCidr, kind: 'service', label: `service CIDR of cluster ${props.name}` },
+      ...(this.podCidr ? [{ cidr: this.podCidr, kind: 'pod', label: `pod CIDR of cluster ${props.name}` }] : []),
+    ]);
 
     const outbound = props.outbound.bind({
       cluster: this,
@@ -329,19 +333,11 @@ export class AksCluster extends Construct {
     }
   }
 
-  /** Service and pod ranges must be clear of every VNet the app declares (peered or not, they may be one day). */
+  /** Service and pod ranges must be clear of every VNet and VPC the app declares (peered or not, they may be one day). */
   private checkRangesAgainstApp(): void {
-    for (const vnet of findInApp(this, VirtualNetwork.isVirtualNetwork)) {
-      for (const block of vnet.addressSpace) {
-        if (block.overlaps(this.serviceCidr)) {
-          throw new ValidationError(this, 'network.serviceCidr', this.serviceCidr.toString(),
-            `it overlaps VNet ${vnet.name} (${block}); the service CIDR must be clear of every VNet`);
-        }
-        if (this.podCidr && block.overlaps(this.podCidr)) {
-          throw new ValidationError(this, 'network.podCidr', this.podCidr.toString(),
-            `it overlaps VNet ${vnet.name} (${block}); the pod CIDR must be clear of every VNet`);
-        }
-      }
+    checkClearOf(this, 'network.serviceCidr', this.serviceCidr, ['vnet', 'vpc'], 'the service CIDR must be clear of every VNet');
+    if (this.podCidr) {
+      checkClearOf(this, 'network.podCidr', this.podCidr, ['vnet', 'vpc'], 'the pod CIDR must be clear of every VNet');
     }
   }
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { VirtualNetwork as TfVirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Subnet as TfSubnet } from '@cdktf/provider-azurerm/lib/subnet';
-import { Cidr, ValidationError, AZURE_NETWORK_NAME, brand, checkAzureName, findOverlap } from '../core';
+import { Cidr, ValidationError, AZURE_NETWORK_NAME, brand, checkAzureName, declareRanges, findOverlap } from '../core';
 import type { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
 
@@ -189,6 +189,7 @@ export class VirtualNetwork extends Construct {
     this.addressSpace = blocks.map((b) => b.cidr);
     this.resourceGroupName = props.resourceGroup.name;
     this.location = props.resourceGroup.location;
+    declareRanges(this, this.addressSpace.map((cidr) => ({ cidr, kind: 'vnet', label: `VNet ${props.name}` })));
     this.resource = new TfVirtualNetwork(this, 'vnet', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,

@@ -4,3 +4,4 @@ export * from './asn';
 export * from './names';
 export * from './rules';
 export * from './synth-checks';
+export * from './address-plan';

@@ -1,0 +1,57 @@
+import { IConstruct } from 'constructs';
+import { Cidr } from './cidr';
+import { ValidationError } from './errors';
+
+/**
+ * The app's address plan: every construct that owns address ranges (VNets, VPCs, a cluster's service
+ * and pod ranges, egress gateway tenants, a Transit Gateway's CIDR blocks) declares them here, so any
+ * other construct can check at synth that its own ranges are clear of them, across stacks and clouds.
+ */
+
+/** What a declared range is, e.g. `vnet`, `vpc`, `service`, `pod`, `egress`. */
+export type RangeKind = 'vnet' | 'vpc' | 'service' | 'pod' | 'egress' | 'transit' | (string & {});
+
+/** A range some construct owns. */
+export interface DeclaredRange {
+  readonly cidr: Cidr;
+  readonly kind: RangeKind;
+  /** How messages name it, e.g. `VNet hub-vnet` or `tenant tenant0 egress range`. */
+  readonly label: string;
+}
+
+/** A declared range with its owner. */
+export interface OwnedRange extends DeclaredRange {
+  readonly owner: IConstruct;
+}
+
+const RANGES = Symbol.for('cdktf-kubernetes-egress.declaredRanges');
+
+/** Records that `owner` owns `ranges`. */
+export function declareRanges(owner: IConstruct, ranges: readonly DeclaredRange[]): void {
+  const holder = owner as unknown as { [RANGES]?: DeclaredRange[] };
+  if (!holder[RANGES]) Object.defineProperty(owner, RANGES, { value: [], enumerable: false });
+  holder[RANGES]!.push(...ranges);
+}
+
+/** Every range declared anywhere in the app that `scope` belongs to, in construct-tree order. */
+export function rangesInApp(scope: IConstruct): OwnedRange[] {
+  const out: OwnedRange[] = [];
+  for (const node of scope.node.root.node.findAll()) {
+    const ranges = (node as unknown as { [RANGES]?: DeclaredRange[] })[RANGES];
+    if (ranges) out.push(...ranges.map((r) => ({ ...r, owner: node })));
+  }
+  return out;
+}
+
+/**
+ * Throws a ValidationError naming the first range of a kind in `kinds`, declared by another construct
+ * than `owner`, that overlaps `cidr`.
+ */
+export function checkClearOf(owner: IConstruct, field: string, cidr: Cidr, kinds: readonly RangeKind[], why: string): void {
+  for (const other of rangesInApp(owner)) {
+    if (other.owner === owner || !kinds.includes(other.kind)) continue;
+    if (other.cidr.overlaps(cidr)) {
+      throw new ValidationError(owner, field, cidr.toString(), `it overlaps ${other.label} (${other.cidr}, ${other.owner.node.path}); ${why}`);
+    }
+  }
+}
