@@ -61,3 +61,12 @@ export function logicalId(json: TfJson, type: string, name: string): string {
 export function address(json: TfJson, type: string, name: string): string {
   return `${type}.${logicalId(json, type, name)}`;
 }
+
+// cdktf's scope-aware resolver is not exported from the package root.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { resolve: cdktfResolve } = require('cdktf/lib/_tokens') as { resolve: <T>(scope: Construct, obj: T) => T };
+
+/** Resolves tokens in `value` as they would appear in `stack`'s JSON, e.g. `${azurerm_firewall.x.name}`. */
+export function resolveIn<T>(stack: TerraformStack, value: T): T {
+  return cdktfResolve(stack, value);
+}

@@ -210,10 +210,11 @@ export class AzureFirewall extends Construct implements IFirewall {
   public readonly ruleFormat: 'classic' | 'policy';
   /** Classic rule collection resources, by collection name. */
   public readonly classicCollections: { [name: string]: FirewallNetworkRuleCollection | FirewallApplicationRuleCollection | FirewallNatRuleCollection } = {};
-  private readonly _collections: RuleCollection[] = [];
+  private readonly _collections: { readonly collection: RuleCollection; readonly group: string }[] = [];
   private readonly groups = new Map<string, PolicyGroup>();
   private readonly resourceGroupName: string;
   private readonly policyOptions?: FirewallPolicyFormatOptions;
+  private readonly policyName?: string;
 
   constructor(scope: Construct, id: string, props: AzureFirewallProps) {
     super(scope, id);
@@ -274,8 +275,10 @@ export class AzureFirewall extends Construct implements IFirewall {
 
     if (format instanceof PolicyFormat) {
       this.policyOptions = format.options;
+      this.policyName = format.options.name ?? `${props.name}-policy`;
+      checkAzureName(this, 'ruleFormat.name', this.policyName, AZURE_NETWORK_NAME);
       this.policy = new FirewallPolicy(this, 'policy', {
-        name: format.options.name ?? `${props.name}-policy`,
+        name: this.policyName,
         resourceGroupName: props.resourceGroup.name,
         location: props.resourceGroup.location,
         sku: tier,
@@ -328,7 +331,7 @@ export class AzureFirewall extends Construct implements IFirewall {
     }
 
     for (const c of props.ruleCollections ?? []) this.addRuleCollection(c);
-    checkAtSynth(this, () => validateRuleCollections(this, this._collections, AZURE_FIREWALL_RULE_LIMITS));
+    checkAtSynth(this, () => this.validateAll(this._collections));
   }
 
   /** The firewall's private IP (a reference): the next hop of the routes that force traffic through it. */
@@ -343,7 +346,7 @@ export class AzureFirewall extends Construct implements IFirewall {
 
   /** The rule collections so far, in the order they were added. */
   public get ruleCollections(): readonly RuleCollection[] {
-    return this._collections;
+    return this._collections.map((c) => c.collection);
   }
 
   /**
@@ -357,20 +360,21 @@ export class AzureFirewall extends Construct implements IFirewall {
         collection.rules.flatMap((r) => ('destinationFqdns' in r ? r.destinationFqdns ?? [] : [])),
         'FQDNs in network rules need the firewall\'s DNS proxy; set dnsProxyEnabled to true');
     }
-    validateRuleCollections(this, [...this._collections, collection], AZURE_FIREWALL_RULE_LIMITS);
     if (options.group && this.ruleFormat === 'classic') {
       throw new ValidationError(this, `ruleCollections[${collection.name}].group`, options.group.name,
         'rule collection groups belong to Firewall Policy; classic collections take no group');
     }
-    this._collections.push(collection);
+    const groupName = this.ruleFormat === 'classic' ? 'classic' : options.group?.name ?? `${this.policyName}-${collection.kind}`;
+    this.validateAll([...this._collections, { collection, group: groupName }]);
     if (this.ruleFormat === 'classic') {
       this.classicCollections[collection.name] = renderClassicCollection(this, collection, {
         firewallName: this.resource.name,
         resourceGroupName: this.resourceGroupName,
       });
     } else {
-      this.addToPolicyGroup(collection, options.group);
+      this.addToPolicyGroup(collection, groupName, options.group?.priority);
     }
+    this._collections.push({ collection, group: groupName });
   }
 
   /** The rule collection group resources of the policy, by group name. */
@@ -411,18 +415,34 @@ export class AzureFirewall extends Construct implements IFirewall {
     return Array.from({ length: count }, (_, i) => `${props.name}-ip-${i + 1}`);
   }
 
-  private addToPolicyGroup(collection: RuleCollection, custom?: RuleCollectionGroupOptions): void {
+  /** Names are unique across the firewall; priorities within a kind are unique per rule collection group. */
+  private validateAll(entries: readonly { collection: RuleCollection; group: string }[]): void {
+    const names = entries.map((e) => e.collection.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) {
+      throw new ValidationError(this, 'ruleCollections[].name', dup, 'collection names must be unique across the firewall');
+    }
+    for (const group of new Set(entries.map((e) => e.group))) {
+      validateRuleCollections(this, entries.filter((e) => e.group === group).map((e) => e.collection), AZURE_FIREWALL_RULE_LIMITS);
+    }
+  }
+
+  private addToPolicyGroup(collection: RuleCollection, groupName: string, customPriority?: number): void {
     const policy = this.policy!;
     const defaults = { dnat: 100, network: 200, application: 300, ...this.policyOptions?.groupPriorities };
-    const groupName = custom?.name ?? `${policy.name}-${collection.kind}`;
-    const priority = custom?.priority ?? defaults[collection.kind];
+    const priority = customPriority ?? defaults[collection.kind];
     let group = this.groups.get(groupName);
+    if (group && customPriority !== undefined && group.resource.priorityInput !== customPriority) {
+      throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, customPriority,
+        `rule collection group ${groupName} already exists with priority ${group.resource.priorityInput}`);
+    }
     if (group?.consumer) {
       throw new ValidationError(this, `ruleCollections[${collection.name}]`, collection.name,
         `rule collection group ${groupName} is already a dependency of ${group.consumer}; a rule added now may refer to it and ` +
         'close a cycle. Add it with { group: { name, priority } } to a group of its own');
     }
     if (!group) {
+      checkAzureName(this, `ruleCollections[${collection.name}].group.name`, groupName, AZURE_NETWORK_NAME);
       if (!Number.isInteger(priority) || priority < 100 || priority > 65000) {
         throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, priority, 'a rule collection group priority is 100 to 65000');
       }

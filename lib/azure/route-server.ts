@@ -119,12 +119,6 @@ export class RouteServer extends Construct {
     });
     for (const p of props.peers ?? []) this.addPeer(p);
     checkAtSynth(this, () => this.checkPeersReachable());
-    checkAtSynth(this, () => {
-      if (props.subnet.routeTable) {
-        throw new ValidationError(this, 'subnet RouteServerSubnet routeTable', props.subnet.routeTable.name,
-          'Azure Route Server does not support a route table on RouteServerSubnet');
-      }
-    });
   }
 
   /**

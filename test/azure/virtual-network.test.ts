@@ -1,0 +1,140 @@
+import { VirtualNetwork, HubSpokePeering, IHubGateway } from '../../lib/azure';
+import { azureStack, resource, resourceGroup, synth, address } from '../helpers';
+
+function vnet(subnets: { name: string; addressPrefix: string }[], addressSpace = ['10.0.0.0/22']) {
+  const stack = azureStack();
+  const rg = resourceGroup(stack, 'hub');
+  const v = new VirtualNetwork(stack, 'hub-vnet', { resourceGroup: rg, name: 'hub-vnet', addressSpace, subnets });
+  return { stack, rg, vnet: v };
+}
+
+describe('VirtualNetwork', () => {
+  test('renders the VNet and each subnet as its own resource', () => {
+    const { stack } = vnet([
+      { name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/24' },
+      { name: 'RouteServerSubnet', addressPrefix: '10.0.1.0/24' },
+    ]);
+    const json = synth(stack);
+    expect(resource(json, 'azurerm_virtual_network', 'hub-vnet')).toEqual({
+      name: 'hub-vnet',
+      address_space: ['10.0.0.0/22'],
+      location: '${azurerm_resource_group.rg-hub.location}',
+      resource_group_name: '${azurerm_resource_group.rg-hub.name}',
+    });
+    const fw = resource(json, 'azurerm_subnet', 'AzureFirewallSubnet');
+    expect(fw.address_prefixes).toEqual(['10.0.0.0/24']);
+    expect(fw.virtual_network_name).toBe(`\${${address(json, 'azurerm_virtual_network', 'hub-vnet')}.name}`);
+    expect(resource(json, 'azurerm_subnet', 'RouteServerSubnet').address_prefixes).toEqual(['10.0.1.0/24']);
+  });
+
+  test('passes service endpoints and default outbound access through', () => {
+    const { stack } = vnet([]);
+    const v = new VirtualNetwork(stack, 'k8snet', {
+      resourceGroup: resourceGroup(stack, 'spoke'), name: 'k8snet', addressSpace: ['10.1.0.0/16'],
+      subnets: [{ name: 'aks-1-subnet', addressPrefix: '10.1.4.0/22', serviceEndpoints: ['Microsoft.Sql', 'Microsoft.Storage'], defaultOutboundAccessEnabled: false }],
+    });
+    expect(v.subnet('aks-1-subnet').usableAddressCount).toBe(1019);
+    const s = resource(synth(stack), 'azurerm_subnet', 'aks-1-subnet');
+    expect(s.service_endpoints).toEqual(['Microsoft.Sql', 'Microsoft.Storage']);
+    expect(s.default_outbound_access_enabled).toBe(false);
+  });
+
+  test('subnets know their gateway and VM addresses', () => {
+    const { vnet: v } = vnet([{ name: 'AKSSubnet', addressPrefix: '10.0.1.0/24' }]);
+    const s = v.subnet('AKSSubnet');
+    expect(s.gatewayIp).toBe('10.0.1.1');
+    expect(s.vmIp(0)).toBe('10.0.1.4');
+    expect(s.vmIp(1)).toBe('10.0.1.5');
+    expect(s.usableAddressCount).toBe(251);
+    expect(() => s.vmIp(251)).toThrow('test/hub-vnet/AKSSubnet: vmIp index is 251; AKSSubnet (10.0.1.0/24) has 251 VM addresses, index 0 to 250');
+    expect(v.contains('10.0.3.7')).toBe(true);
+    expect(v.contains('10.0.4.0')).toBe(false);
+  });
+
+  test.each([
+    [[{ name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/27' }], ['10.0.0.0/22'],
+      'test/hub-vnet: subnets[AzureFirewallSubnet].addressPrefix is 10.0.0.0/27; Azure Firewall needs AzureFirewallSubnet to be /26 or larger'],
+    [[{ name: 'RouteServerSubnet', addressPrefix: '10.0.1.0/27' }], ['10.0.0.0/22'],
+      'test/hub-vnet: subnets[RouteServerSubnet].addressPrefix is 10.0.1.0/27; Azure Route Server needs RouteServerSubnet to be /26 or larger'],
+    [[{ name: 'GatewaySubnet', addressPrefix: '10.0.1.0/28' }], ['10.0.0.0/22'], /a virtual network gateway needs GatewaySubnet to be \/27 or larger/],
+    [[{ name: 'tiny', addressPrefix: '10.0.1.0/30' }], ['10.0.0.0/22'], /subnets\[tiny\].addressPrefix is 10.0.1.0\/30; Azure subnets are \/29 or larger/],
+    [[{ name: 'out', addressPrefix: '10.0.4.0/24' }], ['10.0.0.0/22'], "test/hub-vnet: subnets[out].addressPrefix is 10.0.4.0/24; a subnet must lie inside the VNet's address space 10.0.0.0/22"],
+    [[{ name: 'a', addressPrefix: '10.0.0.0/23' }, { name: 'b', addressPrefix: '10.0.1.0/24' }], ['10.0.0.0/22'],
+      'test/hub-vnet: subnets[b].addressPrefix is 10.0.1.0/24; it overlaps subnet a (10.0.0.0/23); subnets must not overlap'],
+    [[{ name: 'a', addressPrefix: '10.0.0.0/24' }, { name: 'a', addressPrefix: '10.0.1.0/24' }], ['10.0.0.0/22'], /subnets\[a\].name is a; subnet names must be unique in a VNet/],
+    [[{ name: 'a', addressPrefix: '10.0.0.1/24' }], ['10.0.0.0/22'], /subnets\[a\].addressPrefix is 10.0.0.1\/24; host bits are set/],
+    [[{ name: 'bad name', addressPrefix: '10.0.0.0/24' }], ['10.0.0.0/22'], /subnets\[bad name\].name is bad name; a name is 1 to 80 letters/],
+    [[], ['10.0.0.0/16', '10.0.128.0/17'], 'test/hub-vnet: addressSpace is 10.0.128.0/17; it overlaps 10.0.0.0/16; address space blocks must not overlap'],
+    [[], [], 'test/hub-vnet: addressSpace is []; a VNet needs at least one CIDR block'],
+  ])('rejects bad subnets and address spaces (%#)', (subnets, space, message) => {
+    expect(() => vnet(subnets, space)).toThrow(message);
+  });
+
+  test('subnet() names the subnets there are', () => {
+    const { vnet: v } = vnet([{ name: 'AKSSubnet', addressPrefix: '10.0.1.0/24' }]);
+    expect(() => v.subnet('aks')).toThrow('test/hub-vnet: subnet is aks; hub-vnet has subnets AKSSubnet');
+  });
+});
+
+describe('HubSpokePeering', () => {
+  function hubAndSpoke(spokeSpace = '10.1.0.0/22') {
+    const stack = azureStack();
+    const hub = new VirtualNetwork(stack, 'hub', { resourceGroup: resourceGroup(stack, 'hub'), name: 'hub-vnet', addressSpace: ['10.0.0.0/22'] });
+    const spoke = new VirtualNetwork(stack, 'spoke', { resourceGroup: resourceGroup(stack, 'spoke'), name: 'spoke1-vnet', addressSpace: [spokeSpace] });
+    return { stack, hub, spoke };
+  }
+
+  test('peers both ways with gateway transit on the hub and remote gateways on the spoke, after the gateway', () => {
+    const { stack, hub, spoke } = hubAndSpoke();
+    const gatewayResource = new VirtualNetwork(stack, 'stand-in', { resourceGroup: resourceGroup(stack, 'gw'), name: 'gw', addressSpace: ['10.200.0.0/24'] });
+    const gateway: IHubGateway = { dependables: [gatewayResource.resource] };
+    new HubSpokePeering(stack, 'peering', { hub, spoke, hubToSpokeName: 'HubToSpoke1', spokeToHubName: 'Spoke1ToHub', gateway });
+    const json = synth(stack);
+    const h2s = resource(json, 'azurerm_virtual_network_peering', 'HubToSpoke1');
+    const s2h = resource(json, 'azurerm_virtual_network_peering', 'Spoke1ToHub');
+    const gw = address(json, 'azurerm_virtual_network', 'gw');
+    expect(h2s).toMatchObject({
+      allow_virtual_network_access: true, allow_forwarded_traffic: true, allow_gateway_transit: true, use_remote_gateways: false,
+      resource_group_name: '${azurerm_resource_group.rg-hub.name}',
+      remote_virtual_network_id: `\${${address(json, 'azurerm_virtual_network', 'spoke1-vnet')}.id}`,
+      depends_on: [gw],
+    });
+    expect(s2h).toMatchObject({
+      allow_virtual_network_access: true, allow_forwarded_traffic: true, allow_gateway_transit: false, use_remote_gateways: true,
+      resource_group_name: '${azurerm_resource_group.rg-spoke.name}',
+      remote_virtual_network_id: `\${${address(json, 'azurerm_virtual_network', 'hub-vnet')}.id}`,
+      depends_on: [gw],
+    });
+    expect(hub.peers).toEqual([spoke]);
+    expect(spoke.peers).toEqual([hub]);
+    expect(spoke.peeringDependables).toHaveLength(2);
+  });
+
+  test('without a gateway: no transit, default names, forwarded traffic can be turned off', () => {
+    const { stack, hub, spoke } = hubAndSpoke();
+    new HubSpokePeering(stack, 'peering', { hub, spoke, allowForwardedTraffic: false });
+    const json = synth(stack);
+    const h2s = resource(json, 'azurerm_virtual_network_peering', 'hub-vnet-to-spoke1-vnet');
+    expect(h2s.allow_gateway_transit).toBe(false);
+    expect(h2s.allow_forwarded_traffic).toBe(false);
+    expect(h2s.depends_on).toBeUndefined();
+    expect(resource(json, 'azurerm_virtual_network_peering', 'spoke1-vnet-to-hub-vnet').use_remote_gateways).toBe(false);
+  });
+
+  test('rejects overlapping address spaces', () => {
+    const { stack, hub, spoke } = hubAndSpoke('10.0.2.0/24');
+    expect(() => new HubSpokePeering(stack, 'peering', { hub, spoke })).toThrow(
+      'test/peering: spoke.addressSpace is 10.0.2.0/24; it overlaps 10.0.0.0/22 of hub hub-vnet; peered VNets need address spaces that do not overlap');
+  });
+
+  test('rejects remote gateways without a gateway to wait for', () => {
+    const { stack, hub, spoke } = hubAndSpoke();
+    expect(() => new HubSpokePeering(stack, 'peering', { hub, spoke, useRemoteGateways: true })).toThrow(
+      "test/peering: gateway is missing; useRemoteGateways needs the hub's gateway (e.g. its RouteServer) so the peering can wait for it");
+  });
+
+  test('rejects peering a VNet with itself', () => {
+    const { stack, hub } = hubAndSpoke();
+    expect(() => new HubSpokePeering(stack, 'peering', { hub, spoke: hub })).toThrow(/a VNet cannot be peered with itself/);
+  });
+});

@@ -1,0 +1,193 @@
+import { Testing } from 'cdktf';
+import { parse } from 'yaml';
+import { HubSpokeEgwStack, blueprintPublicFqdns } from '../../stacks/hub-spoke-egw';
+import { TfJson, address, resource, resources, synth } from '../helpers';
+
+/** BLUEPRINT.md's Azure table, row by row. */
+describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
+  const stack = new HubSpokeEgwStack(Testing.app(), 'hub-spoke-egw');
+  const json: TfJson = synth(stack);
+  const ref = (type: string, name: string, attr: string) => `\${${address(json, type, name)}.${attr}}`;
+  const hubRg = '${azurerm_resource_group.hub-rg.name}';
+  const spokeRg = '${azurerm_resource_group.spoke-rg.name}';
+
+  test('2 resource groups in eastus', () => {
+    expect(resources(json, 'azurerm_resource_group')).toEqual([
+      { name: 'demo-hub-network', location: 'eastus' },
+      { name: 'demo-spoke-networks', location: 'eastus' },
+    ]);
+  });
+
+  test('hub VNet 10.0.0.0/22 with AzureFirewallSubnet 10.0.0.0/24 and RouteServerSubnet 10.0.1.0/24', () => {
+    expect(resource(json, 'azurerm_virtual_network', 'hub-vnet')).toMatchObject({ address_space: ['10.0.0.0/22'], resource_group_name: hubRg });
+    expect(resource(json, 'azurerm_subnet', 'AzureFirewallSubnet')).toMatchObject({ address_prefixes: ['10.0.0.0/24'], virtual_network_name: ref('azurerm_virtual_network', 'hub-vnet', 'name') });
+    expect(resource(json, 'azurerm_subnet', 'RouteServerSubnet')).toMatchObject({ address_prefixes: ['10.0.1.0/24'], virtual_network_name: ref('azurerm_virtual_network', 'hub-vnet', 'name') });
+  });
+
+  test('spoke VNet 10.1.0.0/22 with AKSSubnet 10.1.0.0/24', () => {
+    expect(resource(json, 'azurerm_virtual_network', 'spoke1-vnet')).toMatchObject({ address_space: ['10.1.0.0/22'], resource_group_name: spokeRg });
+    expect(resource(json, 'azurerm_subnet', 'AKSSubnet')).toMatchObject({ address_prefixes: ['10.1.0.0/24'], virtual_network_name: ref('azurerm_virtual_network', 'spoke1-vnet', 'name') });
+  });
+
+  test('peering HubToSpoke1: virtual network access, gateway transit', () => {
+    expect(resource(json, 'azurerm_virtual_network_peering', 'HubToSpoke1')).toMatchObject({
+      allow_virtual_network_access: true, allow_gateway_transit: true, use_remote_gateways: false,
+      remote_virtual_network_id: ref('azurerm_virtual_network', 'spoke1-vnet', 'id'), resource_group_name: hubRg,
+    });
+  });
+
+  test('peering Spoke1ToHub: virtual network access, remote gateways, after the Route Server', () => {
+    const p = resource(json, 'azurerm_virtual_network_peering', 'Spoke1ToHub');
+    expect(p).toMatchObject({
+      allow_virtual_network_access: true, use_remote_gateways: true, allow_gateway_transit: false,
+      remote_virtual_network_id: ref('azurerm_virtual_network', 'hub-vnet', 'id'), resource_group_name: spokeRg,
+    });
+    expect(p.depends_on).toContain(address(json, 'azurerm_route_server', 'hub-rs'));
+  });
+
+  test('firewall public IP hub-fw-ip, Static, Standard', () => {
+    expect(resource(json, 'azurerm_public_ip', 'hub-fw-ip')).toMatchObject({ allocation_method: 'Static', sku: 'Standard', resource_group_name: hubRg });
+  });
+
+  test('firewall hub-fw: AZFW_VNet, Standard, one IP configuration in AzureFirewallSubnet', () => {
+    const fw = resource(json, 'azurerm_firewall', 'hub-fw');
+    expect(fw).toMatchObject({ sku_name: 'AZFW_VNet', sku_tier: 'Standard', resource_group_name: hubRg });
+    expect(fw.ip_configuration).toEqual([{
+      name: 'fw_ip_config', subnet_id: ref('azurerm_subnet', 'AzureFirewallSubnet', 'id'), public_ip_address_id: ref('azurerm_public_ip', 'hub-fw-ip', 'id'),
+    }]);
+  });
+
+  test('Log Analytics workspace hub-fw-log-analytics, PerGB2018', () => {
+    expect(resource(json, 'azurerm_log_analytics_workspace', 'hub-fw-log-analytics')).toMatchObject({ sku: 'PerGB2018', resource_group_name: hubRg });
+  });
+
+  test('diagnostic setting hub-fw-settings: application and network rule logs, AllMetrics', () => {
+    expect(resource(json, 'azurerm_monitor_diagnostic_setting', 'hub-fw-settings')).toEqual({
+      name: 'hub-fw-settings',
+      target_resource_id: ref('azurerm_firewall', 'hub-fw', 'id'),
+      log_analytics_workspace_id: ref('azurerm_log_analytics_workspace', 'hub-fw-log-analytics', 'id'),
+      enabled_log: [{ category: 'AzureFirewallApplicationRule' }, { category: 'AzureFirewallNetworkRule' }],
+      enabled_metric: [{ category: 'AllMetrics' }],
+    });
+  });
+
+  test('application rule collection allowed-fqdns: priority 100, Allow, the FQDN tag and the 21 FQDNs over Http 80 / Https 443', () => {
+    const c = resource(json, 'azurerm_firewall_application_rule_collection', 'allowed-fqdns');
+    expect(c).toMatchObject({ priority: 100, action: 'Allow', azure_firewall_name: ref('azurerm_firewall', 'hub-fw', 'name'), resource_group_name: hubRg });
+    expect(c.rule[0]).toEqual({ name: 'allow access to fqdn tags', source_addresses: ['*'], fqdn_tags: ['AzureKubernetesService'] });
+    expect(c.rule[1].source_addresses).toEqual(['*']);
+    expect(c.rule[1].protocol).toEqual([{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }]);
+    expect(c.rule[1].target_fqdns).toEqual([
+      'auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com', 'quay.io', '*.quay.io', 'us-docker.pkg.dev',
+      '*.projectcalico.org', 'installer.calicocloud.io', 'www.calicocloud.io', '*.ubuntu.com', '*.hcp.eastus.azmk8s.io',
+      'mcr.microsoft.com', '*.data.mcr.microsoft.com', 'management.azure.com', 'login.microsoftonline.com', 'packages.microsoft.com',
+      'acs-mirror.azureedge.net', 'dc.services.visualstudio.com', '*.ods.opinsights.azure.com', '*.oms.opinsights.azure.com', '*.monitoring.azure.com',
+    ]);
+    expect(c.rule[1].target_fqdns).toHaveLength(21);
+    expect(blueprintPublicFqdns('westeurope')).toContain('*.hcp.westeurope.azmk8s.io');
+  });
+
+  test('network rule collection allowed-network-rules: priority 100, the four rules from *', () => {
+    const c = resource(json, 'azurerm_firewall_network_rule_collection', 'allowed-network-rules');
+    expect(c).toMatchObject({ priority: 100, action: 'Allow' });
+    expect(c.rule.map((r: any) => [r.protocols, r.source_addresses, r.destination_addresses, r.destination_ports])).toEqual([
+      [['UDP'], ['*'], ['AzureCloud.eastus'], ['1194']],
+      [['TCP'], ['*'], ['*'], ['9000']],
+      [['UDP'], ['*'], ['*'], ['123']],
+      [['TCP'], ['*'], ['AzureMonitor', 'Storage'], ['443']],
+    ]);
+  });
+
+  test('network rule collection spoke-1-apiserver-access: priority 105, TCP 443 to the API server, no DNS lookup at plan time', () => {
+    const c = resource(json, 'azurerm_firewall_network_rule_collection', 'spoke-1-apiserver-access');
+    expect(c).toMatchObject({ priority: 105, action: 'Allow' });
+    expect(c.rule).toEqual([{
+      name: 'allow access to spoke aks apiserver', description: 'allow access to spoke aks apiserver',
+      protocols: ['TCP'], source_addresses: ['*'], destination_ports: ['443'],
+      destination_fqdns: [ref('azurerm_kubernetes_cluster', 'spoke1-aks', 'fqdn')],
+    }]);
+    expect(json.data?.dns_a_record_set).toBeUndefined();
+    // FQDNs in network rules are resolved by the firewall's DNS proxy.
+    expect(resource(json, 'azurerm_firewall', 'hub-fw').dns_proxy_enabled).toBe(true);
+  });
+
+  test('application rule collection tenant0-allowed-access: priority 110, from 10.99.0.0/29 to www.tigera.io over Http 80 / Https 443', () => {
+    const c = resource(json, 'azurerm_firewall_application_rule_collection', 'tenant0-allowed-access');
+    expect(c).toMatchObject({ priority: 110, action: 'Allow' });
+    expect(c.rule).toEqual([{
+      name: 'allow tenant0 to www.tigera.io', source_addresses: ['10.99.0.0/29'], target_fqdns: ['www.tigera.io'],
+      protocol: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
+    }]);
+  });
+
+  test('spoke route table spoke_1-fw-rt: hub-fw-r 0.0.0.0/0 to the firewall private IP, associated with AKSSubnet', () => {
+    const rt = resource(json, 'azurerm_route_table', 'spoke_1-fw-rt');
+    expect(rt.resource_group_name).toBe(spokeRg);
+    expect(resource(json, 'azurerm_route', 'hub-fw-r')).toMatchObject({
+      address_prefix: '0.0.0.0/0', next_hop_type: 'VirtualAppliance',
+      next_hop_in_ip_address: ref('azurerm_firewall', 'hub-fw', 'ip_configuration[0].private_ip_address'),
+      route_table_name: ref('azurerm_route_table', 'spoke_1-fw-rt', 'name'),
+    });
+    expect(resources(json, 'azurerm_subnet_route_table_association')).toEqual([{
+      subnet_id: ref('azurerm_subnet', 'AKSSubnet', 'id'), route_table_id: ref('azurerm_route_table', 'spoke_1-fw-rt', 'id'),
+    }]);
+  });
+
+  test('Route Server public IP hub-rs-pip, Static, Standard', () => {
+    expect(resource(json, 'azurerm_public_ip', 'hub-rs-pip')).toMatchObject({ allocation_method: 'Static', sku: 'Standard', resource_group_name: hubRg });
+  });
+
+  test('Route Server hub-rs: Standard, branch-to-branch off, in RouteServerSubnet', () => {
+    expect(resource(json, 'azurerm_route_server', 'hub-rs')).toMatchObject({
+      sku: 'Standard', branch_to_branch_traffic_enabled: false,
+      subnet_id: ref('azurerm_subnet', 'RouteServerSubnet', 'id'), public_ip_address_id: ref('azurerm_public_ip', 'hub-rs-pip', 'id'),
+    });
+  });
+
+  test('BGP connections to 10.1.0.4 and 10.1.0.5 with peer ASN 63400', () => {
+    const rsId = ref('azurerm_route_server', 'hub-rs', 'id');
+    expect(resource(json, 'azurerm_route_server_bgp_connection', 'spoke-rs-bgpconnection-peer-1')).toEqual({ name: 'spoke-rs-bgpconnection-peer-1', peer_ip: '10.1.0.4', peer_asn: 63400, route_server_id: rsId });
+    expect(resource(json, 'azurerm_route_server_bgp_connection', 'spoke-rs-bgpconnection-peer-2')).toEqual({ name: 'spoke-rs-bgpconnection-peer-2', peer_ip: '10.1.0.5', peer_asn: 63400, route_server_id: rsId });
+  });
+
+  test('AKS spoke1-aks: dns prefix aks, default pool, route-reflector label, SystemAssigned, SSH key, plugin none, UDR, after route table, firewall and peering', () => {
+    const aks = resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks');
+    expect(aks).toMatchObject({
+      dns_prefix: 'aks', private_cluster_enabled: false, resource_group_name: spokeRg,
+      default_node_pool: { name: 'default', type: 'VirtualMachineScaleSets', node_count: 2, vm_size: 'Standard_D2_v2',
+        vnet_subnet_id: ref('azurerm_subnet', 'AKSSubnet', 'id'), node_labels: { 'route-reflector': 'true' } },
+      identity: { type: 'SystemAssigned' },
+      linux_profile: { admin_username: 'azureuser', ssh_key: { key_data: '${var.admin_ssh_key}' } },
+      network_profile: { network_plugin: 'none', service_cidr: '10.9.0.0/24', dns_service_ip: '10.9.0.10', outbound_type: 'userDefinedRouting' },
+    });
+    expect(aks.depends_on).toEqual(expect.arrayContaining([
+      address(json, 'azurerm_route_table', 'spoke_1-fw-rt'),
+      `azurerm_subnet_route_table_association.${Object.keys(json.resource!.azurerm_subnet_route_table_association)[0]}`,
+      address(json, 'azurerm_firewall', 'hub-fw'),
+      address(json, 'azurerm_virtual_network_peering', 'HubToSpoke1'),
+      address(json, 'azurerm_virtual_network_peering', 'Spoke1ToHub'),
+      address(json, 'azurerm_firewall_application_rule_collection', 'allowed-fqdns'),
+      address(json, 'azurerm_firewall_network_rule_collection', 'allowed-network-rules'),
+    ]));
+    // The API-server rule names the cluster, so the cluster must not wait for it.
+    expect(aks.depends_on).not.toContain(address(json, 'azurerm_firewall_network_rule_collection', 'spoke-1-apiserver-access'));
+  });
+
+  test('a current Kubernetes version, looked up as the latest AKS patch', () => {
+    const versions = Object.values(json.data!.azurerm_kubernetes_service_versions);
+    expect(versions).toEqual([{ location: '${azurerm_resource_group.spoke-rg.location}', version_prefix: '1.35', include_preview: false }]);
+  });
+
+  test('Calico operator: helm release calico, chart tigera-operator, namespace created, the blueprint values, a current version', () => {
+    const release = resource(json, 'helm_release', 'calico');
+    expect(release).toMatchObject({
+      chart: 'tigera-operator', namespace: 'tigera-operator', create_namespace: true, version: 'v3.33.1',
+      repository: 'https://docs.tigera.io/calico/charts', depends_on: [address(json, 'azurerm_kubernetes_cluster', 'spoke1-aks')],
+    });
+    expect(parse(release.values[0])).toEqual({ installation: {
+      kubernetesProvider: 'AKS', cni: { type: 'Calico', ipam: { type: 'Calico' } },
+      calicoNetwork: { bgp: 'Enabled', ipPools: [{ cidr: '10.244.0.0/24', encapsulation: 'VXLAN' }] },
+    } });
+    expect(json.provider!.helm[0].kubernetes.host).toBe(ref('azurerm_kubernetes_cluster', 'spoke1-aks', 'kube_config[0].host'));
+  });
+});
