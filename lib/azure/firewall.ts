@@ -214,6 +214,8 @@ export class AzureFirewall extends Construct implements IFirewall {
   private readonly groups = new Map<string, PolicyGroup>();
   private readonly resourceGroupName: string;
   private readonly policyOptions?: FirewallPolicyFormatOptions;
+  /** The policy's name as given (the resource's `name` is a reference, unfit for construct IDs). */
+  private readonly policyName?: string;
 
   constructor(scope: Construct, id: string, props: AzureFirewallProps) {
     super(scope, id);
@@ -274,8 +276,9 @@ export class AzureFirewall extends Construct implements IFirewall {
 
     if (format instanceof PolicyFormat) {
       this.policyOptions = format.options;
+      this.policyName = format.options.name ?? `${props.name}-policy`;
       this.policy = new FirewallPolicy(this, 'policy', {
-        name: format.options.name ?? `${props.name}-policy`,
+        name: this.policyName,
         resourceGroupName: props.resourceGroup.name,
         location: props.resourceGroup.location,
         sku: tier,
@@ -414,7 +417,7 @@ export class AzureFirewall extends Construct implements IFirewall {
   private addToPolicyGroup(collection: RuleCollection, custom?: RuleCollectionGroupOptions): void {
     const policy = this.policy!;
     const defaults = { dnat: 100, network: 200, application: 300, ...this.policyOptions?.groupPriorities };
-    const groupName = custom?.name ?? `${policy.name}-${collection.kind}`;
+    const groupName = custom?.name ?? `${this.policyName}-${collection.kind}`;
     const priority = custom?.priority ?? defaults[collection.kind];
     let group = this.groups.get(groupName);
     if (group?.consumer) {
