@@ -179,6 +179,8 @@ describe('ManagedIdentity', () => {
     id.trustServiceAccount(ok);
     expect(() => id.trustServiceAccount(ok)).toThrow('test/id: federatedCredentials[app].name is app; federated credential names must be unique on an identity');
     expect(() => id.trustServiceAccount({ ...ok, name: 'app2', serviceAccount: 'Web' })).toThrow(/^test\/id: federatedCredentials\[app2\]\.serviceAccount is Web; a Kubernetes name is up to 253/);
+    expect(() => id.trustServiceAccount({ ...ok, name: 'app4', namespace: 'Apps' })).toThrow(
+      /^test\/id: federatedCredentials\[app4\]\.namespace is Apps; a Kubernetes name is 1 to 63 lower-case letters/);
     expect(() => id.trustServiceAccount({ ...ok, name: 'app3', issuer: 'http://issuer.example/' })).toThrow(
       'test/id: federatedCredentials[app3].issuer is http://issuer.example/; an OIDC issuer is an https:// URL, e.g. the cluster\'s oidcIssuerUrl');
   });

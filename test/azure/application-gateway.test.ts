@@ -239,6 +239,12 @@ describe('ApplicationGateway', () => {
         /^test\/appgw: subnet gw-1-subnet route table secureaks1-rt \(0\.0\.0\.0\/0\) is VirtualAppliance; Application Gateway v2 does not support/);
     });
 
+    test('kubenet needs the table with the pod routes', () => {
+      const stack = azureStack();
+      expect(() => gateway(stack, spoke(stack), { podRouting: AppGatewayPodRouting.kubenet({} as never) })).toThrow(
+        'test/appgw: podRouting.routeTable is missing; kubenet routing needs the route table with the pod routes, e.g. the node subnets\' table');
+    });
+
     test('kubenet refuses a second table on a subnet that has one', () => {
       const stack = azureStack();
       const s = spoke(stack);
@@ -258,6 +264,12 @@ describe('ApplicationGateway', () => {
 });
 
 describe('WafPolicy', () => {
+  test('its name is checked', () => {
+    const stack = azureStack();
+    const s = spoke(stack);
+    expect(() => new WafPolicy(stack, 'waf', { resourceGroup: s.rg, name: 'waf policy' })).toThrow(/^test\/waf: name is waf policy; a name is 1 to 80 letters/);
+  });
+
   test.each([
     [[], 'managedRuleSets is []; a WAF policy needs at least one managed rule set, e.g. { type: "OWASP", version: "3.2" }'],
     [[{ type: 'OWASP', version: '2.2.9' }], 'managedRuleSets[0].version is 2.2.9; OWASP rule sets come in versions 3.0, 3.1, 3.2'],
