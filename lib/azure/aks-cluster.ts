@@ -4,6 +4,8 @@ import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluste
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isIpAddress } from '../core';
 import { AksOutbound, AksOutboundType } from './aks-outbound';
+import { ContainerInsights } from './container-insights';
+import { ILogAnalyticsWorkspace } from './diagnostics';
 import { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
 import { Subnet } from './virtual-network';
@@ -130,6 +132,17 @@ export interface AksClusterProps {
   readonly dependsOn?: ITerraformDependable[];
   /** @default - none */
   readonly tags?: Tags;
+
+  // Monitoring and workload identity (additive options, grouped).
+  /**
+   * Container insights to this workspace: the monitoring agent with managed-identity auth, and the
+   * data collection rule that routes its data. @default - off
+   */
+  readonly containerInsights?: { readonly workspace: ILogAnalyticsWorkspace; readonly dataCollectionRuleName?: string };
+  /** The OIDC issuer and Microsoft Entra Workload ID, so service accounts can use federated credentials. @default false */
+  readonly workloadIdentity?: boolean;
+  /** Name of the group AKS creates for the nodes. @default - AKS's default, MC_<group>_<cluster>_<location> */
+  readonly nodeResourceGroupName?: string;
 }
 
 const clusterBrand = brand('AksCluster');
@@ -161,6 +174,10 @@ export class AksCluster extends Construct {
   public readonly firewall?: IFirewall;
   /** The network plugin. */
   public readonly networkPlugin: 'none' | 'azure' | 'kubenet';
+  /** Whether the OIDC issuer and workload identity are on. */
+  public readonly workloadIdentityEnabled: boolean;
+  /** Container insights' data collection rule, when on. */
+  public readonly containerInsights?: ContainerInsights;
   private readonly dependencies = new Set<ITerraformDependable>();
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
@@ -190,6 +207,12 @@ export class AksCluster extends Construct {
     const identityIds = [...(props.userAssignedIdentityIds ?? []), ...(outbound.identityIds ?? [])];
     const pool = props.defaultNodePool;
     const sendPodCidr = props.network.plugin === 'kubenet' || props.network.pluginMode === 'overlay';
+    this.workloadIdentityEnabled = props.workloadIdentity ?? false;
+    if (props.nodeResourceGroupName !== undefined && !Token.isUnresolved(props.nodeResourceGroupName)
+      && !/^[-\w._()]{1,79}[-\w_()]$|^[-\w_()]$/.test(props.nodeResourceGroupName)) {
+      throw new ValidationError(this, 'nodeResourceGroupName', props.nodeResourceGroupName,
+        "a resource group name is 1 to 80 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'");
+    }
 
     this.resource = new KubernetesCluster(this, 'cluster', {
       name: props.name,
@@ -226,8 +249,24 @@ export class AksCluster extends Construct {
       apiServerAccessProfile: props.apiServerAuthorizedIpRanges
         ? { authorizedIpRanges: props.apiServerAuthorizedIpRanges }
         : undefined,
+      nodeResourceGroup: props.nodeResourceGroupName,
+      oidcIssuerEnabled: this.workloadIdentityEnabled ? true : undefined,
+      workloadIdentityEnabled: this.workloadIdentityEnabled ? true : undefined,
+      omsAgent: props.containerInsights
+        ? { logAnalyticsWorkspaceId: props.containerInsights.workspace.id, msiAuthForMonitoringEnabled: true }
+        : undefined,
       tags: props.tags,
     });
+    if (props.containerInsights) {
+      this.containerInsights = new ContainerInsights(this, 'container-insights', {
+        resourceGroup: props.resourceGroup,
+        clusterId: this.resource.id,
+        clusterName: props.name,
+        workspace: props.containerInsights.workspace,
+        dataCollectionRuleName: props.containerInsights.dataCollectionRuleName,
+        tags: props.tags,
+      });
+    }
     this.addDependencies([...(outbound.dependsOn ?? []), ...(props.dependsOn ?? [])]);
 
     // Peerings of the node VNet may be declared after the cluster; pick them up before synth so the
@@ -264,6 +303,20 @@ export class AksCluster extends Construct {
   /** The object ID of the kubelet identity (a reference). */
   public get kubeletObjectId(): string {
     return this.resource.kubeletIdentity.objectId;
+  }
+
+  /** The cluster's OIDC issuer URL (a reference): the issuer of federated credentials. Needs `workloadIdentity`. */
+  public get oidcIssuerUrl(): string {
+    if (!this.workloadIdentityEnabled) {
+      throw new ValidationError(this, 'workloadIdentity', false,
+        'the OIDC issuer URL exists only with workloadIdentity: true (OIDC issuer and Workload ID on)');
+    }
+    return this.resource.oidcIssuerUrl;
+  }
+
+  /** The ID of the group AKS creates for the nodes (a reference). */
+  public get nodeResourceGroupId(): string {
+    return this.resource.nodeResourceGroupId;
   }
 
   /** Adds resources the cluster is created after; duplicates are ignored. */

@@ -112,3 +112,71 @@ export class DiagnosticSettings extends Construct {
     });
   }
 }
+
+/** Log categories of the resources the library builds, for diagnostic settings. */
+export const DIAGNOSTIC_LOG_CATEGORIES = {
+  /** Azure Firewall: rule hits (the legacy AzureDiagnostics categories). */
+  azureFirewall: ['AzureFirewallApplicationRule', 'AzureFirewallNetworkRule'],
+  /** Application Gateway: access, performance and WAF logs. */
+  applicationGateway: ['ApplicationGatewayAccessLog', 'ApplicationGatewayPerformanceLog', 'ApplicationGatewayFirewallLog'],
+} as const;
+
+/** Where a resource's diagnostics go and what they hold: the `diagnostics` prop of constructs that send logs. */
+export interface ResourceDiagnosticsOptions {
+  /** An existing workspace, e.g. one shared by the hub's firewall and gateways. @default - a new workspace named `workspaceName` */
+  readonly workspace?: ILogAnalyticsWorkspace;
+  /** Name of the workspace to create when `workspace` is not given. @default `${resourceName}-log-analytics` */
+  readonly workspaceName?: string;
+  /** The diagnostic setting's name. @default `${resourceName}-settings` */
+  readonly settingName?: string;
+  /** @default - the resource's own categories (see DIAGNOSTIC_LOG_CATEGORIES) */
+  readonly logCategories?: string[];
+  /** Log category groups, e.g. `allLogs`. @default - none */
+  readonly logCategoryGroups?: string[];
+  /** @default ['AllMetrics'] */
+  readonly metricCategories?: string[];
+  /** @default - the provider's default (AzureDiagnostics) */
+  readonly destinationType?: 'Dedicated' | 'AzureDiagnostics';
+}
+
+/** The resource whose logs {@link addDiagnostics} sends. */
+export interface DiagnosticsTarget {
+  /** The resource's name, the base of the default workspace and setting names. */
+  readonly name: string;
+  /** Its resource ID (a reference). */
+  readonly id: string;
+  /** Where a new workspace goes. */
+  readonly resourceGroup: IResourceGroup;
+  /** Log categories sent unless the options name others. */
+  readonly defaultLogCategories: readonly string[];
+  /** Tags of a new workspace. @default - none */
+  readonly tags?: Tags;
+}
+
+/** What {@link addDiagnostics} made or used. */
+export interface ResourceDiagnostics {
+  readonly workspace: ILogAnalyticsWorkspace;
+  readonly setting: DiagnosticSettings;
+}
+
+/**
+ * Sends any resource's logs and metrics to Log Analytics: to `options.workspace`, or to a new
+ * workspace (`log-analytics`, next to the setting `diagnostics`, both created in `scope`).
+ */
+export function addDiagnostics(scope: Construct, target: DiagnosticsTarget, options: ResourceDiagnosticsOptions = {}): ResourceDiagnostics {
+  const workspace = options.workspace ?? new LogAnalyticsWorkspace(scope, 'log-analytics', {
+    resourceGroup: target.resourceGroup,
+    name: options.workspaceName ?? `${target.name}-log-analytics`,
+    tags: target.tags,
+  });
+  const setting = new DiagnosticSettings(scope, 'diagnostics', {
+    name: options.settingName ?? `${target.name}-settings`,
+    targetResourceId: target.id,
+    workspace,
+    logCategories: options.logCategories ?? [...target.defaultLogCategories],
+    logCategoryGroups: options.logCategoryGroups,
+    metricCategories: options.metricCategories,
+    destinationType: options.destinationType,
+  });
+  return { workspace, setting };
+}

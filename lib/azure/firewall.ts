@@ -214,6 +214,7 @@ export class AzureFirewall extends Construct implements IFirewall {
   private readonly groups = new Map<string, PolicyGroup>();
   private readonly resourceGroupName: string;
   private readonly policyOptions?: FirewallPolicyFormatOptions;
+  /** The policy's name as given (the resource's `name` is a reference, unfit for construct IDs). */
   private readonly policyName?: string;
 
   constructor(scope: Construct, id: string, props: AzureFirewallProps) {

@@ -1,0 +1,76 @@
+import { Construct } from 'constructs';
+import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
+import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
+import { checkAzureName } from '../core';
+import { ILogAnalyticsWorkspace } from './diagnostics';
+import { IResourceGroup, Tags } from './resource-group';
+
+/** The stream Container insights sends through its data collection rule. */
+export const CONTAINER_INSIGHTS_STREAM = 'Microsoft-ContainerInsights-Group-Default';
+
+/** Props of {@link ContainerInsights}. */
+export interface ContainerInsightsProps {
+  /** Where the rule lives (the cluster's group). */
+  readonly resourceGroup: IResourceGroup;
+  /** The cluster's resource ID (a reference). */
+  readonly clusterId: string;
+  /** The cluster's name, for the rule's default name. */
+  readonly clusterName: string;
+  /** The workspace the cluster's logs go to. */
+  readonly workspace: ILogAnalyticsWorkspace;
+  /** @default `MSCI-${location}-${clusterName}` (the name the Azure CLI gives it) */
+  readonly dataCollectionRuleName?: string;
+  /** @default - none */
+  readonly tags?: Tags;
+}
+
+/**
+ * The data collection rule that routes a cluster's Container insights data to a Log Analytics
+ * workspace, and its association with the cluster. The cluster's monitoring agent authenticates
+ * with its managed identity (`msi_auth_for_monitoring_enabled`), which only sends data a rule routes;
+ * `az aks enable-addons --addons monitoring` creates the same pair.
+ */
+export class ContainerInsights extends Construct {
+  /** The azurerm_monitor_data_collection_rule resource (escape hatch). */
+  public readonly rule: MonitorDataCollectionRule;
+  /** The azurerm_monitor_data_collection_rule_association resource (escape hatch). */
+  public readonly association: MonitorDataCollectionRuleAssociation;
+  /** The workspace the data goes to. */
+  public readonly workspace: ILogAnalyticsWorkspace;
+
+  constructor(scope: Construct, id: string, props: ContainerInsightsProps) {
+    super(scope, id);
+    const name = props.dataCollectionRuleName ?? `MSCI-${props.resourceGroup.location}-${props.clusterName}`;
+    checkAzureName(this, 'dataCollectionRuleName', name, {
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{1,62}[A-Za-z0-9_]$/,
+      allowed: "a data collection rule name is 3 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
+    });
+    this.workspace = props.workspace;
+    this.rule = new MonitorDataCollectionRule(this, 'rule', {
+      name,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.resourceGroup.location,
+      kind: 'Linux',
+      destinations: { logAnalytics: [{ name: 'ciworkspace', workspaceResourceId: props.workspace.id }] },
+      dataFlow: [{ streams: [CONTAINER_INSIGHTS_STREAM], destinations: ['ciworkspace'] }],
+      dataSources: {
+        extension: [{
+          name: 'ContainerInsightsExtension',
+          extensionName: 'ContainerInsights',
+          streams: [CONTAINER_INSIGHTS_STREAM],
+          extensionJson: JSON.stringify({
+            dataCollectionSettings: { interval: '1m', namespaceFilteringMode: 'Off', enableContainerLogV2: true },
+          }),
+        }],
+      },
+      description: `Container insights of ${props.clusterName}`,
+      tags: props.tags,
+    });
+    this.association = new MonitorDataCollectionRuleAssociation(this, 'association', {
+      name: 'ContainerInsightsExtension',
+      targetResourceId: props.clusterId,
+      dataCollectionRuleId: this.rule.id,
+      description: 'Routes Container insights data of the cluster to its workspace',
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { Construct } from 'constructs';
+import { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
+import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
+import { IResourceGroup, Tags } from './resource-group';
+
+/** What an Application Gateway needs of a WAF policy. */
+export interface IWafPolicy {
+  /** The policy's resource ID (a reference). */
+  readonly id: string;
+  /** Its name in Azure. */
+  readonly name: string;
+}
+
+/** A managed rule set of an Application Gateway WAF policy. */
+export interface WafManagedRuleSet {
+  /** `OWASP` (Core Rule Set) or Microsoft's `Microsoft_DefaultRuleSet` / `Microsoft_BotManagerRuleSet`. */
+  readonly type: 'OWASP' | 'Microsoft_DefaultRuleSet' | 'Microsoft_BotManagerRuleSet';
+  /** e.g. `3.2` for OWASP, `2.1` for the default rule set. */
+  readonly version: string;
+}
+
+/** Rule set versions Application Gateway WAF accepts, by type. */
+export const WAF_RULE_SET_VERSIONS: { readonly [type in WafManagedRuleSet['type']]: readonly string[] } = {
+  OWASP: ['3.0', '3.1', '3.2'],
+  Microsoft_DefaultRuleSet: ['2.1'],
+  Microsoft_BotManagerRuleSet: ['0.1', '1.0', '1.1'],
+};
+
+/** Props of {@link WafPolicy}. */
+export interface WafPolicyProps {
+  readonly resourceGroup: IResourceGroup;
+  /** The policy's name, e.g. `dzk8sappgw1-waf`. */
+  readonly name: string;
+  /** `Prevention` blocks what the rules match; `Detection` only logs it. @default 'Prevention' */
+  readonly mode?: 'Prevention' | 'Detection';
+  /** Managed rule sets, each type at most once. @default [{ type: 'OWASP', version: '3.2' }] */
+  readonly managedRuleSets?: WafManagedRuleSet[];
+  /** Inspect request bodies. @default true */
+  readonly requestBodyCheck?: boolean;
+  /** @default - none */
+  readonly tags?: Tags;
+}
+
+/**
+ * An Application Gateway WAF policy: managed rule sets (OWASP Core Rule Set 3.2 by default) enforced
+ * in Prevention mode, with request body inspection on.
+ */
+export class WafPolicy extends Construct implements IWafPolicy {
+  /** The policy's name in Azure. */
+  public readonly name: string;
+  /** `Prevention` or `Detection`. */
+  public readonly mode: 'Prevention' | 'Detection';
+  /** The azurerm_web_application_firewall_policy resource (escape hatch). */
+  public readonly resource: WebApplicationFirewallPolicy;
+
+  constructor(scope: Construct, id: string, props: WafPolicyProps) {
+    super(scope, id);
+    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    const sets = props.managedRuleSets ?? [{ type: 'OWASP', version: '3.2' }];
+    if (sets.length === 0) {
+      throw new ValidationError(this, 'managedRuleSets', [], 'a WAF policy needs at least one managed rule set, e.g. { type: "OWASP", version: "3.2" }');
+    }
+    const seen = new Set<string>();
+    sets.forEach((set, i) => {
+      const versions = WAF_RULE_SET_VERSIONS[set.type];
+      if (!versions) {
+        throw new ValidationError(this, `managedRuleSets[${i}].type`, set.type, `expected one of ${Object.keys(WAF_RULE_SET_VERSIONS).join(', ')}`);
+      }
+      if (!versions.includes(set.version)) {
+        throw new ValidationError(this, `managedRuleSets[${i}].version`, set.version, `${set.type} rule sets come in versions ${versions.join(', ')}`);
+      }
+      if (seen.has(set.type)) {
+        throw new ValidationError(this, `managedRuleSets[${i}].type`, set.type, 'each rule set type may appear once');
+      }
+      seen.add(set.type);
+    });
+    this.name = props.name;
+    this.mode = props.mode ?? 'Prevention';
+    this.resource = new WebApplicationFirewallPolicy(this, 'policy', {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.resourceGroup.location,
+      policySettings: {
+        enabled: true,
+        mode: this.mode,
+        requestBodyCheck: props.requestBodyCheck ?? true,
+      },
+      managedRules: { managedRuleSet: sets.map((s) => ({ type: s.type, version: s.version })) },
+      tags: props.tags,
+    });
+  }
+
+  /** The policy's resource ID (a reference). */
+  public get id(): string {
+    return this.resource.id;
+  }
+}
