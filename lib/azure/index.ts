@@ -8,3 +8,7 @@ export * from './firewall-route-table';
 export * from './route-server';
 export * from './aks-outbound';
 export * from './aks-cluster';
+export * from './nat-gateway';
+export * from './aks-egress-rules';
+export * from './app-gateway-ingress';
+export * from './firewall-dnat';
