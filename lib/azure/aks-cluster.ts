@@ -264,7 +264,7 @@ export class AksCluster extends Construct {
       },
     });
     checkAtSynth(this, () => this.checkRangesAgainstApp());
-    if (props.apiServerAuthorizedIpRanges && this.firewall && !props.privateClusterEnabled) {
+    if (props.apiServerAuthorizedIpRanges?.length && this.firewall && !props.privateClusterEnabled) {
       const ranges = props.apiServerAuthorizedIpRanges;
       const firewall = this.firewall;
       checkAtSynth(this, () => this.checkFirewallAuthorized(ranges, firewall));
