@@ -369,6 +369,15 @@ class UserAssignedNatGatewayOutbound extends AksOutbound {
         `node subnet ${subnet.name} has no NAT gateway; associate one (natGateway.associate(subnet)) or pass { natGateway }`);
     }
 
+    checkAtSynth(ctx.cluster, () => {
+      const hop = subnet.routeTable?.defaultRouteNextHopType();
+      if (hop === 'VirtualAppliance' || hop === 'VirtualNetworkGateway') {
+        throw new ValidationError(ctx.cluster, `outbound (route table ${subnet.routeTable!.name}, 0.0.0.0/0)`, hop,
+          `a 0.0.0.0/0 route to a ${hop} takes Internet traffic away from NAT gateway ${gateway.name}; ` +
+          'route 0.0.0.0/0 to Internet (or not at all), or use AksOutbound.userDefinedRouting()');
+      }
+    });
+
     let identity = this.options.identity;
     const created = identity === undefined;
     if (!identity) {

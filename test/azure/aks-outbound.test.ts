@@ -189,6 +189,19 @@ describe('AksOutbound.userAssignedNatGateway', () => {
     })).toThrow('test/aks: outbound.natGateway is ngw2; node subnet nodes already has NAT gateway ngw1; a subnet takes one');
   });
 
+  test('rejects a node subnet whose 0.0.0.0/0 goes to a virtual appliance, bypassing the NAT gateway', () => {
+    expect(() => synthWith((stack) => {
+      const net = vnet(stack);
+      new NatGateway(stack, 'nat', { resourceGroup: rg, name: 'ngw', subnets: [net.subnet('nodes')] });
+      cluster(stack, AksOutbound.userAssignedNatGateway(), { nodeSubnet: net.subnet('nodes') });
+      new RouteTable(stack, 'rt', {
+        resourceGroup: rg, name: 'rt', subnets: [net.subnet('nodes')],
+        routes: [{ name: 'to-nva', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.42.2.4') }],
+      });
+    })).toThrow('test/aks: outbound (route table rt, 0.0.0.0/0) is VirtualAppliance; a 0.0.0.0/0 route to a VirtualAppliance takes '
+      + 'Internet traffic away from NAT gateway ngw; route 0.0.0.0/0 to Internet (or not at all), or use AksOutbound.userDefinedRouting()');
+  });
+
   test('rejects a bad identity name', () => {
     expect(() => synthWith((stack) => {
       const gw = new NatGateway(stack, 'nat', { resourceGroup: rg, name: 'ngw' });
