@@ -1,4 +1,6 @@
 import { App } from 'cdktf';
+import { AksFirewallUdrStack } from './aks-firewall-udr';
+import { AksOutboundLbStack, AksOutboundManagedNatStack, AksOutboundUdrStack, AksOutboundUserNatStack } from './aks-outbound';
 import { HubSpokeEgwStack } from './hub-spoke-egw';
 import { HubSpokeAppgwStack } from './hub-spoke-appgw';
 
@@ -12,6 +14,11 @@ export interface ExampleStack {
 /** The example stacks, in the order the README's table lists them. */
 export const EXAMPLES: readonly ExampleStack[] = [
   { name: 'hub-spoke-egw', document: '000', build: (app) => new HubSpokeEgwStack(app, 'hub-spoke-egw') },
+  { name: 'aks-outbound-lb', document: '001', build: (app) => new AksOutboundLbStack(app, 'aks-outbound-lb') },
+  { name: 'aks-outbound-managed-nat', document: '001', build: (app) => new AksOutboundManagedNatStack(app, 'aks-outbound-managed-nat') },
+  { name: 'aks-outbound-user-nat', document: '001', build: (app) => new AksOutboundUserNatStack(app, 'aks-outbound-user-nat') },
+  { name: 'aks-outbound-udr', document: '001', build: (app) => new AksOutboundUdrStack(app, 'aks-outbound-udr') },
+  { name: 'aks-firewall-udr', document: '002', build: (app) => new AksFirewallUdrStack(app, 'aks-firewall-udr') },
   { name: 'hub-spoke-appgw', document: '003', build: (app) => new HubSpokeAppgwStack(app, 'hub-spoke-appgw') },
 ];
 

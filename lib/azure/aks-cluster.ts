@@ -1,11 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
-import { Aspects, Fn, ITerraformDependable, Token, dependable } from 'cdktf';
+import { Aspects, DefaultTokenResolver, Fn, ITerraformDependable, StringConcat, Token, Tokenization, dependable } from 'cdktf';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isIpAddress } from '../core';
 import { AksOutbound, AksOutboundType } from './aks-outbound';
 import { ContainerInsights } from './container-insights';
 import { ILogAnalyticsWorkspace } from './diagnostics';
+import { AppGatewayIngress } from './aks-ingress-addon';
 import { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
 import { Subnet } from './virtual-network';
@@ -71,8 +72,12 @@ export interface AksNodePoolProps {
   readonly vmSize?: string;
   /** @default 3 */
   readonly nodeCount?: number;
-  /** The subnet the nodes get their addresses from. */
-  readonly subnet: Subnet;
+  /**
+   * The subnet the nodes get their addresses from. Without one, AKS creates and manages the node VNet
+   * itself (what `az aks create` does without `--vnet-subnet-id`).
+   * @default - a VNet AKS creates and manages
+   */
+  readonly subnet?: Subnet;
   /** Kubernetes labels on every node, e.g. `{ 'route-reflector': 'true' }`. @default - none */
   readonly nodeLabels?: { [key: string]: string };
   /** @default - no zones */
@@ -115,17 +120,24 @@ export interface AksClusterProps {
   readonly kubernetesVersion?: KubernetesVersion;
   readonly defaultNodePool: AksNodePoolProps;
   readonly network: AksNetworkProps;
-  /** How traffic leaves the cluster. */
-  readonly outbound: AksOutbound;
+  /** How traffic leaves the cluster. @default AksOutbound.loadBalancer() (AKS's own default) */
+  readonly outbound?: AksOutbound;
   /** Admin user and SSH public key for the nodes. @default - none */
   readonly linuxProfile?: { readonly adminUsername: string; readonly sshPublicKey: string };
   /** User-assigned identities to run the control plane as. @default - a system-assigned identity */
   readonly userAssignedIdentityIds?: string[];
   /**
    * CIDRs allowed to reach the public API server. Without them it is open to the Internet (the
-   * security checks flag that). @default - none
+   * security checks flag that). When the cluster's traffic leaves through a firewall, its nodes
+   * reach the API server from the firewall's public IPs, so these must include them: add
+   * `...firewallPublicIpRanges(firewall)` (checked at synth). @default - none
    */
   readonly apiServerAuthorizedIpRanges?: string[];
+  /**
+   * The Application Gateway ingress controller add-on (AGIC), with the gateway it manages.
+   * @default - no add-on
+   */
+  readonly ingressApplicationGateway?: AppGatewayIngress;
   /** @default false */
   readonly privateClusterEnabled?: boolean;
   /** Other resources to create the cluster after. @default - none */
@@ -162,8 +174,8 @@ export class AksCluster extends Construct {
   public readonly name: string;
   /** The azurerm_kubernetes_cluster resource (escape hatch). */
   public readonly resource: KubernetesCluster;
-  /** The default node pool's subnet. */
-  public readonly nodeSubnet: Subnet;
+  /** True when AKS creates and manages the node VNet (no `defaultNodePool.subnet`). */
+  public readonly managedVnet: boolean;
   /** The service range. */
   public readonly serviceCidr: Cidr;
   /** The pod range, when given. */
@@ -179,12 +191,14 @@ export class AksCluster extends Construct {
   /** Container insights' data collection rule, when on. */
   public readonly containerInsights?: ContainerInsights;
   private readonly dependencies = new Set<ITerraformDependable>();
+  private readonly _nodeSubnet?: Subnet;
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
     clusterBrand.mark(this);
     this.name = props.name;
-    this.nodeSubnet = props.defaultNodePool.subnet;
+    this._nodeSubnet = props.defaultNodePool.subnet;
+    this.managedVnet = this._nodeSubnet === undefined;
     this.networkPlugin = props.network.plugin;
     this.checkNames(props);
     this.serviceCidr = Cidr.parse(props.network.serviceCidr, { site: this, field: 'network.serviceCidr' });
@@ -196,15 +210,26 @@ export class AksCluster extends Construct {
       ...(this.podCidr ? [{ cidr: this.podCidr, kind: 'pod', label: `pod CIDR of cluster ${props.name}` }] : []),
     ]);
 
-    const outbound = props.outbound.bind({
+    const outbound = (props.outbound ?? AksOutbound.loadBalancer()).bind({
       cluster: this,
       clusterName: props.name,
-      nodeSubnet: this.nodeSubnet,
+      nodeSubnet: this._nodeSubnet,
+      nodeCount: props.defaultNodePool.nodeCount ?? 3,
       resourceGroup: props.resourceGroup,
     });
     this.outboundType = outbound.outboundType;
     this.firewall = outbound.firewall;
     const identityIds = [...(props.userAssignedIdentityIds ?? []), ...(outbound.identityIds ?? [])];
+    if (identityIds.length > 1) {
+      throw new ValidationError(this, 'userAssignedIdentityIds', identityIds,
+        'AKS runs its control plane as one user-assigned identity; with userAssignedNatGateway pass it as { identity } to the outbound strategy');
+    }
+    const ingressApplicationGateway = props.ingressApplicationGateway?.bind({
+      cluster: this,
+      nodeSubnet: this._nodeSubnet,
+      serviceCidr: this.serviceCidr,
+      podCidr: this.podCidr,
+    });
     const pool = props.defaultNodePool;
     const sendPodCidr = props.network.plugin === 'kubenet' || props.network.pluginMode === 'overlay';
     this.workloadIdentityEnabled = props.workloadIdentity ?? false;
@@ -225,7 +250,7 @@ export class AksCluster extends Construct {
         name: pool.name ?? 'default',
         vmSize: pool.vmSize ?? 'Standard_D2s_v5',
         nodeCount: pool.nodeCount ?? 3,
-        vnetSubnetId: this.nodeSubnet.id,
+        vnetSubnetId: this._nodeSubnet?.id,
         type: 'VirtualMachineScaleSets',
         nodeLabels: pool.nodeLabels,
         zones: pool.zones,
@@ -255,6 +280,7 @@ export class AksCluster extends Construct {
       omsAgent: props.containerInsights
         ? { logAnalyticsWorkspaceId: props.containerInsights.workspace.id, msiAuthForMonitoringEnabled: true }
         : undefined,
+      ingressApplicationGateway,
       tags: props.tags,
     });
     if (props.containerInsights) {
@@ -273,10 +299,27 @@ export class AksCluster extends Construct {
     // cluster waits for the path to the hub's firewall.
     Aspects.of(this).add({
       visit: (node: IConstruct) => {
-        if (node === this) this.addDependencies(this.nodeSubnet.vnet.peeringDependables);
+        if (node === this && this._nodeSubnet) this.addDependencies(this._nodeSubnet.vnet.peeringDependables);
       },
     });
     checkAtSynth(this, () => this.checkRangesAgainstApp());
+    if (props.apiServerAuthorizedIpRanges?.length && this.firewall && !props.privateClusterEnabled) {
+      const ranges = props.apiServerAuthorizedIpRanges;
+      const firewall = this.firewall;
+      checkAtSynth(this, () => this.checkFirewallAuthorized(ranges, firewall));
+    }
+  }
+
+  /**
+   * The default node pool's subnet. Throws a ValidationError for a cluster whose node VNet AKS
+   * manages (see {@link managedVnet}).
+   */
+  public get nodeSubnet(): Subnet {
+    if (!this._nodeSubnet) {
+      throw new ValidationError(this, 'nodeSubnet', undefined,
+        `cluster ${this.name} has no subnet of yours: AKS creates and manages its node VNet (set defaultNodePool.subnet to bring one)`);
+    }
+    return this._nodeSubnet;
   }
 
   /** The API server's FQDN (a reference). Firewall rules can name it without a DNS lookup at plan time. */
@@ -343,9 +386,10 @@ export class AksCluster extends Construct {
     if (!Number.isInteger(count) || count < 1 || count > 1000) {
       throw new ValidationError(this, 'defaultNodePool.nodeCount', count, 'a node pool has 1 to 1000 nodes');
     }
-    if (count > this.nodeSubnet.usableAddressCount) {
+    const subnet = this._nodeSubnet;
+    if (subnet && count > subnet.usableAddressCount) {
       throw new ValidationError(this, 'defaultNodePool.nodeCount', count,
-        `subnet ${this.nodeSubnet.name} (${this.nodeSubnet.cidr}) has room for ${this.nodeSubnet.usableAddressCount} nodes`);
+        `subnet ${subnet.name} (${subnet.cidr}) has room for ${subnet.usableAddressCount} nodes`);
     }
     for (const [i, range] of (props.apiServerAuthorizedIpRanges ?? []).entries()) {
       if (!Token.isUnresolved(range) && !isIpAddress(range) && !Cidr.isValid(range)) {
@@ -381,8 +425,9 @@ export class AksCluster extends Construct {
     if (this.podCidr?.overlaps(svc)) {
       throw new ValidationError(this, 'network.podCidr', this.podCidr.toString(), `it overlaps the service CIDR ${svc}`);
     }
-    if (svc.overlaps(this.nodeSubnet.cidr)) {
-      throw new ValidationError(this, 'network.serviceCidr', svc.toString(), `it overlaps node subnet ${this.nodeSubnet.name} (${this.nodeSubnet.cidr})`);
+    const subnet = this._nodeSubnet;
+    if (subnet && svc.overlaps(subnet.cidr)) {
+      throw new ValidationError(this, 'network.serviceCidr', svc.toString(), `it overlaps node subnet ${subnet.name} (${subnet.cidr})`);
     }
   }
 
@@ -393,4 +438,26 @@ export class AksCluster extends Construct {
       checkClearOf(this, 'network.podCidr', this.podCidr, ['vnet', 'vpc'], 'the pod CIDR must be clear of every VNet');
     }
   }
+
+  /** The nodes reach the API server from the egress firewall's public IPs: each must be authorized. */
+  private checkFirewallAuthorized(ranges: readonly string[], firewall: IFirewall): void {
+    const resolver = new DefaultTokenResolver(new StringConcat());
+    const resolve = (x: string): unknown => Tokenization.resolve(x, { scope: this, resolver });
+    const resolved = ranges.map(resolve);
+    const authorized = new Set(resolved.map((r) => JSON.stringify(r)));
+    firewall.publicIps.forEach((ip, i) => {
+      const bare = JSON.stringify(resolve(ip));
+      const host = JSON.stringify(resolve(`${ip}/32`));
+      if (!authorized.has(bare) && !authorized.has(host)) {
+        throw new ValidationError(this, 'apiServerAuthorizedIpRanges', resolved,
+          `the nodes reach the API server from the public IPs of firewall ${firewall.name}, and its public IP ${i + 1} ` +
+          'is missing; add ...firewallPublicIpRanges(firewall)');
+      }
+    });
+  }
+}
+
+/** The firewall's public IPs as `/32` ranges (references), for {@link AksClusterProps.apiServerAuthorizedIpRanges}. */
+export function firewallPublicIpRanges(firewall: IFirewall): string[] {
+  return firewall.publicIps.map((ip) => `${ip}/32`);
 }

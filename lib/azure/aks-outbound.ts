@@ -1,12 +1,15 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
 import {
   KubernetesClusterNetworkProfileLoadBalancerProfile,
   KubernetesClusterNetworkProfileNatGatewayProfile,
 } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { ValidationError, checkAtSynth } from '../core';
 import { IFirewall } from './firewall';
 import { FirewallRouteTable } from './firewall-route-table';
+import { NatGateway } from './nat-gateway';
 import { IResourceGroup } from './resource-group';
 import { IRouteTable } from './route-table';
 import { Subnet } from './virtual-network';
@@ -20,8 +23,10 @@ export interface AksOutboundContext {
   readonly cluster: Construct;
   /** The cluster's name in Azure. */
   readonly clusterName: string;
-  /** The subnet of the default node pool. */
-  readonly nodeSubnet: Subnet;
+  /** The subnet of the default node pool; none when AKS creates and manages the node VNet. */
+  readonly nodeSubnet?: Subnet;
+  /** Nodes of the default node pool. @default - unknown */
+  readonly nodeCount?: number;
   /** The cluster's resource group. */
   readonly resourceGroup: IResourceGroup;
 }
@@ -58,6 +63,73 @@ export interface UserDefinedRoutingOptions {
   readonly firewall?: IFirewall;
   /** Name of the route table built for `firewall`. @default `${clusterName}-fw-rt` */
   readonly routeTableName?: string;
+  /** Name of the `0.0.0.0/0` route of the table built for `firewall`. @default 'default-to-firewall' */
+  readonly defaultRouteName?: string;
+  /**
+   * In the table built for `firewall`, also send the firewall's public IPs to `Internet` (for DNAT
+   * return traffic); a string names the route. See {@link FirewallRouteTableProps.firewallPublicIpRoute}.
+   * @default false
+   */
+  readonly firewallPublicIpRoute?: boolean | string;
+}
+
+/** Options of {@link AksOutbound.loadBalancer}. Give at most one of the three sources of outbound IPs. */
+export interface LoadBalancerOutboundOptions {
+  /**
+   * Public IPs AKS creates and manages for egress, 1 to 100; each gives 64,000 SNAT ports.
+   * Mutually exclusive with `outboundIpAddressIds` and `outboundIpPrefixIds`.
+   * @default - AKS's default (1)
+   */
+  readonly managedOutboundIpCount?: number;
+  /** IDs of your own Standard public IPs to leave from. Mutually exclusive with the other two. @default - none */
+  readonly outboundIpAddressIds?: string[];
+  /** IDs of your own public IP prefixes to leave from. Mutually exclusive with the other two. @default - none */
+  readonly outboundIpPrefixIds?: string[];
+  /**
+   * Minutes an idle outbound flow is kept, 4 to 100. AKS accepts up to 120, but the azurerm provider
+   * (4.x) rejects more than 100 for `load_balancer_profile`.
+   * @default - AKS's default (30)
+   */
+  readonly idleTimeoutMinutes?: number;
+  /**
+   * SNAT ports allocated to each node, 0 to 64000; 0 lets Azure allocate them by pool size.
+   * Ports per node times nodes must fit in 64,000 per outbound IP.
+   * @default - AKS's default (0, dynamic)
+   */
+  readonly outboundPortsAllocated?: number;
+}
+
+/** Options of {@link AksOutbound.managedNatGateway}. */
+export interface ManagedNatGatewayOptions {
+  /** Public IPs of the NAT gateway AKS creates, 1 to 16; each gives 64,512 SNAT ports. @default - AKS's default (1) */
+  readonly managedOutboundIpCount?: number;
+  /** Minutes an idle flow is kept, 4 to 120. @default - AKS's default (4) */
+  readonly idleTimeoutMinutes?: number;
+}
+
+/** An existing user-assigned identity, for {@link UserAssignedNatGatewayOptions.identity}. */
+export interface AksIdentityReference {
+  /** Its resource ID. */
+  readonly id: string;
+  /** Its principal (object) ID, which the role assignment names. */
+  readonly principalId: string;
+}
+
+/** Options of {@link AksOutbound.userAssignedNatGateway}. */
+export interface UserAssignedNatGatewayOptions {
+  /**
+   * The NAT gateway to associate with the node subnet when it has none yet.
+   * @default - the NAT gateway already associated with the node subnet
+   */
+  readonly natGateway?: NatGateway;
+  /**
+   * The identity the cluster runs as. It is given the Network Contributor role on the node subnet,
+   * which AKS needs to join the subnet and read its NAT gateway.
+   * @default - a new user-assigned identity named `identityName`
+   */
+  readonly identity?: AksIdentityReference;
+  /** Name of the identity created when `identity` is not given. @default `${clusterName}-identity` */
+  readonly identityName?: string;
 }
 
 /**
@@ -65,6 +137,31 @@ export interface UserDefinedRoutingOptions {
  * checks its own prerequisites when the cluster binds it.
  */
 export abstract class AksOutbound {
+  /**
+   * `loadBalancer` (AKS's default): nodes leave through the outbound rules of the cluster's Standard
+   * Load Balancer, from public IPs AKS manages or ones you give.
+   */
+  public static loadBalancer(options: LoadBalancerOutboundOptions = {}): AksOutbound {
+    return new LoadBalancerOutbound(options);
+  }
+
+  /**
+   * `managedNATGateway`: AKS creates a NAT gateway with its public IPs in the VNet it manages. Only
+   * for clusters without a node subnet of yours (AKS does not support it with a custom VNet).
+   */
+  public static managedNatGateway(options: ManagedNatGatewayOptions = {}): AksOutbound {
+    return new ManagedNatGatewayOutbound(options);
+  }
+
+  /**
+   * `userAssignedNATGateway`: the node subnet's own NAT gateway carries the egress. The cluster runs as
+   * a user-assigned identity with the Network Contributor role on the node subnet, and is created after
+   * the gateway, its IP associations, the subnet association and the role assignment.
+   */
+  public static userAssignedNatGateway(options: UserAssignedNatGatewayOptions = {}): AksOutbound {
+    return new UserAssignedNatGatewayOutbound(options);
+  }
+
   /**
    * `userDefinedRouting`: the node subnet's route table sends `0.0.0.0/0` to a virtual appliance
    * (a firewall); AKS creates no public IP for egress. The cluster is created after the route table's
@@ -89,7 +186,7 @@ class UserDefinedRouting extends AksOutbound {
   }
 
   public bind(ctx: AksOutboundContext): AksOutboundConfig {
-    const subnet = ctx.nodeSubnet;
+    const subnet = requireNodeSubnet(ctx, 'userDefinedRouting', 'its route table sends 0.0.0.0/0 to the firewall');
     let table = subnet.routeTable;
     if (table && this.options.routeTable && table !== this.options.routeTable) {
       throw new ValidationError(ctx.cluster, 'outbound.routeTable', this.options.routeTable.name,
@@ -104,6 +201,8 @@ class UserDefinedRouting extends AksOutbound {
         resourceGroup: ctx.resourceGroup,
         name: this.options.routeTableName ?? `${ctx.clusterName}-fw-rt`,
         firewall: this.options.firewall,
+        defaultRouteName: this.options.defaultRouteName,
+        firewallPublicIpRoute: this.options.firewallPublicIpRoute,
         subnets: [subnet],
       });
     }
@@ -125,6 +224,188 @@ class UserDefinedRouting extends AksOutbound {
       outboundType: 'userDefinedRouting',
       dependsOn: [...routeTable.dependables, ...(firewall?.egressDependables(ctx.cluster) ?? [])],
       firewall,
+    };
+  }
+}
+
+/** The node subnet, or a ValidationError saying why `outboundType` needs one. */
+function requireNodeSubnet(ctx: AksOutboundContext, outboundType: string, why: string): Subnet {
+  if (!ctx.nodeSubnet) {
+    throw new ValidationError(ctx.cluster, 'defaultNodePool.subnet', undefined,
+      `${outboundType} needs the nodes in a subnet of yours (${why}); set defaultNodePool.subnet`);
+  }
+  return ctx.nodeSubnet;
+}
+
+/** Throws unless `value` is undefined or an integer from `min` to `max`. */
+function checkRange(site: Construct, field: string, value: number | undefined, min: number, max: number, allowed: string): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) throw new ValidationError(site, field, value, allowed);
+}
+
+/** Ports of one public IP that a load balancer's outbound rules can hand out. */
+export const LOAD_BALANCER_SNAT_PORTS_PER_IP = 64000;
+
+class LoadBalancerOutbound extends AksOutbound {
+  public readonly outboundType = 'loadBalancer' as const;
+
+  constructor(private readonly options: LoadBalancerOutboundOptions) {
+    super();
+  }
+
+  public bind(ctx: AksOutboundContext): AksOutboundConfig {
+    const o = this.options;
+    const site = ctx.cluster;
+    const sources = (['managedOutboundIpCount', 'outboundIpAddressIds', 'outboundIpPrefixIds'] as const)
+      .filter((k) => o[k] !== undefined);
+    if (sources.length > 1) {
+      throw new ValidationError(site, `outbound.${sources[1]}`, o[sources[1]],
+        `${sources.join(' and ')} are mutually exclusive; the load balancer leaves from managed IPs, your IPs or your prefixes`);
+    }
+    checkRange(site, 'outbound.managedOutboundIpCount', o.managedOutboundIpCount, 1, 100,
+      'a cluster load balancer has 1 to 100 managed outbound IPs');
+    for (const key of ['outboundIpAddressIds', 'outboundIpPrefixIds'] as const) {
+      const ids = o[key];
+      if (ids !== undefined && !Token.isUnresolved(ids) && ids.length === 0) {
+        throw new ValidationError(site, `outbound.${key}`, [], 'name at least one, or leave it out for AKS-managed IPs');
+      }
+    }
+    checkRange(site, 'outbound.idleTimeoutMinutes', o.idleTimeoutMinutes, 4, 100,
+      'the outbound idle timeout is 4 to 100 minutes (AKS allows 120; the azurerm provider stops at 100)');
+    checkRange(site, 'outbound.outboundPortsAllocated', o.outboundPortsAllocated, 0, 64000,
+      'a node is allocated 0 (dynamic) to 64000 SNAT ports');
+    this.checkPortCapacity(ctx);
+
+    const subnet = ctx.nodeSubnet;
+    if (subnet) {
+      checkAtSynth(site, () => {
+        if (subnet.natGateway) {
+          throw new ValidationError(site, 'outbound', 'loadBalancer',
+            `node subnet ${subnet.name} has NAT gateway ${subnet.natGateway.name}, which takes over its egress and leaves ` +
+            'the load balancer\'s outbound IPs unused; use AksOutbound.userAssignedNatGateway()');
+        }
+      });
+    }
+
+    const profile: KubernetesClusterNetworkProfileLoadBalancerProfile = {
+      managedOutboundIpCount: o.managedOutboundIpCount,
+      outboundIpAddressIds: o.outboundIpAddressIds,
+      outboundIpPrefixIds: o.outboundIpPrefixIds,
+      idleTimeoutInMinutes: o.idleTimeoutMinutes,
+      outboundPortsAllocated: o.outboundPortsAllocated,
+    };
+    const any = Object.values(profile).some((v) => v !== undefined);
+    return { outboundType: 'loadBalancer', loadBalancerProfile: any ? profile : undefined };
+  }
+
+  /** Fixed ports per node times nodes must fit in the ports the outbound IPs have. */
+  private checkPortCapacity(ctx: AksOutboundContext): void {
+    const ports = this.options.outboundPortsAllocated;
+    const nodes = ctx.nodeCount;
+    if (!ports || nodes === undefined) return;
+    const ids = this.options.outboundIpAddressIds;
+    if (this.options.outboundIpPrefixIds !== undefined || (ids !== undefined && Token.isUnresolved(ids))) return;
+    const ips = this.options.managedOutboundIpCount ?? ids?.length ?? 1;
+    const capacity = ips * LOAD_BALANCER_SNAT_PORTS_PER_IP;
+    if (ports * nodes > capacity) {
+      throw new ValidationError(ctx.cluster, 'outbound.outboundPortsAllocated', ports,
+        `${nodes} nodes x ${ports} ports needs ${ports * nodes}, but ${ips} outbound IP(s) give ${capacity}; ` +
+        `allocate at most ${Math.floor(capacity / nodes)} ports per node or add outbound IPs`);
+    }
+  }
+}
+
+class ManagedNatGatewayOutbound extends AksOutbound {
+  public readonly outboundType = 'managedNATGateway' as const;
+
+  constructor(private readonly options: ManagedNatGatewayOptions) {
+    super();
+  }
+
+  public bind(ctx: AksOutboundContext): AksOutboundConfig {
+    const o = this.options;
+    if (ctx.nodeSubnet) {
+      throw new ValidationError(ctx.cluster, 'defaultNodePool.subnet', ctx.nodeSubnet.name,
+        'managedNATGateway works only in the VNet AKS creates for the cluster; leave defaultNodePool.subnet out, ' +
+        'or keep your subnet and use AksOutbound.userAssignedNatGateway()');
+    }
+    checkRange(ctx.cluster, 'outbound.managedOutboundIpCount', o.managedOutboundIpCount, 1, 16,
+      'a managed NAT gateway has 1 to 16 outbound IPs');
+    checkRange(ctx.cluster, 'outbound.idleTimeoutMinutes', o.idleTimeoutMinutes, 4, 120,
+      'a NAT gateway keeps idle flows 4 to 120 minutes');
+    const profile: KubernetesClusterNetworkProfileNatGatewayProfile = {
+      managedOutboundIpCount: o.managedOutboundIpCount,
+      idleTimeoutInMinutes: o.idleTimeoutMinutes,
+    };
+    const any = Object.values(profile).some((v) => v !== undefined);
+    return { outboundType: 'managedNATGateway', natGatewayProfile: any ? profile : undefined };
+  }
+}
+
+/** Azure's rule for user-assigned identity names. */
+const IDENTITY_NAME = {
+  pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/,
+  allowed: "an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
+};
+
+class UserAssignedNatGatewayOutbound extends AksOutbound {
+  public readonly outboundType = 'userAssignedNATGateway' as const;
+
+  constructor(private readonly options: UserAssignedNatGatewayOptions) {
+    super();
+  }
+
+  public bind(ctx: AksOutboundContext): AksOutboundConfig {
+    const subnet = requireNodeSubnet(ctx, 'userAssignedNATGateway', 'its NAT gateway carries the egress');
+    const given = this.options.natGateway;
+    if (subnet.natGateway && given && subnet.natGateway !== given) {
+      throw new ValidationError(ctx.cluster, 'outbound.natGateway', given.name,
+        `node subnet ${subnet.name} already has NAT gateway ${subnet.natGateway.name}; a subnet takes one`);
+    }
+    if (!subnet.natGateway && given) given.associate(subnet);
+    const gateway = subnet.natGateway;
+    if (!gateway) {
+      throw new ValidationError(ctx.cluster, 'outbound', 'userAssignedNATGateway',
+        `node subnet ${subnet.name} has no NAT gateway; associate one (natGateway.associate(subnet)) or pass { natGateway }`);
+    }
+
+    checkAtSynth(ctx.cluster, () => {
+      const hop = subnet.routeTable?.defaultRouteNextHopType();
+      if (hop === 'VirtualAppliance' || hop === 'VirtualNetworkGateway') {
+        throw new ValidationError(ctx.cluster, `outbound (route table ${subnet.routeTable!.name}, 0.0.0.0/0)`, hop,
+          `a 0.0.0.0/0 route to a ${hop} takes Internet traffic away from NAT gateway ${gateway.name}; ` +
+          'route 0.0.0.0/0 to Internet (or not at all), or use AksOutbound.userDefinedRouting()');
+      }
+    });
+
+    let identity = this.options.identity;
+    const created = identity === undefined;
+    if (!identity) {
+      const name = this.options.identityName ?? `${ctx.clusterName}-identity`;
+      if (!Token.isUnresolved(name) && !IDENTITY_NAME.pattern.test(name)) {
+        throw new ValidationError(ctx.cluster, 'outbound.identityName', name, IDENTITY_NAME.allowed);
+      }
+      const uai = new UserAssignedIdentity(ctx.cluster, 'outbound-identity', {
+        name,
+        resourceGroupName: ctx.resourceGroup.name,
+        location: ctx.resourceGroup.location,
+      });
+      identity = { id: uai.id, principalId: uai.principalId };
+    }
+    // Network Contributor is the built-in role AKS documents for a cluster identity on a custom
+    // subnet: it holds subnets/join/action and subnets/read, and nothing outside the network.
+    const role = new RoleAssignment(ctx.cluster, 'outbound-identity-network-contributor', {
+      scope: subnet.id,
+      roleDefinitionName: 'Network Contributor',
+      principalId: identity.principalId,
+      principalType: 'ServicePrincipal',
+      // A new identity may not have replicated to Entra ID yet; the check would fail spuriously.
+      skipServicePrincipalAadCheck: created ? true : undefined,
+    });
+    return {
+      outboundType: 'userAssignedNATGateway',
+      identityIds: [identity.id],
+      dependsOn: [...gateway.dependables, role],
     };
   }
 }

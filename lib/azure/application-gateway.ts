@@ -299,7 +299,7 @@ export class ApplicationGateway extends Construct {
   /** Nothing but Application Gateways in the subnet; no forced tunnelling on it. */
   private checkSubnetInApp(): void {
     const subnet = this.subnet;
-    const cluster = findInApp(this, AksCluster.isAksCluster).find((c) => c.nodeSubnet === subnet);
+    const cluster = findInApp(this, AksCluster.isAksCluster).find((c) => !c.managedVnet && c.nodeSubnet === subnet);
     if (cluster) {
       throw new ValidationError(this, 'subnet', subnet.name,
         `cluster ${cluster.name} (${cluster.node.path}) has its nodes there; an Application Gateway's subnet holds nothing but Application Gateways`);

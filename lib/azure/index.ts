@@ -14,3 +14,7 @@ export * from './container-insights';
 export * from './waf-policy';
 export * from './application-gateway';
 export * from './app-gateway-ingress';
+export * from './nat-gateway';
+export * from './aks-egress-rules';
+export * from './aks-ingress-addon';
+export * from './firewall-dnat';

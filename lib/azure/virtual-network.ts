@@ -62,6 +62,14 @@ export interface ISubnetRouteTable {
   defaultRouteNextHopType(): string | undefined;
 }
 
+/** What a NAT gateway exposes to the subnets it is associated with. */
+export interface ISubnetNatGateway {
+  /** The NAT gateway's name in Azure. */
+  readonly name: string;
+  /** Resources to order after: the gateway, its public IP associations and its subnet associations. */
+  readonly dependables: readonly ITerraformDependable[];
+}
+
 const subnetBrand = brand('Subnet');
 const vnetBrand = brand('VirtualNetwork');
 
@@ -82,6 +90,8 @@ export class Subnet extends Construct {
   public readonly resource: TfSubnet;
   private _routeTable?: ISubnetRouteTable;
   private _routeTableAssociation?: ITerraformDependable;
+  private _natGateway?: ISubnetNatGateway;
+  private _natGatewayAssociation?: ITerraformDependable;
 
   /** @internal - created through VirtualNetwork.addSubnet */
   constructor(vnet: VirtualNetwork, spec: SubnetSpec, cidr: Cidr) {
@@ -145,6 +155,26 @@ export class Subnet extends Construct {
     }
     this._routeTable = table;
     this._routeTableAssociation = association;
+  }
+
+  /** The NAT gateway associated with this subnet, if any. */
+  public get natGateway(): ISubnetNatGateway | undefined {
+    return this._natGateway;
+  }
+
+  /** The association resource with that NAT gateway, to order resources after it. */
+  public get natGatewayAssociation(): ITerraformDependable | undefined {
+    return this._natGatewayAssociation;
+  }
+
+  /** @internal - called by NatGateway.associate */
+  public _setNatGateway(gateway: ISubnetNatGateway, association: ITerraformDependable): void {
+    if (this._natGateway) {
+      throw new ValidationError(this, 'natGateway', gateway.name,
+        `subnet ${this.name} already has NAT gateway ${this._natGateway.name}; a subnet takes at most one`);
+    }
+    this._natGateway = gateway;
+    this._natGatewayAssociation = association;
   }
 }
 

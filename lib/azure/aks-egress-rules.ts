@@ -1,0 +1,184 @@
+import {
+  ApplicationRule, ApplicationRuleCollection, NetworkRule, NetworkRuleCollection, RuleAction, RuleAddress, RuleCollections,
+  ValidationError,
+} from '../core';
+
+/**
+ * Firewall rule presets for AKS egress, as data in one place: the rules every AKS cluster behind a
+ * firewall needs (by region), and the endpoints of common container registries. Each function returns
+ * provider-neutral rule model objects; names and priorities are parameters, so a stack can reproduce
+ * the spelling of its source document.
+ *
+ * Sources: Microsoft's "Outbound network and FQDN rules for AKS clusters" and "Control egress traffic
+ * using Azure Firewall in AKS" (document 002).
+ */
+
+/** The FQDN tag Azure Firewall keeps up to date with every FQDN AKS needs. */
+export const AKS_FQDN_TAG = 'AzureKubernetesService';
+
+/** A container registry's endpoints: what an image pull from it has to reach. */
+export interface ContainerRegistryEndpoints {
+  /** A short name, used as the default rule name, e.g. `ghcr`. */
+  readonly name: string;
+  /** The FQDNs, over HTTPS (TCP 443). */
+  readonly fqdns: readonly string[];
+}
+
+/** Options of {@link ContainerRegistries.dockerHub}. */
+export interface DockerHubOptions {
+  /**
+   * Also the Docker Hub website and sign-in endpoints (`hub.docker.com`, `auth.docker.io`,
+   * `cdn.auth0.com`, `login.docker.com`) instead of the `docker.io` alias, as document 001 allows them.
+   * @default false: the registry, its blob CDN and `docker.io`, as document 002 allows them
+   */
+  readonly signIn?: boolean;
+}
+
+/** Container registry presets. */
+export const ContainerRegistries = {
+  /** GitHub Container Registry: `ghcr.io` and the blob store it redirects to. */
+  githubContainerRegistry(): ContainerRegistryEndpoints {
+    return { name: 'ghcr', fqdns: ['ghcr.io', 'pkg-containers.githubusercontent.com'] };
+  },
+  /** Docker Hub: the registry (`registry-1.docker.io`) and its blob CDN, plus the alias or the sign-in endpoints. */
+  dockerHub(options: DockerHubOptions = {}): ContainerRegistryEndpoints {
+    return options.signIn
+      ? {
+        name: 'docker',
+        fqdns: ['hub.docker.com', 'registry-1.docker.io', 'production.cloudflare.docker.com', 'auth.docker.io',
+          'cdn.auth0.com', 'login.docker.com'],
+      }
+      : { name: 'docker', fqdns: ['docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com'] };
+  },
+};
+
+/** Names of the three required network rules. */
+export interface AksRequiredNetworkRuleNames {
+  /** UDP 1194 to the region: the tunnel between nodes and the control plane. @default 'apiudp' */
+  readonly apiUdp?: string;
+  /** TCP 9000 to the region: the tunnel's TCP fallback. @default 'apitcp' */
+  readonly apiTcp?: string;
+  /** UDP 123 to `ntp.ubuntu.com`: time for Linux nodes. @default 'time' */
+  readonly time?: string;
+}
+
+/** Options of {@link AksEgressRules.requiredNetworkRules}. */
+export interface AksRequiredNetworkRulesOptions {
+  /** The cluster's region, e.g. `eastus` or `West Europe`; names the `AzureCloud.<region>` service tag. */
+  readonly region: string;
+  /** Where the traffic comes from, e.g. the node subnet. @default ['*'] */
+  readonly sources?: readonly RuleAddress[];
+  /** Rule names. @default apiudp, apitcp, time */
+  readonly names?: AksRequiredNetworkRuleNames;
+}
+
+/** Options of {@link AksEgressRules.networkCollection}. */
+export interface AksNetworkCollectionOptions extends AksRequiredNetworkRulesOptions {
+  /** @default 'aksfwnr' */
+  readonly name?: string;
+  /** @default 100 */
+  readonly priority?: number;
+  /** @default 'Allow' */
+  readonly action?: RuleAction;
+  /** Registries to allow over TCP 443 by FQDN, one rule each named after the registry. @default - none */
+  readonly registries?: readonly ContainerRegistryEndpoints[];
+  /** Further rules, after the required ones and the registries. @default - none */
+  readonly extraRules?: readonly NetworkRule[];
+}
+
+/** Options of {@link AksEgressRules.applicationCollection}. */
+export interface AksApplicationCollectionOptions {
+  /** @default 'aksfwar' */
+  readonly name?: string;
+  /** @default 100 */
+  readonly priority?: number;
+  /** Name of the rule allowing the `AzureKubernetesService` FQDN tag. @default 'fqdn' */
+  readonly ruleName?: string;
+  /** @default ['*'] */
+  readonly sources?: readonly RuleAddress[];
+  /** Further rules, after the FQDN tag rule. @default - none */
+  readonly extraRules?: readonly ApplicationRule[];
+}
+
+/** The `AzureCloud.<region>` service tag: a display name such as `West Europe` becomes `westeurope`. */
+export function azureCloudServiceTag(region: string): string {
+  const name = region.toLowerCase().replace(/\s+/g, '');
+  if (!/^[a-z][a-z0-9]*$/.test(name)) {
+    throw new ValidationError('AksEgressRules', 'region', region, 'expected an Azure region such as eastus or West Europe');
+  }
+  return `AzureCloud.${name}`;
+}
+
+/** The AKS required egress rules. */
+export const AksEgressRules = {
+  /**
+   * UDP 1194 and TCP 9000 to `AzureCloud.<region>` (the node-to-control-plane tunnel) and UDP 123 to
+   * `ntp.ubuntu.com`. The last names an FQDN in a network rule, which Azure Firewall resolves with its
+   * DNS proxy: a firewall without it rejects the collection.
+   */
+  requiredNetworkRules(options: AksRequiredNetworkRulesOptions): NetworkRule[] {
+    const tag = azureCloudServiceTag(options.region);
+    const names = options.names ?? {};
+    const sources = options.sources;
+    return [
+      { name: names.apiUdp ?? 'apiudp', protocols: ['UDP'], sources, destinationAddresses: [tag], destinationPorts: [1194] },
+      { name: names.apiTcp ?? 'apitcp', protocols: ['TCP'], sources, destinationAddresses: [tag], destinationPorts: [9000] },
+      { name: names.time ?? 'time', protocols: ['UDP'], sources, destinationFqdns: ['ntp.ubuntu.com'], destinationPorts: [123] },
+    ];
+  },
+
+  /** A network rule allowing a registry's FQDNs over TCP 443. */
+  registryNetworkRule(registry: ContainerRegistryEndpoints, options: { name?: string; sources?: readonly RuleAddress[] } = {}): NetworkRule {
+    return {
+      name: options.name ?? registry.name,
+      protocols: ['TCP'],
+      sources: options.sources,
+      destinationFqdns: [...registry.fqdns],
+      destinationPorts: [443],
+    };
+  },
+
+  /** An application rule allowing a registry's FQDNs over HTTPS 443. */
+  registryApplicationRule(registry: ContainerRegistryEndpoints, options: { name?: string; sources?: readonly RuleAddress[] } = {}): ApplicationRule {
+    return {
+      name: options.name ?? registry.name,
+      sources: options.sources,
+      targetFqdns: [...registry.fqdns],
+      protocols: [{ type: 'Https', port: 443 }],
+    };
+  },
+
+  /** The network collection: the required rules, then a rule per registry, then `extraRules`. */
+  networkCollection(options: AksNetworkCollectionOptions): NetworkRuleCollection {
+    return RuleCollections.network({
+      name: options.name ?? 'aksfwnr',
+      priority: options.priority ?? 100,
+      action: options.action ?? 'Allow',
+      rules: [
+        ...AksEgressRules.requiredNetworkRules(options),
+        ...(options.registries ?? []).map((r) => AksEgressRules.registryNetworkRule(r, { sources: options.sources })),
+        ...(options.extraRules ?? []),
+      ],
+    });
+  },
+
+  /** The application rule allowing the `AzureKubernetesService` FQDN tag over HTTP 80 and HTTPS 443. */
+  fqdnTagRule(options: { name?: string; sources?: readonly RuleAddress[] } = {}): ApplicationRule {
+    return {
+      name: options.name ?? 'fqdn',
+      sources: options.sources,
+      fqdnTags: [AKS_FQDN_TAG],
+      protocols: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
+    };
+  },
+
+  /** The application collection: the FQDN tag rule, then `extraRules`. */
+  applicationCollection(options: AksApplicationCollectionOptions = {}): ApplicationRuleCollection {
+    return RuleCollections.application({
+      name: options.name ?? 'aksfwar',
+      priority: options.priority ?? 100,
+      action: 'Allow',
+      rules: [AksEgressRules.fqdnTagRule({ name: options.ruleName, sources: options.sources }), ...(options.extraRules ?? [])],
+    });
+  },
+};

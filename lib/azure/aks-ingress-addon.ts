@@ -1,0 +1,132 @@
+import { Construct } from 'constructs';
+import { Token } from 'cdktf';
+import { KubernetesClusterIngressApplicationGateway } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
+import { AZURE_NETWORK_NAME, Cidr, ValidationError, checkAtSynth, checkAzureName } from '../core';
+import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
+
+/** What an ingress add-on strategy is given when a cluster binds it. */
+export interface AppGatewayIngressContext {
+  /** The cluster construct, the site of errors. */
+  readonly cluster: Construct;
+  /** The default node pool's subnet; none when AKS manages the node VNet. */
+  readonly nodeSubnet?: Subnet;
+  /** The cluster's service range. */
+  readonly serviceCidr: Cidr;
+  /** The cluster's pod range, when it has one. */
+  readonly podCidr?: Cidr;
+}
+
+/** Options of {@link AppGatewayIngress.newGateway}. */
+export interface NewAppGatewayOptions {
+  /** Name of the Application Gateway AKS creates (in the node resource group), e.g. `azure-appgateway`. */
+  readonly name: string;
+  /** Range of the subnet AKS creates for it in the cluster's VNet, e.g. `10.42.3.0/24`. */
+  readonly subnetCidr: string;
+}
+
+/** Options of {@link AppGatewayIngress.newGatewayInSubnet}. */
+export interface AppGatewayInSubnetOptions {
+  /** Name of the Application Gateway AKS creates. */
+  readonly name: string;
+  /** An existing subnet dedicated to the gateway (not the node subnet). */
+  readonly subnet: Subnet;
+}
+
+const APP_GATEWAY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/applicationGateways\/[^/]+$/i;
+
+/**
+ * The Application Gateway ingress controller add-on (`ingress_application_gateway`): which gateway it
+ * manages. AKS creates the gateway (and with `newGateway`, its subnet) in the node resource group,
+ * or the add-on takes over an existing one.
+ */
+export abstract class AppGatewayIngress {
+  /**
+   * AKS creates a gateway named `name` and a subnet `subnetCidr` for it in the cluster's VNet
+   * (`az aks enable-addons -a ingress-appgw --appgw-name --appgw-subnet-cidr`). The range must lie in
+   * the node subnet's VNet, clear of its subnets and of the service and pod ranges.
+   */
+  public static newGateway(options: NewAppGatewayOptions): AppGatewayIngress {
+    return new NewGateway(options);
+  }
+
+  /** AKS creates a gateway named `name` in an existing, dedicated subnet. */
+  public static newGatewayInSubnet(options: AppGatewayInSubnetOptions): AppGatewayIngress {
+    return new GatewayInSubnet(options);
+  }
+
+  /** The add-on manages an existing Application Gateway, by resource ID. */
+  public static existingGateway(gatewayId: string): AppGatewayIngress {
+    return new ExistingGateway(gatewayId);
+  }
+
+  /** Checks the options against the cluster and returns the add-on block. */
+  public abstract bind(context: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway;
+}
+
+function checkGatewayName(ctx: AppGatewayIngressContext, name: string): void {
+  checkAzureName(ctx.cluster, 'ingressApplicationGateway.name', name, AZURE_NETWORK_NAME);
+}
+
+class NewGateway extends AppGatewayIngress {
+  constructor(private readonly options: NewAppGatewayOptions) {
+    super();
+  }
+
+  public bind(ctx: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway {
+    const field = 'ingressApplicationGateway.subnetCidr';
+    checkGatewayName(ctx, this.options.name);
+    const cidr = Cidr.parse(this.options.subnetCidr, { site: ctx.cluster, field });
+    for (const [label, other] of [['service CIDR', ctx.serviceCidr], ['pod CIDR', ctx.podCidr]] as const) {
+      if (other && cidr.overlaps(other)) {
+        throw new ValidationError(ctx.cluster, field, cidr.toString(), `it overlaps the cluster's ${label} ${other}`);
+      }
+    }
+    const subnet = ctx.nodeSubnet;
+    if (subnet) {
+      const vnet = subnet.vnet;
+      if (!vnet.contains(cidr)) {
+        throw new ValidationError(ctx.cluster, field, cidr.toString(),
+          `AKS creates the gateway's subnet in the cluster's VNet ${vnet.name}; pick a range inside ${vnet.addressSpace.join(', ')}`);
+      }
+      // Subnets may be added to the VNet after the cluster: check them all at synth.
+      checkAtSynth(ctx.cluster, () => {
+        const clash = vnet.subnets.find((s) => s.cidr.overlaps(cidr));
+        if (clash) {
+          throw new ValidationError(ctx.cluster, field, cidr.toString(),
+            `it overlaps subnet ${clash.name} (${clash.cidr}) of VNet ${vnet.name}; the gateway needs a subnet of its own`);
+        }
+      });
+    }
+    return { gatewayName: this.options.name, subnetCidr: cidr.toString() };
+  }
+}
+
+class GatewayInSubnet extends AppGatewayIngress {
+  constructor(private readonly options: AppGatewayInSubnetOptions) {
+    super();
+  }
+
+  public bind(ctx: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway {
+    checkGatewayName(ctx, this.options.name);
+    const subnet = this.options.subnet;
+    if (subnet === ctx.nodeSubnet || AZURE_SPECIAL_SUBNETS[subnet.name]) {
+      throw new ValidationError(ctx.cluster, 'ingressApplicationGateway.subnet', subnet.name,
+        'an Application Gateway needs a subnet of its own, not the node subnet nor one Azure reserves for another service');
+    }
+    return { gatewayName: this.options.name, subnetId: subnet.id };
+  }
+}
+
+class ExistingGateway extends AppGatewayIngress {
+  constructor(private readonly gatewayId: string) {
+    super();
+  }
+
+  public bind(ctx: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway {
+    if (!Token.isUnresolved(this.gatewayId) && !APP_GATEWAY_ID.test(this.gatewayId)) {
+      throw new ValidationError(ctx.cluster, 'ingressApplicationGateway.gatewayId', this.gatewayId,
+        'expected an Application Gateway resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/applicationGateways/<name>');
+    }
+    return { gatewayId: this.gatewayId };
+  }
+}

@@ -1,0 +1,196 @@
+import { Construct } from 'constructs';
+import { ITerraformDependable, Token } from 'cdktf';
+import { NatGateway as TfNatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
+import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
+import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import { AZURE_NETWORK_NAME, ValidationError, brand, checkAzureName } from '../core';
+import { IResourceGroup, Tags } from './resource-group';
+import { ISubnetNatGateway, Subnet, VirtualNetwork } from './virtual-network';
+
+/** A NAT gateway takes at most 16 public IP addresses. */
+export const NAT_GATEWAY_MAX_PUBLIC_IPS = 16;
+
+/** SNAT ports each public IP of a NAT gateway gives, shared on demand by every VM of its subnets. */
+export const NAT_GATEWAY_SNAT_PORTS_PER_IP = 64512;
+
+/** Props of {@link NatGateway}. */
+export interface NatGatewayProps {
+  readonly resourceGroup: IResourceGroup;
+  /** The gateway's name in Azure, e.g. `myNatGateway`. */
+  readonly name: string;
+  /**
+   * Names of the Standard public IPs to create and associate. Mutually exclusive with `publicIpCount`.
+   * @default [`${name}-ip`]
+   */
+  readonly publicIpNames?: string[];
+  /**
+   * Number of public IPs to create, named `${name}-ip-1` to `${name}-ip-N`; 1 to 16, each
+   * 64,512 SNAT ports. Mutually exclusive with `publicIpNames`.
+   * @default 1
+   */
+  readonly publicIpCount?: number;
+  /** Minutes an idle TCP flow is kept; 4 to 120. @default 4 */
+  readonly idleTimeoutMinutes?: number;
+  /** The one availability zone of the gateway and its IPs, e.g. `'1'`. @default - no zone */
+  readonly zone?: string;
+  /** Subnets whose outbound traffic leaves through the gateway. @default - none; add them with `associate` */
+  readonly subnets?: Subnet[];
+  /** @default - none */
+  readonly tags?: Tags;
+}
+
+const natGatewayBrand = brand('NatGateway');
+
+/**
+ * An Azure NAT gateway with its Standard public IPs and their associations. Every subnet associated
+ * with it sends its Internet-bound traffic out from these IPs (unless a route sends that traffic to
+ * a virtual appliance first).
+ */
+export class NatGateway extends Construct implements ISubnetNatGateway {
+  /** True when `x` is a NatGateway (works across copies of the library). */
+  public static isNatGateway(x: unknown): x is NatGateway {
+    return natGatewayBrand.is(x);
+  }
+
+  /** The gateway's name in Azure. */
+  public readonly name: string;
+  /** The azurerm_nat_gateway resource (escape hatch). */
+  public readonly resource: TfNatGateway;
+  /** The public IP resources, in the order of their names. */
+  public readonly publicIpResources: PublicIp[];
+  /** The azurerm_nat_gateway_public_ip_association resources, one per public IP. */
+  public readonly publicIpAssociations: NatGatewayPublicIpAssociation[];
+  /** The azurerm_subnet_nat_gateway_association resources, by subnet name. */
+  public readonly subnetAssociations: { [subnet: string]: SubnetNatGatewayAssociation } = {};
+  /** Minutes an idle flow is kept. */
+  public readonly idleTimeoutMinutes: number;
+  private readonly _subnets: Subnet[] = [];
+  private readonly location: string;
+
+  constructor(scope: Construct, id: string, props: NatGatewayProps) {
+    super(scope, id);
+    natGatewayBrand.mark(this);
+    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    this.name = props.name;
+    this.location = props.resourceGroup.location;
+    this.idleTimeoutMinutes = props.idleTimeoutMinutes ?? 4;
+    const timeout = this.idleTimeoutMinutes;
+    if (!Number.isInteger(timeout) || timeout < 4 || timeout > 120) {
+      throw new ValidationError(this, 'idleTimeoutMinutes', timeout, 'a NAT gateway keeps idle flows 4 to 120 minutes');
+    }
+    const zones = props.zone === undefined ? undefined : [props.zone];
+    if (props.zone !== undefined && !/^[1-3]$/.test(props.zone)) {
+      throw new ValidationError(this, 'zone', props.zone, "a NAT gateway lives in one availability zone: '1', '2' or '3'");
+    }
+
+    this.resource = new TfNatGateway(this, 'nat-gateway', {
+      name: props.name,
+      resourceGroupName: props.resourceGroup.name,
+      location: props.resourceGroup.location,
+      skuName: 'Standard',
+      idleTimeoutInMinutes: timeout,
+      zones,
+      tags: props.tags,
+    });
+
+    this.publicIpResources = this.publicIpNamesFrom(props).map((ipName, i) => {
+      checkAzureName(this, `publicIpNames[${i}]`, ipName, AZURE_NETWORK_NAME);
+      return new PublicIp(this, i === 0 ? 'public-ip' : `public-ip-${i + 1}`, {
+        name: ipName,
+        resourceGroupName: props.resourceGroup.name,
+        location: props.resourceGroup.location,
+        allocationMethod: 'Static',
+        sku: 'Standard',
+        zones,
+        tags: props.tags,
+      });
+    });
+    this.publicIpAssociations = this.publicIpResources.map((ip, i) =>
+      new NatGatewayPublicIpAssociation(this, i === 0 ? 'public-ip-association' : `public-ip-association-${i + 1}`, {
+        natGatewayId: this.resource.id,
+        publicIpAddressId: ip.id,
+      }));
+    for (const subnet of props.subnets ?? []) this.associate(subnet);
+  }
+
+  /** The gateway's resource ID (a reference). */
+  public get id(): string {
+    return this.resource.id;
+  }
+
+  /** The public IP addresses (references): the source address of everything the gateway sends out. */
+  public get publicIps(): string[] {
+    return this.publicIpResources.map((ip) => ip.ipAddress);
+  }
+
+  /** SNAT ports the gateway offers its subnets: 64,512 per public IP. */
+  public get snatPorts(): number {
+    return this.publicIpResources.length * NAT_GATEWAY_SNAT_PORTS_PER_IP;
+  }
+
+  /** The subnets associated so far. */
+  public get subnets(): readonly Subnet[] {
+    return this._subnets;
+  }
+
+  /** The gateway, its public IP associations and its subnet associations: what a workload behind it waits for. */
+  public get dependables(): ITerraformDependable[] {
+    return [this.resource, ...this.publicIpAssociations, ...Object.values(this.subnetAssociations)];
+  }
+
+  /**
+   * Associates the gateway with `subnet`. A subnet takes one NAT gateway; a gateway serves subnets of
+   * one VNet, in its own region; `GatewaySubnet` takes none.
+   */
+  public associate(subnet: Subnet): void {
+    if (subnet.name === 'GatewaySubnet') {
+      throw new ValidationError(this, 'subnets', subnet.name, 'a NAT gateway cannot be associated with GatewaySubnet');
+    }
+    const served = this._subnets[0]?.vnet;
+    if (served && served !== subnet.vnet) {
+      throw new ValidationError(this, 'subnets', `${subnet.vnet.name}/${subnet.name}`,
+        `a NAT gateway serves subnets of one VNet, and this one already serves ${served.name}`);
+    }
+    this.checkRegion(subnet.vnet);
+    const association = new SubnetNatGatewayAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
+      subnetId: subnet.id,
+      natGatewayId: this.resource.id,
+    });
+    subnet._setNatGateway(this, association);
+    this._subnets.push(subnet);
+    this.subnetAssociations[subnet.name] = association;
+  }
+
+  private checkRegion(vnet: VirtualNetwork): void {
+    const here = this.location;
+    const there = vnet.location;
+    if (Token.isUnresolved(here) || Token.isUnresolved(there)) return;
+    const norm = (l: string) => l.toLowerCase().replace(/\s+/g, '');
+    if (norm(here) !== norm(there)) {
+      throw new ValidationError(this, 'subnets', `${vnet.name} (${there})`, `a NAT gateway serves subnets in its own region, ${here}`);
+    }
+  }
+
+  private publicIpNamesFrom(props: NatGatewayProps): string[] {
+    if (props.publicIpNames && props.publicIpCount !== undefined) {
+      throw new ValidationError(this, 'publicIpCount', props.publicIpCount, 'give publicIpNames or publicIpCount, not both');
+    }
+    if (props.publicIpNames) {
+      if (props.publicIpNames.length === 0 || props.publicIpNames.length > NAT_GATEWAY_MAX_PUBLIC_IPS) {
+        throw new ValidationError(this, 'publicIpNames', props.publicIpNames,
+          `a NAT gateway has 1 to ${NAT_GATEWAY_MAX_PUBLIC_IPS} public IPs`);
+      }
+      if (new Set(props.publicIpNames).size !== props.publicIpNames.length) {
+        throw new ValidationError(this, 'publicIpNames', props.publicIpNames, 'public IP names must be unique');
+      }
+      return props.publicIpNames;
+    }
+    const count = props.publicIpCount ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > NAT_GATEWAY_MAX_PUBLIC_IPS) {
+      throw new ValidationError(this, 'publicIpCount', count, `a NAT gateway has 1 to ${NAT_GATEWAY_MAX_PUBLIC_IPS} public IPs`);
+    }
+    if (props.publicIpCount === undefined) return [`${props.name}-ip`];
+    return Array.from({ length: count }, (_, i) => `${props.name}-ip-${i + 1}`);
+  }
+}

@@ -1,0 +1,89 @@
+import { AksEgressRules, ContainerRegistries, azureCloudServiceTag } from '../../lib/azure';
+import { resource, synthWith } from '../helpers';
+import { firewall, vnet } from './outbound-fixtures';
+
+describe('AKS egress rule presets', () => {
+  test('the required network rules name the region service tag, UDP 1194, TCP 9000 and NTP by FQDN', () => {
+    expect(AksEgressRules.requiredNetworkRules({ region: 'eastus' })).toEqual([
+      { name: 'apiudp', protocols: ['UDP'], sources: undefined, destinationAddresses: ['AzureCloud.eastus'], destinationPorts: [1194] },
+      { name: 'apitcp', protocols: ['TCP'], sources: undefined, destinationAddresses: ['AzureCloud.eastus'], destinationPorts: [9000] },
+      { name: 'time', protocols: ['UDP'], sources: undefined, destinationFqdns: ['ntp.ubuntu.com'], destinationPorts: [123] },
+    ]);
+  });
+
+  test('rule names and sources are parameters', () => {
+    const rules = AksEgressRules.requiredNetworkRules({
+      region: 'westeurope', sources: ['10.42.1.0/24'], names: { apiUdp: 'udp', apiTcp: 'tcp', time: 'ntp' },
+    });
+    expect(rules.map((r) => r.name)).toEqual(['udp', 'tcp', 'ntp']);
+    expect(rules.map((r) => r.sources)).toEqual([['10.42.1.0/24'], ['10.42.1.0/24'], ['10.42.1.0/24']]);
+  });
+
+  test('a region display name becomes the service tag spelling', () => {
+    expect(azureCloudServiceTag('West Europe')).toBe('AzureCloud.westeurope');
+    expect(azureCloudServiceTag('eastus2')).toBe('AzureCloud.eastus2');
+  });
+
+  test('rejects a region that cannot name a service tag', () => {
+    expect(() => AksEgressRules.requiredNetworkRules({ region: 'east-us' }))
+      .toThrow('AksEgressRules: region is east-us; expected an Azure region such as eastus or West Europe');
+  });
+
+  test('registry presets', () => {
+    expect(ContainerRegistries.githubContainerRegistry()).toEqual({ name: 'ghcr', fqdns: ['ghcr.io', 'pkg-containers.githubusercontent.com'] });
+    expect(ContainerRegistries.dockerHub()).toEqual({ name: 'docker', fqdns: ['docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com'] });
+    expect(ContainerRegistries.dockerHub({ signIn: true }).fqdns).toEqual([
+      'hub.docker.com', 'registry-1.docker.io', 'production.cloudflare.docker.com', 'auth.docker.io', 'cdn.auth0.com', 'login.docker.com',
+    ]);
+  });
+
+  test('a registry as a network rule (TCP 443 by FQDN) or an application rule (HTTPS 443)', () => {
+    expect(AksEgressRules.registryNetworkRule(ContainerRegistries.githubContainerRegistry())).toEqual({
+      name: 'ghcr', protocols: ['TCP'], sources: undefined, destinationFqdns: ['ghcr.io', 'pkg-containers.githubusercontent.com'], destinationPorts: [443],
+    });
+    expect(AksEgressRules.registryApplicationRule(ContainerRegistries.dockerHub(), { name: 'hub' })).toEqual({
+      name: 'hub', sources: undefined, targetFqdns: ['docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com'],
+      protocols: [{ type: 'Https', port: 443 }],
+    });
+  });
+
+  test('the collections render as classic firewall rule collections', () => {
+    const json = synthWith((stack) => {
+      firewall(stack, vnet(stack), {
+        ruleCollections: [
+          AksEgressRules.networkCollection({ region: 'eastus', registries: [ContainerRegistries.githubContainerRegistry()] }),
+          AksEgressRules.applicationCollection(),
+        ],
+      });
+    });
+    const network = resource(json, 'azurerm_firewall_network_rule_collection', 'aksfwnr');
+    expect(network).toMatchObject({ priority: 100, action: 'Allow' });
+    expect(network.rule.map((r: { name: string }) => r.name)).toEqual(['apiudp', 'apitcp', 'time', 'ghcr']);
+    expect(network.rule[0]).toEqual({
+      name: 'apiudp', protocols: ['UDP'], source_addresses: ['*'], destination_addresses: ['AzureCloud.eastus'], destination_ports: ['1194'],
+    });
+    expect(resource(json, 'azurerm_firewall_application_rule_collection', 'aksfwar')).toMatchObject({
+      priority: 100,
+      action: 'Allow',
+      rule: [{
+        name: 'fqdn', source_addresses: ['*'], fqdn_tags: ['AzureKubernetesService'],
+        protocol: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
+      }],
+    });
+  });
+
+  test('a firewall without its DNS proxy rejects the required network rules (NTP by FQDN)', () => {
+    expect(() => synthWith((stack) => {
+      firewall(stack, vnet(stack), { dnsProxyEnabled: false, ruleCollections: [AksEgressRules.networkCollection({ region: 'eastus' })] });
+    })).toThrow('test/fw: ruleCollections[aksfwnr].rules[].destinationFqdns is ["ntp.ubuntu.com"]; '
+      + "FQDNs in network rules need the firewall's DNS proxy; set dnsProxyEnabled to true");
+  });
+
+  test('and the registry network rules too', () => {
+    expect(() => synthWith((stack) => {
+      firewall(stack, vnet(stack), { dnsProxyEnabled: false }).addRuleCollection(AksEgressRules.networkCollection({
+        region: 'eastus', name: 'registries', names: {}, registries: [ContainerRegistries.dockerHub()],
+      }));
+    })).toThrow(/test\/fw: ruleCollections\[registries\].rules\[\].destinationFqdns is \["ntp.ubuntu.com","docker.io",/);
+  });
+});
