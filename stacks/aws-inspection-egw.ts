@@ -28,6 +28,11 @@
  *   instance; the stack builds the network they land in, the nodes' security group (GRE from the
  *   transit gateway, everything between nodes, everything out), and checks at synth that 10.0.0.55
  *   is an address an instance can hold in the service subnet.
+ * - The nodes' instances (not built here) need EC2's source/destination check off: the egress
+ *   gateway's packets leave a node with a source from the egress range, not the node's own address.
+ * - The inside ranges are unique per node: AWS requires BGP addresses to be unique across every
+ *   tunnel of a transit gateway (the document suggests reusing them; AWS's Connect guide does not
+ *   allow it).
  * - The Connect attachment propagates into `firewall-rt` (the egress gateway routes Calico
  *   announces) but is associated with no route table, as in the document: it only carries return
  *   traffic from the transit gateway to the nodes, and the transit gateway announces nothing back.

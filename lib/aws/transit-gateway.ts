@@ -223,7 +223,11 @@ export class TransitGateway extends Construct {
     if (this.cidrBlocks.length === 0) {
       throw new ValidationError(this, 'cidrBlocks', [], 'a Connect attachment needs a transit gateway CIDR block for its GRE addresses');
     }
-    return this.cidrBlocks[0].host(index + 1);
+    const block = this.cidrBlocks[0];
+    if (index + 1 >= block.size - 1) {
+      throw new ValidationError(this, 'cidrBlocks[0]', block.toString(), `it has no address left for Connect attachment ${index + 1}; name its transitGatewayAddress`);
+    }
+    return block.host(index + 1);
   }
 
   /** The Connect attachments registered so far. */

@@ -183,6 +183,9 @@ export class VpcSubnet extends Construct {
     const field = `routes[${route.destination}]`;
     if (!Token.isUnresolved(route.destination)) {
       const dest = Cidr.parse(route.destination, { site: this, field: `${field}.destination` });
+      if (dest.version !== 4) {
+        throw new ValidationError(this, `${field}.destination`, route.destination, 'routes here are IPv4, like the VPC');
+      }
       const same = this._routes.find((r) => !Token.isUnresolved(r.destination) && Cidr.parse(r.destination).equals(dest));
       if (same) {
         throw new ValidationError(this, `${field}.destination`, route.destination,

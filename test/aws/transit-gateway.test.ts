@@ -118,6 +118,16 @@ describe('TransitGateway', () => {
     }
   });
 
+  test('Connect GRE addresses count up from the first address of the first CIDR block', () => {
+    const tgw = transitGateway(awsStack());
+    expect(tgw.connectAddress(0)).toBe('192.0.2.1');
+    expect(tgw.connectAddress(253)).toBe('192.0.2.254');
+    expect(() => tgw.connectAddress(254)).toThrow(
+      'test/tgw: cidrBlocks[0] is 192.0.2.0/24; it has no address left for Connect attachment 255; name its transitGatewayAddress');
+    expect(() => transitGateway(awsStack(), { cidrBlocks: [] }).connectAddress(0)).toThrow(
+      'test/tgw: cidrBlocks is []; a Connect attachment needs a transit gateway CIDR block for its GRE addresses');
+  });
+
   test('a CIDR block overlapping a VPC fails at synth', () => {
     const stack = awsStack();
     spokeVpc(stack, 'source', '192.0.0.0/16');

@@ -100,6 +100,12 @@ describe('Vpc', () => {
       'test/spoke/nodes-a: routes[10.10.0.0/16].destination is 10.10.0.0/16; it is the VPC\'s own range, which the local route already covers');
   });
 
+  test('rejects an IPv6 route', () => {
+    const subnet = spoke(awsStack()).subnet('nodes-a');
+    expect(() => subnet.addRoute({ destination: '::/0', target: VpcRouteTarget.transitGateway('tgw-1') })).toThrow(
+      'test/spoke/nodes-a: routes[::/0].destination is ::/0; routes here are IPv4, like the VPC');
+  });
+
   test('subnet() names the subnets there are', () => {
     expect(() => spoke(awsStack()).subnet('nope')).toThrow('test/spoke: subnet is nope; spoke-vpc has subnets nodes-a, tgw-a');
   });
