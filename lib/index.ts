@@ -1,3 +1,4 @@
 export * from './core';
 export * from './azure';
+export * from './aws';
 export * from './calico';

@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { AksFirewallUdrStack } from './aks-firewall-udr';
 import { AksOutboundLbStack, AksOutboundManagedNatStack, AksOutboundUdrStack, AksOutboundUserNatStack } from './aks-outbound';
+import { AwsInspectionEgwStack } from './aws-inspection-egw';
 import { HubSpokeEgwStack } from './hub-spoke-egw';
 import { HubSpokeAppgwStack } from './hub-spoke-appgw';
 
@@ -20,6 +21,7 @@ export const EXAMPLES: readonly ExampleStack[] = [
   { name: 'aks-outbound-udr', document: '001', build: (app) => new AksOutboundUdrStack(app, 'aks-outbound-udr') },
   { name: 'aks-firewall-udr', document: '002', build: (app) => new AksFirewallUdrStack(app, 'aks-firewall-udr') },
   { name: 'hub-spoke-appgw', document: '003', build: (app) => new HubSpokeAppgwStack(app, 'hub-spoke-appgw') },
+  { name: 'aws-inspection-egw', document: '004', build: (app) => new AwsInspectionEgwStack(app, 'aws-inspection-egw') },
 ];
 
 /** Adds every example stack to `app`. */

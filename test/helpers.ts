@@ -2,6 +2,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 
 /** Synthesized Terraform JSON, parsed. */
 export interface TfJson {
@@ -10,6 +11,7 @@ export interface TfJson {
   provider?: Record<string, any[]>;
   output?: Record<string, { value: unknown }>;
   variable?: Record<string, any>;
+  locals?: Record<string, any>;
 }
 
 /** A stack with an azurerm provider, for constructs under test. */
@@ -69,4 +71,37 @@ const { resolve: cdktfResolve } = require('cdktf/lib/_tokens') as { resolve: <T>
 /** Resolves tokens in `value` as they would appear in `stack`'s JSON, e.g. `${azurerm_firewall.x.name}`. */
 export function resolveIn<T>(stack: TerraformStack, value: T): T {
   return cdktfResolve(stack, value);
+}
+
+/** A stack with an aws provider in `region`, for constructs under test. */
+export function awsStack(app: App = Testing.app(), id = 'test', region = 'us-east-1'): TerraformStack {
+  const stack = new TerraformStack(app, id);
+  new AwsProvider(stack, 'aws', { region });
+  return stack;
+}
+
+/** Builds a fresh aws stack with `build`, synthesizes and parses it. */
+export function synthAwsWith(build: (stack: TerraformStack) => void): TfJson {
+  const stack = awsStack();
+  build(stack);
+  return synth(stack);
+}
+
+/** The single resource of `type` whose `Name` tag is `name` (AWS resources are named by tag); throws otherwise. */
+export function taggedResource(json: TfJson, type: string, name: string): Record<string, any> {
+  return json.resource?.[type]?.[taggedLogicalId(json, type, name)] as Record<string, any>;
+}
+
+/** The logical ID (JSON key) of the resource of `type` whose `Name` tag is `name`. */
+export function taggedLogicalId(json: TfJson, type: string, name: string): string {
+  const all = Object.entries(json.resource?.[type] ?? {}).filter(([, r]) => r.tags?.Name === name);
+  if (all.length !== 1) {
+    throw new Error(`expected one ${type} tagged Name=${name}, found ${all.length}: ${resources(json, type).map((r) => r.tags?.Name).join(', ')}`);
+  }
+  return all[0][0];
+}
+
+/** `${type}.${logicalId}` of the resource of `type` whose `Name` tag is `name`. */
+export function taggedAddress(json: TfJson, type: string, name: string): string {
+  return `${type}.${taggedLogicalId(json, type, name)}`;
 }

@@ -1,0 +1,6 @@
+export * from './vpc';
+export * from './inspection-vpc';
+export * from './network-firewall-rules';
+export * from './network-firewall';
+export * from './transit-gateway';
+export * from './tgw-connect';

@@ -1,0 +1,319 @@
+import { Construct } from 'constructs';
+import { ITerraformDependable, Token } from 'cdktf';
+import { Vpc as TfVpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet as TfSubnet } from '@cdktf/provider-aws/lib/subnet';
+import { RouteTable as TfRouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Route as TfRoute } from '@cdktf/provider-aws/lib/route';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Cidr, ValidationError, brand, declareRanges, isIpAddress } from '../core';
+
+/** Tags of AWS resources. */
+export type AwsTags = { readonly [key: string]: string };
+
+/** The largest VPC and subnet AWS accepts (IPv4): a /16. */
+export const AWS_MIN_VPC_PREFIX = 16;
+/** The smallest VPC and subnet AWS accepts (IPv4): a /28. */
+export const AWS_MAX_VPC_PREFIX = 28;
+
+const AZ_NAME = /^[a-z]{2}(-[a-z0-9]+)+[a-z]$/;
+
+/** Checks an AWS `Name` tag value: 1 to 255 characters. */
+export function checkAwsName(site: Construct, field: string, name: string): void {
+  if (Token.isUnresolved(name)) return;
+  if (typeof name !== 'string' || name.length < 1 || name.length > 255) {
+    throw new ValidationError(site, field, name, 'a name is 1 to 255 characters');
+  }
+}
+
+/** A subnet of a {@link Vpc}. */
+export interface VpcSubnetSpec {
+  /** The subnet's `Name` tag, unique in its VPC, e.g. `source-nodes-a`. */
+  readonly name: string;
+  /** e.g. `10.10.0.0/24`; /16 to /28, inside the VPC's CIDR. */
+  readonly cidr: string;
+  /** e.g. `us-east-1a`. */
+  readonly availabilityZone: string;
+  /** A label to find subnets by role, e.g. `nodes` or `tgw`. @default 'private' */
+  readonly group?: string;
+}
+
+/** Props of {@link Vpc}. */
+export interface VpcProps {
+  /** The VPC's `Name` tag, e.g. `source-vpc`. */
+  readonly name: string;
+  /** IPv4 CIDR, /16 to /28, e.g. `10.10.0.0/16`. */
+  readonly cidrBlock: string;
+  /** @default - no subnets; add them with `addSubnet` */
+  readonly subnets?: VpcSubnetSpec[];
+  /** @default true */
+  readonly enableDnsHostnames?: boolean;
+  /**
+   * Take every rule off the VPC's default security group, so nothing that lands in it by accident
+   * can talk to anything.
+   * @default true
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
+  /** @default - none */
+  readonly tags?: AwsTags;
+}
+
+/** Where a VPC route sends traffic. */
+export interface VpcRouteTarget {
+  /** What the target is, for messages and checks. */
+  readonly kind: 'transitGateway' | 'vpcEndpoint';
+  /** The target's ID (usually a reference). */
+  readonly id: string;
+  /** Resources the route must wait for (e.g. the transit gateway's attachment to this VPC). */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/** Builders for {@link VpcRouteTarget}. */
+export const VpcRouteTarget = {
+  /**
+   * A transit gateway. A route to it only works once the gateway has an attachment in the VPC, so
+   * pass that attachment to wait for.
+   */
+  transitGateway(id: string, attachment?: ITerraformDependable): VpcRouteTarget {
+    return { kind: 'transitGateway', id, dependsOn: attachment ? [attachment] : [] };
+  },
+  /** A VPC endpoint, e.g. a Network Firewall endpoint. */
+  vpcEndpoint(id: string): VpcRouteTarget {
+    return { kind: 'vpcEndpoint', id };
+  },
+};
+
+/** A route of a subnet's route table. */
+export interface VpcRoute {
+  /** Destination CIDR, e.g. `0.0.0.0/0`. */
+  readonly destination: string;
+  readonly target: VpcRouteTarget;
+  /** Why the route is there, e.g. `(2) back to the TGW after inspection`; for readers of the code. */
+  readonly intent?: string;
+}
+
+const subnetBrand = brand('VpcSubnet');
+const vpcBrand = brand('Vpc');
+
+/**
+ * A subnet of a {@link Vpc}, with its own route table: every subnet gets one, so routes can differ
+ * per availability zone (an inspection VPC sends each zone to its own firewall endpoint).
+ */
+export class VpcSubnet extends Construct {
+  /** True when `x` is a VpcSubnet (works across copies of the library). */
+  public static isVpcSubnet(x: unknown): x is VpcSubnet {
+    return subnetBrand.is(x);
+  }
+
+  /** The subnet's `Name` tag. */
+  public readonly name: string;
+  /** Its address range. */
+  public readonly cidr: Cidr;
+  /** Its availability zone, e.g. `us-east-1a`. */
+  public readonly availabilityZone: string;
+  /** Its group label, e.g. `nodes`. */
+  public readonly group: string;
+  /** The VPC it belongs to. */
+  public readonly vpc: Vpc;
+  /** The aws_subnet resource (escape hatch). */
+  public readonly resource: TfSubnet;
+  /** The subnet's own aws_route_table. */
+  public readonly routeTable: TfRouteTable;
+  /** The aws_route resources, by destination. */
+  public readonly routeResources: { [destination: string]: TfRoute } = {};
+  private readonly _routes: VpcRoute[] = [];
+
+  /** @internal - created through Vpc.addSubnet */
+  constructor(vpc: Vpc, spec: VpcSubnetSpec, cidr: Cidr, tags: AwsTags | undefined) {
+    super(vpc, spec.name);
+    subnetBrand.mark(this);
+    this.vpc = vpc;
+    this.name = spec.name;
+    this.cidr = cidr;
+    this.availabilityZone = spec.availabilityZone;
+    this.group = spec.group ?? 'private';
+    this.resource = new TfSubnet(this, 'subnet', {
+      vpcId: vpc.id,
+      cidrBlock: cidr.toString(),
+      availabilityZone: spec.availabilityZone,
+      mapPublicIpOnLaunch: false,
+      tags: { ...tags, Name: spec.name },
+    });
+    this.routeTable = new TfRouteTable(this, 'route-table', {
+      vpcId: vpc.id,
+      tags: { ...tags, Name: `${spec.name}-rt` },
+    });
+    new RouteTableAssociation(this, 'route-table-association', {
+      subnetId: this.resource.id,
+      routeTableId: this.routeTable.id,
+    });
+  }
+
+  /** The subnet's ID (a reference). */
+  public get id(): string {
+    return this.resource.id;
+  }
+
+  /** The routes added so far. */
+  public get routes(): readonly VpcRoute[] {
+    return this._routes;
+  }
+
+  /**
+   * The address AWS gives the `index`-th interface placed in this subnet in order: AWS reserves the
+   * first four addresses (network, router, DNS, future use) and the last, so `hostIp(0)` is `.4`.
+   */
+  public hostIp(index: number): string {
+    const usable = this.cidr.size - 5;
+    if (!Number.isInteger(index) || index < 0 || index >= usable) {
+      throw new ValidationError(this, 'hostIp index', index, `${this.name} (${this.cidr}) has ${usable} usable addresses, index 0 to ${usable - 1}`);
+    }
+    return this.cidr.host(4 + index);
+  }
+
+  /** True when `address` is in this subnet and not one of the five addresses AWS reserves in it. */
+  public isUsableAddress(address: string): boolean {
+    if (!isIpAddress(address) || !this.cidr.contains(address)) return false;
+    const reserved = [0, 1, 2, 3, -1].map((i) => this.cidr.host(i));
+    return !reserved.includes(Cidr.parse(address).network);
+  }
+
+  /** Adds a route to the subnet's route table; one route per destination. */
+  public addRoute(route: VpcRoute): TfRoute {
+    const field = `routes[${route.destination}]`;
+    if (!Token.isUnresolved(route.destination)) {
+      const dest = Cidr.parse(route.destination, { site: this, field: `${field}.destination` });
+      if (dest.version !== 4) {
+        throw new ValidationError(this, `${field}.destination`, route.destination, 'routes here are IPv4, like the VPC');
+      }
+      const same = this._routes.find((r) => !Token.isUnresolved(r.destination) && Cidr.parse(r.destination).equals(dest));
+      if (same) {
+        throw new ValidationError(this, `${field}.destination`, route.destination,
+          `the route table of ${this.name} already has a route to ${dest} (to a ${same.target.kind}); each destination takes one route`);
+      }
+      if (dest.equals(this.vpc.cidr)) {
+        throw new ValidationError(this, `${field}.destination`, route.destination,
+          `it is the VPC's own range, which the local route already covers`);
+      }
+    }
+    this._routes.push(route);
+    const resource = new TfRoute(this, `route-${route.destination.replace(/[^0-9a-zA-Z]+/g, '-')}`, {
+      routeTableId: this.routeTable.id,
+      destinationCidrBlock: route.destination,
+      transitGatewayId: route.target.kind === 'transitGateway' ? route.target.id : undefined,
+      vpcEndpointId: route.target.kind === 'vpcEndpoint' ? route.target.id : undefined,
+      dependsOn: route.target.dependsOn && route.target.dependsOn.length > 0 ? [...route.target.dependsOn] : undefined,
+    });
+    this.routeResources[route.destination] = resource;
+    return resource;
+  }
+}
+
+/**
+ * A VPC with its subnets, each with its own route table. Checks at construction that the CIDR and
+ * subnet sizes are ones AWS accepts, that subnets lie inside the VPC and clear of each other, and
+ * declares the VPC's range in the app's address plan (kind `vpc`).
+ */
+export class Vpc extends Construct {
+  /** True when `x` is a Vpc (works across copies of the library). */
+  public static isVpc(x: unknown): x is Vpc {
+    return vpcBrand.is(x);
+  }
+
+  /** The VPC's `Name` tag. */
+  public readonly name: string;
+  /** Its IPv4 range. */
+  public readonly cidr: Cidr;
+  /** The aws_vpc resource (escape hatch). */
+  public readonly resource: TfVpc;
+  /** The aws_default_security_group that takes every rule off the default group, unless turned off. */
+  public readonly defaultSecurityGroup?: DefaultSecurityGroup;
+  private readonly _subnets = new Map<string, VpcSubnet>();
+  private readonly tags?: AwsTags;
+
+  constructor(scope: Construct, id: string, props: VpcProps) {
+    super(scope, id);
+    vpcBrand.mark(this);
+    checkAwsName(this, 'name', props.name);
+    const cidr = Cidr.parse(props.cidrBlock, { site: this, field: 'cidrBlock' });
+    if (cidr.version !== 4 || cidr.prefix < AWS_MIN_VPC_PREFIX || cidr.prefix > AWS_MAX_VPC_PREFIX) {
+      throw new ValidationError(this, 'cidrBlock', props.cidrBlock,
+        `a VPC's IPv4 CIDR is /${AWS_MIN_VPC_PREFIX} to /${AWS_MAX_VPC_PREFIX}`);
+    }
+    this.name = props.name;
+    this.cidr = cidr;
+    this.tags = props.tags;
+    declareRanges(this, [{ cidr, kind: 'vpc', label: `VPC ${props.name}` }]);
+    this.resource = new TfVpc(this, 'vpc', {
+      cidrBlock: cidr.toString(),
+      enableDnsSupport: true,
+      enableDnsHostnames: props.enableDnsHostnames ?? true,
+      tags: { ...props.tags, Name: props.name },
+    });
+    if (props.restrictDefaultSecurityGroup ?? true) {
+      this.defaultSecurityGroup = new DefaultSecurityGroup(this, 'default-security-group', {
+        vpcId: this.resource.id,
+        tags: { ...props.tags, Name: `${props.name}-default` },
+      });
+    }
+    for (const spec of props.subnets ?? []) this.addSubnet(spec);
+  }
+
+  /** The VPC's ID (a reference). */
+  public get id(): string {
+    return this.resource.id;
+  }
+
+  /** The subnets, in the order they were added. */
+  public get subnets(): VpcSubnet[] {
+    return [...this._subnets.values()];
+  }
+
+  /** The subnets whose group is `group`, in the order they were added. */
+  public subnetsInGroup(group: string): VpcSubnet[] {
+    return this.subnets.filter((s) => s.group === group);
+  }
+
+  /** True when `address` (an IP or CIDR) lies inside the VPC. */
+  public contains(address: Cidr | string): boolean {
+    return this.cidr.contains(address);
+  }
+
+  /** Adds a subnet after checking its name, range and availability zone. */
+  public addSubnet(spec: VpcSubnetSpec): VpcSubnet {
+    const field = `subnets[${spec.name}]`;
+    checkAwsName(this, `${field}.name`, spec.name);
+    if (this._subnets.has(spec.name)) {
+      throw new ValidationError(this, `${field}.name`, spec.name, 'subnet names must be unique in a VPC');
+    }
+    const cidr = Cidr.parse(spec.cidr, { site: this, field: `${field}.cidr` });
+    if (!this.cidr.contains(cidr)) {
+      throw new ValidationError(this, `${field}.cidr`, cidr.toString(), `a subnet must lie inside the VPC's CIDR ${this.cidr}`);
+    }
+    if (cidr.prefix < AWS_MIN_VPC_PREFIX || cidr.prefix > AWS_MAX_VPC_PREFIX) {
+      throw new ValidationError(this, `${field}.cidr`, cidr.toString(),
+        `AWS subnets are /${AWS_MIN_VPC_PREFIX} to /${AWS_MAX_VPC_PREFIX} (AWS reserves five addresses in each)`);
+    }
+    for (const other of this._subnets.values()) {
+      if (other.cidr.overlaps(cidr)) {
+        throw new ValidationError(this, `${field}.cidr`, cidr.toString(), `it overlaps subnet ${other.name} (${other.cidr}); subnets must not overlap`);
+      }
+    }
+    if (!Token.isUnresolved(spec.availabilityZone) && !AZ_NAME.test(spec.availabilityZone)) {
+      throw new ValidationError(this, `${field}.availabilityZone`, spec.availabilityZone,
+        'expected an availability zone name such as us-east-1a');
+    }
+    const subnet = new VpcSubnet(this, spec, cidr, this.tags);
+    this._subnets.set(spec.name, subnet);
+    return subnet;
+  }
+
+  /** The subnet called `name`; throws a ValidationError naming the subnets there are if none is. */
+  public subnet(name: string): VpcSubnet {
+    const s = this._subnets.get(name);
+    if (!s) {
+      throw new ValidationError(this, 'subnet', name, `${this.name} has subnets ${[...this._subnets.keys()].join(', ') || '(none)'}`);
+    }
+    return s;
+  }
+}
