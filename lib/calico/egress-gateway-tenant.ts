@@ -52,16 +52,17 @@ export class EgressGatewayTenant extends Construct {
   }
 
   /**
-   * The gateways rendered for `tenant` (a declaration or a tenant name) anywhere in the app; throws a
-   * ValidationError naming `site` and `field` when there are none.
+   * The gateways rendered for `tenant` (a declaration or a tenant name) in the cluster `site` belongs
+   * to (its ClusterManifests); throws a ValidationError naming `site` and `field` when there are none.
    */
   public static find(site: IConstruct, field: string, tenant: EgressTenant | string): EgressGatewayTenant {
-    const all = findInApp(site, EgressGatewayTenant.isEgressGatewayTenant);
+    const cluster = ClusterManifests.of(site);
+    const all = findInApp(site, EgressGatewayTenant.isEgressGatewayTenant).filter((t) => ClusterManifests.of(t) === cluster);
     const found = all.find((t) => (typeof tenant === 'string' ? t.tenant.name === tenant : t.tenant === tenant));
     if (!found) {
       const names = all.map((t) => t.tenant.name);
       throw new ValidationError(site, field, typeof tenant === 'string' ? tenant : tenant.name,
-        `no EgressGatewayTenant renders that tenant; tenants with gateways: ${names.length > 0 ? names.join(', ') : 'none'}`);
+        `no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: ${names.length > 0 ? names.join(', ') : 'none'}`);
     }
     return found;
   }

@@ -121,6 +121,6 @@ describe('EgressGatewayTenant', () => {
     const t = new EgressGatewayTenant(manifests, 'tenant0', { tenant: tenant0() });
     expect(EgressGatewayTenant.find(manifests, 'tenant', 'tenant0')).toBe(t);
     expect(() => EgressGatewayTenant.find(manifests, 'tenant', 'tenant9')).toThrow(
-      'cluster/calico: tenant is tenant9; no EgressGatewayTenant renders that tenant; tenants with gateways: tenant0');
+      'cluster/calico: tenant is tenant9; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
   });
 });

@@ -1,3 +1,4 @@
+import { Testing } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import {
   CalicoOperator, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch, NamespaceEgress, egressAnnotations,
@@ -44,7 +45,17 @@ describe('NamespaceEgress', () => {
     const { stack, manifests } = withTenant0();
     new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant1 });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/default-ns: tenant is tenant1; no EgressGatewayTenant renders that tenant; tenants with gateways: tenant0');
+      'cluster/calico/default-ns: tenant is tenant1; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
+  });
+
+  test('a tenant whose gateways are in another cluster does not count', () => {
+    const app = Testing.app();
+    const other = clusterStack(app, 'other');
+    new EgressGatewayTenant(other.manifests, 'tenant1', { tenant: tenant1 });
+    const { stack, manifests } = clusterStack(app, 'cluster');
+    new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant1 });
+    expect(() => synth(stack)).toThrow(
+      'cluster/calico/default-ns: tenant is tenant1; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: none');
   });
 
   test('rejects a policy that is not declared', () => {
@@ -98,7 +109,7 @@ describe('EgressPolicy', () => {
   test('rejects a gateway of a tenant without gateways', () => {
     const { stack, manifests } = withTenant0();
     new EgressPolicy(manifests, 'p', { name: 'p', rules: [{ destination: '8.8.8.8/32', gateway: tenant1 }] });
-    expect(() => synth(stack)).toThrow('cluster/calico/p: rules[0].gateway is tenant1; no EgressGatewayTenant renders that tenant');
+    expect(() => synth(stack)).toThrow('cluster/calico/p: rules[0].gateway is tenant1; no EgressGatewayTenant renders that tenant in this cluster');
   });
 });
 
