@@ -24,11 +24,11 @@ export interface NamespaceEgressProps {
   readonly namespace: string;
   /** True when the namespace exists already (only its annotations are set); false to create it. @default true */
   readonly existing?: boolean;
-  /** Send all its traffic through this tenant's gateways. Not with `policy`. */
+  /** Send all its traffic through this tenant's gateways. Not with `policy`. @default - none (then `policy`) */
   readonly tenant?: EgressTenant;
   /** Also select the tenant's gateway pods by label, not only their namespace. @default false */
   readonly selectPods?: boolean;
-  /** Choose gateways per destination with this EgressGatewayPolicy (construct or name). Not with `tenant`. */
+  /** Choose gateways per destination with this EgressGatewayPolicy (construct or name). Not with `tenant`. @default - none (then `tenant`) */
   readonly policy?: EgressPolicy | string;
 }
 
