@@ -1,9 +1,10 @@
-import { App } from 'cdktf';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { AksFirewallUdrStack } from './aks-firewall-udr';
 import { AksOutboundLbStack, AksOutboundManagedNatStack, AksOutboundUdrStack, AksOutboundUserNatStack } from './aks-outbound';
 import { AwsInspectionEgwStack } from './aws-inspection-egw';
 import { HubSpokeEgwStack } from './hub-spoke-egw';
 import { HubSpokeAppgwStack } from './hub-spoke-appgw';
+import { HubSpokeEgwCalicoStack } from './hub-spoke-egw-calico';
 
 /** One row per example stack: its name, the document it reproduces and how to build it. */
 export interface ExampleStack {
@@ -12,9 +13,24 @@ export interface ExampleStack {
   readonly build: (app: App) => void;
 }
 
+/** The cloud stack of document 000 in `app`, created on first use so the cluster stack can build on it. */
+function hubSpokeEgw(app: App): HubSpokeEgwStack {
+  const existing = app.node.tryFindChild('hub-spoke-egw');
+  return existing instanceof HubSpokeEgwStack ? existing : new HubSpokeEgwStack(app, 'hub-spoke-egw');
+}
+
 /** The example stacks, in the order the README's table lists them. */
 export const EXAMPLES: readonly ExampleStack[] = [
-  { name: 'hub-spoke-egw', document: '000', build: (app) => new HubSpokeEgwStack(app, 'hub-spoke-egw') },
+  { name: 'hub-spoke-egw', document: '000', build: (app) => hubSpokeEgw(app) },
+  {
+    name: 'hub-spoke-egw-calico',
+    document: '000',
+    // The tenants are declared once, by the cloud stack's props, and handed to the cluster stack.
+    build: (app) => {
+      const cloud = hubSpokeEgw(app);
+      new HubSpokeEgwCalicoStack(app, 'hub-spoke-egw-calico', { cloud, tenants: cloud.tenants });
+    },
+  },
   { name: 'aks-outbound-lb', document: '001', build: (app) => new AksOutboundLbStack(app, 'aks-outbound-lb') },
   { name: 'aks-outbound-managed-nat', document: '001', build: (app) => new AksOutboundManagedNatStack(app, 'aks-outbound-managed-nat') },
   { name: 'aks-outbound-user-nat', document: '001', build: (app) => new AksOutboundUserNatStack(app, 'aks-outbound-user-nat') },
@@ -24,7 +40,14 @@ export const EXAMPLES: readonly ExampleStack[] = [
   { name: 'aws-inspection-egw', document: '004', build: (app) => new AwsInspectionEgwStack(app, 'aws-inspection-egw') },
 ];
 
-/** Adds every example stack to `app`. */
+/**
+ * Adds every example stack to `app`. Each keeps its state in the project root, named by a path
+ * relative to its working directory (`cdktf.out/stacks/<stack>`), so the synthesized JSON holds no
+ * machine-specific absolute path and cross-stack `terraform_remote_state` finds the other stack's state.
+ */
 export function buildExamples(app: App): void {
   for (const example of EXAMPLES) example.build(app);
+  for (const stack of app.node.children.filter(TerraformStack.isStack)) {
+    new LocalBackend(stack, { path: `../../../terraform.${stack.node.id}.tfstate` });
+  }
 }

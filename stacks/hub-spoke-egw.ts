@@ -15,8 +15,12 @@
  *   docs.projectcalico.org chart repository).
  * - azurerm 4.x names: `enabled_metric` replaces the deprecated `metric` block of the diagnostic
  *   setting; the route table's `bgp_route_propagation_enabled` is set explicitly.
- * - tenant0's range in `tenant0-allowed-access` comes from a typed CIDR declared once, not a literal
- *   inside the rule.
+ * - tenant0's range in `tenant0-allowed-access` comes from the tenant's declaration (`EgressTenant`),
+ *   the same value the cluster stack (hub-spoke-egw-calico) renders the tenant's pool and BGP
+ *   announcement from, not a literal inside the rule.
+ * - The default pod pool is created with `disableBGPExport` in the operator's Installation, so only
+ *   egress ranges reach the Route Server (the blueprint patches the pool by hand afterwards; the
+ *   operator reconciles its pools from the Installation).
  * - The cluster is created after the firewall's rule collections too (not only the firewall), so
  *   its nodes can reach their registries the moment they boot.
  */
@@ -25,12 +29,12 @@ import { TerraformOutput, TerraformStack, TerraformVariable, Fn } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { Cidr, RuleCollections } from '../lib/core';
+import { RuleCollections, ValidationError } from '../lib/core';
 import {
   AksCluster, AksOutbound, AzureFirewall, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
   RouteServer, VirtualNetwork,
 } from '../lib/azure';
-import { CalicoOperator } from '../lib/calico';
+import { CalicoOperator, EgressTenant } from '../lib/calico';
 
 /** Inputs of the stack, defaulting to the blueprint's. */
 export interface HubSpokeEgwStackProps {
@@ -42,10 +46,21 @@ export interface HubSpokeEgwStackProps {
   readonly spokeResourceGroupName?: string;
   /** The AS number Calico speaks BGP with; the Route Server peers with it. @default 63400 */
   readonly calicoAsn?: number;
-  /** Egress range of tenant0, which the firewall lets reach www.tigera.io. @default 10.99.0.0/29 */
-  readonly tenant0EgressCidr?: Cidr;
+  /**
+   * The egress gateway tenants, declared once and shared with the cluster stack; the first one's
+   * egress range may reach www.tigera.io through the firewall. @default blueprintTenants()
+   */
+  readonly tenants?: readonly EgressTenant[];
   /** Minor Kubernetes version; the latest AKS patch of it is used. @default '1.35' */
   readonly kubernetesMinor?: string;
+}
+
+/** The blueprint's tenants: tenant0 (10.99.0.0/29) and tenant1 (10.99.0.8/29). */
+export function blueprintTenants(): EgressTenant[] {
+  return [
+    new EgressTenant({ name: 'tenant0', egressCidr: '10.99.0.0/29' }),
+    new EgressTenant({ name: 'tenant1', egressCidr: '10.99.0.8/29' }),
+  ];
 }
 
 /** The blueprint's application-rule FQDNs for AKS, its registries and Calico (rule 2 of `allowed-fqdns`). */
@@ -85,12 +100,20 @@ export class HubSpokeEgwStack extends TerraformStack {
   public readonly calico: CalicoOperator;
   /** The AS number Calico uses, which the Route Server peers with. */
   public readonly calicoAsn: number;
+  /** The egress gateway tenants. */
+  public readonly tenants: readonly EgressTenant[];
+  /** The node label of the Calico route reflectors (every node of the default pool carries it). */
+  public readonly routeReflectorLabels: { readonly [key: string]: string } = { 'route-reflector': 'true' };
+  /** Nodes carrying that label: the whole default pool. */
+  public readonly routeReflectorCount = 2;
 
   constructor(scope: Construct, id: string, props: HubSpokeEgwStackProps = {}) {
     super(scope, id);
     const location = props.location ?? 'eastus';
     this.calicoAsn = props.calicoAsn ?? 63400;
-    const tenant0 = props.tenant0EgressCidr ?? Cidr.parse('10.99.0.0/29');
+    this.tenants = props.tenants ?? blueprintTenants();
+    const tenant0 = this.tenants[0];
+    if (!tenant0) throw new ValidationError(this, 'tenants', [], 'the stack needs at least one egress gateway tenant');
 
     new AzurermProvider(this, 'azurerm', { features: [{}] });
     const sshKey = new TerraformVariable(this, 'admin_ssh_key', {
@@ -177,12 +200,12 @@ export class HubSpokeEgwStack extends TerraformStack {
           ],
         }),
         RuleCollections.application({
-          name: 'tenant0-allowed-access',
+          name: `${tenant0.name}-allowed-access`,
           priority: 110,
           action: 'Allow',
           rules: [{
-            name: 'allow tenant0 to www.tigera.io',
-            sources: [tenant0],
+            name: `allow ${tenant0.name} to www.tigera.io`,
+            sources: [tenant0.egressCidr],
             targetFqdns: ['www.tigera.io'],
             protocols: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
           }],
@@ -205,10 +228,10 @@ export class HubSpokeEgwStack extends TerraformStack {
       kubernetesVersion: KubernetesVersion.latestPatchOf(props.kubernetesMinor ?? '1.35'),
       defaultNodePool: {
         name: 'default',
-        nodeCount: 2,
+        nodeCount: this.routeReflectorCount,
         vmSize: 'Standard_D2_v2',
         subnet: aksSubnet,
-        nodeLabels: { 'route-reflector': 'true' },
+        nodeLabels: { ...this.routeReflectorLabels },
       },
       linuxProfile: { adminUsername: 'azureuser', sshPublicKey: sshKey.stringValue },
       network: { plugin: 'none', serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10', podCidr: '10.244.0.0/24' },
@@ -235,7 +258,7 @@ export class HubSpokeEgwStack extends TerraformStack {
       provider: helm,
       kubernetesProvider: 'AKS',
       bgp: 'Enabled',
-      ipPools: [{ cidr: this.cluster.podCidr!, encapsulation: 'VXLAN' }],
+      ipPools: [{ cidr: this.cluster.podCidr!, encapsulation: 'VXLAN', disableBGPExport: true }],
       dependsOn: [this.cluster.resource],
     });
 

@@ -3,15 +3,18 @@ import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { ClusterManifests } from '../lib/calico';
 
 /** Synthesized Terraform JSON, parsed. */
 export interface TfJson {
   resource?: Record<string, Record<string, Record<string, any>>>;
   data?: Record<string, Record<string, Record<string, any>>>;
   provider?: Record<string, any[]>;
-  output?: Record<string, { value: unknown }>;
+  output?: Record<string, { value: unknown; sensitive?: boolean }>;
   variable?: Record<string, any>;
   locals?: Record<string, any>;
+  import?: { id: string; to: string }[];
 }
 
 /** A stack with an azurerm provider, for constructs under test. */
@@ -104,4 +107,29 @@ export function taggedLogicalId(json: TfJson, type: string, name: string): strin
 /** `${type}.${logicalId}` of the resource of `type` whose `Name` tag is `name`. */
 export function taggedAddress(json: TfJson, type: string, name: string): string {
   return `${type}.${taggedLogicalId(json, type, name)}`;
+}
+
+/**
+ * The kubernetes_manifest whose manifest is the `kind` object named `name` (in `namespace`, when
+ * given); throws unless there is exactly one.
+ */
+export function manifestResource(json: TfJson, kind: string, name: string, namespace?: string): Record<string, any> {
+  const all = resources(json, 'kubernetes_manifest').filter((r) => r.manifest?.kind === kind && r.manifest?.metadata?.name === name
+    && (namespace === undefined || r.manifest?.metadata?.namespace === namespace));
+  if (all.length !== 1) throw new Error(`expected one kubernetes_manifest of ${kind} ${name}, found ${all.length}`);
+  return all[0];
+}
+
+/** `kubernetes_manifest.<logical id>` of the manifest found as {@link manifestResource} finds it. */
+export function manifestAddress(json: TfJson, kind: string, name: string, namespace?: string): string {
+  const target = manifestResource(json, kind, name, namespace);
+  const entry = Object.entries(json.resource?.kubernetes_manifest ?? {}).find(([, r]) => r === target);
+  return `kubernetes_manifest.${entry![0]}`;
+}
+
+/** A stack with a kubernetes provider and a ClusterManifests (`calico`) rendering into it. */
+export function clusterStack(app: App = Testing.app(), id = 'cluster'): { stack: TerraformStack; manifests: ClusterManifests } {
+  const stack = new TerraformStack(app, id);
+  const provider = new KubernetesProvider(stack, 'kubernetes', { configPath: '~/.kube/config' });
+  return { stack, manifests: new ClusterManifests(stack, 'calico', { provider }) };
 }

@@ -52,5 +52,8 @@ describe('the package', () => {
     for (const example of EXAMPLES) expect(first.has(`stacks/${example.name}/cdk.tf.json`)).toBe(true);
     expect([...second.keys()].sort()).toEqual([...first.keys()].sort());
     for (const [file, text] of first) expect(second.get(file)).toBe(text);
+    // Nothing machine-specific: no absolute path of this checkout in any synthesized file.
+    expect([...first].filter(([, text]) => text.includes(root)).map(([f]) => f)).toEqual([]);
+    expect(JSON.parse(first.get('stacks/hub-spoke-egw/cdk.tf.json')!).terraform.backend).toEqual({ local: { path: '../../../terraform.hub-spoke-egw.tfstate' } });
   });
 });

@@ -23,6 +23,8 @@ export interface CalicoInstallPool {
   readonly natOutgoing?: boolean;
   /** @default - Calico's default (26) */
   readonly blockSize?: number;
+  /** Keep the pool's routes out of BGP (the operator reconciles the pool from this). @default - Calico's default (false) */
+  readonly disableBGPExport?: boolean;
 }
 
 /** Props of {@link CalicoOperator}. */
@@ -84,6 +86,7 @@ export class CalicoOperator extends Construct {
             encapsulation: p.encapsulation ?? 'VXLAN',
             ...(p.natOutgoing === undefined ? {} : { natOutgoing: p.natOutgoing ? 'Enabled' : 'Disabled' }),
             ...(p.blockSize === undefined ? {} : { blockSize: p.blockSize }),
+            ...(p.disableBGPExport === undefined ? {} : { disableBGPExport: p.disableBGPExport }),
           })),
         },
       },

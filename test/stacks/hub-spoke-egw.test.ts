@@ -186,7 +186,8 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
     });
     expect(parse(release.values[0])).toEqual({ installation: {
       kubernetesProvider: 'AKS', cni: { type: 'Calico', ipam: { type: 'Calico' } },
-      calicoNetwork: { bgp: 'Enabled', ipPools: [{ cidr: '10.244.0.0/24', encapsulation: 'VXLAN' }] },
+      // The default pool stays out of BGP from install on, as the blueprint's later patch makes it.
+      calicoNetwork: { bgp: 'Enabled', ipPools: [{ cidr: '10.244.0.0/24', encapsulation: 'VXLAN', disableBGPExport: true }] },
     } });
     expect(json.provider!.helm[0].kubernetes.host).toBe(ref('azurerm_kubernetes_cluster', 'spoke1-aks', 'kube_config[0].host'));
   });

@@ -1,0 +1,319 @@
+/**
+ * Calico's API as TypeScript types: the `projectcalico.org/v3` resources the library renders and the
+ * `operator.tigera.io/v1` EgressGateway, with the field names and value sets of the Calico reference
+ * (https://docs.tigera.io/calico-enterprise/latest/reference/resources/). Object literals typed with
+ * them do not compile with a misspelt field or a value outside a set.
+ *
+ * Only the fields the library or its users need are modelled; every field is optional unless Calico
+ * requires it, and absent fields are left to Calico's defaults.
+ */
+
+/** `apiVersion` of Calico's resources. */
+export const CALICO_API_VERSION = 'projectcalico.org/v3';
+/** `apiVersion` of the Tigera operator's resources (EgressGateway). */
+export const OPERATOR_API_VERSION = 'operator.tigera.io/v1';
+
+/** Labels or annotations. */
+export type StringMap = { readonly [key: string]: string };
+
+/** The metadata the library sets. */
+export interface ObjectMeta {
+  readonly name: string;
+  /** Only for namespaced kinds (Namespace-scoped: EgressGateway). */
+  readonly namespace?: string;
+  readonly labels?: StringMap;
+  readonly annotations?: StringMap;
+}
+
+/** Any Kubernetes object: what {@link ClusterManifests} renders. */
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: ObjectMeta;
+}
+
+/** Log levels of BGPConfiguration's `logSeverityScreen`. */
+export type BgpLogSeverity = 'Debug' | 'Info' | 'Warning' | 'Error' | 'Fatal';
+
+/** A CIDR block of a BGPConfiguration's service advertisements. */
+export interface ServiceIPBlock {
+  readonly cidr: string;
+}
+
+/** A named BGP community value (`aa:nn` or `aa:nn:mm`). */
+export interface BgpCommunity {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Communities to attach to a prefix. */
+export interface PrefixAdvertisement {
+  readonly cidr: string;
+  readonly communities: readonly string[];
+}
+
+/** Spec of a BGPConfiguration. */
+export interface BGPConfigurationSpec {
+  /** @default 'Info' (Calico's) */
+  readonly logSeverityScreen?: BgpLogSeverity;
+  /** Full node-to-node mesh; only on the `default` object. @default true (Calico's) */
+  readonly nodeToNodeMeshEnabled?: boolean;
+  /** The cluster's own AS number. @default 64512 (Calico's) */
+  readonly asNumber?: number;
+  readonly serviceClusterIPs?: readonly ServiceIPBlock[];
+  readonly serviceExternalIPs?: readonly ServiceIPBlock[];
+  readonly serviceLoadBalancerIPs?: readonly ServiceIPBlock[];
+  /** @default 179 (Calico's) */
+  readonly listenPort?: number;
+  readonly bindMode?: 'None' | 'NodeIP';
+  readonly communities?: readonly BgpCommunity[];
+  readonly prefixAdvertisements?: readonly PrefixAdvertisement[];
+  /** Graceful restart time of the mesh, e.g. `120s`. */
+  readonly nodeMeshMaxRestartTime?: string;
+  readonly extensions?: StringMap;
+}
+
+/** Cluster-wide (or per-node) BGP settings. */
+export interface BGPConfiguration extends KubernetesObject {
+  readonly apiVersion: typeof CALICO_API_VERSION;
+  readonly kind: 'BGPConfiguration';
+  readonly spec: BGPConfigurationSpec;
+}
+
+/** A key of a Secret in calico-node's namespace holding a BGP password. */
+export interface BgpPassword {
+  readonly secretKeyRef: { readonly name: string; readonly key: string };
+}
+
+/** Spec of a BGPPeer. */
+export interface BGPPeerSpec {
+  /** The node this peering applies to; not with `nodeSelector`. @default - all nodes */
+  readonly node?: string;
+  /** The nodes this peering applies to, e.g. `route-reflector == 'true'`. @default - all nodes */
+  readonly nodeSelector?: string;
+  /** The peer's address (optionally `ip:port`); not with `peerSelector`. */
+  readonly peerIP?: string;
+  /** The peer's AS number; not with `peerSelector`. */
+  readonly asNumber?: number;
+  /** Overrides the cluster's AS number on this peering. */
+  readonly localASNumber?: number;
+  /** Calico nodes to peer with, e.g. `route-reflector == 'true'`. */
+  readonly peerSelector?: string;
+  /** Advertise routes with their original next hop instead of this node. @default false */
+  readonly keepOriginalNextHop?: boolean;
+  readonly password?: BgpPassword;
+  /** `UseNodeIP` (Calico's default) binds the session to the node's IP; `None` lets the kernel choose. */
+  readonly sourceAddress?: 'UseNodeIP' | 'None';
+  readonly failureDetectionMode?: 'None' | 'BFDIfDirectlyConnected';
+  readonly restartMode?: 'GracefulRestart' | 'LongLivedGracefulRestart';
+  /** e.g. `120s`. */
+  readonly maxRestartTime?: string;
+  readonly birdGatewayMode?: 'Recursive' | 'DirectIfDirectlyConnected';
+  readonly numAllowedLocalASNumbers?: number;
+  /** Hops between the peers for GTSM. */
+  readonly ttlSecurity?: number;
+  /** Names of BGPFilters applied in order. */
+  readonly filters?: readonly string[];
+  /** The gateway the peer is reached through; Calico adds a /32 route to the peer via it. */
+  readonly reachableBy?: string;
+  readonly externalNetwork?: string;
+  readonly extensions?: StringMap;
+}
+
+/** A BGP peering of some or all nodes. */
+export interface BGPPeer extends KubernetesObject {
+  readonly apiVersion: typeof CALICO_API_VERSION;
+  readonly kind: 'BGPPeer';
+  readonly spec: BGPPeerSpec;
+}
+
+/** How a BGPFilter rule compares a route with its `cidr`. */
+export type BgpFilterMatchOperator = 'Equal' | 'NotEqual' | 'In' | 'NotIn';
+/** What a matching BGPFilter rule does. */
+export type BgpFilterAction = 'Accept' | 'Reject';
+
+/** One BGPFilter rule; without `cidr`, `source` or `interface` it matches every route. */
+export interface BGPFilterRule {
+  readonly action: BgpFilterAction;
+  readonly cidr?: string;
+  /** Needed with `cidr`. */
+  readonly matchOperator?: BgpFilterMatchOperator;
+  readonly prefixLength?: { readonly min?: number; readonly max?: number };
+  /** Only routes learned from other BGP peers. */
+  readonly source?: 'RemotePeers';
+  /** Only routes of interfaces matching this pattern, e.g. `*.calico`. */
+  readonly interface?: string;
+}
+
+/** Spec of a BGPFilter: rules applied in order; a route no rule matches is accepted. */
+export interface BGPFilterSpec {
+  readonly exportV4?: readonly BGPFilterRule[];
+  readonly importV4?: readonly BGPFilterRule[];
+  readonly exportV6?: readonly BGPFilterRule[];
+  readonly importV6?: readonly BGPFilterRule[];
+}
+
+/** Route filters a BGPPeer names in `filters`. */
+export interface BGPFilter extends KubernetesObject {
+  readonly apiVersion: typeof CALICO_API_VERSION;
+  readonly kind: 'BGPFilter';
+  readonly spec: BGPFilterSpec;
+}
+
+/** Tunnel modes of an IP pool. */
+export type EncapsulationMode = 'Never' | 'Always' | 'CrossSubnet';
+
+/** Spec of an IPPool. */
+export interface IPPoolSpec {
+  readonly cidr: string;
+  /** @default 'Never' (Calico's) */
+  readonly vxlanMode?: EncapsulationMode;
+  /** @default 'Never' (Calico's) */
+  readonly ipipMode?: EncapsulationMode;
+  readonly natOutgoing?: boolean;
+  readonly disabled?: boolean;
+  /** Keep this pool's routes out of BGP. @default false */
+  readonly disableBGPExport?: boolean;
+  /** Prefix length of the per-node blocks: 20 to 32 for IPv4. @default 26 (Calico's) */
+  readonly blockSize?: number;
+  /** Nodes whose pods may get addresses from the pool; `!all()` for none (egress gateways pick pools explicitly). */
+  readonly nodeSelector?: string;
+  readonly allowedUses?: readonly ('Workload' | 'Tunnel' | 'HostSecondaryInterface')[];
+}
+
+/** A range Calico IPAM assigns addresses from. */
+export interface IPPool extends KubernetesObject {
+  readonly apiVersion: typeof CALICO_API_VERSION;
+  readonly kind: 'IPPool';
+  readonly spec: IPPoolSpec;
+}
+
+/** Some fields of an existing IPPool, applied server-side over the rest. */
+export interface IPPoolPatchObject extends KubernetesObject {
+  readonly apiVersion: typeof CALICO_API_VERSION;
+  readonly kind: 'IPPool';
+  readonly spec: Partial<IPPoolSpec>;
+}
+
+/** Egress gateway support modes of Felix. */
+export type EgressIPSupport = 'Disabled' | 'EnabledPerNamespace' | 'EnabledPerNamespaceOrPerPod';
+
+/** The FelixConfiguration fields the library models (Calico has many more). */
+export interface FelixConfigurationSpec {
+  /** @default 'Disabled' (Calico's) */
+  readonly egressIPSupport?: EgressIPSupport;
+  /** How often flow logs are flushed, e.g. `15s`. @default '300s' (Calico's) */
+  readonly flowLogsFlushInterval?: string;
+  /** Aggregation of flow logs of allowed traffic: 0 none, 1 by source port, 2 by pod prefix. @default 2 (Calico's) */
+  readonly flowLogsFileAggregationKindForAllowed?: 0 | 1 | 2;
+  /** Aggregation of flow logs of denied traffic, as above. @default 1 (Calico's) */
+  readonly flowLogsFileAggregationKindForDenied?: 0 | 1 | 2;
+  readonly flowLogsFileEnabled?: boolean;
+  readonly dnsLogsFlushInterval?: string;
+  readonly logSeverityScreen?: 'Debug' | 'Info' | 'Warning' | 'Error' | 'Fatal';
+}
+
+/** Felix's settings; the library patches the existing `default` object. */
+export interface FelixConfiguration extends KubernetesObject {
+  readonly apiVersion: typeof CALICO_API_VERSION;
+  readonly kind: 'FelixConfiguration';
+  readonly spec: FelixConfigurationSpec;
+}
+
+/** The egress gateways a rule sends traffic through. */
+export interface EgressGatewaySelector {
+  /** e.g. `projectcalico.org/name == 'tenant0-egw'`. */
+  readonly namespaceSelector?: string;
+  /** Pod selector of the gateways, e.g. `tenant == 'tenant0-egw'`. */
+  readonly selector?: string;
+  readonly maxNextHops?: number;
+}
+
+/** One EgressGatewayPolicy rule; rules are matched by longest prefix. */
+export interface EgressGatewayRule {
+  /** @default - 0.0.0.0/0 */
+  readonly destination?: { readonly cidr: string };
+  readonly description?: string;
+  /** Without a gateway, traffic to the destination is routed normally. */
+  readonly gateway?: EgressGatewaySelector;
+  readonly gatewayPreference?: 'None' | 'PreferNodeLocal';
+}
+
+/** Per-destination choice of egress gateway; used by pods or namespaces annotated with its name. */
+export interface EgressGatewayPolicy extends KubernetesObject {
+  readonly apiVersion: typeof CALICO_API_VERSION;
+  readonly kind: 'EgressGatewayPolicy';
+  readonly spec: { readonly rules: readonly EgressGatewayRule[] };
+}
+
+/** Log levels of an EgressGateway. */
+export type EgressGatewayLogSeverity = 'Trace' | 'Debug' | 'Info' | 'Warn' | 'Error' | 'Fatal';
+
+/** A Kubernetes topology spread constraint (the fields egress gateways use). */
+export interface TopologySpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  readonly labelSelector?: { readonly matchLabels: StringMap };
+}
+
+/** A Kubernetes toleration. */
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: 'Exists' | 'Equal';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
+/** Spec of the operator's EgressGateway: a deployment of gateway pods. */
+export interface EgressGatewaySpec {
+  /** @default 1 (the operator's) */
+  readonly replicas?: number;
+  /** Pools the gateways take their addresses from, by name or CIDR. */
+  readonly ipPools: readonly { readonly name?: string; readonly cidr?: string }[];
+  /** @default 'Info' (the operator's) */
+  readonly logSeverity?: EgressGatewayLogSeverity;
+  readonly template?: {
+    readonly metadata?: { readonly labels?: StringMap; readonly annotations?: StringMap };
+    readonly spec?: {
+      readonly nodeSelector?: StringMap;
+      readonly terminationGracePeriodSeconds?: number;
+      readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
+      readonly tolerations?: readonly Toleration[];
+    };
+  };
+  readonly egressGatewayFailureDetection?: {
+    readonly healthTimeoutDataStoreSeconds?: number;
+    readonly icmpProbe?: { readonly ips: readonly string[]; readonly intervalSeconds?: number; readonly timeoutSeconds?: number };
+    readonly httpProbe?: { readonly urls: readonly string[]; readonly intervalSeconds?: number; readonly timeoutSeconds?: number };
+  };
+}
+
+/** The operator's EgressGateway (namespaced). */
+export interface EgressGateway extends KubernetesObject {
+  readonly apiVersion: typeof OPERATOR_API_VERSION;
+  readonly kind: 'EgressGateway';
+  readonly spec: EgressGatewaySpec;
+}
+
+/** A Kubernetes namespace. */
+export interface Namespace extends KubernetesObject {
+  readonly apiVersion: 'v1';
+  readonly kind: 'Namespace';
+}
+
+/** Annotations that choose the egress gateway of a namespace's (or a pod's) traffic. */
+export const EGRESS_ANNOTATIONS = {
+  /** Selects the namespace of the gateways. */
+  namespaceSelector: 'egress.projectcalico.org/namespaceSelector',
+  /** Selects the gateway pods within it. */
+  selector: 'egress.projectcalico.org/selector',
+  /** Names an EgressGatewayPolicy instead. */
+  egressGatewayPolicy: 'egress.projectcalico.org/egressGatewayPolicy',
+} as const;
+
+/** The selector Calico matches a namespace by name with: `projectcalico.org/name == '<name>'`. */
+export function namespaceNameSelector(namespace: string): string {
+  return `projectcalico.org/name == '${namespace}'`;
+}

@@ -1,0 +1,144 @@
+import { Construct } from 'constructs';
+import { Cidr, ValidationError, checkAtSynth, rangesInApp } from '../core';
+import { BGPFilter, BGPFilterRule, BGPFilterSpec, CALICO_API_VERSION } from './api';
+import { ClusterManifests, ManifestEntry } from './cluster-manifests';
+import { EgressTenant } from './egress-tenant';
+
+/** Props of {@link BgpFilter}. */
+export interface BgpFilterProps extends BGPFilterSpec {
+  /** The BGPFilter's name, which BGPPeers list in `filters`. */
+  readonly name: string;
+}
+
+/**
+ * A BGPFilter: ordered rules per direction and family, the first matching rule decides, a route no
+ * rule matches is accepted (https://docs.tigera.io/calico/latest/reference/resources/bgpfilter).
+ * Checks each rule's shape, and at synth that no export rule accepts routes of a pod range the app
+ * declares (pods are reached through the nodes; their routes stay in the cluster).
+ */
+export class BgpFilter extends Construct {
+  /** The BGPFilter's name. */
+  public readonly name: string;
+  /** The BGPFilter object. */
+  public readonly filter: ManifestEntry;
+  /** The rules. */
+  public readonly spec: BGPFilterSpec;
+
+  constructor(scope: Construct, id: string, props: BgpFilterProps) {
+    super(scope, id);
+    const manifests = ClusterManifests.of(this);
+    this.name = props.name;
+    const { name, ...spec } = props;
+    this.spec = spec;
+    for (const [field, version] of [['exportV4', 4], ['importV4', 4], ['exportV6', 6], ['importV6', 6]] as const) {
+      (spec[field] ?? []).forEach((rule, i) => this.checkRule(`${field}[${i}]`, rule, version));
+    }
+    const object: BGPFilter = { apiVersion: CALICO_API_VERSION, kind: 'BGPFilter', metadata: { name }, spec };
+    this.filter = manifests.add(this, 'filter', object);
+    checkAtSynth(this, () => this.checkPodRoutesStayIn());
+  }
+
+  private checkRule(field: string, rule: BGPFilterRule, version: 4 | 6): void {
+    if ((rule.cidr === undefined) !== (rule.matchOperator === undefined)) {
+      throw new ValidationError(this, `${field}.${rule.cidr === undefined ? 'cidr' : 'matchOperator'}`, undefined,
+        'a rule matching on a CIDR needs both cidr and matchOperator');
+    }
+    if (rule.cidr !== undefined) {
+      const cidr = Cidr.parse(rule.cidr, { site: this, field: `${field}.cidr` });
+      if (cidr.version !== version) {
+        throw new ValidationError(this, `${field}.cidr`, rule.cidr, `rules of ${field.split('[')[0]} take IPv${version} ranges`);
+      }
+    }
+    const max = version === 4 ? 32 : 128;
+    const { min: lo, max: hi } = rule.prefixLength ?? {};
+    for (const [k, v] of [['min', lo], ['max', hi]] as const) {
+      if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > max)) {
+        throw new ValidationError(this, `${field}.prefixLength.${k}`, v, `a prefix length is 0 to ${max}`);
+      }
+    }
+    if (lo !== undefined && hi !== undefined && lo > hi) {
+      throw new ValidationError(this, `${field}.prefixLength.min`, lo, `min must not exceed max (${hi})`);
+    }
+  }
+
+  /**
+   * Walks the export rules for each pod range (and each rule range inside it) the way Calico does;
+   * reaching an Accept rule means the filter would announce pod routes. A rule limited to a source or
+   * an interface may match, so its Accept counts and its Reject does not.
+   */
+  private checkPodRoutesStayIn(): void {
+    const pods = rangesInApp(this).filter((r) => r.kind === 'pod');
+    for (const [field, version] of [['exportV4', 4], ['exportV6', 6]] as const) {
+      const rules = this.spec[field] ?? [];
+      for (const pod of pods.filter((p) => p.cidr.version === version)) {
+        const candidates = [pod.cidr, ...rules.filter((r) => r.cidr !== undefined).map((r) => Cidr.parse(r.cidr!))
+          .filter((c) => pod.cidr.contains(c))];
+        for (const route of candidates) {
+          const i = firstMatch(rules, route);
+          if (i !== undefined && rules[i].action === 'Accept') {
+            throw new ValidationError(this, `${field}[${i}]`, describeRule(rules[i]),
+              `it accepts ${route}, part of ${pod.label} (${pod.cidr}); an export filter must not let pod routes out of the cluster`);
+          }
+        }
+      }
+    }
+  }
+}
+
+function firstMatch(rules: readonly BGPFilterRule[], route: Cidr): number | undefined {
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    const conditional = r.source !== undefined || r.interface !== undefined;
+    if (conditional && r.action === 'Reject') continue;
+    if (r.cidr === undefined) return i;
+    const c = Cidr.parse(r.cidr);
+    const hit = r.matchOperator === 'Equal' ? c.equals(route)
+      : r.matchOperator === 'NotEqual' ? !c.equals(route)
+        : r.matchOperator === 'In' ? c.contains(route) : !c.contains(route);
+    if (hit) return i;
+  }
+  return undefined;
+}
+
+function describeRule(rule: BGPFilterRule): string {
+  return [rule.action, rule.matchOperator, rule.cidr, rule.source && `source ${rule.source}`, rule.interface && `interface ${rule.interface}`]
+    .filter((x) => x !== undefined).join(' ');
+}
+
+/** Props of {@link EgressExportFilter}. */
+export interface EgressExportFilterProps {
+  /** @default 'export-egress-ips' */
+  readonly name?: string;
+  /** Tenants whose egress ranges are announced. */
+  readonly tenants: readonly EgressTenant[];
+  /** Other ranges to announce (e.g. service load balancer ranges). @default - none */
+  readonly additionalCidrs?: readonly (Cidr | string)[];
+}
+
+/**
+ * An export filter that announces the tenants' egress ranges and nothing else: `Accept In <range>`
+ * per range, then `Reject` for every other route. Attach it to the peerings with routers outside the
+ * cluster (`filters` of {@link ExternalBgpRouter}).
+ */
+export class EgressExportFilter extends BgpFilter {
+  /** The ranges the filter lets out. */
+  public readonly exportedCidrs: readonly Cidr[];
+
+  constructor(scope: Construct, id: string, props: EgressExportFilterProps) {
+    if (props.tenants.length === 0 && (props.additionalCidrs ?? []).length === 0) {
+      throw new ValidationError(`${scope.node.path}/${id}`, 'tenants', [], 'an egress export filter needs at least one tenant or range to let out');
+    }
+    const cidrs = [
+      ...props.tenants.map((t) => t.egressCidr),
+      ...(props.additionalCidrs ?? []).map((c, i) => Cidr.of(c, { site: `${scope.node.path}/${id}`, field: `additionalCidrs[${i}]` })),
+    ];
+    super(scope, id, {
+      name: props.name ?? 'export-egress-ips',
+      exportV4: [
+        ...cidrs.map((c): BGPFilterRule => ({ action: 'Accept', matchOperator: 'In', cidr: c.toString() })),
+        { action: 'Reject' },
+      ],
+    });
+    this.exportedCidrs = cidrs;
+  }
+}

@@ -1,0 +1,144 @@
+import { Construct } from 'constructs';
+import { Cidr, ValidationError, checkAtSynth, checkDns1123Label } from '../core';
+import {
+  CALICO_API_VERSION, EGRESS_ANNOTATIONS, EgressGatewayPolicy, EgressGatewayRule, EgressGatewaySelector, Namespace, StringMap,
+} from './api';
+import { ClusterManifests, ManifestEntry } from './cluster-manifests';
+import { EgressGatewayTenant } from './egress-gateway-tenant';
+import { EgressTenant } from './egress-tenant';
+
+/**
+ * The annotations that send a namespace's or a pod's traffic through `tenant`'s gateways (put them on
+ * pods yourself; {@link NamespaceEgress} puts them on namespaces).
+ */
+export function egressAnnotations(tenant: EgressTenant, options: { selectPods?: boolean } = {}): StringMap {
+  return {
+    [EGRESS_ANNOTATIONS.namespaceSelector]: tenant.namespaceSelector,
+    ...(options.selectPods ? { [EGRESS_ANNOTATIONS.selector]: tenant.gatewaySelector } : {}),
+  };
+}
+
+/** Props of {@link NamespaceEgress}. */
+export interface NamespaceEgressProps {
+  /** The namespace whose pods' traffic is steered, e.g. `default`. */
+  readonly namespace: string;
+  /** True when the namespace exists already (only its annotations are set); false to create it. @default true */
+  readonly existing?: boolean;
+  /** Send all its traffic through this tenant's gateways. Not with `policy`. @default - none (then `policy`) */
+  readonly tenant?: EgressTenant;
+  /** Also select the tenant's gateway pods by label, not only their namespace. @default false */
+  readonly selectPods?: boolean;
+  /** Choose gateways per destination with this EgressGatewayPolicy (construct or name). Not with `tenant`. @default - none (then `tenant`) */
+  readonly policy?: EgressPolicy | string;
+}
+
+/**
+ * Steers a namespace's egress: annotations naming a tenant's gateways (every destination) or an
+ * EgressGatewayPolicy (per destination). Needs Felix's `egressIPSupport` (see {@link FelixSettings}).
+ * At synth, the tenant or policy must exist in the app.
+ */
+export class NamespaceEgress extends Construct {
+  /** The annotations set. */
+  public readonly annotations: StringMap;
+  /** The annotations resource (existing namespace) or the Namespace object. */
+  public readonly entry: ManifestEntry;
+
+  constructor(scope: Construct, id: string, props: NamespaceEgressProps) {
+    super(scope, id);
+    const manifests = ClusterManifests.of(this);
+    checkDns1123Label(this, 'namespace', props.namespace);
+    if ((props.tenant === undefined) === (props.policy === undefined)) {
+      throw new ValidationError(this, 'tenant', props.tenant?.name,
+        'name either a tenant or a policy for the namespace\'s egress');
+    }
+    if (props.tenant !== undefined) {
+      const tenant = props.tenant;
+      this.annotations = egressAnnotations(tenant, { selectPods: props.selectPods });
+      checkAtSynth(this, () => EgressGatewayTenant.find(this, 'tenant', tenant));
+    } else {
+      const policy = props.policy!;
+      const name = typeof policy === 'string' ? policy : policy.name;
+      this.annotations = { [EGRESS_ANNOTATIONS.egressGatewayPolicy]: name };
+      checkAtSynth(this, () => {
+        const known = manifests.entries.filter((e) => e.object.kind === 'EgressGatewayPolicy').map((e) => e.object.metadata.name);
+        if (!known.includes(name)) {
+          throw new ValidationError(this, 'policy', name,
+            `no EgressGatewayPolicy of that name is declared for this cluster (declared: ${known.length > 0 ? known.join(', ') : 'none'})`);
+        }
+      });
+    }
+    if (props.existing ?? true) {
+      this.entry = manifests.annotate(this, 'annotations', { apiVersion: 'v1', kind: 'Namespace', name: props.namespace }, this.annotations);
+    } else {
+      const ns: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: props.namespace, annotations: this.annotations } };
+      this.entry = manifests.add(this, 'namespace', ns);
+    }
+  }
+}
+
+/** A rule of {@link EgressPolicy}. */
+export interface EgressPolicyRule {
+  /** Destination range. @default - 0.0.0.0/0 */
+  readonly destination?: Cidr | string;
+  /** @default - none */
+  readonly description?: string;
+  /**
+   * The gateways for the destination: a tenant (its namespace is selected) or a selector.
+   * @default - none: the destination is reached without a gateway
+   */
+  readonly gateway?: EgressTenant | EgressGatewaySelector;
+  /** @default - Calico's default (None) */
+  readonly gatewayPreference?: 'None' | 'PreferNodeLocal';
+}
+
+/** Props of {@link EgressPolicy}. */
+export interface EgressPolicyProps {
+  /** The EgressGatewayPolicy's name, which namespaces and pods name in their annotation. */
+  readonly name: string;
+  /** Rules, matched by longest destination prefix. */
+  readonly rules: readonly EgressPolicyRule[];
+}
+
+/**
+ * An EgressGatewayPolicy: per destination, a tenant's gateways or none. Destinations must differ
+ * (Calico matches by longest prefix, so two rules for one destination are invalid); gateways named
+ * by tenant must exist in the app at synth.
+ */
+export class EgressPolicy extends Construct {
+  /** The policy's name. */
+  public readonly name: string;
+  /** The EgressGatewayPolicy object. */
+  public readonly policy: ManifestEntry;
+
+  constructor(scope: Construct, id: string, props: EgressPolicyProps) {
+    super(scope, id);
+    this.name = props.name;
+    if (props.rules.length === 0) {
+      throw new ValidationError(this, 'rules', [], 'an EgressGatewayPolicy needs at least one rule');
+    }
+    const seen = new Map<string, number>();
+    const rules = props.rules.map((r, i): EgressGatewayRule => {
+      const dest = r.destination === undefined ? undefined : Cidr.of(r.destination, { site: this, field: `rules[${i}].destination` });
+      const key = (dest ?? Cidr.parse('0.0.0.0/0')).toString();
+      if (seen.has(key)) {
+        throw new ValidationError(this, `rules[${i}].destination`, key,
+          `rules[${seen.get(key)}] has the same destination; rules are matched by longest prefix, so each destination appears once`);
+      }
+      seen.set(key, i);
+      return {
+        ...(dest ? { destination: { cidr: dest.toString() } } : {}),
+        ...(r.description !== undefined ? { description: r.description } : {}),
+        ...(r.gateway !== undefined ? { gateway: this.gatewayOf(r.gateway, `rules[${i}].gateway`) } : {}),
+        ...(r.gatewayPreference !== undefined ? { gatewayPreference: r.gatewayPreference } : {}),
+      };
+    });
+    const object: EgressGatewayPolicy = { apiVersion: CALICO_API_VERSION, kind: 'EgressGatewayPolicy', metadata: { name: props.name }, spec: { rules } };
+    this.policy = ClusterManifests.of(this).add(this, 'policy', object);
+  }
+
+  private gatewayOf(gateway: EgressTenant | EgressGatewaySelector, field: string): EgressGatewaySelector {
+    if (!('egressCidr' in gateway)) return gateway;
+    checkAtSynth(this, () => EgressGatewayTenant.find(this, field, gateway));
+    return { namespaceSelector: gateway.namespaceSelector };
+  }
+}

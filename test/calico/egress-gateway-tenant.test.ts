@@ -1,0 +1,126 @@
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+import { Cidr, declareRanges } from '../../lib/core';
+import { EgressGatewayTenant, EgressTenant } from '../../lib/calico';
+import { clusterStack, manifestAddress, manifestResource, synth } from '../helpers';
+
+const tenant0 = () => new EgressTenant({ name: 'tenant0', egressCidr: '10.99.0.0/29' });
+
+/** A construct owning `cidr` as a range of `kind` in the app's address plan. */
+function owns(scope: Construct, id: string, cidr: string, kind: string, label: string): void {
+  declareRanges(new Construct(scope, id), [{ cidr: Cidr.parse(cidr), kind, label }]);
+}
+
+describe('EgressTenant', () => {
+  test('derives its names, labels and selectors from its name', () => {
+    const t = tenant0();
+    expect(t.egressCidr.toString()).toBe('10.99.0.0/29');
+    expect([t.namespace, t.poolName, t.gatewayName]).toEqual(['tenant0-egw', 'tenant0-pool', 'tenant0-egw']);
+    expect(t.podLabels).toEqual({ tenant: 'tenant0-egw' });
+    expect(t.namespaceSelector).toBe("projectcalico.org/name == 'tenant0-egw'");
+    expect(t.gatewaySelector).toBe("tenant == 'tenant0-egw'");
+  });
+
+  test.each([
+    [{ name: 'Tenant_0', egressCidr: '10.99.0.0/29' }, "tenant Tenant_0: name is Tenant_0; a Kubernetes name is 1 to 63 lower-case letters"],
+    [{ name: 'tenant0', egressCidr: '10.99.0.1/29' }, 'tenant tenant0: egressCidr is 10.99.0.1/29; host bits are set; the range starting there is 10.99.0.0/29'],
+    [{ name: 'tenant0', egressCidr: 'fd00::/120' }, 'tenant tenant0: egressCidr is fd00::/120; egress gateway ranges are IPv4 ranges'],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', namespace: 'tenant0.egw' }, 'tenant tenant0: namespace is tenant0.egw; a Kubernetes name is 1 to 63'],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: {} }, 'tenant tenant0: podLabels is {}; gateway pods need at least one label'],
+  ])('rejects %j', (props, message) => {
+    expect(() => new EgressTenant(props)).toThrow(message);
+  });
+});
+
+describe('EgressGatewayTenant', () => {
+  test('renders the namespace, the pool and the gateway with the blueprint values', () => {
+    const { stack, manifests } = clusterStack();
+    new EgressGatewayTenant(manifests, 'tenant0', { tenant: tenant0() });
+    const json = synth(stack);
+    expect(manifestResource(json, 'Namespace', 'tenant0-egw').manifest).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant0-egw' } });
+    expect(manifestResource(json, 'IPPool', 'tenant0-pool').manifest.spec).toEqual({
+      cidr: '10.99.0.0/29', blockSize: 31, nodeSelector: '!all()', vxlanMode: 'Never',
+    });
+    const gw = manifestResource(json, 'EgressGateway', 'tenant0-egw', 'tenant0-egw');
+    expect(gw.manifest.apiVersion).toBe('operator.tigera.io/v1');
+    expect(gw.manifest.spec).toEqual({
+      logSeverity: 'Info',
+      replicas: 2,
+      ipPools: [{ name: 'tenant0-pool' }],
+      template: {
+        metadata: { labels: { tenant: 'tenant0-egw' } },
+        spec: {
+          terminationGracePeriodSeconds: 0,
+          nodeSelector: { 'kubernetes.io/os': 'linux' },
+          topologySpreadConstraints: [{
+            maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
+            labelSelector: { matchLabels: { tenant: 'tenant0-egw' } },
+          }],
+        },
+      },
+    });
+    expect(gw.depends_on).toEqual([manifestAddress(json, 'Namespace', 'tenant0-egw'), manifestAddress(json, 'IPPool', 'tenant0-pool')]);
+  });
+
+  test('takes its options', () => {
+    const { stack, manifests } = clusterStack();
+    new EgressGatewayTenant(manifests, 't', {
+      tenant: tenant0(), replicas: 3, blockSize: 30, vxlanMode: 'Always', logSeverity: 'Debug', topologySpreadConstraints: [],
+      terminationGracePeriodSeconds: 30, failureDetection: { icmpProbe: { ips: ['10.0.0.4'] } },
+    });
+    const json = synth(stack);
+    expect(manifestResource(json, 'IPPool', 'tenant0-pool').manifest.spec).toMatchObject({ blockSize: 30, vxlanMode: 'Always' });
+    const spec = manifestResource(json, 'EgressGateway', 'tenant0-egw').manifest.spec;
+    expect(spec).toMatchObject({ replicas: 3, logSeverity: 'Debug', egressGatewayFailureDetection: { icmpProbe: { ips: ['10.0.0.4'] } } });
+    expect(spec.template.spec).toEqual({ terminationGracePeriodSeconds: 30, nodeSelector: { 'kubernetes.io/os': 'linux' } });
+  });
+
+  test.each([
+    [{ blockSize: 33 }, "cluster/calico/t: blockSize is 33; an IPv4 pool's block size is /20 to /32"],
+    [{ blockSize: 19 }, 'blockSize is 19; an IPv4 pool\'s block size is /20 to /32'],
+    [{ blockSize: 28 }, 'cluster/calico/t: blockSize is 28; pool tenant0-pool (10.99.0.0/29) cannot hold a /28 block; use /29 to /32'],
+    [{ replicas: 9 }, 'cluster/calico/t: replicas is 9; each gateway takes an address of 10.99.0.0/29, which has 8'],
+    [{ replicas: -1 }, 'replicas is -1; replicas is a whole number, 0 or more'],
+    [{ terminationGracePeriodSeconds: 1.5 }, 'terminationGracePeriodSeconds is 1.5; a grace period is a whole number of seconds'],
+  ])('rejects %j', (props, message) => {
+    const { manifests } = clusterStack();
+    expect(() => new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), ...props })).toThrow(message);
+  });
+
+  test.each([
+    ['vnet', '10.96.0.0/12', 'VNet spoke1-vnet'],
+    ['pod', '10.99.0.0/24', 'pod CIDR of cluster spoke1-aks'],
+    ['service', '10.99.0.0/28', 'service CIDR of cluster spoke1-aks'],
+  ])('rejects an egress range overlapping a %s range', (kind, cidr, label) => {
+    const { stack, manifests } = clusterStack();
+    owns(stack, 'other', cidr, kind, label);
+    new EgressGatewayTenant(manifests, 't', { tenant: tenant0() });
+    expect(() => synth(stack)).toThrow(
+      `cluster/calico/t: tenant.egressCidr is 10.99.0.0/29; it overlaps ${label} (${cidr}, cluster/other); an egress range is announced over BGP`);
+  });
+
+  test('rejects two tenants whose ranges overlap, across stacks', () => {
+    const app = Testing.app();
+    const a = clusterStack(app, 'a');
+    const b = clusterStack(app, 'b');
+    new EgressGatewayTenant(a.manifests, 'tenant0', { tenant: tenant0() });
+    new EgressGatewayTenant(b.manifests, 'tenant1', { tenant: new EgressTenant({ name: 'tenant1', egressCidr: '10.99.0.4/30' }) });
+    expect(() => synth(b.stack)).toThrow(
+      'b/calico/tenant1: tenant.egressCidr is 10.99.0.4/30; it overlaps egress range of tenant tenant0 (10.99.0.0/29, a/calico/tenant0)');
+  });
+
+  test('tenants with adjacent ranges pass', () => {
+    const { stack, manifests } = clusterStack();
+    new EgressGatewayTenant(manifests, 'tenant0', { tenant: tenant0() });
+    new EgressGatewayTenant(manifests, 'tenant1', { tenant: new EgressTenant({ name: 'tenant1', egressCidr: '10.99.0.8/29' }) });
+    expect(manifestResource(synth(stack), 'IPPool', 'tenant1-pool').manifest.spec.cidr).toBe('10.99.0.8/29');
+  });
+
+  test('find names the tenants that have gateways', () => {
+    const { manifests } = clusterStack();
+    const t = new EgressGatewayTenant(manifests, 'tenant0', { tenant: tenant0() });
+    expect(EgressGatewayTenant.find(manifests, 'tenant', 'tenant0')).toBe(t);
+    expect(() => EgressGatewayTenant.find(manifests, 'tenant', 'tenant9')).toThrow(
+      'cluster/calico: tenant is tenant9; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
+  });
+});

@@ -1,0 +1,153 @@
+import { Testing } from 'cdktf';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import {
+  CalicoOperator, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch, NamespaceEgress, egressAnnotations,
+} from '../../lib/calico';
+import { clusterStack, manifestResource, resource, synth, synthWith } from '../helpers';
+
+const tenant0 = new EgressTenant({ name: 'tenant0', egressCidr: '10.99.0.0/29' });
+const tenant1 = new EgressTenant({ name: 'tenant1', egressCidr: '10.99.0.8/29' });
+
+/** A cluster stack with tenant0's gateways. */
+function withTenant0() {
+  const c = clusterStack();
+  new EgressGatewayTenant(c.manifests, 'tenant0', { tenant: tenant0 });
+  return c;
+}
+
+describe('NamespaceEgress', () => {
+  test('annotates an existing namespace with the tenant\'s namespace selector', () => {
+    const { stack, manifests } = withTenant0();
+    new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant0 });
+    expect(resource(synth(stack), 'kubernetes_annotations')).toMatchObject({
+      kind: 'Namespace', metadata: { name: 'default' },
+      annotations: { 'egress.projectcalico.org/namespaceSelector': "projectcalico.org/name == 'tenant0-egw'" },
+    });
+  });
+
+  test('creates a namespace with a policy annotation', () => {
+    const { stack, manifests } = withTenant0();
+    const policy = new EgressPolicy(manifests, 'p', { name: 'egw-policy', rules: [{ destination: '8.8.8.8/32', gateway: tenant0 }] });
+    new NamespaceEgress(manifests, 'apps', { namespace: 'apps', existing: false, policy });
+    expect(manifestResource(synth(stack), 'Namespace', 'apps').manifest.metadata).toEqual({
+      name: 'apps', annotations: { 'egress.projectcalico.org/egressGatewayPolicy': 'egw-policy' },
+    });
+  });
+
+  test('egressAnnotations can select the gateway pods too', () => {
+    expect(egressAnnotations(tenant0, { selectPods: true })).toEqual({
+      'egress.projectcalico.org/namespaceSelector': "projectcalico.org/name == 'tenant0-egw'",
+      'egress.projectcalico.org/selector': "tenant == 'tenant0-egw'",
+    });
+  });
+
+  test('rejects a tenant that has no gateways in the app', () => {
+    const { stack, manifests } = withTenant0();
+    new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant1 });
+    expect(() => synth(stack)).toThrow(
+      'cluster/calico/default-ns: tenant is tenant1; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
+  });
+
+  test('a tenant whose gateways are in another cluster does not count', () => {
+    const app = Testing.app();
+    const other = clusterStack(app, 'other');
+    new EgressGatewayTenant(other.manifests, 'tenant1', { tenant: tenant1 });
+    const { stack, manifests } = clusterStack(app, 'cluster');
+    new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant1 });
+    expect(() => synth(stack)).toThrow(
+      'cluster/calico/default-ns: tenant is tenant1; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: none');
+  });
+
+  test('rejects a policy that is not declared', () => {
+    const { stack, manifests } = withTenant0();
+    new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', policy: 'egw-policy' });
+    expect(() => synth(stack)).toThrow(
+      'cluster/calico/default-ns: policy is egw-policy; no EgressGatewayPolicy of that name is declared for this cluster (declared: none)');
+  });
+
+  test.each([
+    ['both a tenant and a policy', { namespace: 'default', tenant: tenant0, policy: 'p' }, 'tenant is tenant0; name either a tenant or a policy'],
+    ['neither', { namespace: 'default' }, 'tenant is missing; name either a tenant or a policy'],
+    ['a namespace that is not DNS-1123', { namespace: 'Default', tenant: tenant0 }, 'namespace is Default; a Kubernetes name is 1 to 63'],
+  ])('rejects %s', (_, props, message) => {
+    const { manifests } = withTenant0();
+    expect(() => new NamespaceEgress(manifests, 'ns', props)).toThrow(`cluster/calico/ns: ${message}`);
+  });
+});
+
+describe('EgressPolicy', () => {
+  test('renders rules with and without a gateway', () => {
+    const { stack, manifests } = withTenant0();
+    new EgressPolicy(manifests, 'p', {
+      name: 'egw-policy',
+      rules: [
+        { destination: '10.0.0.0/8', description: 'Local: no gateway' },
+        { destination: '8.8.8.8/32', gateway: tenant0 },
+        { description: 'everything else', gateway: { namespaceSelector: 'all()', selector: "tenant == 'x'", maxNextHops: 2 }, gatewayPreference: 'PreferNodeLocal' },
+      ],
+    });
+    expect(manifestResource(synth(stack), 'EgressGatewayPolicy', 'egw-policy').manifest.spec).toEqual({
+      rules: [
+        { destination: { cidr: '10.0.0.0/8' }, description: 'Local: no gateway' },
+        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+        { description: 'everything else', gateway: { namespaceSelector: 'all()', selector: "tenant == 'x'", maxNextHops: 2 }, gatewayPreference: 'PreferNodeLocal' },
+      ],
+    });
+  });
+
+  test('rejects two rules for one destination', () => {
+    const { manifests } = withTenant0();
+    expect(() => new EgressPolicy(manifests, 'p', { name: 'p', rules: [{ destination: '8.8.8.8/32' }, { destination: '8.8.8.8/32', gateway: tenant0 }] }))
+      .toThrow('cluster/calico/p: rules[1].destination is 8.8.8.8/32; rules[0] has the same destination; rules are matched by longest prefix');
+  });
+
+  test('rejects a policy without rules', () => {
+    const { manifests } = withTenant0();
+    expect(() => new EgressPolicy(manifests, 'p', { name: 'p', rules: [] })).toThrow('cluster/calico/p: rules is []; an EgressGatewayPolicy needs at least one rule');
+  });
+
+  test('rejects a gateway of a tenant without gateways', () => {
+    const { stack, manifests } = withTenant0();
+    new EgressPolicy(manifests, 'p', { name: 'p', rules: [{ destination: '8.8.8.8/32', gateway: tenant1 }] });
+    expect(() => synth(stack)).toThrow('cluster/calico/p: rules[0].gateway is tenant1; no EgressGatewayTenant renders that tenant in this cluster');
+  });
+});
+
+describe('FelixSettings and IpPoolPatch', () => {
+  test('patch FelixConfiguration default and the default pool', () => {
+    const { stack, manifests } = clusterStack();
+    new FelixSettings(manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', flowLogsFlushInterval: '15s', flowLogsFileAggregationKindForAllowed: 1 });
+    new IpPoolPatch(manifests, 'pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true } });
+    const json = synth(stack);
+    expect(manifestResource(json, 'FelixConfiguration', 'default').manifest.spec).toEqual({
+      egressIPSupport: 'EnabledPerNamespaceOrPerPod', flowLogsFlushInterval: '15s', flowLogsFileAggregationKindForAllowed: 1,
+    });
+    expect(manifestResource(json, 'IPPool', 'default-ipv4-ippool').manifest.spec).toEqual({ disableBGPExport: true });
+    expect(json.import!.map((i) => i.id)).toEqual([
+      'apiVersion=projectcalico.org/v3,kind=FelixConfiguration,name=default',
+      'apiVersion=projectcalico.org/v3,kind=IPPool,name=default-ipv4-ippool',
+    ]);
+  });
+
+  test.each([
+    ['no field', () => new FelixSettings(clusterStack().manifests, 'felix', {}), 'cluster/calico/felix: props is {}; name at least one FelixConfiguration field to set'],
+    ['a bad duration', () => new FelixSettings(clusterStack().manifests, 'felix', { flowLogsFlushInterval: '15 seconds' }), 'cluster/calico/felix: flowLogsFlushInterval is 15 seconds; expected a duration such as 15s'],
+    ['a pool patch without fields', () => new IpPoolPatch(clusterStack().manifests, 'pool', { name: 'default-ipv4-ippool', spec: {} }), 'cluster/calico/pool: spec is {}; name at least one IPPool field to set'],
+    ['a new CIDR for an existing pool', () => new IpPoolPatch(clusterStack().manifests, 'pool', { name: 'default-ipv4-ippool', spec: { cidr: '10.0.0.0/16' } }), 'cluster/calico/pool: spec.cidr is 10.0.0.0/16; the CIDR of an existing pool cannot change'],
+  ])('rejects %s', (_, build, message) => {
+    expect(build).toThrow(message);
+  });
+});
+
+describe('CalicoOperator', () => {
+  test('sets disableBGPExport on an Installation pool', () => {
+    const json = synthWith((stack) => {
+      new CalicoOperator(stack, 'calico', {
+        provider: new HelmProvider(stack, 'helm', {}),
+        ipPools: [{ cidr: '10.244.0.0/24', disableBGPExport: true }, { cidr: '10.245.0.0/24' }],
+      });
+    });
+    const values = resource(json, 'helm_release', 'calico').values[0] as string;
+    expect(values).toContain('      - cidr: 10.244.0.0/24\n        encapsulation: VXLAN\n        disableBGPExport: true\n      - cidr: 10.245.0.0/24\n        encapsulation: VXLAN\n');
+  });
+});
