@@ -4,13 +4,13 @@ import {
   KubernetesClusterNetworkProfileLoadBalancerProfile,
   KubernetesClusterNetworkProfileNatGatewayProfile,
 } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
-import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { ValidationError, checkAtSynth } from '../core';
+import { ValidationError, checkAtSynth, checkAzureName } from '../core';
 import { IFirewall } from './firewall';
+import { AZURE_IDENTITY_NAME, ManagedIdentity } from './managed-identity';
 import { FirewallRouteTable } from './firewall-route-table';
 import { NatGateway } from './nat-gateway';
 import { IResourceGroup } from './resource-group';
+import { RoleScope, grantRole } from './role-assignment';
 import { IRouteTable } from './route-table';
 import { Subnet } from './virtual-network';
 
@@ -342,12 +342,6 @@ class ManagedNatGatewayOutbound extends AksOutbound {
   }
 }
 
-/** Azure's rule for user-assigned identity names. */
-const IDENTITY_NAME = {
-  pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/,
-  allowed: "an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
-};
-
 class UserAssignedNatGatewayOutbound extends AksOutbound {
   public readonly outboundType = 'userAssignedNATGateway' as const;
 
@@ -379,33 +373,19 @@ class UserAssignedNatGatewayOutbound extends AksOutbound {
     });
 
     let identity = this.options.identity;
-    const created = identity === undefined;
     if (!identity) {
       const name = this.options.identityName ?? `${ctx.clusterName}-identity`;
-      if (!Token.isUnresolved(name) && !IDENTITY_NAME.pattern.test(name)) {
-        throw new ValidationError(ctx.cluster, 'outbound.identityName', name, IDENTITY_NAME.allowed);
-      }
-      const uai = new UserAssignedIdentity(ctx.cluster, 'outbound-identity', {
-        name,
-        resourceGroupName: ctx.resourceGroup.name,
-        location: ctx.resourceGroup.location,
-      });
-      identity = { id: uai.id, principalId: uai.principalId };
+      checkAzureName(ctx.cluster, 'outbound.identityName', name, AZURE_IDENTITY_NAME);
+      identity = new ManagedIdentity(ctx.cluster, 'outbound-identity', { resourceGroup: ctx.resourceGroup, name });
     }
     // Network Contributor is the built-in role AKS documents for a cluster identity on a custom
     // subnet: it holds subnets/join/action and subnets/read, and nothing outside the network.
-    const role = new RoleAssignment(ctx.cluster, 'outbound-identity-network-contributor', {
-      scope: subnet.id,
-      roleDefinitionName: 'Network Contributor',
-      principalId: identity.principalId,
-      principalType: 'ServicePrincipal',
-      // A new identity may not have replicated to Entra ID yet; the check would fail spuriously.
-      skipServicePrincipalAadCheck: created ? true : undefined,
-    });
+    const role = grantRole(ctx.cluster, 'outbound-identity-network-contributor', identity, 'Network Contributor',
+      RoleScope.resource(subnet, `subnet ${subnet.name}`));
     return {
       outboundType: 'userAssignedNATGateway',
       identityIds: [identity.id],
-      dependsOn: [...gateway.dependables, role],
+      dependsOn: [...gateway.dependables, role.resource],
     };
   }
 }

@@ -4,6 +4,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NETWORK_NAME, ValidationError, brand, checkAtSynth, checkAzureName, findInApp } from '../core';
 import { AksCluster } from './aks-cluster';
 import { DIAGNOSTIC_LOG_CATEGORIES, ILogAnalyticsWorkspace, DiagnosticSettings, ResourceDiagnosticsOptions, addDiagnostics } from './diagnostics';
+import { standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { IRouteTable } from './route-table';
 import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
@@ -189,15 +190,7 @@ export class ApplicationGateway extends Construct {
       name: `${props.name}-waf`,
       tags: props.tags,
     });
-    this.publicIpResource = new PublicIp(this, 'public-ip', {
-      name: publicIpName,
-      resourceGroupName: props.resourceGroup.name,
-      location: props.resourceGroup.location,
-      allocationMethod: 'Static',
-      sku: 'Standard',
-      zones: props.zones,
-      tags: props.tags,
-    });
+    this.publicIpResource = standardPublicIp(this, 'public-ip', { name: publicIpName, resourceGroup: props.resourceGroup, zones: props.zones, tags: props.tags });
 
     const s = APP_GATEWAY_SKELETON;
     this.resource = new TfApplicationGateway(this, 'gateway', {

@@ -13,6 +13,7 @@ import {
 } from '../core';
 import { ILogAnalyticsWorkspace, DiagnosticSettings, LogAnalyticsWorkspace } from './diagnostics';
 import { renderClassicCollection, renderPolicyCollections } from './firewall-rules';
+import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { Subnet } from './virtual-network';
 
@@ -249,29 +250,11 @@ export class AzureFirewall extends Construct implements IFirewall {
       throw new ValidationError(this, 'dnsServers', props.dnsServers, 'custom DNS servers are used by the DNS proxy; turn dnsProxyEnabled on');
     }
 
-    const ipNames = this.publicIpNamesFrom(props);
-    this.publicIpResources = ipNames.map((ipName, i) => {
-      checkAzureName(this, `publicIpNames[${i}]`, ipName, AZURE_NETWORK_NAME);
-      return new PublicIp(this, i === 0 ? 'public-ip' : `public-ip-${i + 1}`, {
-        name: ipName,
-        resourceGroupName: props.resourceGroup.name,
-        location: props.resourceGroup.location,
-        allocationMethod: 'Static',
-        sku: 'Standard',
-        zones: props.zones,
-        tags: props.tags,
-      });
-    });
+    const base = { resourceGroup: props.resourceGroup, zones: props.zones, tags: props.tags };
+    this.publicIpResources = publicIpNames(this, props.name, props, AZURE_FIREWALL_MAX_PUBLIC_IPS, 'a firewall')
+      .map((name, i) => standardPublicIp(this, publicIpId(i), { ...base, name }));
     const mgmtIp = props.managementSubnet
-      ? new PublicIp(this, 'management-public-ip', {
-        name: `${props.name}-mgmt-ip`,
-        resourceGroupName: props.resourceGroup.name,
-        location: props.resourceGroup.location,
-        allocationMethod: 'Static',
-        sku: 'Standard',
-        zones: props.zones,
-        tags: props.tags,
-      })
+      ? standardPublicIp(this, 'management-public-ip', { ...base, name: `${props.name}-mgmt-ip` })
       : undefined;
 
     if (format instanceof PolicyFormat) {
@@ -392,28 +375,6 @@ export class AzureFirewall extends Construct implements IFirewall {
       ...Object.values(this.classicCollections),
       ...groups.map((g) => g.resource),
     ];
-  }
-
-  private publicIpNamesFrom(props: AzureFirewallProps): string[] {
-    if (props.publicIpNames && props.publicIpCount !== undefined) {
-      throw new ValidationError(this, 'publicIpCount', props.publicIpCount, 'give publicIpNames or publicIpCount, not both');
-    }
-    if (props.publicIpNames) {
-      if (props.publicIpNames.length === 0 || props.publicIpNames.length > AZURE_FIREWALL_MAX_PUBLIC_IPS) {
-        throw new ValidationError(this, 'publicIpNames', props.publicIpNames,
-          `a firewall has 1 to ${AZURE_FIREWALL_MAX_PUBLIC_IPS} public IPs`);
-      }
-      if (new Set(props.publicIpNames).size !== props.publicIpNames.length) {
-        throw new ValidationError(this, 'publicIpNames', props.publicIpNames, 'public IP names must be unique');
-      }
-      return props.publicIpNames;
-    }
-    const count = props.publicIpCount ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > AZURE_FIREWALL_MAX_PUBLIC_IPS) {
-      throw new ValidationError(this, 'publicIpCount', count, `a firewall has 1 to ${AZURE_FIREWALL_MAX_PUBLIC_IPS} public IPs`);
-    }
-    if (props.publicIpCount === undefined) return [`${props.name}-ip`];
-    return Array.from({ length: count }, (_, i) => `${props.name}-ip-${i + 1}`);
   }
 
   /** Names are unique across the firewall; priorities within a kind are unique per rule collection group. */

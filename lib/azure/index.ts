@@ -1,4 +1,5 @@
 export * from './resource-group';
+export * from './public-ip';
 export * from './virtual-network';
 export * from './hub-spoke-peering';
 export * from './diagnostics';

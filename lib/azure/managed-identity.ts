@@ -15,6 +15,12 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
 }
 
 /** Props of {@link ManagedIdentity}. */
+/** Azure's rule for user-assigned identity names. */
+export const AZURE_IDENTITY_NAME = {
+  pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/,
+  allowed: "an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
+};
+
 export interface ManagedIdentityProps {
   readonly resourceGroup: IResourceGroup;
   /** 3 to 128 letters, digits, '-' or '_', starting with a letter or digit, e.g. `dzk8sappgw1-id`. */
@@ -52,10 +58,7 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
 
   constructor(scope: Construct, id: string, props: ManagedIdentityProps) {
     super(scope, id);
-    checkAzureName(this, 'name', props.name, {
-      pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/,
-      allowed: "an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
-    });
+    checkAzureName(this, 'name', props.name, AZURE_IDENTITY_NAME);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
     this.resource = new UserAssignedIdentity(this, 'identity', {

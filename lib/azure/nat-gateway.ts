@@ -5,6 +5,7 @@ import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-g
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NETWORK_NAME, ValidationError, brand, checkAzureName } from '../core';
+import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetNatGateway, Subnet, VirtualNetwork } from './virtual-network';
 
@@ -94,18 +95,8 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
       tags: props.tags,
     });
 
-    this.publicIpResources = this.publicIpNamesFrom(props).map((ipName, i) => {
-      checkAzureName(this, `publicIpNames[${i}]`, ipName, AZURE_NETWORK_NAME);
-      return new PublicIp(this, i === 0 ? 'public-ip' : `public-ip-${i + 1}`, {
-        name: ipName,
-        resourceGroupName: props.resourceGroup.name,
-        location: props.resourceGroup.location,
-        allocationMethod: 'Static',
-        sku: 'Standard',
-        zones,
-        tags: props.tags,
-      });
-    });
+    this.publicIpResources = publicIpNames(this, props.name, props, NAT_GATEWAY_MAX_PUBLIC_IPS, 'a NAT gateway')
+      .map((name, i) => standardPublicIp(this, publicIpId(i), { name, resourceGroup: props.resourceGroup, zones, tags: props.tags }));
     this.publicIpAssociations = this.publicIpResources.map((ip, i) =>
       new NatGatewayPublicIpAssociation(this, i === 0 ? 'public-ip-association' : `public-ip-association-${i + 1}`, {
         natGatewayId: this.resource.id,
@@ -170,27 +161,5 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     if (norm(here) !== norm(there)) {
       throw new ValidationError(this, 'subnets', `${vnet.name} (${there})`, `a NAT gateway serves subnets in its own region, ${here}`);
     }
-  }
-
-  private publicIpNamesFrom(props: NatGatewayProps): string[] {
-    if (props.publicIpNames && props.publicIpCount !== undefined) {
-      throw new ValidationError(this, 'publicIpCount', props.publicIpCount, 'give publicIpNames or publicIpCount, not both');
-    }
-    if (props.publicIpNames) {
-      if (props.publicIpNames.length === 0 || props.publicIpNames.length > NAT_GATEWAY_MAX_PUBLIC_IPS) {
-        throw new ValidationError(this, 'publicIpNames', props.publicIpNames,
-          `a NAT gateway has 1 to ${NAT_GATEWAY_MAX_PUBLIC_IPS} public IPs`);
-      }
-      if (new Set(props.publicIpNames).size !== props.publicIpNames.length) {
-        throw new ValidationError(this, 'publicIpNames', props.publicIpNames, 'public IP names must be unique');
-      }
-      return props.publicIpNames;
-    }
-    const count = props.publicIpCount ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > NAT_GATEWAY_MAX_PUBLIC_IPS) {
-      throw new ValidationError(this, 'publicIpCount', count, `a NAT gateway has 1 to ${NAT_GATEWAY_MAX_PUBLIC_IPS} public IPs`);
-    }
-    if (props.publicIpCount === undefined) return [`${props.name}-ip`];
-    return Array.from({ length: count }, (_, i) => `${props.name}-ip-${i + 1}`);
   }
 }

@@ -6,6 +6,7 @@ import { RouteServerBgpConnection } from '@cdktf/provider-azurerm/lib/route-serv
 import {
   AZURE_NETWORK_NAME, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
 } from '../core';
+import { standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { Subnet, VirtualNetwork } from './virtual-network';
 
@@ -97,15 +98,7 @@ export class RouteServer extends Construct {
     this.subnet = props.subnet;
     this.vnet = props.subnet.vnet;
     const pipName = props.publicIpName ?? `${props.name}-pip`;
-    checkAzureName(this, 'publicIpName', pipName, AZURE_NETWORK_NAME);
-    this.publicIp = new PublicIp(this, 'public-ip', {
-      name: pipName,
-      resourceGroupName: props.resourceGroup.name,
-      location: props.resourceGroup.location,
-      allocationMethod: 'Static',
-      sku: 'Standard',
-      tags: props.tags,
-    });
+    this.publicIp = standardPublicIp(this, 'public-ip', { name: pipName, resourceGroup: props.resourceGroup, tags: props.tags });
     this.resource = new TfRouteServer(this, 'route-server', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,

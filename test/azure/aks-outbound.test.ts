@@ -166,7 +166,8 @@ describe('AksOutbound.userAssignedNatGateway', () => {
     });
     expect(resources(json, 'azurerm_user_assigned_identity')).toHaveLength(0);
     expect(resource(json, 'azurerm_role_assignment')).toMatchObject({ principal_id: 'p-1', role_definition_name: 'Network Contributor' });
-    expect(resource(json, 'azurerm_role_assignment').skip_service_principal_aad_check).toBeUndefined();
+    // A managed identity is a service principal: the role assignment skips the Entra ID lookup.
+    expect(resource(json, 'azurerm_role_assignment')).toMatchObject({ principal_type: 'ServicePrincipal', skip_service_principal_aad_check: true });
     expect(aks(json).identity).toEqual({ type: 'UserAssigned', identity_ids: ['/id/x'] });
   });
 
