@@ -3,6 +3,7 @@
  *   node dist/scripts/bench-child.js import            import the library
  *   node dist/scripts/bench-child.js import-root <pkg> import a provider package by its root (for comparison)
  *   node dist/scripts/bench-child.js synth <stack|all>  import, build and synthesize example stacks
+ *   node dist/scripts/bench-child.js hub <spokes>       import, build and synthesize a generated hub
  * Prints one JSON line: wall milliseconds and peak resident memory in MiB.
  */
 import { mkdtempSync, rmSync } from 'fs';
@@ -37,6 +38,20 @@ if (mode === 'import') {
     chosen.forEach((e) => e.build(app));
     app.synth();
     finish({ stacks: chosen.length });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+} else if (mode === 'hub') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { App } = require('cdktf') as typeof import('cdktf');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildGeneratedHub } = require('./generated-hub') as typeof import('./generated-hub');
+  const outdir = mkdtempSync(join(tmpdir(), 'egress-bench-'));
+  try {
+    const app = new App({ outdir });
+    buildGeneratedHub(app, Number(arg));
+    app.synth();
+    finish({ stacks: app.node.children.length });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

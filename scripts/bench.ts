@@ -1,13 +1,14 @@
 /**
  * Benchmark: prints wall time and peak memory of importing the library and of synthesizing the
  * example stacks, each measured in a fresh process (median of several runs). Asserts nothing.
- *   npm run bench            (RUNS=5 npm run bench for more runs)
+ *   npm run bench            (RUNS=5 for more runs; SPOKES=1,10 for other generated hub sizes)
  */
 import { execFileSync } from 'child_process';
 import { join } from 'path';
 import { EXAMPLES } from '../stacks/examples';
 
 const runs = Number(process.env.RUNS ?? 3);
+const spokeCounts = (process.env.SPOKES ?? '1,10,100').split(',').map(Number);
 const child = join(__dirname, 'bench-child.js');
 
 interface Sample { ms: number; peakMiB: number }
@@ -27,6 +28,9 @@ rows.push(['import the library (deep provider imports)', measure(['import'])]);
 rows.push(['import @cdktf/provider-azurerm by its root (for comparison)', measure(['import-root', '@cdktf/provider-azurerm'])]);
 for (const e of EXAMPLES) rows.push([`synth ${e.name}`, measure(['synth', e.name])]);
 rows.push([`synth all ${EXAMPLES.length} example stacks`, measure(['synth', 'all'])]);
+for (const spokes of spokeCounts) {
+  rows.push([`synth generated hub, ${spokes} spoke${spokes > 1 ? 's' : ''} (cluster + 2 tenants each)`, measure(['hub', String(spokes)])]);
+}
 
 const width = Math.max(...rows.map(([n]) => n.length));
 console.log(`node ${process.version}, ${runs} runs each, median; each run in a fresh process\n`);

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, Token } from 'cdktf';
 import { Firewall as TfFirewall } from '@cdktf/provider-azurerm/lib/firewall';
 import { FirewallPolicy } from '@cdktf/provider-azurerm/lib/firewall-policy';
 import { FirewallPolicyRuleCollectionGroup } from '@cdktf/provider-azurerm/lib/firewall-policy-rule-collection-group';
@@ -8,7 +8,7 @@ import { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firew
 import { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import {
-  AZURE_FIREWALL_RULE_LIMITS, AZURE_NETWORK_NAME, RuleCollection, ValidationError, brand, checkAtSynth,
+  AZURE_FIREWALL_RULE_LIMITS, AZURE_NETWORK_NAME, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
   checkAzureName, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
 } from '../core';
 import { ILogAnalyticsWorkspace, DiagnosticSettings, LogAnalyticsWorkspace } from './diagnostics';
@@ -398,10 +398,12 @@ export class AzureFirewall extends Construct implements IFirewall {
       throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, customPriority,
         `rule collection group ${groupName} already exists with priority ${group.resource.priorityInput}`);
     }
-    if (group?.consumer) {
+    // A workload already waits for this group: a rule that refers to anything known only at deploy
+    // time (e.g. that workload's FQDN) could close a dependency cycle. Literal rules cannot.
+    if (group?.consumer && containsReference(collection)) {
       throw new ValidationError(this, `ruleCollections[${collection.name}]`, collection.name,
-        `rule collection group ${groupName} is already a dependency of ${group.consumer}; a rule added now may refer to it and ` +
-        'close a cycle. Add it with { group: { name, priority } } to a group of its own');
+        `rule collection group ${groupName} is already a dependency of ${group.consumer}, and this collection refers to values ` +
+        'known only at deploy time, which could close a cycle. Add it with { group: { name, priority } } to a group of its own');
     }
     if (!group) {
       checkAzureName(this, `ruleCollections[${collection.name}].group.name`, groupName, AZURE_NETWORK_NAME);
@@ -427,4 +429,12 @@ export class AzureFirewall extends Construct implements IFirewall {
     if (rendered.network.length > 0) group.resource.putNetworkRuleCollection(rendered.network);
     if (rendered.application.length > 0) group.resource.putApplicationRuleCollection(rendered.application);
   }
+}
+
+/** True when any string in `value` (a rule collection) is an unresolved reference. */
+function containsReference(value: unknown): boolean {
+  if (typeof value === 'string') return Token.isUnresolved(value);
+  if (Array.isArray(value)) return value.some(containsReference);
+  if (value !== null && typeof value === 'object' && !(value instanceof Cidr)) return Object.values(value).some(containsReference);
+  return false;
 }

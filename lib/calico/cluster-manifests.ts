@@ -127,7 +127,7 @@ export class ClusterManifests extends Construct {
         fieldManager: { name: this.fieldManager, forceConflicts: true },
         dependsOn: resourcesOf(options.dependsOn),
       });
-      resource.importFrom(importId(object));
+      importWithoutLocalProbe(resource, importId(object));
     }
     return this.register(owner, object, 'patch', resource);
   }
@@ -238,3 +238,17 @@ function checkLiteral(site: IConstruct, object: KubernetesObject): void {
   };
   walk(object, '');
 }
+
+/**
+ * Adds an `import` block for `resource`, as cdktf's `importFrom` does, but states the Terraform
+ * version that import blocks need (1.5) as the stack's `required_version`, checked by the machine
+ * that plans, instead of the validation `importFrom` adds, which runs `terraform version` on the
+ * machine that synthesizes (and fails synth where no Terraform binary is installed).
+ */
+function importWithoutLocalProbe(resource: Manifest, id: string): void {
+  (resource as unknown as { _imported?: { id: string } })._imported = { id };
+  TerraformStack.of(resource).addOverride('terraform.required_version', IMPORT_BLOCK_TERRAFORM_VERSION);
+}
+
+/** Import blocks arrived in Terraform 1.5. */
+export const IMPORT_BLOCK_TERRAFORM_VERSION = '>= 1.5.0';

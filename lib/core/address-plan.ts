@@ -24,23 +24,25 @@ export interface OwnedRange extends DeclaredRange {
   readonly owner: IConstruct;
 }
 
-const RANGES = Symbol.for('cdktf-kubernetes-egress.declaredRanges');
+// Ranges are kept per app (the construct tree's root) as they are declared, so a check reads them
+// without walking the tree: apps with hundreds of clusters and tenants stay linear. A global symbol
+// lets copies of the library in one app share the registry.
+const REGISTRY = Symbol.for('cdktf-kubernetes-egress.declaredRanges');
+type Registry = WeakMap<IConstruct, OwnedRange[]>;
+const registry: Registry = ((globalThis as Record<symbol, unknown>)[REGISTRY] as Registry | undefined)
+  ?? ((globalThis as Record<symbol, unknown>)[REGISTRY] = new WeakMap<IConstruct, OwnedRange[]>()) as Registry;
 
 /** Records that `owner` owns `ranges`. */
 export function declareRanges(owner: IConstruct, ranges: readonly DeclaredRange[]): void {
-  const holder = owner as unknown as { [RANGES]?: DeclaredRange[] };
-  if (!holder[RANGES]) Object.defineProperty(owner, RANGES, { value: [], enumerable: false });
-  holder[RANGES]!.push(...ranges);
+  const root = owner.node.root;
+  const list = registry.get(root) ?? [];
+  list.push(...ranges.map((r) => ({ ...r, owner })));
+  registry.set(root, list);
 }
 
-/** Every range declared anywhere in the app that `scope` belongs to, in construct-tree order. */
+/** Every range declared anywhere in the app that `scope` belongs to, in the order they were declared. */
 export function rangesInApp(scope: IConstruct): OwnedRange[] {
-  const out: OwnedRange[] = [];
-  for (const node of scope.node.root.node.findAll()) {
-    const ranges = (node as unknown as { [RANGES]?: DeclaredRange[] })[RANGES];
-    if (ranges) out.push(...ranges.map((r) => ({ ...r, owner: node })));
-  }
-  return out;
+  return [...(registry.get(scope.node.root) ?? [])];
 }
 
 /**

@@ -229,14 +229,24 @@ describe('AzureFirewall', () => {
         'test/hub-fw: ruleCollections[tenant0].group.priority is 600; rule collection group g already exists with priority 500');
     });
 
-    test('a collection added to a group a workload already waits for is refused (it could close a cycle)', () => {
+    test('a collection with deploy-time references added to a group a workload already waits for is refused (it could close a cycle)', () => {
       const { fw, stack } = firewall({ ruleCollections: [allowNet] });
       const consumer = new LogAnalyticsWorkspace(stack, 'cluster', { resourceGroup: { name: 'x', location: 'eastus' }, name: 'cluster-ws' });
       const deps = fw.egressDependables(consumer);
       expect(deps).toHaveLength(3); // firewall, policy, network group
-      expect(() => fw.addRuleCollection({ ...allowNet, name: 'late', priority: 300 })).toThrow(
-        /ruleCollections\[late\] is late; rule collection group hub-fw-policy-network is already a dependency of test\/cluster; .*Add it with \{ group: \{ name, priority \} \} to a group of its own/);
-      expect(() => fw.addRuleCollection({ ...allowNet, name: 'late', priority: 300 }, { group: { name: 'late-group', priority: 250 } })).not.toThrow();
+      const toConsumer = RuleCollections.network({ name: 'late', priority: 300, action: 'Allow',
+        rules: [{ name: 'api', protocols: ['TCP'], destinationFqdns: [consumer.resource.name], destinationPorts: [443] }] });
+      expect(() => fw.addRuleCollection(toConsumer)).toThrow(
+        /ruleCollections\[late\] is late; rule collection group hub-fw-policy-network is already a dependency of test\/cluster, and this collection refers to values known only at deploy time, which could close a cycle. Add it with \{ group: \{ name, priority \} \} to a group of its own/);
+      expect(() => fw.addRuleCollection(toConsumer, { group: { name: 'late-group', priority: 250 } })).not.toThrow();
+    });
+
+    test('a literal collection may still join a group a workload waits for', () => {
+      const { fw, stack } = firewall({ ruleCollections: [allowNet] });
+      fw.egressDependables(new LogAnalyticsWorkspace(stack, 'cluster', { resourceGroup: { name: 'x', location: 'eastus' }, name: 'cluster-ws' }));
+      fw.addRuleCollection({ ...allowNet, name: 'literal', priority: 300 });
+      const group = resource(synth(stack), 'azurerm_firewall_policy_rule_collection_group', 'hub-fw-policy-network');
+      expect(group.network_rule_collection.map((c: any) => c.name)).toEqual(['allowed-network-rules', 'literal']);
     });
   });
 

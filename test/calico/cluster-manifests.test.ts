@@ -5,10 +5,10 @@ import { App, Fn, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import {
-  BGPPeer, CALICO_API_VERSION, ClusterManifests, EgressGateway, FelixConfiguration, IPPool, OPERATOR_API_VERSION,
-  importId, namespaceNameSelector,
+  BGPPeer, CALICO_API_VERSION, ClusterManifests, EgressGateway, FelixConfiguration, IMPORT_BLOCK_TERRAFORM_VERSION, IPPool,
+  IpPoolPatch, OPERATOR_API_VERSION, importId, namespaceNameSelector,
 } from '../../lib/calico';
-import { address, clusterStack, manifestAddress, manifestResource, resource, resources, synth } from '../helpers';
+import { TfJson, address, clusterStack, manifestAddress, manifestResource, resource, resources, synth } from '../helpers';
 
 const pool: IPPool = {
   apiVersion: CALICO_API_VERSION,
@@ -178,5 +178,25 @@ describe('ClusterManifests', () => {
     const json = synth(stack);
     expect(manifestAddress(json, 'IPPool', 'tenant0-pool')).toMatch(/^kubernetes_manifest\.calico_pool_[0-9A-F]{8}$/);
     expect(() => address(json, 'kubernetes_manifest', 'tenant0-pool')).toThrow('no kubernetes_manifest named tenant0-pool');
+  });
+});
+
+describe('import blocks of patches', () => {
+  test('synthesize without a Terraform binary, and require Terraform 1.5 where the plan runs', () => {
+    const { stack, manifests } = clusterStack();
+    new IpPoolPatch(manifests, 'default-pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true } });
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    let json: TfJson;
+    try {
+      json = synth(stack);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(json.import).toEqual([{
+      id: 'apiVersion=projectcalico.org/v3,kind=IPPool,name=default-ipv4-ippool',
+      to: manifestAddress(json, 'IPPool', 'default-ipv4-ippool'),
+    }]);
+    expect((json as any).terraform.required_version).toBe(IMPORT_BLOCK_TERRAFORM_VERSION);
   });
 });
