@@ -5,8 +5,14 @@
  *
  * Values from the document: the transit gateway CIDR block 192.0.2.0/24; the first node's Connect
  * inside range 169.254.8.8/29 with Calico at 169.254.8.9; the egress gateway range in
- * 198.51.100.0/24 (here 198.51.100.0/28, which holds the document's gateway address 198.51.100.1);
- * the service at 10.0.0.55; the route tables `inspection-rt` and `firewall-rt`.
+ * 198.51.100.0/24 (here tenant0's 198.51.100.0/28, which holds the document's gateway address
+ * 198.51.100.1); the service at 10.0.0.55; the route tables `inspection-rt` and `firewall-rt`.
+ *
+ * The egress gateway's range is an `EgressTenant`, declared once (stacks/examples.ts) and handed to
+ * this stack and to the cluster stack (aws-inspection-egw-calico), which renders its IPPool and BGP
+ * announcement from the same value: the firewall rule's source is `tenant.egressCidr`. It must lie
+ * in the egress block (`egressBlock`, 198.51.100.0/24), which must be clear of the VPCs and the
+ * transit gateway CIDR block.
  *
  * Values chosen here, and why:
  * - VPCs: source (the cluster) 10.10.0.0/16, destination (the service) 10.0.0.0/16, inspection
@@ -14,6 +20,14 @@
  * - Nodes: two, node-1 at 10.10.0.10 (inside 169.254.8.8/29, the document's) and node-2 at
  *   10.10.1.10 (inside 169.254.8.16/29), one per zone; the transit gateway's GRE address is
  *   192.0.2.1, the first of its CIDR block. The node addresses must be pinned on the instances.
+ *   The nodes are declared once, here: each name is the Kubernetes node's name (its Connect peer's
+ *   `Name` tag, its user data file, and the `node` of its BGPPeers in the cluster stack), so a DNS-1123
+ *   subdomain; the instances must register with these names (e.g. `hostname: node-1` in their
+ *   cloud-config, for kubeadm).
+ * - Each node's GRE interface is cloud-init user data (netplan `tunnels: gre1`, mode gre, local the
+ *   node, remote 192.0.2.1, the node's inside address /29, MTU 8476: the transit gateway's 8500 bytes
+ *   less 24 of GRE and outer IPv4 header), output as `node_user_data` and written to
+ *   cdktf.out/user-data/aws-inspection-egw/<node>.yaml, for the instances' `user_data`.
  * - AS numbers: the transit gateway keeps AWS's default 64512; Calico speaks 65001. They differ on
  *   purpose: Calico's own default is also 64512, and over iBGP the transit gateway would ignore the
  *   egress gateway routes.
@@ -50,14 +64,16 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Cidr, RuleCollections, ValidationError, checkAtSynth, checkClearOf } from '../lib/core';
+import { Cidr, RuleCollections, ValidationError, checkAtSynth, checkClearOf, checkDns1123Subdomain } from '../lib/core';
 import {
-  InspectionVpc, NetworkFirewall, TransitGateway, TransitGatewayConnect, TransitGatewayVpcAttachment, Vpc,
+  InspectionVpc, NetworkFirewall, TGW_CONNECT_INSIDE_PREFIX, TGW_MTU, TransitGateway, TransitGatewayConnect, TransitGatewayVpcAttachment,
+  Vpc,
 } from '../lib/aws';
+import { EgressTenant, GreTunnelUserData } from '../lib/calico';
 
 /** A Kubernetes node that peers with the transit gateway. */
 export interface AwsInspectionEgwNode {
-  /** The node's name, e.g. `node-1`. */
+  /** The Kubernetes node's name (a DNS-1123 subdomain), e.g. `node-1`; also its Connect peer's `Name` tag. */
   readonly name: string;
   /** The node's private IP in the source VPC's node subnets. */
   readonly address: string;
@@ -72,10 +88,13 @@ export interface AwsInspectionEgwStackProps {
   /** Two zones: the first and second of each VPC's subnets. @default ['us-east-1a', 'us-east-1b'] */
   readonly availabilityZones?: [string, string];
   /**
-   * The egress gateway's range, the only source the firewall lets reach the service.
-   * @default 198.51.100.0/28
+   * The egress gateway tenant, declared once and shared with the cluster stack: its range is the only
+   * source the firewall lets reach the service.
+   * @default documentTenant(): tenant0, 198.51.100.0/28
    */
-  readonly egressCidr?: Cidr;
+  readonly tenant?: EgressTenant;
+  /** The block egress gateway ranges come from; clear of the VPCs and the transit gateway CIDR block. @default 198.51.100.0/24 */
+  readonly egressBlock?: Cidr | string;
   /** The nodes that peer with the transit gateway, at most four. @default node-1 (10.10.0.10, 169.254.8.8/29) and node-2 (10.10.1.10, 169.254.8.16/29) */
   readonly nodes?: AwsInspectionEgwNode[];
   /** Calico's AS number. @default 65001 */
@@ -84,6 +103,11 @@ export interface AwsInspectionEgwStackProps {
   readonly serviceAddress?: string;
   /** The service's TCP port. @default 8080 */
   readonly servicePort?: number;
+}
+
+/** The document's egress gateway range as a tenant: tenant0, 198.51.100.0/28 (holds its gateway address 198.51.100.1). */
+export function documentTenant(): EgressTenant {
+  return new EgressTenant({ name: 'tenant0', egressCidr: '198.51.100.0/28' });
 }
 
 /** The cloud stack of document 004. */
@@ -96,23 +120,36 @@ export class AwsInspectionEgwStack extends TerraformStack {
   public readonly connect: TransitGatewayConnect;
   /** The nodes' security group. */
   public readonly nodeSecurityGroup: SecurityGroup;
-  /** The egress gateway range the firewall rules name. */
-  public readonly egressCidr: Cidr;
+  /** The egress gateway tenant whose range the firewall rules name. */
+  public readonly tenant: EgressTenant;
+  /** The block egress gateway ranges come from. */
+  public readonly egressBlock: Cidr;
+  /** The nodes that peer with the transit gateway: the one declaration of them. */
+  public readonly nodes: readonly AwsInspectionEgwNode[];
   /** Calico's AS number, which every Connect peer uses. */
   public readonly calicoAsn: number;
+  /** Each node's cloud-init user data: its GRE tunnel to the transit gateway. */
+  public readonly nodeUserData: GreTunnelUserData;
 
   constructor(scope: Construct, id: string, props: AwsInspectionEgwStackProps = {}) {
     super(scope, id);
-    // The egress gateway's range, declared once; every consumer reads it from here.
-    this.egressCidr = props.egressCidr ?? Cidr.parse('198.51.100.0/28');
+    // The egress gateway's range, declared once as a tenant; every consumer reads it from there.
+    this.tenant = props.tenant ?? documentTenant();
+    const egressCidr = this.tenant.egressCidr;
+    this.egressBlock = Cidr.of(props.egressBlock ?? '198.51.100.0/24', { site: this, field: 'egressBlock' });
+    if (!this.egressBlock.contains(egressCidr)) {
+      throw new ValidationError(this, 'tenant.egressCidr', egressCidr.toString(),
+        `egress gateway ranges come from the egress block ${this.egressBlock} (egressBlock); choose a range inside it`);
+    }
     this.calicoAsn = props.calicoAsn ?? 65001;
     const [az1, az2] = props.availabilityZones ?? ['us-east-1a', 'us-east-1b'];
     const serviceAddress = props.serviceAddress ?? '10.0.0.55';
     const servicePort = props.servicePort ?? 8080;
-    const nodes = props.nodes ?? [
+    this.nodes = props.nodes ?? [
       { name: 'node-1', address: '10.10.0.10', insideCidr: '169.254.8.8/29' },
       { name: 'node-2', address: '10.10.1.10', insideCidr: '169.254.8.16/29' },
     ];
+    this.nodes.forEach((n, i) => checkDns1123Subdomain(this, `nodes[${i}].name`, n.name));
 
     new AwsProvider(this, 'aws', { region: props.region ?? 'us-east-1' });
 
@@ -147,8 +184,10 @@ export class AwsInspectionEgwStack extends TerraformStack {
         throw new ValidationError(this, 'serviceAddress', serviceAddress,
           `the service runs on an instance in ${serviceSubnet.name} (${serviceSubnet.cidr}), at none of the five addresses AWS reserves there`);
       }
-      checkClearOf(this, 'egressCidr', this.egressCidr, ['vpc', 'transit'],
+      checkClearOf(this, 'tenant.egressCidr', egressCidr, ['vpc', 'transit'],
         'the egress gateway range is announced to the transit gateway and must not shadow a VPC or its CIDR block');
+      checkClearOf(this, 'egressBlock', this.egressBlock, ['vpc', 'transit'],
+        'egress gateway ranges come from it, so it must not overlap a VPC or the transit gateway CIDR block');
     });
 
     this.firewall = new NetworkFirewall(this, 'firewall', {
@@ -164,7 +203,7 @@ export class AwsInspectionEgwStack extends TerraformStack {
           rules: [{
             name: 'egress gateway to the service',
             protocols: ['TCP'],
-            sources: [this.egressCidr],
+            sources: [egressCidr],
             destinationAddresses: [serviceAddress],
             destinationPorts: [servicePort],
           }],
@@ -195,7 +234,21 @@ export class AwsInspectionEgwStack extends TerraformStack {
     this.connect = new TransitGatewayConnect(this, 'calico-connect', {
       name: 'calico-connect',
       transport: source,
-      peers: nodes.map((n) => ({ name: n.name, peerAddress: n.address, insideCidr: n.insideCidr, peerAsn: this.calicoAsn })),
+      peers: this.nodes.map((n) => ({ name: n.name, peerAddress: n.address, insideCidr: n.insideCidr, peerAsn: this.calicoAsn })),
+    });
+
+    // Each node's GRE tunnel, from its Connect peer's addresses; the outer packets fit the transit gateway's MTU.
+    this.nodeUserData = new GreTunnelUserData(this, 'node-user-data', {
+      tunnels: this.connect.peers.map((p) => ({
+        node: p.name,
+        localAddress: p.peerAddress,
+        remoteAddress: p.transitGatewayAddress,
+        insideCidr: p.insideCidr,
+        insideAddress: p.peerInsideAddress,
+      })),
+      interfaceName: 'gre1',
+      underlayMtu: TGW_MTU,
+      insidePrefix: TGW_CONNECT_INSIDE_PREFIX,
     });
 
     // (1) The spokes' traffic, whatever its destination, goes to the inspection VPC.
@@ -243,6 +296,10 @@ export class AwsInspectionEgwStack extends TerraformStack {
         node_asn: p.peerAsn,
         tgw_asn: p.transitGatewayAsn,
       })),
+    });
+    new TerraformOutput(this, 'node_user_data', {
+      description: 'Each node\'s cloud-init user data (its GRE tunnel to the transit gateway), by node: the user_data of its instance',
+      value: Object.fromEntries(this.nodeUserData.nodes.map((n) => [n, this.nodeUserData.userData(n)])),
     });
     new TerraformOutput(this, 'firewall_arn', { value: this.firewall.arn });
   }

@@ -1,7 +1,8 @@
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { AksFirewallUdrStack } from './aks-firewall-udr';
 import { AksOutboundLbStack, AksOutboundManagedNatStack, AksOutboundUdrStack, AksOutboundUserNatStack } from './aks-outbound';
-import { AwsInspectionEgwStack } from './aws-inspection-egw';
+import { AwsInspectionEgwStack, documentTenant } from './aws-inspection-egw';
+import { AwsInspectionEgwCalicoStack } from './aws-inspection-egw-calico';
 import { HubSpokeEgwStack } from './hub-spoke-egw';
 import { HubSpokeAppgwStack } from './hub-spoke-appgw';
 import { HubSpokeEgwCalicoStack } from './hub-spoke-egw-calico';
@@ -17,6 +18,15 @@ export interface ExampleStack {
 function hubSpokeEgw(app: App): HubSpokeEgwStack {
   const existing = app.node.tryFindChild('hub-spoke-egw');
   return existing instanceof HubSpokeEgwStack ? existing : new HubSpokeEgwStack(app, 'hub-spoke-egw');
+}
+
+/**
+ * The cloud stack of document 004 in `app`, created on first use. Its egress gateway tenant is
+ * declared here, once, and handed to the cluster stack through it.
+ */
+function awsInspectionEgw(app: App): AwsInspectionEgwStack {
+  const existing = app.node.tryFindChild('aws-inspection-egw');
+  return existing instanceof AwsInspectionEgwStack ? existing : new AwsInspectionEgwStack(app, 'aws-inspection-egw', { tenant: documentTenant() });
 }
 
 /** The example stacks, in the order the README's table lists them. */
@@ -37,7 +47,16 @@ export const EXAMPLES: readonly ExampleStack[] = [
   { name: 'aks-outbound-udr', document: '001', build: (app) => new AksOutboundUdrStack(app, 'aks-outbound-udr') },
   { name: 'aks-firewall-udr', document: '002', build: (app) => new AksFirewallUdrStack(app, 'aks-firewall-udr') },
   { name: 'hub-spoke-appgw', document: '003', build: (app) => new HubSpokeAppgwStack(app, 'hub-spoke-appgw') },
-  { name: 'aws-inspection-egw', document: '004', build: (app) => new AwsInspectionEgwStack(app, 'aws-inspection-egw') },
+  { name: 'aws-inspection-egw', document: '004', build: (app) => awsInspectionEgw(app) },
+  {
+    name: 'aws-inspection-egw-calico',
+    document: '004',
+    // The same EgressTenant the cloud stack's firewall rule names; no bird.cfg.template ships with the examples.
+    build: (app) => {
+      const cloud = awsInspectionEgw(app);
+      new AwsInspectionEgwCalicoStack(app, 'aws-inspection-egw-calico', { cloud, tenant: cloud.tenant });
+    },
+  },
 ];
 
 /**

@@ -27,6 +27,12 @@ export const TGW_CONNECT_RESERVED_INSIDE_CIDRS: readonly Cidr[] = [
 /** IP protocol number of GRE, what carries a Connect peer's traffic. */
 export const GRE_PROTOCOL = 47;
 
+/**
+ * The largest packet a transit gateway carries between VPCs and over Connect attachments, in bytes:
+ * a Connect peer's GRE packets, headers included, must fit in it.
+ */
+export const TGW_MTU = 8500;
+
 /** One Connect peer: a GRE tunnel to one appliance (here, one Kubernetes node running Calico). */
 export interface ConnectPeerSpec {
   /** The peer's `Name` tag; the Kubernetes node's name is a good one, e.g. `node-1`. */

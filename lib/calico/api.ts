@@ -303,6 +303,13 @@ export interface Namespace extends KubernetesObject {
   readonly kind: 'Namespace';
 }
 
+/** A Kubernetes ConfigMap (string data only). */
+export interface ConfigMap extends KubernetesObject {
+  readonly apiVersion: 'v1';
+  readonly kind: 'ConfigMap';
+  readonly data: StringMap;
+}
+
 /** Annotations that choose the egress gateway of a namespace's (or a pod's) traffic. */
 export const EGRESS_ANNOTATIONS = {
   /** Selects the namespace of the gateways. */

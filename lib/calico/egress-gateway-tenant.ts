@@ -42,8 +42,8 @@ const tenantBrand = brand('EgressGatewayTenant');
 /**
  * A tenant's egress gateways in the cluster: its namespace, an IPPool of its egress range (no pod
  * gets addresses from it unless it names the pool) and the operator's EgressGateway deployment.
- * Declares the range in the app's address plan; at synth it must be clear of every VNet, VPC, pod
- * range, service range and other tenant.
+ * Declares the range in the app's address plan; at synth it must be clear of every VNet, VPC, transit
+ * gateway CIDR block, pod range, service range and other tenant.
  */
 export class EgressGatewayTenant extends Construct {
   /** True when `x` is an EgressGatewayTenant (works across copies of the library). */
@@ -108,7 +108,7 @@ export class EgressGatewayTenant extends Construct {
     }
 
     declareRanges(this, [{ cidr: t.egressCidr, kind: 'egress', label: `egress range of tenant ${t.name}` }]);
-    checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, ['vnet', 'vpc', 'pod', 'service', 'egress'],
+    checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
       'an egress range is announced over BGP and named by firewall rules, so it must not be any other network\'s range'));
 
     const ns: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: t.namespace } };

@@ -8,3 +8,6 @@ export * from './calico-bgp';
 export * from './felix-settings';
 export * from './ip-pool-patch';
 export * from './egress-selection';
+export * from './gre-tunnel';
+export * from './tunnel-peering';
+export * from './bird-templates';

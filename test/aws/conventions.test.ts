@@ -5,6 +5,7 @@ const root = join(__dirname, '..', '..');
 const files = [
   ...readdirSync(join(root, 'lib', 'aws')).map((f) => join(root, 'lib', 'aws', f)),
   join(root, 'stacks', 'aws-inspection-egw.ts'),
+  join(root, 'stacks', 'aws-inspection-egw-calico.ts'),
 ];
 
 describe('lib/aws conventions', () => {

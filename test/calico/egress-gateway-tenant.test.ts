@@ -91,6 +91,7 @@ describe('EgressGatewayTenant', () => {
     ['vnet', '10.96.0.0/12', 'VNet spoke1-vnet'],
     ['pod', '10.99.0.0/24', 'pod CIDR of cluster spoke1-aks'],
     ['service', '10.99.0.0/28', 'service CIDR of cluster spoke1-aks'],
+    ['transit', '10.99.0.0/24', 'transit gateway hub-tgw CIDR block'],
   ])('rejects an egress range overlapping a %s range', (kind, cidr, label) => {
     const { stack, manifests } = clusterStack();
     owns(stack, 'other', cidr, kind, label);

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
-import { Cidr } from '../../lib/core';
-import { AwsInspectionEgwStack, AwsInspectionEgwStackProps } from '../../stacks/aws-inspection-egw';
+import { EgressTenant } from '../../lib/calico';
+import { AwsInspectionEgwStack, AwsInspectionEgwStackProps, documentTenant } from '../../stacks/aws-inspection-egw';
 import { EXAMPLES } from '../../stacks/examples';
 import { TfJson, resource, resources, synth, taggedAddress, taggedResource } from '../helpers';
 
@@ -98,11 +98,24 @@ describe('aws-inspection-egw', () => {
     expect(resource(json, 'aws_networkfirewall_firewall', 'inspection-fw').delete_protection).toBe(false);
   });
 
-  test('the egress range in the rule is the stack input, and it holds the document\'s gateway address', () => {
-    const stack = build({ egressCidr: Cidr.parse('198.51.100.16/28') });
+  test('the egress range in the rule is the tenant\'s, and the document\'s tenant holds its gateway address', () => {
+    const tenant = new EgressTenant({ name: 'blue', egressCidr: '198.51.100.16/28' });
+    const stack = build({ tenant });
+    expect(stack.tenant).toBe(tenant);
     const rule = resource(synth(stack), 'aws_networkfirewall_rule_group', 'inspection-fw-egress-gateway-to-service');
     expect(rule.rule_group.rules_source.stateful_rule[0].header.source).toBe('198.51.100.16/28');
-    expect(build().egressCidr.contains('198.51.100.1')).toBe(true);
+    const t = build().tenant;
+    expect([t.name, t.egressCidr.toString(), t.egressCidr.contains('198.51.100.1')]).toEqual(['tenant0', '198.51.100.0/28', true]);
+    expect(documentTenant().egressCidr.toString()).toBe('198.51.100.0/28');
+    expect(build().egressBlock.toString()).toBe('198.51.100.0/24');
+  });
+
+  test('each node\'s user data is its GRE tunnel to the transit gateway, as an output', () => {
+    expect(json.output?.node_user_data.value).toEqual({ 'node-1': NODE_1_USER_DATA, 'node-2': NODE_1_USER_DATA
+      .replace(/10\.10\.0\.10/g, '10.10.1.10').replace(/node-1/g, 'node-2').replace(/169\.254\.8\.9\//g, '169.254.8.17/') });
+    const stack = build();
+    expect(stack.nodeUserData.mtu).toBe(8476);
+    expect(stack.nodes.map((n) => n.name)).toEqual(['node-1', 'node-2']);
   });
 
   test('the nodes\' security group takes GRE from the transit gateway CIDR block', () => {
@@ -131,16 +144,52 @@ describe('aws-inspection-egw', () => {
     expect(Testing.synth(build(), true)).toBe(Testing.synth(build(), true));
   });
 
+  const tenant = (cidr: string) => new EgressTenant({ name: 'tenant0', egressCidr: cidr });
   test.each([
     ['a service address AWS reserves', { serviceAddress: '10.0.0.1' },
       'aws-inspection-egw: serviceAddress is 10.0.0.1; the service runs on an instance in destination-service-a (10.0.0.0/24), at none of the five addresses AWS reserves there'],
     ['a service address outside the service subnet', { serviceAddress: '10.0.1.55' }, /serviceAddress is 10.0.1.55; the service runs on an instance in destination-service-a/],
-    ['an egress range inside a VPC', { egressCidr: Cidr.parse('10.10.200.0/28') },
-      'aws-inspection-egw: egressCidr is 10.10.200.0/28; it overlaps VPC source-vpc (10.10.0.0/16, aws-inspection-egw/source-vpc); the egress gateway range is announced to the transit gateway and must not shadow a VPC or its CIDR block'],
-    ['an egress range inside the transit gateway CIDR block', { egressCidr: Cidr.parse('192.0.2.0/28') },
-      /egressCidr is 192.0.2.0\/28; it overlaps transit gateway inspection-tgw CIDR block \(192.0.2.0\/24, aws-inspection-egw\/tgw\)/],
+    ['a tenant outside the egress block', { tenant: tenant('203.0.113.0/28') },
+      'aws-inspection-egw: tenant.egressCidr is 203.0.113.0/28; egress gateway ranges come from the egress block 198.51.100.0/24 (egressBlock); choose a range inside it'],
+    ['a tenant range inside a VPC', { tenant: tenant('10.10.200.0/28'), egressBlock: '10.10.200.0/24' },
+      'aws-inspection-egw: tenant.egressCidr is 10.10.200.0/28; it overlaps VPC source-vpc (10.10.0.0/16, aws-inspection-egw/source-vpc); the egress gateway range is announced to the transit gateway and must not shadow a VPC or its CIDR block'],
+    ['a tenant range inside the transit gateway CIDR block', { tenant: tenant('192.0.2.0/28'), egressBlock: '192.0.2.0/24' },
+      /tenant.egressCidr is 192.0.2.0\/28; it overlaps transit gateway inspection-tgw CIDR block \(192.0.2.0\/24, aws-inspection-egw\/tgw\)/],
+    ['an egress block overlapping a VPC', { tenant: tenant('10.11.0.0/28'), egressBlock: '10.10.0.0/15' },
+      'aws-inspection-egw: egressBlock is 10.10.0.0/15; it overlaps VPC source-vpc (10.10.0.0/16, aws-inspection-egw/source-vpc); egress gateway ranges come from it, so it must not overlap a VPC or the transit gateway CIDR block'],
+    ['an egress block with host bits set', { egressBlock: '198.51.100.1/24' },
+      'aws-inspection-egw: egressBlock is 198.51.100.1/24; host bits are set; the range starting there is 198.51.100.0/24'],
+    ['a node name that is not DNS-1123', { nodes: [{ name: 'Node_1', address: '10.10.0.10', insideCidr: '169.254.8.8/29' }] },
+      "aws-inspection-egw: nodes[0].name is Node_1; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit"],
     ['Calico speaking the transit gateway\'s ASN', { calicoAsn: 64512 }, /calico-connect: peers\[node-1\].peerAsn is 64512; 64512 is the transit gateway's own ASN/],
   ])('rejects %s', (_, props, message) => {
-    expect(() => synth(build(props))).toThrow(message);
+    expect(() => synth(build(props as AwsInspectionEgwStackProps))).toThrow(message);
   });
 });
+
+/** node-1's user data, exactly: the GRE interface of document 004 (Figure 2) as netplan in cloud-config. */
+const NODE_1_USER_DATA = `#cloud-config
+# node-1: GRE tunnel gre1 10.10.0.10 -> 192.0.2.1, inside 169.254.8.9/29, MTU 8476.
+# Generated by cdktf-kubernetes-egress; do not edit.
+write_files:
+  - path: /etc/modules-load.d/gre1.conf
+    permissions: "0644"
+    content: |
+      ip_gre
+  - path: /etc/netplan/60-gre1.yaml
+    permissions: "0600"
+    content: |
+      network:
+        version: 2
+        tunnels:
+          gre1:
+            mode: gre
+            local: 10.10.0.10
+            remote: 192.0.2.1
+            addresses:
+              - 169.254.8.9/29
+            mtu: 8476
+runcmd:
+  - modprobe ip_gre
+  - netplan apply
+`;
