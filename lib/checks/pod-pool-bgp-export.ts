@@ -92,7 +92,8 @@ function findings(bgp: CalicoBgp): Finding[] {
         site: bgp,
         field: `peers[${name}].filters`,
         value: names.length > 0 ? [...names] : undefined,
-        allowed: `the peer (${spec.peerIP}) is a router outside the cluster, the routes of ${pod.label} (${pod.cidr}) pass these filters ` +
+        allowed: `the peer (${spec.peerIP}) is a router outside the cluster, the routes of ${pod.label} (${pod.cidr}) ` +
+          `${names.length > 0 ? 'pass these filters' : 'go out unfiltered'} ` +
           'and no pool sets disableBGPExport for it, so pod addresses are announced outside the cluster and become reachable without ' +
           'going through the egress gateways; list an EgressExportFilter in the peer\'s filters, or set disableBGPExport on the pod pool (CalicoInstallPool)',
       });

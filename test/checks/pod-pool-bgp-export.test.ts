@@ -40,7 +40,7 @@ function operator(app: App, pools: CalicoInstallPool[]): CalicoOperator {
 const filter = (rules: BGPFilterRule[]) => (manifests: ClusterManifests) => [new BgpFilter(manifests, 'f', { name: 'f', exportV4: rules })];
 
 const leak = (filters: string, what: string) => `cluster/calico/bgp: peers[azure-route-server-a].filters is ${filters}; the peer (10.0.1.4) is a router ` +
-  `outside the cluster, the routes of ${what} pass these filters and no pool sets disableBGPExport for it, so pod addresses are announced ` +
+  `outside the cluster, the routes of ${what} ${filters === 'missing' ? 'go out unfiltered' : 'pass these filters'} and no pool sets disableBGPExport for it, so pod addresses are announced ` +
   'outside the cluster and become reachable without going through the egress gateways; list an EgressExportFilter in the peer\'s filters, ' +
   'or set disableBGPExport on the pod pool (CalicoInstallPool) (security check EGRESS005 pod-pool-bgp-export)';
 
