@@ -67,8 +67,6 @@ export class CalicoOperator extends Construct {
   public readonly values: Record<string, unknown>;
   /** The pools created at install. */
   public readonly pools: readonly Cidr[];
-  /** Whether Calico's BGP is on. */
-  public readonly bgp: 'Enabled' | 'Disabled';
   /** The pools created with `disableBGPExport: true`: their routes stay out of BGP. */
   public readonly bgpExportDisabledPools: readonly Cidr[];
 
@@ -87,14 +85,13 @@ export class CalicoOperator extends Construct {
           `the block size of ${this.pools[i]} is /${this.pools[i].prefix} to /32`);
       }
     });
-    this.bgp = props.bgp ?? 'Enabled';
     this.bgpExportDisabledPools = this.pools.filter((_, i) => props.ipPools[i].disableBGPExport === true);
     this.values = {
       installation: {
         ...(props.kubernetesProvider ? { kubernetesProvider: props.kubernetesProvider } : {}),
         cni: { type: 'Calico', ipam: { type: 'Calico' } },
         calicoNetwork: {
-          bgp: this.bgp,
+          bgp: props.bgp ?? 'Enabled',
           ipPools: props.ipPools.map((p, i) => ({
             cidr: this.pools[i].toString(),
             encapsulation: p.encapsulation ?? 'VXLAN',

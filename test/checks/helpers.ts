@@ -21,7 +21,7 @@ export function only(id: SecurityCheckId, level: 'error' | 'warning' | 'off'): S
   return { defaultLevel: 'off', levels: { [id]: level } };
 }
 
-/** Every annotation of `type` in the app, as `<construct path>: <message>`... the message alone, in tree order. */
+/** The messages of every annotation of `type` in the app, in construct-tree order. */
 export function annotations(app: IConstruct, type: 'warning' | 'info'): string[] {
   const wanted = type === 'warning' ? AnnotationMetadataEntryType.WARN : AnnotationMetadataEntryType.INFO;
   return app.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === wanted).map((m) => String(m.data)));

@@ -136,7 +136,6 @@ describe('EGRESS005 pod-pool-bgp-export', () => {
     const app = Testing.app();
     const op = operator(app, [{ cidr: '10.244.0.0/24', disableBGPExport: true }, { cidr: '10.245.0.0/16' }]);
     expect(CalicoOperator.isCalicoOperator(op)).toBe(true);
-    expect(op.bgp).toBe('Enabled');
     expect(op.bgpExportDisabledPools.map(String)).toEqual(['10.244.0.0/24']);
     expect(CalicoBgp.isCalicoBgp(op)).toBe(false);
     expect(BgpFilter.isBgpFilter(op)).toBe(false);
