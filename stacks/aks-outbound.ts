@@ -35,6 +35,7 @@ import {
   AksCluster, AksEgressRules, AksOutbound, AppGatewayIngress, AzureFirewall, ContainerRegistries, FirewallRouteTable,
   FirewallRuleFormat, NatGateway, VirtualNetwork, firewallPublicIpRanges,
 } from '../lib/azure';
+import { SecurityChecks } from '../lib/checks';
 
 /** Inputs shared by the four stacks. */
 export interface AksOutboundStackProps {
@@ -50,6 +51,11 @@ function serviceRange(props: AksOutboundStackProps, fallback: string): { service
   const serviceCidr = props.serviceCidr ?? fallback;
   return { serviceCidr, dnsServiceIp: props.dnsServiceIp ?? serviceCidr.replace(/\.0\/\d+$/, '.10') };
 }
+
+/** Why the clusters of sections 1 to 3 keep a public API server without authorized ranges. */
+const PUBLIC_API_SERVER_REASON =
+  'document 001 creates this cluster with the az aks create defaults, a public API server without authorized ranges, ' +
+  'to compare outbound types only; section 4 (aks-outbound-udr) restricts the API server to the firewall\'s address';
 
 function provider(scope: Construct): void {
   new AzurermProvider(scope, 'azurerm', { features: [{}] });
@@ -70,6 +76,10 @@ export class AksOutboundLbStack extends TerraformStack {
       network: { plugin: 'azure', pluginMode: 'overlay', podCidr: '10.244.0.0/16', ...serviceRange(props, '10.100.0.0/16') },
       outbound: AksOutbound.loadBalancer(),
     });
+    SecurityChecks.exempt(this.cluster, 'EGRESS003',
+      'document 001 section 1 shows outbound type loadBalancer: the nodes leave through the cluster load balancer\'s public IPs, ' +
+      'without a firewall by design (aks-outbound-udr is the firewall variant)');
+    SecurityChecks.exempt(this.cluster, 'EGRESS004', PUBLIC_API_SERVER_REASON);
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });
   }
 }
@@ -89,6 +99,10 @@ export class AksOutboundManagedNatStack extends TerraformStack {
       network: { plugin: 'azure', pluginMode: 'overlay', podCidr: '10.244.0.0/16', ...serviceRange(props, '10.101.0.0/16') },
       outbound: AksOutbound.managedNatGateway({ managedOutboundIpCount: 2, idleTimeoutMinutes: 4 }),
     });
+    SecurityChecks.exempt(this.cluster, 'EGRESS003',
+      'document 001 section 2 shows outbound type managedNATGateway: the nodes leave through a NAT gateway AKS manages, ' +
+      'without a firewall by design (aks-outbound-udr is the firewall variant)');
+    SecurityChecks.exempt(this.cluster, 'EGRESS004', PUBLIC_API_SERVER_REASON);
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });
   }
 }
@@ -123,6 +137,10 @@ export class AksOutboundUserNatStack extends TerraformStack {
       network: { plugin: 'azure', ...serviceRange(props, '10.102.0.0/16') },
       outbound: AksOutbound.userAssignedNatGateway({ identityName: 'natClusterId' }),
     });
+    SecurityChecks.exempt(subnet, 'EGRESS003',
+      'document 001 section 3 shows outbound type userAssignedNATGateway: the node subnet leaves through its NAT gateway myNatGateway, ' +
+      'without a firewall by design (aks-outbound-udr is the firewall variant)');
+    SecurityChecks.exempt(this.cluster, 'EGRESS004', PUBLIC_API_SERVER_REASON);
     new TerraformOutput(this, 'nat_gateway_public_ips', { value: this.natGateway.publicIps });
     new TerraformOutput(this, 'cluster_name', { value: this.cluster.name });
   }

@@ -1,4 +1,5 @@
-import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { App, Aspects, LocalBackend, TerraformStack } from 'cdktf';
+import { SecurityChecks } from '../lib/checks';
 import { AksFirewallUdrStack } from './aks-firewall-udr';
 import { AksOutboundLbStack, AksOutboundManagedNatStack, AksOutboundUdrStack, AksOutboundUserNatStack } from './aks-outbound';
 import { AwsInspectionEgwStack, documentTenant } from './aws-inspection-egw';
@@ -63,10 +64,13 @@ export const EXAMPLES: readonly ExampleStack[] = [
  * Adds every example stack to `app`. Each keeps its state in the project root, named by a path
  * relative to its working directory (`cdktf.out/stacks/<stack>`), so the synthesized JSON holds no
  * machine-specific absolute path and cross-stack `terraform_remote_state` finds the other stack's state.
+ * Each runs the security checks at their default levels; where a stack keeps a document's design
+ * that breaks one, it carries an exemption with its reason (`SecurityChecks.exempt`).
  */
 export function buildExamples(app: App): void {
   for (const example of EXAMPLES) example.build(app);
   for (const stack of app.node.children.filter(TerraformStack.isStack)) {
     new LocalBackend(stack, { path: `../../../terraform.${stack.node.id}.tfstate` });
+    Aspects.of(stack).add(new SecurityChecks());
   }
 }

@@ -35,6 +35,7 @@ import {
   RouteServer, VirtualNetwork,
 } from '../lib/azure';
 import { CalicoOperator, EgressTenant } from '../lib/calico';
+import { SecurityChecks } from '../lib/checks';
 
 /** Inputs of the stack, defaulting to the blueprint's. */
 export interface HubSpokeEgwStackProps {
@@ -238,6 +239,10 @@ export class HubSpokeEgwStack extends TerraformStack {
       outbound: AksOutbound.userDefinedRouting(),
       dependsOn: peering.dependables,
     });
+    SecurityChecks.exempt(this.cluster, 'EGRESS004',
+      'document 000 keeps the API server public without authorized ranges: the helm release and the cluster stack ' +
+      '(hub-spoke-egw-calico) reach it from wherever Terraform runs, which the example cannot know; in production authorize ' +
+      '[...firewallPublicIpRanges(firewall), <the deployers\' ranges>] or make the cluster private and deploy from inside the VNet');
 
     // Added after the cluster, whose FQDN it names: the firewall resolves it through its DNS proxy.
     this.firewall.addRuleCollection(RuleCollections.network({

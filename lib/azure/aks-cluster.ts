@@ -190,6 +190,10 @@ export class AksCluster extends Construct {
   public readonly workloadIdentityEnabled: boolean;
   /** Container insights' data collection rule, when on. */
   public readonly containerInsights?: ContainerInsights;
+  /** Whether the API server is private (reachable from the cluster's VNet only). */
+  public readonly privateClusterEnabled: boolean;
+  /** The CIDRs allowed to reach a public API server; empty when none were given (open to the Internet). */
+  public readonly apiServerAuthorizedIpRanges: readonly string[];
   private readonly dependencies = new Set<ITerraformDependable>();
   private readonly _nodeSubnet?: Subnet;
 
@@ -200,6 +204,8 @@ export class AksCluster extends Construct {
     this._nodeSubnet = props.defaultNodePool.subnet;
     this.managedVnet = this._nodeSubnet === undefined;
     this.networkPlugin = props.network.plugin;
+    this.privateClusterEnabled = props.privateClusterEnabled ?? false;
+    this.apiServerAuthorizedIpRanges = [...(props.apiServerAuthorizedIpRanges ?? [])];
     this.checkNames(props);
     this.serviceCidr = Cidr.parse(props.network.serviceCidr, { site: this, field: 'network.serviceCidr' });
     this.podCidr = props.network.podCidr === undefined

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Cidr, ValidationError, checkAtSynth, rangesInApp } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, rangesInApp } from '../core';
 import { BGPFilter, BGPFilterRule, BGPFilterSpec, CALICO_API_VERSION } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant } from './egress-tenant';
@@ -10,6 +10,8 @@ export interface BgpFilterProps extends BGPFilterSpec {
   readonly name: string;
 }
 
+const filterBrand = brand('BgpFilter');
+
 /**
  * A BGPFilter: ordered rules per direction and family, the first matching rule decides, a route no
  * rule matches is accepted (https://docs.tigera.io/calico/latest/reference/resources/bgpfilter).
@@ -17,6 +19,11 @@ export interface BgpFilterProps extends BGPFilterSpec {
  * declares (pods are reached through the nodes; their routes stay in the cluster).
  */
 export class BgpFilter extends Construct {
+  /** True when `x` is a BgpFilter, an EgressExportFilter included (works across copies of the library). */
+  public static isBgpFilter(x: unknown): x is BgpFilter {
+    return filterBrand.is(x);
+  }
+
   /** The BGPFilter's name. */
   public readonly name: string;
   /** The BGPFilter object. */
@@ -26,6 +33,7 @@ export class BgpFilter extends Construct {
 
   constructor(scope: Construct, id: string, props: BgpFilterProps) {
     super(scope, id);
+    filterBrand.mark(this);
     const manifests = ClusterManifests.of(this);
     this.name = props.name;
     const { name, ...spec } = props;

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { ReservedAsnRange, ValidationError, checkAsn, checkAtSynth, isIpAddress } from '../core';
+import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, isIpAddress } from '../core';
 import { BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, StringMap } from './api';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
@@ -70,12 +70,19 @@ export interface CalicoBgpProps {
   readonly externalRouters?: readonly ExternalBgpRouter[];
 }
 
+const bgpBrand = brand('CalicoBgp');
+
 /**
  * Calico's BGP: the `default` BGPConfiguration (AS number, mesh, log level), the peering of the nodes
  * with route reflectors and BGPPeers for routers outside the cluster. `addPeer` adds any other
  * BGPPeer (for example one per node, as Transit Gateway Connect needs).
  */
 export class CalicoBgp extends Construct {
+  /** True when `x` is a CalicoBgp (works across copies of the library). */
+  public static isCalicoBgp(x: unknown): x is CalicoBgp {
+    return bgpBrand.is(x);
+  }
+
   /** The cluster's AS number. */
   public readonly asNumber: number;
   /** The BGPConfiguration object. */
@@ -87,6 +94,7 @@ export class CalicoBgp extends Construct {
 
   constructor(scope: Construct, id: string, props: CalicoBgpProps) {
     super(scope, id);
+    bgpBrand.mark(this);
     this.manifests = ClusterManifests.of(this);
     checkAsn(this, 'asNumber', props.asNumber, props.reservedAsns ?? []);
     this.asNumber = props.asNumber;

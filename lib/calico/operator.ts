@@ -3,7 +3,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringify } from 'yaml';
-import { Cidr, ValidationError, checkDns1123Label } from '../core';
+import { Cidr, ValidationError, brand, checkDns1123Label } from '../core';
 
 /** The Calico release the library is tested with (tigera-operator chart version). */
 export const CALICO_VERSION = 'v3.33.1';
@@ -49,20 +49,30 @@ export interface CalicoOperatorProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+const operatorBrand = brand('CalicoOperator');
+
 /**
  * Calico's operator installed with the tigera-operator helm chart, with Calico as CNI and IPAM.
  * A helm release plans without the cluster's API, so it can live in the same stack as the cluster.
  */
 export class CalicoOperator extends Construct {
+  /** True when `x` is a CalicoOperator (works across copies of the library). */
+  public static isCalicoOperator(x: unknown): x is CalicoOperator {
+    return operatorBrand.is(x);
+  }
+
   /** The helm_release resource (escape hatch). */
   public readonly release: Release;
   /** The values passed to the chart. */
   public readonly values: Record<string, unknown>;
   /** The pools created at install. */
   public readonly pools: readonly Cidr[];
+  /** The pools created with `disableBGPExport: true`: their routes stay out of BGP. */
+  public readonly bgpExportDisabledPools: readonly Cidr[];
 
   constructor(scope: Construct, id: string, props: CalicoOperatorProps) {
     super(scope, id);
+    operatorBrand.mark(this);
     const namespace = props.namespace ?? 'tigera-operator';
     checkDns1123Label(this, 'namespace', namespace);
     if (props.ipPools.length === 0) {
@@ -75,6 +85,7 @@ export class CalicoOperator extends Construct {
           `the block size of ${this.pools[i]} is /${this.pools[i].prefix} to /32`);
       }
     });
+    this.bgpExportDisabledPools = this.pools.filter((_, i) => props.ipPools[i].disableBGPExport === true);
     this.values = {
       installation: {
         ...(props.kubernetesProvider ? { kubernetesProvider: props.kubernetesProvider } : {}),

@@ -1,0 +1,79 @@
+import { IConstruct } from 'constructs';
+import { Token } from 'cdktf';
+import { Cidr, NetworkRule, RuleAddress, RuleCollection, RulePort, renderAddress, renderSources } from '../core';
+import { AzureFirewall } from '../azure';
+import { NetworkFirewall } from '../aws';
+import { Finding, SecurityCheck } from './check';
+
+/**
+ * True when `address` stands for every address: `*`, `0.0.0.0/0` or `::/0` (a string or a Cidr).
+ * A reference cannot be judged and is not "any".
+ */
+export function isAnyAddress(address: RuleAddress): boolean {
+  if (address instanceof Cidr) return address.prefix === 0;
+  if (typeof address !== 'string' || Token.isUnresolved(address)) return false;
+  const text = address.trim();
+  return text === '*' || (Cidr.isValid(text) && Cidr.parse(text).prefix === 0);
+}
+
+/** True when `port` stands for every port: `*`, or a range from 0 or 1 to 65535. A reference is not "any". */
+export function isAnyPort(port: RulePort): boolean {
+  if (typeof port === 'number') return false;
+  if (Token.isUnresolved(port)) return false;
+  const text = port.trim();
+  if (text === '*') return true;
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(text);
+  return m !== null && Number(m[1]) <= 1 && Number(m[2]) >= 65535;
+}
+
+/** True for a network rule that lets any source reach any destination on any port. */
+export function isAnyAnyAny(rule: NetworkRule): boolean {
+  const sources = rule.sources ?? [];
+  const anySource = sources.length === 0 || sources.some(isAnyAddress);
+  const anyDestination = (rule.destinationAddresses ?? []).some(isAnyAddress) || (rule.destinationFqdns ?? []).includes('*');
+  return anySource && anyDestination && rule.destinationPorts.some(isAnyPort);
+}
+
+function describe(rule: NetworkRule): string {
+  const destinations = [...(rule.destinationAddresses ?? []).map(renderAddress), ...(rule.destinationFqdns ?? [])];
+  return `${rule.name}: ${rule.protocols.join(',')} from ${renderSources(rule.sources).join(',')} to ${destinations.join(',')} on ports ${rule.destinationPorts.join(',')}`;
+}
+
+function findings(site: IConstruct, collections: readonly RuleCollection[]): Finding[] {
+  const out: Finding[] = [];
+  for (const c of collections) {
+    if (c.kind !== 'network' || c.action !== 'Allow') continue;
+    c.rules.forEach((rule, i) => {
+      if (!isAnyAnyAny(rule)) return;
+      out.push({
+        site,
+        field: `ruleCollections[${c.name}].rules[${i}]`,
+        value: describe(rule),
+        allowed: 'an allow rule from any source to any destination on any port makes the firewall a router that names nothing; ' +
+          'narrow its sources (e.g. tenant.egressCidr), destinations or ports',
+      });
+    });
+  }
+  return out;
+}
+
+/**
+ * EGRESS002: an Allow network rule from any source to any destination on any port, on an Azure
+ * Firewall or an AWS Network Firewall.
+ */
+export const ALLOW_ANY_ANY_ANY: SecurityCheck = {
+  id: 'EGRESS002',
+  name: 'allow-any-any-any',
+  defaultLevel: 'error',
+  description:
+    'A network rule that allows any source (`*`, 0.0.0.0/0 or none given) to any destination (`*`, ' +
+    '0.0.0.0/0, FQDN `*`) on any port (`*` or 1-65535), whatever its protocols, turns the firewall into a ' +
+    'router: every workload leaves, and the tenants\' egress identities no longer matter. Deny rules, ' +
+    'DNAT rules and application rules (which name their protocols and ports) are not flagged; a source, ' +
+    'destination or port given as a reference cannot be judged and counts as not "any". Narrow the ' +
+    'sources to the egress ranges that need the access (tenant.egressCidr), the destinations or the ports.',
+  inspect(node: IConstruct) {
+    if (AzureFirewall.isAzureFirewall(node) || NetworkFirewall.isNetworkFirewall(node)) return findings(node, node.ruleCollections);
+    return [];
+  },
+};

@@ -1,0 +1,36 @@
+import { IConstruct } from 'constructs';
+import { AzureFirewall } from '../azure';
+import { NetworkFirewall } from '../aws';
+import { SecurityCheck } from './check';
+
+/** EGRESS006: a firewall that records nothing: Azure Firewall diagnostics off, Network Firewall logging none. */
+export const FIREWALL_WITHOUT_LOGS: SecurityCheck = {
+  id: 'EGRESS006',
+  name: 'firewall-without-logs',
+  defaultLevel: 'warning',
+  description:
+    'A firewall without diagnostics (AzureFirewall diagnostics: false) or logging (NetworkFirewall ' +
+    'logging: FirewallLogging.none()) keeps no record of what it allowed or dropped: no audit trail of ' +
+    'which tenant reached what, nothing to investigate an incident with, no way to see a rule that is ' +
+    'missing. Leave the defaults on (a Log Analytics workspace; CloudWatch Logs) or send the logs to a ' +
+    'destination of yours.',
+  inspect(node: IConstruct) {
+    if (AzureFirewall.isAzureFirewall(node) && node.diagnostics === undefined) {
+      return [{
+        site: node,
+        field: 'diagnostics',
+        value: false,
+        allowed: 'a firewall keeps a record of what it allowed and denied: leave diagnostics on (a Log Analytics workspace)',
+      }];
+    }
+    if (NetworkFirewall.isNetworkFirewall(node) && node.loggingConfiguration === undefined) {
+      return [{
+        site: node,
+        field: 'logging',
+        value: 'none',
+        allowed: 'a firewall keeps a record of what it allowed and dropped: use FirewallLogging.cloudWatch() (the default) or FirewallLogging.s3()',
+      }];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,10 @@
+export * from './check';
+export type { Exemption, RecordedExemption } from './exemptions';
+export { THREAT_INTEL_OFF } from './threat-intel-off';
+export { ALLOW_ANY_ANY_ANY, isAnyAddress, isAnyAnyAny, isAnyPort } from './allow-any-any-any';
+export { DEFAULT_ROUTE_BYPASSES_FIREWALL } from './default-route-bypasses-firewall';
+export { API_SERVER_OPEN } from './api-server-open';
+export { POD_POOL_BGP_EXPORT } from './pod-pool-bgp-export';
+export { FIREWALL_WITHOUT_LOGS } from './firewall-without-logs';
+export { TENANT_WITHOUT_FIREWALL_RULE, namesRange } from './tenant-without-firewall-rule';
+export * from './security-checks';
