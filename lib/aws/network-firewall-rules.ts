@@ -23,7 +23,13 @@ import {
  */
 
 /** Network Firewall's limits on stateful rule group priorities in a strict-order policy. */
-export const NETWORK_FIREWALL_RULE_LIMITS: RuleLimits = { minPriority: 1, maxPriority: 65535, firewall: 'AWS Network Firewall' };
+export const NETWORK_FIREWALL_RULE_LIMITS: RuleLimits = {
+  minPriority: 1,
+  maxPriority: 65535,
+  firewall: 'AWS Network Firewall',
+  // A collection becomes a rule group named after it; NetworkFirewall checks that derived name.
+  collectionName: { pattern: /^\S{1,128}$/, allowed: 'a collection name is 1 to 128 characters without spaces' },
+};
 
 /** The largest capacity a stateful rule group can have. */
 export const NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY = 50000;

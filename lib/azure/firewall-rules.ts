@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { Token } from 'cdktf';
 import { FirewallApplicationRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-application-rule-collection';
 import { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-network-rule-collection';
 import { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
@@ -12,6 +13,9 @@ import { RuleCollection, renderAddress, renderSources } from '../core';
 /** Renders the provider-neutral rule model for Azure Firewall. */
 
 const ports = (list: readonly (number | string)[]): string[] => list.map(String);
+/** A policy DNAT rule's translated port is a number; a reference stays a reference. */
+const translatedPort = (port: number | string): number =>
+  (typeof port === 'string' && Token.isUnresolved(port) ? Token.asNumber(port) : Number(port));
 const orUndefined = <T>(list: readonly T[] | undefined): T[] | undefined => (list && list.length > 0 ? [...list] : undefined);
 
 /** Where classic collections attach. */
@@ -130,7 +134,7 @@ export function renderPolicyCollections(collections: readonly RuleCollection[]):
             destinationAddress: r.destinationAddress,
             destinationPorts: ports(r.destinationPorts),
             translatedAddress: r.translatedAddress,
-            translatedPort: Number(r.translatedPort),
+            translatedPort: translatedPort(r.translatedPort),
             // A policy DNAT rule names TCP and/or UDP; the classic "Any" means both.
             protocols: r.protocols.includes('Any') ? ['TCP', 'UDP'] : [...r.protocols],
           })),

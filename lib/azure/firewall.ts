@@ -11,7 +11,9 @@ import {
   AZURE_FIREWALL_RULE_LIMITS, AZURE_NETWORK_NAME, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
   checkAzureName, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
 } from '../core';
-import { ILogAnalyticsWorkspace, DiagnosticSettings, LogAnalyticsWorkspace } from './diagnostics';
+import {
+  DIAGNOSTIC_LOG_CATEGORIES, DiagnosticSettings, ILogAnalyticsWorkspace, ResourceDiagnosticsOptions, addDiagnostics,
+} from './diagnostics';
 import { renderClassicCollection, renderPolicyCollections } from './firewall-rules';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
@@ -84,19 +86,8 @@ class PolicyFormat extends FirewallRuleFormat {
   }
 }
 
-/** Where Log Analytics diagnostics of the firewall go. */
-export interface FirewallDiagnosticsOptions {
-  /** An existing workspace. @default - a new workspace named `workspaceName` */
-  readonly workspace?: ILogAnalyticsWorkspace;
-  /** Name of the workspace to create when `workspace` is not given. @default `${firewallName}-log-analytics` */
-  readonly workspaceName?: string;
-  /** The diagnostic setting's name. @default `${firewallName}-settings` */
-  readonly settingName?: string;
-  /** @default ['AzureFirewallApplicationRule', 'AzureFirewallNetworkRule'] */
-  readonly logCategories?: string[];
-  /** @default ['AllMetrics'] */
-  readonly metricCategories?: string[];
-}
+/** Where Log Analytics diagnostics of the firewall go (log categories default to DIAGNOSTIC_LOG_CATEGORIES.azureFirewall). */
+export type FirewallDiagnosticsOptions = ResourceDiagnosticsOptions;
 
 /** A named rule collection group of a Firewall Policy, for collections that need their own. */
 export interface RuleCollectionGroupOptions {
@@ -227,15 +218,20 @@ export class AzureFirewall extends Construct implements IFirewall {
     const tier = props.skuTier ?? 'Standard';
     const format = props.ruleFormat ?? FirewallRuleFormat.policy();
     this.ruleFormat = format.kind;
-    this.dnsProxyEnabled = props.dnsProxyEnabled ?? true;
+    // The Basic tier has no DNS proxy and only alerts on threat intelligence.
+    this.dnsProxyEnabled = props.dnsProxyEnabled ?? tier !== 'Basic';
     this.threatIntelMode = props.threatIntelMode ?? 'Alert';
+    if (tier === 'Basic' && this.dnsProxyEnabled) {
+      throw new ValidationError(this, 'dnsProxyEnabled', true, 'the Basic tier has no DNS proxy; use the Standard tier for FQDNs in network rules');
+    }
+    if (tier === 'Basic' && this.threatIntelMode === 'Deny') {
+      throw new ValidationError(this, 'threatIntelMode', 'Deny', "the Basic tier only alerts on threat intelligence: 'Alert' or 'Off'");
+    }
 
     if (props.subnet.name !== 'AzureFirewallSubnet') {
       throw new ValidationError(this, 'subnet', props.subnet.name, 'Azure Firewall is deployed into a subnet named AzureFirewallSubnet');
     }
-    if (props.subnet.cidr.prefix > 26) {
-      throw new ValidationError(this, 'subnet AzureFirewallSubnet', props.subnet.cidr.toString(), 'Azure Firewall needs /26 or larger');
-    }
+    // Its size (/26 or larger) is checked by VirtualNetwork when the subnet is added.
     if (format.kind === 'classic' && tier !== 'Standard') {
       throw new ValidationError(this, 'ruleFormat', 'classic',
         `classic rule collections work with the Standard tier only; the ${tier} tier needs FirewallRuleFormat.policy()`);
@@ -299,19 +295,15 @@ export class AzureFirewall extends Construct implements IFirewall {
     });
 
     if (props.diagnostics !== false) {
-      const d = props.diagnostics ?? {};
-      this.workspace = d.workspace ?? new LogAnalyticsWorkspace(this, 'log-analytics', {
+      const sent = addDiagnostics(this, {
+        name: props.name,
+        id: this.resource.id,
         resourceGroup: props.resourceGroup,
-        name: d.workspaceName ?? `${props.name}-log-analytics`,
+        defaultLogCategories: DIAGNOSTIC_LOG_CATEGORIES.azureFirewall,
         tags: props.tags,
-      });
-      this.diagnostics = new DiagnosticSettings(this, 'diagnostics', {
-        name: d.settingName ?? `${props.name}-settings`,
-        targetResourceId: this.resource.id,
-        workspace: this.workspace,
-        logCategories: d.logCategories ?? ['AzureFirewallApplicationRule', 'AzureFirewallNetworkRule'],
-        metricCategories: d.metricCategories ?? ['AllMetrics'],
-      });
+      }, props.diagnostics);
+      this.workspace = sent.workspace;
+      this.diagnostics = sent.setting;
     }
 
     for (const c of props.ruleCollections ?? []) this.addRuleCollection(c);
@@ -407,8 +399,10 @@ export class AzureFirewall extends Construct implements IFirewall {
     }
     if (!group) {
       checkAzureName(this, `ruleCollections[${collection.name}].group.name`, groupName, AZURE_NETWORK_NAME);
-      if (!Number.isInteger(priority) || priority < 100 || priority > 65000) {
-        throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, priority, 'a rule collection group priority is 100 to 65000');
+      const { minPriority, maxPriority } = AZURE_FIREWALL_RULE_LIMITS;
+      if (!Number.isInteger(priority) || priority < minPriority || priority > maxPriority) {
+        throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, priority,
+          `a rule collection group priority is ${minPriority} to ${maxPriority}`);
       }
       const clash = [...this.groups.entries()].find(([, g]) => g.resource.priorityInput === priority);
       if (clash) {

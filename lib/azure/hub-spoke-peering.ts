@@ -91,7 +91,8 @@ export class HubSpokePeering extends Construct {
       allowForwardedTraffic: forwarded,
       allowGatewayTransit: false,
       useRemoteGateways: useRemote,
-      dependsOn,
+      // Azure refuses remote gateways until the hub's side allows gateway transit: create it after that side.
+      dependsOn: useRemote ? [...(dependsOn ?? []), this.hubToSpoke] : dependsOn,
     });
     hub._addPeer(spoke, this.dependables);
     spoke._addPeer(hub, this.dependables);

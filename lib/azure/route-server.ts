@@ -91,9 +91,7 @@ export class RouteServer extends Construct {
     if (props.subnet.name !== 'RouteServerSubnet') {
       throw new ValidationError(this, 'subnet', props.subnet.name, 'Azure Route Server is deployed into a subnet named RouteServerSubnet');
     }
-    if (props.subnet.cidr.prefix > 26) {
-      throw new ValidationError(this, 'subnet RouteServerSubnet', props.subnet.cidr.toString(), 'Azure Route Server needs /26 or larger');
-    }
+    // Its size (/26 or larger) is checked by VirtualNetwork when the subnet is added.
     this.name = props.name;
     this.subnet = props.subnet;
     this.vnet = props.subnet.vnet;

@@ -158,10 +158,20 @@ export interface RuleLimits {
   readonly maxPriority: number;
   /** Human name of the firewall type, for messages. */
   readonly firewall: string;
+  /** The firewall's rule for collection names, with a description for messages. */
+  readonly collectionName: { readonly pattern: RegExp; readonly allowed: string };
 }
 
-/** Azure Firewall's limits: priorities 100 to 65000, unique per kind. */
-export const AZURE_FIREWALL_RULE_LIMITS: RuleLimits = { minPriority: 100, maxPriority: 65000, firewall: 'Azure Firewall' };
+/** Azure Firewall's limits: priorities 100 to 65000, unique per kind; Azure's resource naming rule. */
+export const AZURE_FIREWALL_RULE_LIMITS: RuleLimits = {
+  minPriority: 100,
+  maxPriority: 65000,
+  firewall: 'Azure Firewall',
+  collectionName: {
+    pattern: /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/,
+    allowed: 'a collection name is 1 to 80 letters, digits, "_", "." or "-", starting with a letter or digit',
+  },
+};
 
 const FQDN = /^(\*\.|\*)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
@@ -182,6 +192,15 @@ function checkPort(site: ErrorSite, field: string, port: RulePort): void {
   }
 }
 
+function checkSinglePort(site: ErrorSite, field: string, port: RulePort): void {
+  if (typeof port === 'string' && Token.isUnresolved(port)) return;
+  if (typeof port === 'number' && Token.isUnresolved(port)) return;
+  const n = typeof port === 'number' ? port : /^\d{1,5}$/.test(port) ? Number(port) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new ValidationError(site, field, port, 'a translated port is one port from 1 to 65535');
+  }
+}
+
 function checkAddress(site: ErrorSite, field: string, address: RuleAddress): void {
   if (address instanceof Cidr) return;
   if (typeof address !== 'string' || address === '') {
@@ -190,10 +209,8 @@ function checkAddress(site: ErrorSite, field: string, address: RuleAddress): voi
   if (Token.isUnresolved(address) || address === '*') return;
   if (/^[\d.]+(\/\d+)?$/.test(address) || address.includes(':')) {
     // Looks like an IP or CIDR: it has to parse as one.
-    if (!isIpAddress(address) && !Cidr.isValid(address)) {
-      Cidr.parse(address, { site, field });
-      throw new ValidationError(site, field, address, 'expected an IP address or CIDR');
-    }
+    // Not a single address: it has to parse as a CIDR, or Cidr.parse says what is wrong with it.
+    if (!isIpAddress(address)) Cidr.parse(address, { site, field });
     return;
   }
   // Otherwise a service tag such as AzureCloud.eastus or Storage.
@@ -220,9 +237,8 @@ function checkUniqueNames(site: ErrorSite, field: string, names: readonly string
 /** Checks one collection's own content: its name, priority, rules, addresses, ports and FQDNs. */
 export function validateRuleCollection(site: ErrorSite, collection: RuleCollection, limits: RuleLimits): void {
   const at = `ruleCollections[${collection.name}]`;
-  if (!collection.name || !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/.test(collection.name)) {
-    throw new ValidationError(site, `${at}.name`, collection.name,
-      'a collection name is 1 to 80 letters, digits, "_", "." or "-", starting with a letter or digit');
+  if (!collection.name || !limits.collectionName.pattern.test(collection.name)) {
+    throw new ValidationError(site, `${at}.name`, collection.name, limits.collectionName.allowed);
   }
   const p = collection.priority;
   if (!Number.isInteger(p) || p < limits.minPriority || p > limits.maxPriority) {
@@ -275,7 +291,7 @@ export function validateRuleCollection(site: ErrorSite, collection: RuleCollecti
         checkAddress(site, `${rat}.destinationAddress`, r.destinationAddress);
         checkAddress(site, `${rat}.translatedAddress`, r.translatedAddress);
         r.destinationPorts.forEach((port, j) => checkPort(site, `${rat}.destinationPorts[${j}]`, port));
-        checkPort(site, `${rat}.translatedPort`, r.translatedPort);
+        checkSinglePort(site, `${rat}.translatedPort`, r.translatedPort);
         break;
       }
     }

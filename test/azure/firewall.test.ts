@@ -172,7 +172,24 @@ describe('AzureFirewall', () => {
       subnet_id: `\${${address(json, 'azurerm_subnet', 'AzureFirewallManagementSubnet')}.id}`,
       public_ip_address_id: `\${${address(json, 'azurerm_public_ip', 'fw-mgmt-ip')}.id}`,
     });
-    expect(resource(json, 'azurerm_firewall_policy', 'fw-policy').sku).toBe('Basic');
+    // The Basic tier has no DNS proxy: it is off by default there.
+    expect(resource(json, 'azurerm_firewall_policy', 'fw-policy')).toMatchObject({ sku: 'Basic', dns: { proxy_enabled: false }, threat_intelligence_mode: 'Alert' });
+  });
+
+  test('Basic tier: no DNS proxy, no threat intelligence Deny, management IP configuration in its own subnet', () => {
+    const make = (over: Partial<AzureFirewallProps>) => {
+      const stack = azureStack();
+      const { rg, vnet } = hub(stack);
+      return () => new AzureFirewall(stack, 'fw', { resourceGroup: rg, name: 'fw', subnet: vnet.subnet('AzureFirewallSubnet'), skuTier: 'Basic',
+        managementSubnet: vnet.subnet('AzureFirewallManagementSubnet'), ...over });
+    };
+    expect(make({ dnsProxyEnabled: true })).toThrow('test/fw: dnsProxyEnabled is true; the Basic tier has no DNS proxy; use the Standard tier for FQDNs in network rules');
+    expect(make({ threatIntelMode: 'Deny' })).toThrow("test/fw: threatIntelMode is Deny; the Basic tier only alerts on threat intelligence: 'Alert' or 'Off'");
+    expect(make({ ruleCollections: [allowNet] })).toThrow(/FQDNs in network rules need the firewall's DNS proxy/);
+    const stack = azureStack();
+    const { rg, vnet } = hub(stack);
+    expect(() => new AzureFirewall(stack, 'fw', { resourceGroup: rg, name: 'fw', subnet: vnet.subnet('AzureFirewallSubnet'), skuTier: 'Basic',
+      managementSubnet: vnet.subnet('other') })).toThrow('test/fw: managementSubnet is other; the management IP configuration goes in AzureFirewallManagementSubnet');
   });
 
   describe('validation', () => {

@@ -103,7 +103,8 @@ describe('HubSpokePeering', () => {
       allow_virtual_network_access: true, allow_forwarded_traffic: true, allow_gateway_transit: false, use_remote_gateways: true,
       resource_group_name: '${azurerm_resource_group.rg-spoke.name}',
       remote_virtual_network_id: `\${${address(json, 'azurerm_virtual_network', 'hub-vnet')}.id}`,
-      depends_on: [gw],
+      // after the hub's side allows gateway transit, or Azure refuses use_remote_gateways
+      depends_on: [gw, address(json, 'azurerm_virtual_network_peering', 'HubToSpoke1')],
     });
     expect(hub.peers).toEqual([spoke]);
     expect(spoke.peers).toEqual([hub]);

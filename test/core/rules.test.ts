@@ -48,10 +48,12 @@ describe('rule model', () => {
       { name: 'r', protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: [1] }] }), /rules\[\].name is r; names must be unique/],
     ['no destination', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationPorts: [443] }] }),
       /rules\[0\].destinationAddresses is missing; a network rule needs destination addresses or destination FQDNs/],
-    ['no protocol', net({ rules: [{ name: 'r', protocols: [], destinationAddresses: ['*'], destinationPorts: [443] }] }), /protocols is \[\]/],
+    ['no protocol', net({ rules: [{ name: 'r', protocols: [], destinationAddresses: ['*'], destinationPorts: [443] }] }),
+      'app/fw: ruleCollections[net].rules[0].protocols is []; name at least one of TCP, UDP, ICMP, Any'],
     ['port 0', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [0] }] }),
       /destinationPorts\[0\] is 0; a port is 1 to 65535, a range "low-high" or "\*"/],
-    ['reversed range', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: ['9000-8000'] }] }), /9000-8000/],
+    ['reversed range', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: ['9000-8000'] }] }),
+      'app/fw: ruleCollections[net].rules[0].destinationPorts[0] is 9000-8000; a port is 1 to 65535, a range "low-high" or "*"'],
     ['bad CIDR', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['10.0.0.1/8'], destinationPorts: [1] }] }),
       /destinationAddresses\[0\] is 10.0.0.1\/8; host bits are set/],
     ['bad source', net({ rules: [{ name: 'r', sources: ['10.0.0'], protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [1] }] }),
@@ -69,6 +71,16 @@ describe('rule model', () => {
     ['dnat bad translated address', RuleCollections.dnat({ name: 'd', priority: 100, rules: [{
       name: 'in', protocols: ['TCP'], destinationAddress: '20.1.1.1', destinationPorts: [80], translatedAddress: '10.0.0.300', translatedPort: 80 }] }),
       /translatedAddress is 10.0.0.300/],
+    ['dnat translated port range', RuleCollections.dnat({ name: 'd', priority: 100, rules: [{
+      name: 'in', protocols: ['TCP'], destinationAddress: '20.1.1.1', destinationPorts: [80], translatedAddress: '10.0.0.4', translatedPort: '8000-8080' }] }),
+      'app/fw: ruleCollections[d].rules[0].translatedPort is 8000-8080; a translated port is one port from 1 to 65535'],
+    ['dnat translated port *', RuleCollections.dnat({ name: 'd', priority: 100, rules: [{
+      name: 'in', protocols: ['TCP'], destinationAddress: '20.1.1.1', destinationPorts: [80], translatedAddress: '10.0.0.4', translatedPort: '*' }] }),
+      /translatedPort is \*; a translated port is one port from 1 to 65535/],
+    ['a rule without a name', net({ rules: [{ name: '', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [1] }] }),
+      'app/fw: ruleCollections[net].rules[0].name is ""; every rule needs a name'],
+    ['an empty address', net({ rules: [{ name: 'r', sources: [''], protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [1] }] }),
+      'app/fw: ruleCollections[net].rules[0].sources[0] is ""; an address is "*", an IP, a CIDR or a service tag'],
   ])('rejects %s', (_, collection, message) => {
     expect(check(collection)).toThrow(message);
   });

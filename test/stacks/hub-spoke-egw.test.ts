@@ -43,6 +43,7 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
       remote_virtual_network_id: ref('azurerm_virtual_network', 'hub-vnet', 'id'), resource_group_name: spokeRg,
     });
     expect(p.depends_on).toContain(address(json, 'azurerm_route_server', 'hub-rs'));
+    expect(p.depends_on).toContain(address(json, 'azurerm_virtual_network_peering', 'HubToSpoke1'));
   });
 
   test('firewall public IP hub-fw-ip, Static, Standard', () => {
