@@ -2,3 +2,4 @@ export * from './core';
 export * from './azure';
 export * from './aws';
 export * from './calico';
+export * from './report';
