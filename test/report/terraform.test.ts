@@ -1,5 +1,6 @@
 import { StackInput, TerraformJson } from '../../lib/report';
 import { TerraformIndex, interpolations } from '../../lib/report/terraform';
+import { parseRange } from '../../lib/report/builder';
 
 const stack = (name: string, json: TerraformJson): StackInput => ({ name, file: `${name}.json`, dependencies: [], json, yaml: [] });
 
@@ -72,5 +73,12 @@ describe('Terraform references', () => {
   test('references inside lists and objects are all found, strings in expressions skipped', () => {
     const refs = ix.targets('cloud', { a: ['${azurerm_public_ip.ip_1.id}'], b: '${lookup({"azurerm_firewall.fw_1.name" = 1}, azurerm_firewall.fw_1.name)}' });
     expect(refs.map((r) => r.name)).toEqual(['ip_1', 'fw_1']);
+  });
+
+  test('rule addresses are read as ranges: a bare IP is a host, host bits are cleared as firewalls do, names and references are not ranges', () => {
+    expect(parseRange('10.99.0.1')?.toString()).toBe('10.99.0.1/32');
+    expect(parseRange('10.0.0.5/24')?.toString()).toBe('10.0.0.0/24');
+    expect(parseRange('fd00::1/64')?.toString()).toBe('fd00::/64');
+    expect([parseRange('AzureCloud.eastus'), parseRange('${var.range}'), parseRange('10.0.0.0/33')]).toEqual([undefined, undefined, undefined]);
   });
 });
