@@ -3,3 +3,4 @@ export * from './azure';
 export * from './aws';
 export * from './calico';
 export * from './checks';
+export * from './report';

@@ -1,0 +1,10 @@
+export { analyze } from './analyze';
+export type { AnalyzeOptions } from './analyze';
+export { egressReport } from './egress-report';
+export { ReportInputError } from './errors';
+export { readSynthOutput, selectStacks } from './input';
+export type { JsonObject, StackInput, SynthOutput, TerraformJson, YamlObject } from './input';
+export { renderMarkdown } from './markdown';
+export { renderMermaid } from './mermaid';
+export type * from './model';
+export type { Shown } from './terraform';
