@@ -57,7 +57,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { RuleCollection, RuleCollections } from '../lib/core';
 import {
   AksCluster, AksOutbound, AppGatewayIngressController, ApplicationGateway, AzureFirewall, FirewallRouteTable,
-  FirewallRuleFormat, HubSpokePeering, LogAnalyticsWorkspace, RoleScope, VirtualNetwork, grantRole,
+  FirewallRuleFormat, HubSpokePeering, LogAnalyticsWorkspace, RoleScope, VirtualNetwork,
 } from '../lib/azure';
 import { SecurityChecks } from '../lib/checks';
 
@@ -210,9 +210,7 @@ export class HubSpokeAppgwStack extends TerraformStack {
       'document 003 keeps the API server public without authorized ranges: the AGIC helm release reaches it from wherever ' +
       'Terraform runs, which the example cannot know; in production authorize [...firewallPublicIpRanges(firewall), ' +
       '<the deployers\' ranges>] or make the cluster private and deploy from inside the VNet');
-    grantRole(this, 'secureaks1-subnet-network-contributor', { principalId: this.cluster.principalId },
-      'Network Contributor', RoleScope.resource(aks1, 'subnet aks-1-subnet'),
-      { description: 'AKS secureaks1 manages load balancers and NICs in its node subnet' });
+    // AksCluster grants its system-assigned identity Network Contributor on aks-1-subnet itself.
 
     this.gateway = new ApplicationGateway(this, 'dzk8sappgw1', {
       resourceGroup: appgwRg,

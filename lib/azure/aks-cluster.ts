@@ -9,6 +9,7 @@ import { ILogAnalyticsWorkspace } from './diagnostics';
 import { AppGatewayIngress } from './aks-ingress-addon';
 import { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
+import { RoleAssignment, RoleScope, grantRole } from './role-assignment';
 import { Subnet } from './virtual-network';
 
 /** Ranges AKS does not accept for its service or pod CIDR. */
@@ -138,6 +139,13 @@ export interface AksClusterProps {
    * @default - no add-on
    */
   readonly ingressApplicationGateway?: AppGatewayIngress;
+  /**
+   * Grant the cluster's system-assigned identity Network Contributor on its node subnet, as
+   * `az aks create` does: AKS joins nodes and internal load balancers to the subnet. A user-assigned
+   * identity you pass needs that grant from you (see `grantRole`).
+   * @default true when the cluster runs in a subnet of yours with a system-assigned identity
+   */
+  readonly grantSubnetAccess?: boolean;
   /** @default false */
   readonly privateClusterEnabled?: boolean;
   /** Other resources to create the cluster after. @default - none */
@@ -186,6 +194,8 @@ export class AksCluster extends Construct {
   public readonly firewall?: IFirewall;
   /** The network plugin. */
   public readonly networkPlugin: 'none' | 'azure' | 'kubenet';
+  /** `overlay` for Azure CNI Overlay. */
+  public readonly networkPluginMode?: 'overlay';
   /** Whether the OIDC issuer and workload identity are on. */
   public readonly workloadIdentityEnabled: boolean;
   /** Container insights' data collection rule, when on. */
@@ -194,6 +204,10 @@ export class AksCluster extends Construct {
   public readonly privateClusterEnabled: boolean;
   /** The CIDRs allowed to reach a public API server; empty when none were given (open to the Internet). */
   public readonly apiServerAuthorizedIpRanges: readonly string[];
+  /** Network Contributor of the system-assigned identity on the node subnet, when granted. */
+  public readonly subnetAccess?: RoleAssignment;
+  /** Network Contributor of the ingress add-on's identity, when the add-on has a network to manage. */
+  public readonly ingressAddonAccess?: RoleAssignment;
   private readonly dependencies = new Set<ITerraformDependable>();
   private readonly _nodeSubnet?: Subnet;
 
@@ -204,6 +218,7 @@ export class AksCluster extends Construct {
     this._nodeSubnet = props.defaultNodePool.subnet;
     this.managedVnet = this._nodeSubnet === undefined;
     this.networkPlugin = props.network.plugin;
+    this.networkPluginMode = props.network.pluginMode;
     this.privateClusterEnabled = props.privateClusterEnabled ?? false;
     this.apiServerAuthorizedIpRanges = [...(props.apiServerAuthorizedIpRanges ?? [])];
     this.checkNames(props);
@@ -230,12 +245,15 @@ export class AksCluster extends Construct {
       throw new ValidationError(this, 'userAssignedIdentityIds', identityIds,
         'AKS runs its control plane as one user-assigned identity; with userAssignedNatGateway pass it as { identity } to the outbound strategy');
     }
-    const ingressApplicationGateway = props.ingressApplicationGateway?.bind({
+    const ingressContext = {
       cluster: this,
       nodeSubnet: this._nodeSubnet,
       serviceCidr: this.serviceCidr,
       podCidr: this.podCidr,
-    });
+      plugin: props.network.plugin,
+      pluginMode: props.network.pluginMode,
+    };
+    const ingressApplicationGateway = props.ingressApplicationGateway?.bind(ingressContext);
     const pool = props.defaultNodePool;
     const sendPodCidr = props.network.plugin === 'kubenet' || props.network.pluginMode === 'overlay';
     this.workloadIdentityEnabled = props.workloadIdentity ?? false;
@@ -300,6 +318,19 @@ export class AksCluster extends Construct {
       });
     }
     this.addDependencies([...(outbound.dependsOn ?? []), ...(props.dependsOn ?? [])]);
+
+    if (this._nodeSubnet && identityIds.length === 0 && (props.grantSubnetAccess ?? true)) {
+      this.subnetAccess = grantRole(this, 'subnet-network-contributor', { principalId: this.principalId }, 'Network Contributor',
+        RoleScope.resource(this._nodeSubnet, `subnet ${this._nodeSubnet.name}`),
+        { description: `AKS ${props.name} joins nodes and load balancers to its node subnet` });
+    }
+    const addonScope = props.ingressApplicationGateway?.networkScope(ingressContext);
+    if (addonScope) {
+      // The add-on's own identity creates or joins the gateway's subnet.
+      this.ingressAddonAccess = grantRole(this, 'ingress-addon-network-contributor',
+        { principalId: this.resource.ingressApplicationGateway.ingressApplicationGatewayIdentity.get(0).objectId },
+        'Network Contributor', addonScope, { description: `the Application Gateway ingress add-on of ${props.name} manages its gateway's subnet` });
+    }
 
     // Peerings of the node VNet may be declared after the cluster; pick them up before synth so the
     // cluster waits for the path to the hub's firewall.

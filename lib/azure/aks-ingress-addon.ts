@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { KubernetesClusterIngressApplicationGateway } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, checkAtSynth, checkAzureName } from '../core';
+import { RoleScope } from './role-assignment';
 import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
 
 /** What an ingress add-on strategy is given when a cluster binds it. */
@@ -14,6 +15,10 @@ export interface AppGatewayIngressContext {
   readonly serviceCidr: Cidr;
   /** The cluster's pod range, when it has one. */
   readonly podCidr?: Cidr;
+  /** The cluster's network plugin. */
+  readonly plugin: 'none' | 'azure' | 'kubenet';
+  /** The plugin mode (`overlay` for Azure CNI Overlay), if any. */
+  readonly pluginMode?: 'overlay';
 }
 
 /** Options of {@link AppGatewayIngress.newGateway}. */
@@ -61,6 +66,21 @@ export abstract class AppGatewayIngress {
 
   /** Checks the options against the cluster and returns the add-on block. */
   public abstract bind(context: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway;
+
+  /**
+   * Where the add-on's identity needs Network Contributor: the cluster's VNet when AKS creates the
+   * gateway's subnet, the subnet when it uses yours; none for an existing gateway (grant on its
+   * subnet yourself).
+   */
+  public abstract networkScope(context: AppGatewayIngressContext): RoleScope | undefined;
+
+  /** The add-on sends traffic straight to pod IPs: pods need addresses the gateway can route to. */
+  protected checkPlugin(ctx: AppGatewayIngressContext): void {
+    if (ctx.plugin === 'none' || ctx.pluginMode === 'overlay') {
+      throw new ValidationError(ctx.cluster, 'ingressApplicationGateway', ctx.pluginMode === 'overlay' ? 'azure (overlay)' : ctx.plugin,
+        'the ingress add-on routes to pod IPs, which it cannot reach with Azure CNI Overlay or a CNI you bring; use Azure CNI or kubenet');
+    }
+  }
 }
 
 function checkGatewayName(ctx: AppGatewayIngressContext, name: string): void {
@@ -74,6 +94,7 @@ class NewGateway extends AppGatewayIngress {
 
   public bind(ctx: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway {
     const field = 'ingressApplicationGateway.subnetCidr';
+    this.checkPlugin(ctx);
     checkGatewayName(ctx, this.options.name);
     const cidr = Cidr.parse(this.options.subnetCidr, { site: ctx.cluster, field });
     for (const [label, other] of [['service CIDR', ctx.serviceCidr], ['pod CIDR', ctx.podCidr]] as const) {
@@ -99,6 +120,11 @@ class NewGateway extends AppGatewayIngress {
     }
     return { gatewayName: this.options.name, subnetCidr: cidr.toString() };
   }
+
+  public networkScope(ctx: AppGatewayIngressContext): RoleScope | undefined {
+    const vnet = ctx.nodeSubnet?.vnet;
+    return vnet ? RoleScope.resource(vnet, `VNet ${vnet.name}`) : undefined;
+  }
 }
 
 class GatewayInSubnet extends AppGatewayIngress {
@@ -107,6 +133,7 @@ class GatewayInSubnet extends AppGatewayIngress {
   }
 
   public bind(ctx: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway {
+    this.checkPlugin(ctx);
     checkGatewayName(ctx, this.options.name);
     const subnet = this.options.subnet;
     if (subnet === ctx.nodeSubnet || AZURE_SPECIAL_SUBNETS[subnet.name]) {
@@ -114,6 +141,10 @@ class GatewayInSubnet extends AppGatewayIngress {
         'an Application Gateway needs a subnet of its own, not the node subnet nor one Azure reserves for another service');
     }
     return { gatewayName: this.options.name, subnetId: subnet.id };
+  }
+
+  public networkScope(): RoleScope {
+    return RoleScope.resource(this.options.subnet, `subnet ${this.options.subnet.name}`);
   }
 }
 
@@ -123,10 +154,15 @@ class ExistingGateway extends AppGatewayIngress {
   }
 
   public bind(ctx: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway {
+    this.checkPlugin(ctx);
     if (!Token.isUnresolved(this.gatewayId) && !APP_GATEWAY_ID.test(this.gatewayId)) {
       throw new ValidationError(ctx.cluster, 'ingressApplicationGateway.gatewayId', this.gatewayId,
         'expected an Application Gateway resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/applicationGateways/<name>');
     }
     return { gatewayId: this.gatewayId };
+  }
+
+  public networkScope(): undefined {
+    return undefined;
   }
 }

@@ -105,6 +105,11 @@ export class AppGatewayIngressController extends Construct {
       throw new ValidationError(this, 'cluster', cluster.name,
         'the controller authenticates with Workload ID; create the cluster with workloadIdentity: true');
     }
+    if (cluster.networkPlugin === 'none' || cluster.networkPluginMode === 'overlay') {
+      throw new ValidationError(this, 'cluster', cluster.name,
+        `cluster ${cluster.name} uses ${cluster.networkPluginMode === 'overlay' ? 'Azure CNI Overlay' : 'a CNI of its own'}; the controller ` +
+        'programs the gateway with pod IPs, which the gateway cannot reach there: use Azure CNI or kubenet');
+    }
     if (cluster.networkPlugin === 'kubenet' && gateway.podRouting !== 'kubenet') {
       throw new ValidationError(this, 'gateway', gateway.name,
         `cluster ${cluster.name} uses kubenet, so the gateway reaches pods only through their nodes; ` +

@@ -1,5 +1,5 @@
 import { AksOutbound, AppGatewayIngress, firewallPublicIpRanges } from '../../lib/azure';
-import { TfJson, address, resource, synthWith } from '../helpers';
+import { TfJson, address, resource, resources, synthWith } from '../helpers';
 import { cluster, firewall, vnet } from './outbound-fixtures';
 
 const aks = (json: TfJson) => resource(json, 'azurerm_kubernetes_cluster', 'aks');
@@ -75,15 +75,28 @@ describe('Application Gateway ingress add-on', () => {
     after?.(net);
   });
 
-  test('a new gateway with a subnet CIDR in the cluster VNet', () => {
+  const addonIdentity = (json: TfJson) =>
+    `\${${address(json, 'azurerm_kubernetes_cluster', 'aks')}.ingress_application_gateway[0].ingress_application_gateway_identity[0].object_id}`;
+
+  test('a new gateway with a subnet CIDR in the cluster VNet; the add-on may manage the VNet', () => {
     const json = withIngress(AppGatewayIngress.newGateway({ name: 'azure-appgateway', subnetCidr: '10.42.3.0/24' }));
     expect(aks(json).ingress_application_gateway).toEqual({ gateway_name: 'azure-appgateway', subnet_cidr: '10.42.3.0/24' });
+    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.principal_id === addonIdentity(json))).toEqual([expect.objectContaining({
+      role_definition_name: 'Network Contributor', scope: `\${${address(json, 'azurerm_virtual_network', 'vnet')}.id}`,
+    })]);
+  });
+
+  test('an existing gateway: no grant for the add-on (its subnet is not known here)', () => {
+    const json = withIngress(AppGatewayIngress.existingGateway('/subscriptions/1/resourceGroups/rg/providers/Microsoft.Network/applicationGateways/agw'));
+    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.principal_id === addonIdentity(json))).toEqual([]);
   });
 
   test('a new gateway in a subnet of yours', () => {
     const json = withIngress((net) => AppGatewayIngress.newGatewayInSubnet({
       name: 'agw', subnet: net.addSubnet({ name: 'appgw', addressPrefix: '10.42.3.0/24' }),
     }));
+    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.principal_id === addonIdentity(json)).map((r) => r.scope))
+      .toEqual([`\${${address(json, 'azurerm_subnet', 'appgw')}.id}`]);
     expect(aks(json).ingress_application_gateway).toEqual({
       gateway_name: 'agw', subnet_id: `\${${address(json, 'azurerm_subnet', 'appgw')}.id}`,
     });
@@ -130,9 +143,21 @@ describe('Application Gateway ingress add-on', () => {
   test('rejects a range over the pod CIDR', () => {
     expect(() => synthWith((stack) => {
       cluster(stack, undefined, {
-        network: { plugin: 'azure', pluginMode: 'overlay', serviceCidr: '10.100.0.0/16', dnsServiceIp: '10.100.0.10', podCidr: '10.244.0.0/16' },
+        network: { plugin: 'kubenet', serviceCidr: '10.100.0.0/16', dnsServiceIp: '10.100.0.10', podCidr: '10.244.0.0/16' },
         ingressApplicationGateway: AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.244.8.0/24' }),
       });
     })).toThrow("test/aks: ingressApplicationGateway.subnetCidr is 10.244.8.0/24; it overlaps the cluster's pod CIDR 10.244.0.0/16");
+  });
+
+  test.each([
+    [{ plugin: 'azure' as const, pluginMode: 'overlay' as const, podCidr: '10.244.0.0/16' }, 'azure (overlay)'],
+    [{ plugin: 'none' as const }, 'none'],
+  ])('rejects the add-on where pod IPs are not routable from the gateway (%#)', (net, shown) => {
+    expect(() => synthWith((stack) => {
+      cluster(stack, undefined, {
+        network: { serviceCidr: '10.100.0.0/16', dnsServiceIp: '10.100.0.10', ...net },
+        ingressApplicationGateway: AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.3.0/24' }),
+      });
+    })).toThrow(`test/aks: ingressApplicationGateway is ${shown}; the ingress add-on routes to pod IPs, which it cannot reach with Azure CNI Overlay or a CNI you bring; use Azure CNI or kubenet`);
   });
 });

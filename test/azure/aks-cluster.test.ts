@@ -104,6 +104,28 @@ describe('AksCluster', () => {
     expect(resources(json, 'azurerm_kubernetes_cluster')).toHaveLength(1);
   });
 
+  describe('rights on the node subnet', () => {
+    test('a system-assigned cluster in a subnet of yours gets Network Contributor on it, as az aks create grants', () => {
+      const { stack } = cluster();
+      const json = synth(stack);
+      expect(resources(json, 'azurerm_role_assignment')).toEqual([{
+        role_definition_name: 'Network Contributor',
+        scope: `\${${address(json, 'azurerm_subnet', 'AKSSubnet')}.id}`,
+        principal_id: `\${${address(json, 'azurerm_kubernetes_cluster', 'spoke1-aks')}.identity[0].principal_id}`,
+        principal_type: 'ServicePrincipal',
+        skip_service_principal_aad_check: true,
+        description: 'AKS spoke1-aks joins nodes and load balancers to its node subnet',
+      }]);
+    });
+
+    test('not when turned off, nor for a user-assigned identity (grant that yourself)', () => {
+      expect(resources(synth(cluster(() => ({ grantSubnetAccess: false })).stack), 'azurerm_role_assignment')).toEqual([]);
+      const { stack, cluster: c } = cluster(() => ({ userAssignedIdentityIds: ['/subscriptions/x/id'] }));
+      expect(resources(synth(stack), 'azurerm_role_assignment')).toEqual([]);
+      expect(c.subnetAccess).toBeUndefined();
+    });
+  });
+
   describe('userDefinedRouting', () => {
     test('builds a FirewallRouteTable for the node subnet when given a firewall', () => {
       const stack = azureStack();

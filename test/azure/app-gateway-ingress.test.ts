@@ -77,7 +77,8 @@ describe('AppGatewayIngressController', () => {
   test('grants Contributor on the gateway, Network Contributor on its subnet, Reader where asked; nothing else', () => {
     const json = synthWith((stack) => { build(stack); });
     const principal = `\${${address(json, 'azurerm_user_assigned_identity', 'dzk8sappgw1-id')}.principal_id}`;
-    expect(resources(json, 'azurerm_role_assignment').map((r) => [r.role_definition_name, r.scope, r.principal_id])).toEqual([
+    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.principal_id === principal)
+      .map((r) => [r.role_definition_name, r.scope, r.principal_id])).toEqual([
       ['Contributor', `\${${address(json, 'azurerm_application_gateway', 'dzk8sappgw1')}.id}`, principal],
       ['Reader', `\${${address(json, 'azurerm_resource_group', 'secureappgw')}.id}`, principal],
       ['Network Contributor', `\${${address(json, 'azurerm_subnet', 'gw-1-subnet')}.id}`, principal],
@@ -92,13 +93,25 @@ describe('AppGatewayIngressController', () => {
       address(json, 'azurerm_application_gateway', 'dzk8sappgw1'),
       address(json, 'azurerm_federated_identity_credential', 'secureaks1-ingress-azure'),
     ]);
-    expect(deps.slice(3).sort()).toEqual(Object.keys(json.resource!.azurerm_role_assignment).map((k) => `azurerm_role_assignment.${k}`).sort());
+    const principal = `\${${address(json, 'azurerm_user_assigned_identity', 'dzk8sappgw1-id')}.principal_id}`;
+    const agicRoles = Object.entries(json.resource!.azurerm_role_assignment).filter(([, r]) => r.principal_id === principal);
+    expect(agicRoles).toHaveLength(3);
+    expect(deps.slice(3).sort()).toEqual(agicRoles.map(([k]) => `azurerm_role_assignment.${k}`).sort());
   });
 
   test('needs a cluster with workload identity', () => {
     const stack = azureStack();
     expect(() => build(stack, {}, { workloadIdentity: false })).toThrow(
       'test/agic: cluster is secureaks1; the controller authenticates with Workload ID; create the cluster with workloadIdentity: true');
+  });
+
+  test.each([
+    [{ plugin: 'azure' as const, pluginMode: 'overlay' as const, podCidr: '10.244.0.0/16' }, 'Azure CNI Overlay'],
+    [{ plugin: 'none' as const }, 'a CNI of its own'],
+  ])('refuses a cluster whose pod IPs the gateway cannot reach (%#)', (net, what) => {
+    const stack = azureStack();
+    expect(() => build(stack, {}, { network: { serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', ...net } })).toThrow(
+      `test/agic: cluster is secureaks1; cluster secureaks1 uses ${what}; the controller programs the gateway with pod IPs, which the gateway cannot reach there: use Azure CNI or kubenet`);
   });
 
   test('with a kubenet cluster, needs a gateway that routes to pods through their nodes', () => {
