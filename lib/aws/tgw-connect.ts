@@ -171,6 +171,7 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
   public readonly greRules: VpcSecurityGroupIngressRule[] = [];
   private readonly _peers: ConnectPeer[] = [];
   private readonly tags?: AwsTags;
+  private readonly routeSubnetsGiven: boolean;
   private _routeTable?: TransitGatewayRouteTable;
 
   constructor(scope: Construct, id: string, props: TransitGatewayConnectProps) {
@@ -201,13 +202,9 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
       transitGatewayDefaultRouteTablePropagation: false,
       tags: { ...props.tags, Name: props.name },
     });
+    this.routeSubnetsGiven = props.routeSubnets !== undefined;
+    if (props.routeSubnets) this.routeGre(props.routeSubnets);
     for (const p of props.peers ?? []) this.addPeer(p);
-
-    // (4) GRE packets to the transit gateway's address leave the nodes' subnets through the transit gateway.
-    const routeSubnets = props.routeSubnets ?? this.transport.vpc.subnets.filter((s) =>
-      this._peers.some((p) => !Token.isUnresolved(p.peerAddress) && s.cidr.contains(p.peerAddress)));
-    this.transport.routeToTransitGateway(routeSubnets, tgw.cidrBlocks.map((c) => c.toString()),
-      '(4) GRE to the transit gateway\'s Connect address');
 
     checkAtSynth(this, () => this.checkAgainstOtherConnects());
   }
@@ -280,7 +277,16 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
     checkAsn(this, `${field}.peerAsn`, spec.peerAsn, [tgwAsn]);
     const peer = new ConnectPeer(this, spec, insideCidr, this.tags);
     this._peers.push(peer);
+    if (!this.routeSubnetsGiven && !Token.isUnresolved(spec.peerAddress)) {
+      this.routeGre(this.transport.vpc.subnets.filter((s) => s.cidr.contains(spec.peerAddress)));
+    }
     return peer;
+  }
+
+  /** (4) GRE packets to the transit gateway's address leave the nodes' subnets through the transit gateway. */
+  private routeGre(subnets: readonly VpcSubnet[]): void {
+    this.transport.routeToTransitGateway([...subnets], this.transitGateway.cidrBlocks.map((c) => c.toString()),
+      '(4) GRE to the transit gateway\'s Connect address');
   }
 
   /**

@@ -412,7 +412,7 @@ export class AksCluster extends Construct {
       throw new ValidationError(this, 'name', props.name, "a cluster name is 1 to 63 letters, digits, '-' or '_', starting and ending with a letter or digit");
     }
     const prefix = props.dnsPrefix ?? props.name;
-    if (!/^[A-Za-z0-9]([A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/.test(prefix)) {
+    if (!Token.isUnresolved(prefix) && !/^[A-Za-z0-9]([A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/.test(prefix)) {
       throw new ValidationError(this, 'dnsPrefix', prefix, "a DNS prefix is 1 to 54 letters, digits or '-', starting and ending with a letter or digit");
     }
     const poolName = props.defaultNodePool.name ?? 'default';
@@ -457,7 +457,8 @@ export class AksCluster extends Construct {
     }
     if (dns === svc.host(0) || dns === svc.host(1) || dns === svc.host(-1)) {
       throw new ValidationError(this, 'network.dnsServiceIp', dns,
-        `${svc.host(0)}, ${svc.host(1)} (the kubernetes service) and ${svc.host(-1)} are taken; use another address of ${svc}, e.g. ${svc.host(10)}`);
+        `${svc.host(0)}, ${svc.host(1)} (the kubernetes service) and ${svc.host(-1)} are taken; use another address of ${svc}` +
+        (svc.size > 12 ? `, e.g. ${svc.host(10)}` : ''));
     }
     if (this.podCidr?.overlaps(svc)) {
       throw new ValidationError(this, 'network.podCidr', this.podCidr.toString(), `it overlaps the service CIDR ${svc}`);

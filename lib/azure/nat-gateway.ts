@@ -62,8 +62,8 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
   public readonly publicIpResources: PublicIp[];
   /** The azurerm_nat_gateway_public_ip_association resources, one per public IP. */
   public readonly publicIpAssociations: NatGatewayPublicIpAssociation[];
-  /** The azurerm_subnet_nat_gateway_association resources, by subnet name. */
-  public readonly subnetAssociations: { [subnet: string]: SubnetNatGatewayAssociation } = {};
+  /** The azurerm_subnet_nat_gateway_association resources, by `<vnet>/<subnet>`. */
+  public readonly subnetAssociations: { [vnetAndSubnet: string]: SubnetNatGatewayAssociation } = {};
   /** Minutes an idle flow is kept. */
   public readonly idleTimeoutMinutes: number;
   private readonly _subnets: Subnet[] = [];
@@ -144,13 +144,13 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
         `a NAT gateway serves subnets of one VNet, and this one already serves ${served.name}`);
     }
     this.checkRegion(subnet.vnet);
-    const association = new SubnetNatGatewayAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
+    let association!: SubnetNatGatewayAssociation;
+    subnet._setNatGateway(this, () => (association = new SubnetNatGatewayAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
       subnetId: subnet.id,
       natGatewayId: this.resource.id,
-    });
-    subnet._setNatGateway(this, association);
+    })));
     this._subnets.push(subnet);
-    this.subnetAssociations[subnet.name] = association;
+    this.subnetAssociations[`${subnet.vnet.name}/${subnet.name}`] = association;
   }
 
   private checkRegion(vnet: VirtualNetwork): void {

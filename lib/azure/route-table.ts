@@ -95,7 +95,7 @@ export class RouteTable extends Construct implements IRouteTable {
   public readonly resource: TfRouteTable;
   /** The azurerm_route resources, by route name. */
   public readonly routeResources: { [name: string]: TfRoute } = {};
-  /** The azurerm_subnet_route_table_association resources, by subnet name. */
+  /** The azurerm_subnet_route_table_association resources, by `<vnet>/<subnet>`. */
   public readonly associations: { [subnet: string]: SubnetRouteTableAssociation } = {};
   private readonly _routes: RouteSpec[] = [];
   private readonly _subnets: Subnet[] = [];
@@ -188,13 +188,13 @@ export class RouteTable extends Construct implements IRouteTable {
     if (subnet.name === 'RouteServerSubnet') {
       throw new ValidationError(this, 'subnets', subnet.name, 'Azure Route Server does not support a route table on RouteServerSubnet');
     }
-    const association = new SubnetRouteTableAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
+    let association!: SubnetRouteTableAssociation;
+    subnet._setRouteTable(this, () => (association = new SubnetRouteTableAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
       subnetId: subnet.id,
       routeTableId: this.resource.id,
-    });
-    subnet._setRouteTable(this, association);
+    })));
     this._subnets.push(subnet);
-    this.associations[subnet.name] = association;
+    this.associations[`${subnet.vnet.name}/${subnet.name}`] = association;
   }
 
   private checkFirewallSubnets(): void {

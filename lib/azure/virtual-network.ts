@@ -147,14 +147,14 @@ export class Subnet extends Construct {
     return this._routeTableAssociation;
   }
 
-  /** @internal - called by RouteTable.associate */
-  public _setRouteTable(table: ISubnetRouteTable, association: ITerraformDependable): void {
+  /** @internal - called by RouteTable.associate: checks first, then creates the association. */
+  public _setRouteTable(table: ISubnetRouteTable, associate: () => ITerraformDependable): void {
     if (this._routeTable) {
       throw new ValidationError(this, 'routeTable', table.name,
         `subnet ${this.name} already has route table ${this._routeTable.name}; a subnet takes at most one`);
     }
+    this._routeTableAssociation = associate();
     this._routeTable = table;
-    this._routeTableAssociation = association;
   }
 
   /** The NAT gateway associated with this subnet, if any. */
@@ -167,14 +167,14 @@ export class Subnet extends Construct {
     return this._natGatewayAssociation;
   }
 
-  /** @internal - called by NatGateway.associate */
-  public _setNatGateway(gateway: ISubnetNatGateway, association: ITerraformDependable): void {
+  /** @internal - called by NatGateway.associate: checks first, then creates the association. */
+  public _setNatGateway(gateway: ISubnetNatGateway, associate: () => ITerraformDependable): void {
     if (this._natGateway) {
       throw new ValidationError(this, 'natGateway', gateway.name,
         `subnet ${this.name} already has NAT gateway ${this._natGateway.name}; a subnet takes at most one`);
     }
+    this._natGatewayAssociation = associate();
     this._natGateway = gateway;
-    this._natGatewayAssociation = association;
   }
 }
 

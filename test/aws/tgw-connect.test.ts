@@ -72,6 +72,19 @@ describe('TransitGatewayConnect', () => {
     });
   });
 
+  test('a peer added later gets the route from its subnet too, once', () => {
+    const stack = awsStack();
+    const c = connect(stack, { peers: [node1] });
+    c.addPeer(node2);
+    c.addPeer({ name: 'node-3', peerAddress: '10.10.1.11', insideCidr: '169.254.8.24/29', peerAsn: 65001 });
+    const json = synth(stack);
+    const greRoutes = resources(json, 'aws_route').filter((r) => r.destination_cidr_block === '192.0.2.0/24');
+    expect(greRoutes.map((r) => r.route_table_id)).toEqual([
+      `\${${taggedAddress(json, 'aws_route_table', 'source-nodes-a-rt')}.id}`,
+      `\${${taggedAddress(json, 'aws_route_table', 'source-nodes-b-rt')}.id}`,
+    ]);
+  });
+
   test('routes only the subnets named in routeSubnets', () => {
     const stack = awsStack();
     const t = transport(stack);

@@ -191,6 +191,15 @@ describe('AksCluster', () => {
       expect(() => cluster(() => props as Partial<AksClusterProps>)).toThrow(message);
     });
 
+    test('a small service range: the message suggests no address it does not have', () => {
+      expect(() => cluster(() => ({ network: { ...network, serviceCidr: '10.9.0.0/29', dnsServiceIp: '10.9.0.1' } }))).toThrow(
+        'test/aks: network.dnsServiceIp is 10.9.0.1; 10.9.0.0, 10.9.0.1 (the kubernetes service) and 10.9.0.7 are taken; use another address of 10.9.0.0/29');
+    });
+
+    test('a cluster name known only at deploy is not checked as a DNS prefix', () => {
+      expect(() => cluster((w) => ({ name: w.spoke.resource.name }))).not.toThrow();
+    });
+
     test('node pool name, count and subnet room', () => {
       expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, name: 'Default' } }))).toThrow(
         'test/aks: defaultNodePool.name is Default; a Linux node pool name is 1 to 12 lower-case letters and digits, starting with a letter');

@@ -57,7 +57,7 @@ describe('NatGateway', () => {
       expect(net.subnet('nodes').natGateway).toBeUndefined();
       gw.associate(net.subnet('nodes'));
       expect(net.subnet('nodes').natGateway).toBe(gw);
-      expect(net.subnet('nodes').natGatewayAssociation).toBe(gw.subnetAssociations.nodes);
+      expect(net.subnet('nodes').natGatewayAssociation).toBe(gw.subnetAssociations['vnet/nodes']);
     });
   });
 

@@ -77,6 +77,16 @@ describe('RouteTable', () => {
       'test/a: subnets is RouteServerSubnet; Azure Route Server does not support a route table on RouteServerSubnet');
   });
 
+  test('associating a subnet twice is a ValidationError, and equally named subnets of two VNets are both tracked', () => {
+    const stack = azureStack();
+    const { rg, vnet } = network(stack);
+    const other = new VirtualNetwork(stack, 'vnet2', { resourceGroup: rg, name: 'vnet2', addressSpace: ['10.1.0.0/16'], subnets: [{ name: 'aks', addressPrefix: '10.1.2.0/24' }] });
+    const rt = new RouteTable(stack, 'rt', { resourceGroup: rg, name: 'rt', subnets: [vnet.subnet('aks'), other.subnet('aks')] });
+    expect(Object.keys(rt.associations)).toEqual(['vnet/aks', 'vnet2/aks']);
+    expect(rt.dependables).toHaveLength(3);
+    expect(() => rt.associate(vnet.subnet('aks'))).toThrow('test/vnet/aks: routeTable is rt; subnet aks already has route table rt; a subnet takes at most one');
+  });
+
   test('a table on AzureFirewallSubnet must send 0.0.0.0/0 to Internet', () => {
     const stack = azureStack();
     const { rg, vnet } = network(stack);
