@@ -38,6 +38,9 @@
  * - Both spokes send 0.0.0.0/0 to the transit gateway (the document's source VPC only routes the
  *   destination VPC there): every path out of a spoke crosses the firewall, even if an Internet
  *   gateway is added later. The source VPC's node subnets also route 192.0.2.0/24 there, for GRE.
+ *   The inspection VPC has no Internet gateway or NAT (the document's traffic stays between VPCs), so
+ *   the nodes have no path to the Internet at all: images and packages must come from registry
+ *   mirrors or VPC endpoints, or the inspection VPC needs a NAT gateway and firewall rules for them.
  * - No EC2 instances: the document's nodes are vanilla Kubernetes on EC2 and its service a plain
  *   instance; the stack builds the network they land in, the nodes' security group (GRE from the
  *   transit gateway, everything between nodes, everything out), and checks at synth that 10.0.0.55

@@ -11,6 +11,9 @@
  *   of its node's subnet, so the node subnets are /22 (room for about 30 nodes of 30 pods each).
  * - Kubernetes services 10.2.0.0/16, cluster DNS 10.2.0.10: clear of both VNets.
  * - The firewall route's prefix (lost too) is 0.0.0.0/0: everything leaves through the firewall.
+ * - `secureaks1-rt` is associated with both AKS subnets (the document attaches it to aks-1-subnet,
+ *   where its cluster runs): aks-2-subnet is meant for a second cluster, and an unattached subnet
+ *   would give that cluster a path around the firewall.
  *
  * Retired practices and their current equivalents:
  * - aad-pod-identity (retired) -> Microsoft Entra Workload ID: the controller's identity

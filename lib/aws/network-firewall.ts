@@ -161,6 +161,10 @@ export class NetworkFirewall extends Construct {
     if (!Token.isUnresolved(props.name) && !NAME.test(props.name)) {
       throw new ValidationError(this, 'name', props.name, 'a Network Firewall name is 1 to 128 letters, digits and "-"');
     }
+    if (!Token.isUnresolved(props.name) && !NAME.test(`${props.name}-policy`)) {
+      throw new ValidationError(this, 'name', props.name,
+        `its policy is named ${props.name}-policy, which must fit in 128 characters: the firewall's name is at most 121`);
+    }
     this.name = props.name;
     this.vpc = props.vpc;
     this.tags = props.tags;

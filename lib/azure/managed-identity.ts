@@ -14,13 +14,13 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
   return `system:serviceaccount:${namespace}:${serviceAccount}`;
 }
 
-/** Props of {@link ManagedIdentity}. */
 /** Azure's rule for user-assigned identity names. */
 export const AZURE_IDENTITY_NAME = {
   pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/,
   allowed: "an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
 };
 
+/** Props of {@link ManagedIdentity}. */
 export interface ManagedIdentityProps {
   readonly resourceGroup: IResourceGroup;
   /** 3 to 128 letters, digits, '-' or '_', starting with a letter or digit, e.g. `dzk8sappgw1-id`. */

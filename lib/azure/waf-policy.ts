@@ -74,6 +74,11 @@ export class WafPolicy extends Construct implements IWafPolicy {
       }
       seen.add(set.type);
     });
+    // One core rule set per policy (OWASP CRS or Microsoft's default rule set); bot protection may join either.
+    if (seen.has('OWASP') && seen.has('Microsoft_DefaultRuleSet')) {
+      throw new ValidationError(this, 'managedRuleSets', sets.map((x) => x.type),
+        'a WAF policy takes one core rule set, OWASP or Microsoft_DefaultRuleSet, plus Microsoft_BotManagerRuleSet if wanted');
+    }
     this.name = props.name;
     this.mode = props.mode ?? 'Prevention';
     this.resource = new WebApplicationFirewallPolicy(this, 'policy', {

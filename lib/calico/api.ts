@@ -324,3 +324,10 @@ export const EGRESS_ANNOTATIONS = {
 export function namespaceNameSelector(namespace: string): string {
   return `projectcalico.org/name == '${namespace}'`;
 }
+
+/** The selector of objects carrying all of `labels`, e.g. `route-reflector == 'true'`; `all()` for none. */
+export function labelSelector(labels: StringMap): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return 'all()';
+  return entries.map(([k, v]) => `${k} == '${v}'`).join(' && ');
+}

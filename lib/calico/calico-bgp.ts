@@ -1,16 +1,10 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, isIpAddress } from '../core';
-import { BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, StringMap } from './api';
+import { BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION } from './api';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
-
-/** The selector of nodes carrying all of `labels`, e.g. `route-reflector == 'true'`. */
-export function labelSelector(labels: StringMap): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return 'all()';
-  return entries.map(([k, v]) => `${k} == '${v}'`).join(' && ');
-}
+import { peerSuffix } from './tunnel-inside';
 
 /** A BGPFilter, by construct or by name. */
 export type BgpFilterRef = BgpFilter | string;
@@ -190,10 +184,6 @@ export class CalicoBgp extends Construct {
       }
     }
   }
-}
-
-function peerSuffix(i: number): string {
-  return i < 26 ? String.fromCharCode(97 + i) : String(i + 1);
 }
 
 function checkAddress(site: Construct, field: string, value: string | undefined, portAllowed: boolean): void {

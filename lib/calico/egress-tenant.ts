@@ -1,5 +1,5 @@
 import { Cidr, ValidationError, checkDns1123Label, checkDns1123Subdomain } from '../core';
-import { StringMap, namespaceNameSelector } from './api';
+import { StringMap, labelSelector, namespaceNameSelector } from './api';
 
 /** Props of {@link EgressTenant}. */
 export interface EgressTenantProps {
@@ -68,7 +68,7 @@ export class EgressTenant {
 
   /** Selects the gateway pods by their labels, e.g. `tenant == 'tenant0-egw'`. */
   public get gatewaySelector(): string {
-    return Object.entries(this.podLabels).map(([k, v]) => `${k} == '${v}'`).join(' && ');
+    return labelSelector(this.podLabels);
   }
 
   /** The tenant's name. */

@@ -5,6 +5,7 @@ import { TerraformStack, Token } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { stringify } from 'yaml';
 import { Cidr, ValidationError, checkDns1123Subdomain, isIpAddress } from '../core';
+import { checkInsideRange, isUsableInside } from './tunnel-inside';
 
 /**
  * Bytes a GRE tunnel adds to each packet: the 4-byte GRE header (RFC 2784, no key or checksum) and
@@ -153,14 +154,8 @@ export class GreTunnelUserData extends Construct {
       throw new ValidationError(this, `${field}.remoteAddress`, t.remoteAddress,
         `a tunnel's two ends are of one IP family; the local address is ${t.localAddress}`);
     }
-    const inside = Cidr.of(t.insideCidr, { site: this, field: `${field}.insideCidr` });
-    if (inside.version !== 4 || inside.prefix > 30 || (insidePrefix !== undefined && inside.prefix !== insidePrefix)) {
-      throw new ValidationError(this, `${field}.insideCidr`, inside.toString(), insidePrefix !== undefined
-        ? `the router takes an IPv4 /${insidePrefix} inside range`
-        : 'an inside range is an IPv4 range of /30 or larger, with two usable addresses');
-    }
-    if (!isIpAddress(t.insideAddress) || !inside.contains(t.insideAddress)
-      || t.insideAddress === inside.network || t.insideAddress === inside.broadcast) {
+    const inside = checkInsideRange(this, `${field}.insideCidr`, t.insideCidr, insidePrefix);
+    if (!isIpAddress(t.insideAddress) || !isUsableInside(inside, t.insideAddress)) {
       throw new ValidationError(this, `${field}.insideAddress`, t.insideAddress,
         `the node's inside address is a usable address of ${inside} (not its first or last)`);
     }

@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { Cidr, ValidationError, checkDns1123Subdomain, isIpAddress } from '../core';
 import { BgpFilterRef, CalicoBgp } from './calico-bgp';
 import { ManifestEntry } from './cluster-manifests';
+import { checkInsideRange, isUsableInside, peerSuffix } from './tunnel-inside';
 
 /** The BGP side of one node's tunnel to a router (e.g. an AWS Transit Gateway Connect peer). */
 export interface NodeTunnelPeer {
@@ -99,13 +100,8 @@ export class TunnelBgpPeers extends Construct {
     const peers: { [node: string]: ManifestEntry[] } = {};
     props.tunnels.forEach((t) => {
       const field = `tunnels[${t.node}]`;
-      const inside = Cidr.of(t.insideCidr, { site: this, field: `${field}.insideCidr` });
-      if (inside.version !== 4 || inside.prefix > 30 || (props.insidePrefix !== undefined && inside.prefix !== props.insidePrefix)) {
-        throw new ValidationError(this, `${field}.insideCidr`, inside.toString(), props.insidePrefix !== undefined
-          ? `the router takes an IPv4 /${props.insidePrefix} inside range`
-          : 'an inside range is an IPv4 range of /30 or larger, with two usable addresses');
-      }
-      const usable = (a: string) => !Token.isUnresolved(a) && isIpAddress(a) && inside.contains(a) && a !== inside.network && a !== inside.broadcast;
+      const inside = checkInsideRange(this, `${field}.insideCidr`, t.insideCidr, props.insidePrefix);
+      const usable = (a: string) => !Token.isUnresolved(a) && isIpAddress(a) && isUsableInside(inside, a);
       if (!usable(t.nodeAddress)) {
         throw new ValidationError(this, `${field}.nodeAddress`, t.nodeAddress, `the node's inside address is a usable literal address of ${inside}`);
       }
@@ -122,7 +118,7 @@ export class TunnelBgpPeers extends Construct {
         throw new ValidationError(this, `${field}.routerAsn`, t.routerAsn,
           'it is the cluster\'s own AS number; the sessions must be eBGP: over iBGP Calico announces routes without an AS path, which the router rejects');
       }
-      peers[t.node] = t.routerAddresses.map((a, j) => bgp.addPeer(`${props.name}-${t.node}-${suffix(j)}`, {
+      peers[t.node] = t.routerAddresses.map((a, j) => bgp.addPeer(`${props.name}-${t.node}-${peerSuffix(j)}`, {
         node: t.node,
         peerIP: a,
         asNumber: t.routerAsn,
@@ -133,8 +129,4 @@ export class TunnelBgpPeers extends Construct {
     });
     this.peers = peers;
   }
-}
-
-function suffix(i: number): string {
-  return i < 26 ? String.fromCharCode(97 + i) : String(i + 1);
 }

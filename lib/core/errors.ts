@@ -31,11 +31,6 @@ export class ValidationError extends Error {
   }
 }
 
-/** Throws a {@link ValidationError}; a statement-friendly shorthand. */
-export function fail(site: ErrorSite, field: string, value: unknown, allowed: string): never {
-  throw new ValidationError(site, field, value, allowed);
-}
-
 /** Renders a value the way an error message shows it: strings bare, the rest as JSON. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'missing';

@@ -109,6 +109,7 @@ describe('NetworkFirewall', () => {
 
   test.each([
     ['a bad name', { name: 'inspection_fw' }, 'test/fw: name is inspection_fw; a Network Firewall name is 1 to 128 letters, digits and "-"'],
+    ['a name too long for its policy', { name: 'f'.repeat(125) }, `test/fw: name is ${'f'.repeat(125)}; its policy is named ${'f'.repeat(125)}-policy, which must fit in 128 characters: the firewall's name is at most 121`],
     ['two drop actions', { statefulDefaultActions: ['aws:drop_strict', 'aws:drop_established'] },
       'test/fw: statefulDefaultActions is ["aws:drop_strict","aws:drop_established"]; choose one drop action: aws:drop_strict or aws:drop_established'],
     ['an unknown action', { statefulDefaultActions: ['aws:pass'] },

@@ -276,6 +276,8 @@ describe('WafPolicy', () => {
     [[{ type: 'Microsoft_DefaultRuleSet', version: '3.2' }], 'managedRuleSets[0].version is 3.2; Microsoft_DefaultRuleSet rule sets come in versions 2.1'],
     [[{ type: 'CRS', version: '3.2' }], 'managedRuleSets[0].type is CRS; expected one of OWASP, Microsoft_DefaultRuleSet, Microsoft_BotManagerRuleSet'],
     [[{ type: 'OWASP', version: '3.2' }, { type: 'OWASP', version: '3.1' }], 'managedRuleSets[1].type is OWASP; each rule set type may appear once'],
+    [[{ type: 'OWASP', version: '3.2' }, { type: 'Microsoft_DefaultRuleSet', version: '2.1' }],
+      'managedRuleSets is ["OWASP","Microsoft_DefaultRuleSet"]; a WAF policy takes one core rule set, OWASP or Microsoft_DefaultRuleSet, plus Microsoft_BotManagerRuleSet if wanted'],
   ])('rule sets %j are refused', (sets, message) => {
     const stack = azureStack();
     const s = spoke(stack);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, Lazy, TerraformStack, Testing } from 'cdktf';
 import { parse } from 'yaml';
 import { GRE_OVERHEAD, GreTunnel, GreTunnelUserData, GreTunnelUserDataProps } from '../../lib/calico';
 
@@ -91,6 +91,8 @@ describe('GreTunnelUserData', () => {
     ['a node name that is not DNS-1123', { tunnels: [{ ...node1, node: 'Node_1' }] },
       `${at}: tunnels[0].node is Node_1; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.'`],
     ['two tunnels on one node', { tunnels: [node1, { ...node2, node: 'node-1' }] }, `${at}: tunnels[1].node is node-1; each node has one tunnel`],
+    ['a node name known only at deploy', { tunnels: [{ ...node1, node: Lazy.stringValue({ produce: () => 'node-1' }) }] },
+      /tunnels\[0\].node is \$\{TfToken\[TOKEN.\d+\]\}; user data is written at synth: the node name must be a literal/],
     ['no tunnels', { tunnels: [] }, `${at}: tunnels is []; name at least one node's tunnel`],
     ['a local address that is not an IP', { tunnels: [{ ...node1, localAddress: '10.10.0' }] },
       `${at}: tunnels[0].localAddress is 10.10.0; expected a literal IP address, e.g. 10.10.0.10`],

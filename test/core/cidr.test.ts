@@ -1,3 +1,4 @@
+import { Lazy } from 'cdktf';
 import { Cidr, ValidationError, findOverlap, isIpAddress } from '../../lib/core';
 
 describe('Cidr', () => {
@@ -61,6 +62,14 @@ describe('Cidr', () => {
     ['not-a-cidr', /expected a CIDR/],
   ])('rejects %s', (text, message) => {
     expect(() => Cidr.parse(text, { site: 'app/vnet', field: 'addressSpace[0]' })).toThrow(message);
+  });
+
+  test('refuses what is not a literal CIDR string: other types, and references known only at deploy', () => {
+    expect(() => Cidr.parse(42 as unknown as string, { site: 'app/vnet', field: 'addressSpace[0]' })).toThrow(
+      'app/vnet: addressSpace[0] is 42; expected a CIDR string such as 10.0.0.0/16');
+    const reference = Lazy.stringValue({ produce: () => '10.0.0.0/16' });
+    expect(() => Cidr.parse(reference, { site: 'app/vnet', field: 'addressSpace[0]' })).toThrow(
+      /^app\/vnet: addressSpace\[0\] is \$\{TfToken\[TOKEN.\d+\]\}; a CIDR must be a literal here, not a reference resolved at deploy time$/);
   });
 
   test('parse errors name the site and field', () => {
