@@ -8,7 +8,7 @@ import {
   FirewallPolicyRuleCollectionGroupNatRuleCollection,
   FirewallPolicyRuleCollectionGroupNetworkRuleCollection,
 } from '@cdktf/provider-azurerm/lib/firewall-policy-rule-collection-group';
-import { RuleCollection, renderAddress, renderSources } from '../core';
+import { NetworkRule, RuleCollection, renderAddress, renderSources } from '../core';
 
 /** Renders the provider-neutral rule model for Azure Firewall. */
 
@@ -17,6 +17,19 @@ const ports = (list: readonly (number | string)[]): string[] => list.map(String)
 const translatedPort = (port: number | string): number =>
   (typeof port === 'string' && Token.isUnresolved(port) ? Token.asNumber(port) : Number(port));
 const orUndefined = <T>(list: readonly T[] | undefined): T[] | undefined => (list && list.length > 0 ? [...list] : undefined);
+
+/** A network rule as both classic collections and policy rule collection groups spell it. */
+function networkRule(r: NetworkRule) {
+  return {
+    name: r.name,
+    description: r.description,
+    sourceAddresses: renderSources(r.sources),
+    destinationAddresses: orUndefined(r.destinationAddresses?.map(renderAddress)),
+    destinationFqdns: orUndefined(r.destinationFqdns),
+    destinationPorts: ports(r.destinationPorts),
+    protocols: [...r.protocols],
+  };
+}
 
 /** Where classic collections attach. */
 export interface ClassicTarget {
@@ -39,15 +52,7 @@ export function renderClassicCollection(scope: Construct, collection: RuleCollec
       return new FirewallNetworkRuleCollection(scope, id, {
         ...base,
         action: collection.action,
-        rule: collection.rules.map((r) => ({
-          name: r.name,
-          description: r.description,
-          sourceAddresses: renderSources(r.sources),
-          destinationAddresses: orUndefined(r.destinationAddresses?.map(renderAddress)),
-          destinationFqdns: orUndefined(r.destinationFqdns),
-          destinationPorts: ports(r.destinationPorts),
-          protocols: [...r.protocols],
-        })),
+        rule: collection.rules.map(networkRule),
       });
     case 'application':
       return new FirewallApplicationRuleCollection(scope, id, {
@@ -96,15 +101,7 @@ export function renderPolicyCollections(collections: readonly RuleCollection[]):
           name: c.name,
           priority: c.priority,
           action: c.action,
-          rule: c.rules.map((r) => ({
-            name: r.name,
-            description: r.description,
-            sourceAddresses: renderSources(r.sources),
-            destinationAddresses: orUndefined(r.destinationAddresses?.map(renderAddress)),
-            destinationFqdns: orUndefined(r.destinationFqdns),
-            destinationPorts: ports(r.destinationPorts),
-            protocols: [...r.protocols],
-          })),
+          rule: c.rules.map(networkRule),
         });
         break;
       case 'application':
