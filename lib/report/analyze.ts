@@ -16,17 +16,22 @@ export interface AnalyzeOptions {
   readonly stacks?: readonly string[];
 }
 
-const STRENGTH: RangeRelation[] = ['any source', 'inside the range', 'contains the range'];
+const STRENGTH: RangeRelation[] = ['any source', 'broader than the range', 'inside the range', 'equals the range'];
 
-/** How `rule`'s sources relate to any of `tenant`'s ranges, strongest first; undefined when none does. */
+/**
+ * How `rule`'s sources relate to any of `tenant`'s ranges, strongest first; undefined when none does.
+ * A source equal to a range, or inside it, identifies the tenant; a wider one only includes it.
+ */
 function relation(rule: FirewallRule, tenant: TenantView): { relation: RangeRelation; source: RuleMatch['source'] } | undefined {
   let best: { relation: RangeRelation; source: RuleMatch['source'] } | undefined;
   for (const s of rule.sources) {
     let r: RangeRelation | undefined;
     if (s.kind === 'any') r = 'any source';
     else if (s.kind === 'range' && s.cidr) {
-      if (tenant.ranges.some((t) => s.cidr!.contains(t))) r = 'contains the range';
-      else if (tenant.ranges.some((t) => t.overlaps(s.cidr!))) r = 'inside the range';
+      const cidr = s.cidr;
+      if (tenant.ranges.some((t) => t.equals(cidr))) r = 'equals the range';
+      else if (tenant.ranges.some((t) => t.contains(cidr))) r = 'inside the range';
+      else if (tenant.ranges.some((t) => cidr.contains(t))) r = 'broader than the range';
     }
     if (r && (!best || STRENGTH.indexOf(r) > STRENGTH.indexOf(best.relation))) best = { relation: r, source: s.shown };
   }
@@ -43,6 +48,7 @@ function matchTenants(b: ModelBuilder): void {
     const cluster = b.clusters.find((c) => c.key === tenant.cluster?.key);
     const scoped = cluster && cluster.firewallKeys.length > 0;
     const named: RuleMatch[] = [];
+    const broader: RuleMatch[] = [];
     const anySource: RuleMatch[] = [];
     const undecided: RuleMatch[] = [];
     for (const firewall of b.firewalls) {
@@ -50,10 +56,13 @@ function matchTenants(b: ModelBuilder): void {
       for (const collection of firewall.collections) {
         if (collection.kind === 'DNAT') continue;
         for (const rule of collection.rules) {
+          // Only firewalls on the cluster's path out (every firewall, when the cluster is not linked).
+          if (!inScope) continue;
           const m = relation(rule, tenant);
-          if (m && m.relation !== 'any source') named.push({ firewall, collection, rule, ...m });
-          else if (m && inScope) anySource.push({ firewall, collection, rule, ...m });
-          else if (!m && inScope) {
+          if (m?.relation === 'equals the range' || m?.relation === 'inside the range') named.push({ firewall, collection, rule, ...m });
+          else if (m?.relation === 'broader than the range') broader.push({ firewall, collection, rule, ...m });
+          else if (m) anySource.push({ firewall, collection, rule, ...m });
+          else {
             const source = undecidable(rule);
             if (source) undecided.push({ firewall, collection, rule, relation: 'any source', source });
           }
@@ -65,7 +74,7 @@ function matchTenants(b: ModelBuilder): void {
       ? 'every firewall in the output (the tenant\'s cluster is not linked)'
       : scoped ? `firewall ${names(cluster.firewallKeys)}, on cluster ${cluster.name}'s path out`
         : `cluster ${cluster.name}'s traffic crosses no firewall`;
-    b.tenants[i] = { ...tenant, named, anySource, anySourceScope, undecided };
+    b.tenants[i] = { ...tenant, named, broader, anySource, anySourceScope, undecided };
   });
 }
 

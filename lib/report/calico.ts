@@ -194,7 +194,7 @@ export function calicoTenants(b: ModelBuilder): void {
         pools: tenantPools, ranges, ...(owner ? { declaredBy: owner } : {}), source: gw.source,
         ...(cluster ? { cluster: { key: cluster.key, name: cluster.name, stack: cluster.stack, leavesThrough: cluster.leavesThrough } } : {}),
         clusterNote: link.note,
-        named: [], anySource: [], anySourceScope: '', undecided: [], bgp,
+        named: [], broader: [], anySource: [], anySourceScope: '', undecided: [], bgp,
       });
       b.addNode({
         key, stack, shape: 'tenant', ...(cluster?.networkKey ? { networkKey: cluster.networkKey } : {}),

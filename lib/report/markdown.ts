@@ -135,6 +135,10 @@ function tenantSection(t: TenantView): string[] {
     out.push(`Rules whose sources name ${md(rangeText)}, in evaluation order:`, '');
     out.push(...table(['firewall', '#', 'collection', 'rule', 'source', 'action', 'destinations', 'protocols / ports'], matchRows(t.named, true)), '');
   }
+  if (t.broader.length > 0) {
+    out.push(`Rules whose sources include ${md(rangeText)} in a wider range; they apply, but do not identify the tenant:`, '');
+    out.push(...table(['firewall', '#', 'collection', 'rule', 'source', 'action', 'destinations', 'protocols / ports'], matchRows(t.broader, true)), '');
+  }
   if (t.anySource.length > 0) {
     out.push(`Rules for any source that also apply (${md(t.anySourceScope)}):`, '');
     out.push(...table(['firewall', '#', 'collection', 'rule', 'action', 'destinations', 'protocols / ports'], matchRows(t.anySource, false)), '');

@@ -149,7 +149,7 @@ export interface ClusterView {
 }
 
 /** How a firewall rule relates to a tenant's range. */
-export type RangeRelation = 'any source' | 'contains the range' | 'inside the range';
+export type RangeRelation = 'any source' | 'broader than the range' | 'inside the range' | 'equals the range';
 
 /** A rule whose sources match a tenant's egress range. */
 export interface RuleMatch {
@@ -185,8 +185,14 @@ export interface TenantView {
   readonly cluster?: { readonly key: string; readonly name: string; readonly stack: string; readonly leavesThrough: string };
   /** How the cluster was found, or why it was not. */
   readonly clusterNote: string;
-  /** Rules naming (part of) its range, in firewall then evaluation order. */
+  /**
+   * Rules whose source is the tenant's range or a part of it (what identifies the tenant, as the
+   * security check EGRESS007 counts), on the firewalls its traffic crosses; in firewall then
+   * evaluation order.
+   */
   readonly named: readonly RuleMatch[];
+  /** Rules whose source is wider than the range (e.g. 10.0.0.0/8): they apply but do not identify the tenant. */
+  readonly broader: readonly RuleMatch[];
   /** Rules for any source on the firewalls its traffic crosses. */
   readonly anySource: readonly RuleMatch[];
   /** Which firewalls `anySource` covers, in a phrase. */

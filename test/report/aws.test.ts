@@ -111,7 +111,7 @@ describe('AWS in the report', () => {
       + 'the stack\'s BGP peers reach transit gateway hub-tgw (Connect), which peers with nodes of Connect calico-connect. '
       + 'BGP: announced to tgw-a (169.254.8.10, transit gateway hub-tgw (Connect)), tgw-b (169.254.8.11, transit gateway hub-tgw (Connect)).');
     expect(blue).toContain('| inspection-fw (`hub`) | 2.1 | inspection-fw-blue-web | listed domains pass, other domains over these protocols are dropped | '
-      + '`198.51.100.0/28` (contains the range) | PASS | `.example.com`, `api.example.org` | HTTPS (TLS SNI) |');
+      + '`198.51.100.0/28` (equals the range) | PASS | `.example.com`, `api.example.org` | HTTPS (TLS SNI) |');
     expect(blue).toContain('| inspection-fw (`hub`) | 1.1 | inspection-fw-no-smtp | no-smtp: smtp | DROP | `ANY` | TCP 25 |');
   });
 

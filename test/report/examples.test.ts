@@ -36,7 +36,7 @@ describe('the report of the example app', () => {
     expect(md).toContain('| tenant0 | `hub-spoke-egw-calico` | `10.99.0.0/29` (pool tenant0-pool) | `tenant0-egw/tenant0-egw` | spoke1-aks (`hub-spoke-egw`) | 1 | '
       + 'firewall hub-fw, then the Internet with SNAT to public IP hub-fw-ip |');
     expect(section(md, '### tenant0 (`hub-spoke-egw-calico`)')).toContain('| hub-fw (`hub-spoke-egw`) | 4.1 | tenant0-allowed-access | allow tenant0 to www.tigera.io | '
-      + '`10.99.0.0/29` (contains the range) | Allow | `www.tigera.io` | Http:80, Https:443 |');
+      + '`10.99.0.0/29` (equals the range) | Allow | `www.tigera.io` | Http:80, Https:443 |');
     expect(section(md, '### tenant1 (`hub-spoke-egw-calico`)')).toContain('BGP: announced to azure-route-server-a (10.0.1.4, Route Server hub-rs), '
       + 'azure-route-server-b (10.0.1.5, Route Server hub-rs) by filter export-egress-ips.');
     expect(section(md, '### spoke1-aks (`hub-spoke-egw`)')).toContain([

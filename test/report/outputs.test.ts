@@ -203,10 +203,11 @@ describe('outputs the library does not write', () => {
     const red = section(md, '### red (`tenants`)');
     expect(red).toContain('taking addresses from `10.20.128.0/28`; from Terraform. '
       + 'Cluster: not linked: the kubernetes provider reads kubeconfig ~/.kube/config. BGP: no BGP peer outside the cluster in this stack.');
-    expect(red).toContain('| eks-fw (`aws`) | 2.1 | suricata | pods to the API | `10.20.128.0/20 ($PODS)` (contains the range) | PASS | `$EXTERNAL_NET`, `api.example.com` | TLS 443 |');
+    expect(red).toContain('| eks-fw (`aws`) | 2.1 | suricata | pods to the API | `10.20.128.0/20 ($PODS)` (broader than the range) | PASS | `$EXTERNAL_NET`, `api.example.com` | TLS 443 |');
     expect(red).toContain('Rules for any source that also apply (every firewall in the output (the tenant\'s cluster is not linked)):');
     expect(section(md, '### quiet (`tenants`)')).toContain('BGP: not announced: pool quiet-pool has disableBGPExport.');
-    expect(md).toContain('| red | `tenants` | `10.20.128.0/28` | `red/red` | not linked | 2 | its cluster is not linked |');
+    // Both rules that include red's range name a wider one (10.20.0.0/16, 10.20.128.0/20): none identifies it.
+    expect(md).toContain('| red | `tenants` | `10.20.128.0/28` | `red/red` | not linked | ⚠️ none | its cluster is not linked |');
   });
 
   test('a peering in one direction only does not carry traffic; a firewall with many public IPs is drawn with their count', () => {

@@ -48,20 +48,40 @@ describe('egress tenants in the report', () => {
     expect(md).toContain([
       '| tenant | stack | egress range | gateway | cluster | rules naming the range | leaves through |',
       '| --- | --- | --- | --- | --- | --- | --- |',
-      '| tenant0 | `cluster` | `10.99.0.0/29` (pool tenant0-pool) | `tenant0-egw/tenant0-egw` | spoke-aks (`cloud`) | 3 | firewall hub-fw, then the Internet with SNAT to public IP hub-fw-ip |',
-      '| tenant1 | `cluster` | `10.99.0.8/29` (pool tenant1-pool) | `tenant1-egw/tenant1-egw` | spoke-aks (`cloud`) | 1 | firewall hub-fw, then the Internet with SNAT to public IP hub-fw-ip |',
+      '| tenant0 | `cluster` | `10.99.0.0/29` (pool tenant0-pool) | `tenant0-egw/tenant0-egw` | spoke-aks (`cloud`) | 2 | firewall hub-fw, then the Internet with SNAT to public IP hub-fw-ip |',
+      '| tenant1 | `cluster` | `10.99.0.8/29` (pool tenant1-pool) | `tenant1-egw/tenant1-egw` | spoke-aks (`cloud`) | ⚠️ none | firewall hub-fw, then the Internet with SNAT to public IP hub-fw-ip |',
     ].join('\n'));
   });
 
-  test('rules naming the range come from every firewall, in evaluation order; a rule naming part of the range counts', () => {
-    expect(section(md, '### tenant0 (`cluster`)')).toContain([
+  test('rules naming the range are those of the firewalls on the cluster\'s path, in evaluation order; a rule naming part of the range counts', () => {
+    const t0 = section(md, '### tenant0 (`cluster`)');
+    expect(t0).toContain([
       'Rules whose sources name 10.99.0.0/29, in evaluation order:',
       '',
       '| firewall | # | collection | rule | source | action | destinations | protocols / ports |',
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
       '| hub-fw (`cloud`) | 3.1 | one-gateway | no dns | `10.99.0.1` (inside the range) | Deny | `8.8.8.8` | UDP 53 |',
-      '| hub-fw (`cloud`) | 5.1 | tenant0-web | tigera | `10.99.0.0/29` (contains the range) | Allow | `www.tigera.io` | Https:443 |',
-      '| other-fw (`other`) | 2.1 | tenants | wide | `10.99.0.0/16` (contains the range) | Allow | `1.1.1.1` | TCP 443 |',
+      '| hub-fw (`cloud`) | 5.1 | tenant0-web | tigera | `10.99.0.0/29` (equals the range) | Allow | `www.tigera.io` | Https:443 |',
+      '',
+    ].join('\n'));
+    // other-fw names 10.99.0.0/16, but the tenant's traffic never crosses it.
+    expect(t0).not.toContain('other-fw');
+  });
+
+  test('a wider source applies but does not identify the tenant (as the security check EGRESS007 counts)', () => {
+    const wide = reportOf((app) => {
+      const cloud = hubSpoke(app, 'cloud', {
+        rules: [RuleCollections.network({ name: 'corp', priority: 100, action: 'Allow', rules: [{ name: 'corp ranges', sources: ['10.0.0.0/8'], protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [443] }] })],
+      });
+      clusterStack(app, cloud, [tenant0()]);
+    });
+    expect(wide).toContain('| Egress tenants | 1; ⚠️ 1 whose range no firewall rule names: tenant0 |');
+    expect(section(wide, '### tenant0 (`cluster`)')).toContain([
+      'Rules whose sources include 10.99.0.0/29 in a wider range; they apply, but do not identify the tenant:',
+      '',
+      '| firewall | # | collection | rule | source | action | destinations | protocols / ports |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| hub-fw (`cloud`) | 1.1 | corp | corp ranges | `10.0.0.0/8` (broader than the range) | Allow | `*` | TCP 443 |',
     ].join('\n'));
   });
 
@@ -119,7 +139,7 @@ describe('egress tenants in the report', () => {
       clusterStack(app, cloud, [t0]);
     });
     expect(model.tenants.map((t) => [t.name, t.ranges.map(String), t.cluster?.key, t.named.map((m) => [m.firewall.name, m.rule.name, m.relation])])).toEqual([
-      ['tenant0', ['10.99.0.0/29'], 'cloud:azurerm_kubernetes_cluster.aks_cluster_D4B35EC5', [['hub-fw', 'tigera', 'contains the range']]],
+      ['tenant0', ['10.99.0.0/29'], 'cloud:azurerm_kubernetes_cluster.aks_cluster_D4B35EC5', [['hub-fw', 'tigera', 'equals the range']]],
     ]);
     expect(model.groups).toEqual([['cloud', 'cluster']]);
   });
