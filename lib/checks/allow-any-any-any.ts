@@ -71,9 +71,23 @@ export const ALLOW_ANY_ANY_ANY: SecurityCheck = {
     'router: every workload leaves, and the tenants\' egress identities no longer matter. Deny rules, ' +
     'DNAT rules and application rules (which name their protocols and ports) are not flagged; a source, ' +
     'destination or port given as a reference cannot be judged and counts as not "any". Narrow the ' +
-    'sources to the egress ranges that need the access (tenant.egressCidr), the destinations or the ports.',
+    'sources to the egress ranges that need the access (tenant.egressCidr), the destinations or the ports. ' +
+    'An AWS Network Firewall whose default actions drop nothing passes all unmatched traffic, which is the ' +
+    'same hole: it is flagged too.',
   inspect(node: IConstruct) {
-    if (AzureFirewall.isAzureFirewall(node) || NetworkFirewall.isNetworkFirewall(node)) return findings(node, node.ruleCollections);
+    if (AzureFirewall.isAzureFirewall(node)) return findings(node, node.ruleCollections);
+    if (NetworkFirewall.isNetworkFirewall(node)) {
+      const out = findings(node, node.ruleCollections);
+      if (!node.statefulDefaultActions.some((a) => a.startsWith('aws:drop_'))) {
+        out.push({
+          site: node,
+          field: 'statefulDefaultActions',
+          value: [...node.statefulDefaultActions],
+          allowed: 'traffic no rule matches passes; include aws:drop_established or aws:drop_strict',
+        });
+      }
+      return out;
+    }
     return [];
   },
 };

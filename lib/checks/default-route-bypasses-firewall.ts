@@ -71,7 +71,10 @@ function awsReason(subnet: VpcSubnet): string | undefined {
   if (isMarked(subnet)) return 'it is marked protected';
   if (hostsFirewall(subnet, subnet.vpc)) return undefined;
   const attachment = vpcAttachments(subnet).find((a) => a.vpc === subnet.vpc);
-  if (!attachment || attachment.subnets.includes(subnet)) return undefined;
+  if (!attachment) return undefined;
+  // A subnet that only holds the attachment's interfaces has no default route of its own; one that
+  // also routes 0.0.0.0/0 carries workloads' traffic and is judged like any other spoke subnet.
+  if (attachment.subnets.includes(subnet) && !subnet.routes.some((r) => isDefaultRoute(r.destination))) return undefined;
   return `VPC ${subnet.vpc.name} is a spoke of transit gateway ${attachment.transitGateway.name}`;
 }
 

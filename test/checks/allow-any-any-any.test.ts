@@ -32,6 +32,14 @@ describe('EGRESS002 allow-any-any-any', () => {
     describeLevels('EGRESS002', onAws([allowAll]), MESSAGE);
   });
 
+  describe('on an AWS Network Firewall whose default actions drop nothing', () => {
+    describeLevels('EGRESS002', (app) => {
+      const stack = awsStack(app);
+      return new NetworkFirewall(stack, 'fw', { name: 'inspection-fw', vpc: inspectionVpc(stack), statefulDefaultActions: ['aws:alert_established'] });
+    }, 'test/fw: statefulDefaultActions is ["aws:alert_established"]; traffic no rule matches passes; include aws:drop_established or aws:drop_strict ' +
+      '(security check EGRESS002 allow-any-any-any)');
+  });
+
   test('names the collection and the index of each such rule', () => {
     const collection = RuleCollections.network({
       name: 'mixed', priority: 200, action: 'Allow',

@@ -142,6 +142,29 @@ describe('EGRESS003 default-route-bypasses-firewall', () => {
     expect(found[0]).toBe(`test/source/source-nodes-a: routes[0.0.0.0/0] is transit gateway hub-tgw, ${path}; VPC source is a spoke of transit gateway hub-tgw; ${FIX_AWS}`);
   });
 
+  test('AWS: an attachment placed in the node subnets is judged by their default route', () => {
+    const found = warnings((app) => {
+      const stack = awsStack(app);
+      const source = spokeVpc(stack, 'source', '10.10.0.0/16');
+      const other = spokeVpc(stack, 'other', '10.20.0.0/16');
+      const insp = inspectionVpc(stack);
+      new NetworkFirewall(stack, 'fw', { name: 'inspection-fw', vpc: insp });
+      const tgw = transitGateway(stack);
+      const src = tgw.attachVpc({ vpc: source, subnets: source.subnetsInGroup('nodes') });
+      const oth = tgw.attachVpc({ vpc: other, subnets: other.subnetsInGroup('tgw') });
+      const inspection = tgw.attachInspectionVpc(insp);
+      src.routeToTransitGateway(source.subnetsInGroup('nodes'), ['0.0.0.0/0']);
+      const spokes = tgw.addRouteTable('spokes-rt');
+      spokes.associate(src);
+      spokes.associate(oth);
+      spokes.addRoute({ destination: '0.0.0.0/0', target: oth });
+      tgw.addRouteTable('firewall-rt').associate(inspection);
+    });
+    expect(found.filter((f) => f.startsWith('test/source/source-nodes'))).toEqual(['a', 'b'].map((z) =>
+      `test/source/source-nodes-${z}: routes[0.0.0.0/0] is transit gateway hub-tgw, whose route table spokes-rt sends 0.0.0.0/0 to other-attachment, ` +
+      `which holds no NetworkFirewall; VPC source is a spoke of transit gateway hub-tgw; ${FIX_AWS}`));
+  });
+
   test('AWS: a VPC attached to no transit gateway is not protected', () => {
     expect(warnings((app) => {
       const stack = awsStack(app);
