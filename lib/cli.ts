@@ -62,9 +62,24 @@ function parse(args: readonly string[]): Options | 'help' {
   return options;
 }
 
+/** True when `rel` (a relative path) climbs out of its base: `..` or `../…`, not a name like `..x.md`. */
+function climbsOut(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+}
+
+/** The real path of `file`, resolving links in it or, for a file not written yet, in its directory. */
+function realPath(file: string): string {
+  const full = path.resolve(file);
+  if (fs.existsSync(full)) return fs.realpathSync(full);
+  const dir = path.dirname(full);
+  return path.join(fs.existsSync(dir) ? fs.realpathSync(dir) : dir, path.basename(full));
+}
+
+/** True when writing `file` would write into `dir`, following symbolic links on both sides. */
 function within(dir: string, file: string): boolean {
-  const rel = path.relative(path.resolve(dir), path.resolve(file));
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  const base = fs.existsSync(dir) ? fs.realpathSync(dir) : path.resolve(dir);
+  const rel = path.relative(base, realPath(file));
+  return rel === '' || !climbsOut(rel);
 }
 
 /** Runs the command with `args` (what follows the program name); writes only the --output file. */

@@ -86,6 +86,8 @@ export class DiagnosticSettings extends Construct {
   public readonly resource: MonitorDiagnosticSetting;
   /** The log categories sent. */
   public readonly logCategories: readonly string[];
+  /** The log category groups sent (e.g. `allLogs`). */
+  public readonly logCategoryGroups: readonly string[];
   /** The metric categories sent. */
   public readonly metricCategories: readonly string[];
 
@@ -98,6 +100,7 @@ export class DiagnosticSettings extends Construct {
       throw new ValidationError(this, 'logCategories', [], 'a diagnostic setting sends at least one log or metric category');
     }
     this.logCategories = logs;
+    this.logCategoryGroups = groups;
     this.metricCategories = metrics;
     this.resource = new MonitorDiagnosticSetting(this, 'setting', {
       name: props.name,

@@ -26,12 +26,42 @@ export function isAnyPort(port: RulePort): boolean {
   return m !== null && Number(m[1]) <= 1 && Number(m[2]) >= 65535;
 }
 
+/**
+ * True when `addresses` together stand for every address: one of them does, or their literal ranges
+ * cover all of IPv4 (e.g. `0.0.0.0/1` and `128.0.0.0/1`). References cannot be judged and cover nothing.
+ */
+export function coversAnyAddress(addresses: readonly RuleAddress[]): boolean {
+  if (addresses.some(isAnyAddress)) return true;
+  const ranges = addresses.flatMap((a) => {
+    if (a instanceof Cidr) return [a];
+    if (typeof a !== 'string' || Token.isUnresolved(a) || !Cidr.isValid(a.trim())) return [];
+    return [Cidr.parse(a.trim())];
+  });
+  return Cidr.coverAll(ranges);
+}
+
+/** True when `ports` together stand for every port: one is `*` or 1-65535, or their ranges join up from 1 to 65535. */
+export function coversAnyPort(ports: readonly RulePort[]): boolean {
+  if (ports.some(isAnyPort)) return true;
+  const ranges = ports.flatMap((p) => {
+    if (typeof p === 'string' && Token.isUnresolved(p)) return [];
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(String(p).trim());
+    return m ? [[Number(m[1]), Number(m[2] ?? m[1])] as const] : [];
+  }).sort((a, b) => a[0] - b[0]);
+  let next = 1;
+  for (const [lo, hi] of ranges) {
+    if (lo > next) return false;
+    next = Math.max(next, hi + 1);
+  }
+  return next > 65535;
+}
+
 /** True for a network rule that lets any source reach any destination on any port. */
 export function isAnyAnyAny(rule: NetworkRule): boolean {
   const sources = rule.sources ?? [];
-  const anySource = sources.length === 0 || sources.some(isAnyAddress);
-  const anyDestination = (rule.destinationAddresses ?? []).some(isAnyAddress) || (rule.destinationFqdns ?? []).includes('*');
-  return anySource && anyDestination && rule.destinationPorts.some(isAnyPort);
+  const anySource = sources.length === 0 || coversAnyAddress(sources);
+  const anyDestination = coversAnyAddress(rule.destinationAddresses ?? []) || (rule.destinationFqdns ?? []).includes('*');
+  return anySource && anyDestination && coversAnyPort(rule.destinationPorts);
 }
 
 function describe(rule: NetworkRule): string {

@@ -4,9 +4,13 @@ import { Cidr } from '../core';
 import { AksCluster } from '../azure';
 import { SecurityCheck } from './check';
 
-/** True for a literal range that holds every address (`0.0.0.0/0`, `::/0`); a reference is not. */
-function isEverything(range: string): boolean {
-  return !Token.isUnresolved(range) && Cidr.isValid(range) && Cidr.parse(range).prefix === 0;
+/**
+ * True when the literal ranges together hold every address (`0.0.0.0/0`, `::/0`, or pieces that add
+ * up to all of IPv4 or IPv6); a reference counts as a restriction.
+ */
+function coverEverything(ranges: readonly string[]): boolean {
+  const literal = ranges.filter((r) => !Token.isUnresolved(r) && Cidr.isValid(r)).map((r) => Cidr.parse(r));
+  return Cidr.coverAll(literal, 4) || Cidr.coverAll(literal, 6);
 }
 
 /** EGRESS004: an AKS cluster whose public API server accepts connections from the whole Internet. */
@@ -16,7 +20,7 @@ export const API_SERVER_OPEN: SecurityCheck = {
   defaultLevel: 'error',
   description:
     'An AKS cluster whose API server is public (privateClusterEnabled false) and has no authorized IP ' +
-    'ranges, or an authorized range of 0.0.0.0/0, takes connections to its control plane from anywhere on ' +
+    'ranges, or authorized ranges adding up to 0.0.0.0/0, takes connections to its control plane from anywhere on ' +
     'the Internet: one leaked credential or API server flaw away from the cluster. Set ' +
     'apiServerAuthorizedIpRanges to the ranges that administer the cluster (with ' +
     '...firewallPublicIpRanges(firewall) when its egress leaves through a firewall), or make the cluster ' +
@@ -24,7 +28,7 @@ export const API_SERVER_OPEN: SecurityCheck = {
   inspect(node: IConstruct) {
     if (!AksCluster.isAksCluster(node) || node.privateClusterEnabled) return [];
     const ranges = node.apiServerAuthorizedIpRanges;
-    if (ranges.length > 0 && !ranges.some(isEverything)) return [];
+    if (ranges.length > 0 && !coverEverything(ranges)) return [];
     return [{
       site: node,
       field: 'apiServerAuthorizedIpRanges',

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { Cidr, findInApp } from '../core';
-import { AksCluster, Subnet } from '../azure';
+import { AksCluster, IRouteTable, Subnet } from '../azure';
 import { NetworkFirewall, TransitGateway, TransitGatewayVpcAttachment, VpcRoute, VpcSubnet } from '../aws';
 import { Finding, SecurityCheck } from './check';
 
@@ -39,12 +39,25 @@ function azureFindings(subnet: Subnet): Finding[] {
     return [{ site: subnet, field: 'routeTable', value: undefined, allowed: `${why}, and without a route table its 0.0.0.0/0 leaves through ${out}; ${fix}` }];
   }
   const hop = table.defaultRouteNextHopType();
-  if (hop === 'VirtualAppliance') return [];
+  const at = `routeTable[${table.name}].routes`;
   if (hop === undefined) {
-    return [{ site: subnet, field: `routeTable ${table.name}: routes[0.0.0.0/0]`, value: undefined, allowed: `${why}, and Azure's system route then sends 0.0.0.0/0 to the Internet; ${fix}` }];
+    return [{ site: subnet, field: `${at}[0.0.0.0/0]`, value: undefined, allowed: `${why}, and Azure's system route then sends 0.0.0.0/0 to the Internet; ${fix}` }];
   }
-  return [{ site: subnet, field: `routeTable ${table.name}: routes[0.0.0.0/0].nextHop`, value: hop, allowed: `${why}; ${fix}` }];
+  if (hop !== 'VirtualAppliance') return [{ site: subnet, field: `${at}[0.0.0.0/0].nextHop`, value: hop, allowed: `${why}; ${fix}` }];
+  // More specific routes win: halves of the address space sent to the Internet bypass the default route.
+  return ((table as Partial<IRouteTable>).routes ?? [])
+    .filter((r) => r.nextHop.type === 'Internet' && Cidr.isValid(r.addressPrefix) && Cidr.parse(r.addressPrefix).prefix < BROAD_PREFIX)
+    .map((r) => ({
+      site: subnet,
+      field: `${at}[${r.addressPrefix}].nextHop`,
+      value: r.nextHop.type,
+      allowed: `${why}, and ${r.addressPrefix} is wider than /${BROAD_PREFIX}: a more specific route than 0.0.0.0/0 takes that part of the ` +
+        `Internet around the firewall; send only narrow ranges (e.g. the firewall's own public IPs) to Internet`,
+    }));
 }
+
+/** Internet routes wider than this (a /7 or more of the address space) count as a way around the firewall. */
+const BROAD_PREFIX = 8;
 
 function managedVnetFindings(cluster: AksCluster): Finding[] {
   if (!cluster.managedVnet) return [];

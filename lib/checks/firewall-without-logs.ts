@@ -13,7 +13,8 @@ export const FIREWALL_WITHOUT_LOGS: SecurityCheck = {
     'logging: FirewallLogging.none()) keeps no record of what it allowed or dropped: no audit trail of ' +
     'which tenant reached what, nothing to investigate an incident with, no way to see a rule that is ' +
     'missing. Leave the defaults on (a Log Analytics workspace; CloudWatch Logs) or send the logs to a ' +
-    'destination of yours.',
+    'destination of yours. Diagnostics that send metrics only (no log category or category group) are ' +
+    'flagged as well: metrics count hits, they do not record them.',
   inspect(node: IConstruct) {
     if (AzureFirewall.isAzureFirewall(node) && node.diagnostics === undefined) {
       return [{
@@ -21,6 +22,15 @@ export const FIREWALL_WITHOUT_LOGS: SecurityCheck = {
         field: 'diagnostics',
         value: false,
         allowed: 'a firewall keeps a record of what it allowed and denied: leave diagnostics on (a Log Analytics workspace)',
+      }];
+    }
+    if (AzureFirewall.isAzureFirewall(node) && node.diagnostics
+      && node.diagnostics.logCategories.length === 0 && node.diagnostics.logCategoryGroups.length === 0) {
+      return [{
+        site: node,
+        field: 'diagnostics.logCategories',
+        value: [],
+        allowed: 'metrics alone record no rule hits: send the rule logs (the default categories, or the allLogs group)',
       }];
     }
     if (NetworkFirewall.isNetworkFirewall(node) && node.loggingConfiguration === undefined) {

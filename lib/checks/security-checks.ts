@@ -36,7 +36,7 @@ export interface SecurityChecksProps {
 }
 
 /**
- * The security checks as a cdktf Aspect: add it to a stack (or the app) and every construct in it is
+ * The security checks as a cdktf Aspect: add it to each stack (cdktf 0.21 does not run aspects added to the App) and every construct in it is
  * inspected at synth. A finding at level `error` fails the synth with a ValidationError
  * (`<construct path>: <field> is <value>; <what is allowed> (security check <id> <name>)`); at level
  * `warning` it becomes a warning annotation on the construct, which `cdktf synth` prints.

@@ -80,6 +80,21 @@ export class Cidr {
     return cidr;
   }
 
+  /**
+   * True when the union of `ranges` covers every address of IP version `version`, e.g.
+   * `0.0.0.0/1` with `128.0.0.0/1`.
+   */
+  public static coverAll(ranges: readonly Cidr[], version: IpVersion = 4): boolean {
+    const bits = BigInt(version === 4 ? 32 : 128);
+    const sorted = ranges.filter((r) => r.version === version).sort((a, b) => a.compare(b));
+    let next = 0n;
+    for (const r of sorted) {
+      if (r.first > next) return false;
+      if (r.last + 1n > next) next = r.last + 1n;
+    }
+    return next === 1n << bits;
+  }
+
   /** True when `text` parses as a CIDR with no host bits set. */
   public static isValid(text: string): boolean {
     try {

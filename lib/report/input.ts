@@ -89,7 +89,7 @@ function parseJson(file: string, text: string): unknown {
 function inside(dir: string, relative: string, file: string, field: string): string {
   const full = path.join(dir, relative);
   const rel = path.relative(path.resolve(dir), path.resolve(full));
-  if (path.isAbsolute(relative) || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (path.isAbsolute(relative) || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new ReportInputError(file, field, relative, `a path inside ${dir}`);
   }
   return full;

@@ -85,6 +85,11 @@ describe('EGRESS002 allow-any-any-any', () => {
     ['a named FQDN', rule({ destinationAddresses: undefined, destinationFqdns: ['ghcr.io'] }), false],
     ['one port', rule({ destinationPorts: [443] }), false],
     ['a port range short of all', rule({ destinationPorts: ['1024-65535'] }), false],
+    ['port ranges that join up from 1 to 65535', rule({ destinationPorts: ['1-32767', '32768-65535'] }), true],
+    ['port ranges with a gap', rule({ destinationPorts: ['1-32767', '32769-65535'] }), false],
+    ['sources adding up to every address', rule({ sources: ['0.0.0.0/1', Cidr.parse('128.0.0.0/1')] }), true],
+    ['destinations adding up to every address', rule({ destinationAddresses: ['0.0.0.0/2', '64.0.0.0/2', '128.0.0.0/1'] }), true],
+    ['destinations short of every address', rule({ destinationAddresses: ['0.0.0.0/2', '128.0.0.0/1'] }), false],
   ])('a rule with %s is any/any/any: %s', (_, r, expected) => {
     expect(isAnyAnyAny(r)).toBe(expected);
   });

@@ -29,6 +29,11 @@ describe('EGRESS004 api-server-open', () => {
       `test/aks: apiServerAuthorizedIpRanges is ["203.0.113.0/24","0.0.0.0/0"]; ${ALLOWED}`);
   });
 
+  describe('a public API server authorizing ranges that add up to every address', () => {
+    describeLevels('EGRESS004', withCluster(() => ({ apiServerAuthorizedIpRanges: ['0.0.0.0/1', '128.0.0.0/1'] })),
+      `test/aks: apiServerAuthorizedIpRanges is ["0.0.0.0/1","128.0.0.0/1"]; ${ALLOWED}`);
+  });
+
   test.each([
     ['authorized ranges', () => ({ apiServerAuthorizedIpRanges: ['203.0.113.0/24'] })],
     ['an authorized range given as a reference', (app: App) => ({

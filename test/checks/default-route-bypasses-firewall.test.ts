@@ -44,14 +44,26 @@ describe('EGRESS003 default-route-bypasses-firewall', () => {
 
   test('Azure: a node subnet whose 0.0.0.0/0 goes to the Internet', () => {
     expect(warnings(clusterWithRoutes([{ name: 'out', addressPrefix: '0.0.0.0/0', nextHop: NextHop.internet() }]))).toEqual([
-      `test/vnet/nodes: routeTable nodes-rt: routes[0.0.0.0/0].nextHop is Internet; it holds the nodes of cluster aks; ${FIX_AZURE}`,
+      `test/vnet/nodes: routeTable[nodes-rt].routes[0.0.0.0/0].nextHop is Internet; it holds the nodes of cluster aks; ${FIX_AZURE}`,
     ]);
   });
 
   test('Azure: a node subnet whose route table has no 0.0.0.0/0 route', () => {
     expect(warnings(clusterWithRoutes([{ name: 'onprem', addressPrefix: '192.168.0.0/16', nextHop: NextHop.virtualNetworkGateway() }]))).toEqual([
-      `test/vnet/nodes: routeTable nodes-rt: routes[0.0.0.0/0] is missing; it holds the nodes of cluster aks, and Azure's system route then sends 0.0.0.0/0 to the Internet; ${FIX_AZURE}`,
+      `test/vnet/nodes: routeTable[nodes-rt].routes[0.0.0.0/0] is missing; it holds the nodes of cluster aks, and Azure's system route then sends 0.0.0.0/0 to the Internet; ${FIX_AZURE}`,
     ]);
+  });
+
+  test('Azure: halves of the address space sent to the Internet go around a default route to the firewall', () => {
+    expect(warnings(clusterWithRoutes([
+      { name: 'fw', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.42.2.4') },
+      { name: 'low', addressPrefix: '0.0.0.0/1', nextHop: NextHop.internet() },
+      { name: 'high', addressPrefix: '128.0.0.0/1', nextHop: NextHop.internet() },
+      { name: 'fw-ip', addressPrefix: '20.1.2.3/32', nextHop: NextHop.internet() },
+    ]))).toEqual(['0.0.0.0/1', '128.0.0.0/1'].map((p) =>
+      `test/vnet/nodes: routeTable[nodes-rt].routes[${p}].nextHop is Internet; it holds the nodes of cluster aks, and ${p} is wider than /8: ` +
+      'a more specific route than 0.0.0.0/0 takes that part of the Internet around the firewall; send only narrow ranges (e.g. the firewall\'s own ' +
+      'public IPs) to Internet (security check EGRESS003 default-route-bypasses-firewall)'));
   });
 
   test('Azure: a node subnet leaving through its NAT gateway names the gateway', () => {

@@ -21,6 +21,14 @@ describe('EGRESS006 firewall-without-logs', () => {
       '(security check EGRESS006 firewall-without-logs)');
   });
 
+  describe('an Azure Firewall whose diagnostics send metrics only', () => {
+    describeLevels('EGRESS006', (app: App) => {
+      const stack = azureStack(app);
+      return firewall(stack, vnet(stack), { diagnostics: { logCategories: [] } });
+    }, 'test/fw: diagnostics.logCategories is []; metrics alone record no rule hits: send the rule logs (the default categories, ' +
+      'or the allLogs group) (security check EGRESS006 firewall-without-logs)');
+  });
+
   describe('a Network Firewall without logging', () => {
     describeLevels('EGRESS006', networkFirewall(FirewallLogging.none()),
       'test/fw: logging is none; a firewall keeps a record of what it allowed and dropped: use FirewallLogging.cloudWatch() (the default) ' +

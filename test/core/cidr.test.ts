@@ -85,6 +85,17 @@ describe('Cidr', () => {
     expect((error as ValidationError).field).toBe('addressSpace[0]');
   });
 
+  test('coverAll: whether ranges together hold every address of a version', () => {
+    const c = (...xs: string[]) => xs.map((x) => Cidr.parse(x));
+    expect(Cidr.coverAll(c('0.0.0.0/0'))).toBe(true);
+    expect(Cidr.coverAll(c('128.0.0.0/1', '0.0.0.0/1'))).toBe(true);
+    expect(Cidr.coverAll(c('0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/2', '10.0.0.0/8'))).toBe(true);
+    expect(Cidr.coverAll(c('0.0.0.0/1', '192.0.0.0/2'))).toBe(false);
+    expect(Cidr.coverAll(c('::/0'))).toBe(false);
+    expect(Cidr.coverAll(c('::/1', '8000::/1'), 6)).toBe(true);
+    expect(Cidr.coverAll([])).toBe(false);
+  });
+
   test('isValid and isIpAddress', () => {
     expect(Cidr.isValid('10.0.0.0/8')).toBe(true);
     expect(Cidr.isValid('10.0.0.1/8')).toBe(false);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as ts from 'typescript';
@@ -71,6 +71,24 @@ describe('cdktf-kubernetes-egress report', () => {
       code: 1, stdout: '', stderr: `--output: value is ${inside}; a file outside ${dir}: the report never changes its input\n`,
     });
     expect(existsSync(inside)).toBe(false);
+  });
+
+  test('refuses a way into the directory through a name like ..x or a symbolic link, and accepts ..x outside it', () => {
+    const sneaky = join(dir, '..x.md');
+    expect(runCli(['report', '--out', dir, '--output', sneaky]).code).toBe(1);
+    expect(existsSync(sneaky)).toBe(false);
+    const link = join(scratch, 'link-to-out');
+    symlinkSync(dir, link);
+    expect(runCli(['report', '--out', dir, '--output', join(link, 'y.md')]).code).toBe(1);
+    const stack = join(dir, 'stacks', 'cloud', 'cdk.tf.json');
+    const before = readFileSync(stack, 'utf8');
+    const fileLink = join(scratch, 'evil.md');
+    symlinkSync(stack, fileLink);
+    expect(runCli(['report', '--out', dir, '--output', fileLink]).code).toBe(1);
+    expect(readFileSync(stack, 'utf8')).toBe(before);
+    const outside = join(scratch, '..x.md');
+    expect(runCli(['report', '--out', dir, '--output', outside]).code).toBe(0);
+    expect(existsSync(outside)).toBe(true);
   });
 
   test('an output file that cannot be written is an input error', () => {
