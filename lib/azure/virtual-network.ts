@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { VirtualNetwork as TfVirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Subnet as TfSubnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subnet';
+import { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
 import { Cidr, ValidationError, AZURE_NETWORK_NAME, brand, checkAzureName, declareRanges, findOverlap } from '../core';
 import type { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
@@ -50,6 +52,23 @@ export interface VirtualNetworkProps {
   readonly tags?: Tags;
 }
 
+/** Props of {@link VirtualNetwork.fromExisting}. */
+export interface ExistingVirtualNetworkProps {
+  /** The group the VNet is in (its name is what the data sources look it up by). */
+  readonly resourceGroup: IResourceGroup;
+  /** The VNet's name in Azure. */
+  readonly name: string;
+  /**
+   * Its address space as it is: the library checks ranges and derives addresses (gateways, first VMs)
+   * from it at synth, before anything is read from Azure.
+   */
+  readonly addressSpace: string[];
+  /** The existing subnets the app uses, with their ranges as they are. */
+  readonly subnets: { readonly name: string; readonly addressPrefix: string }[];
+}
+
+const EXISTING = Symbol.for('cdktf-kubernetes-egress.existingVirtualNetwork');
+
 /** What a route table exposes to the subnets it is associated with. */
 export interface ISubnetRouteTable {
   /** The route table's name in Azure. */
@@ -86,28 +105,37 @@ export class Subnet extends Construct {
   public readonly cidr: Cidr;
   /** The VNet it belongs to. */
   public readonly vnet: VirtualNetwork;
-  /** The azurerm_subnet resource (escape hatch). */
-  public readonly resource: TfSubnet;
+  /** The azurerm_subnet resource (escape hatch), or the data source that reads an existing subnet. */
+  public readonly resource: TfSubnet | DataAzurermSubnet;
+  /** True for a subnet that exists already (read with a data source, not created). */
+  public readonly existing: boolean;
   private _routeTable?: ISubnetRouteTable;
   private _routeTableAssociation?: ITerraformDependable;
   private _natGateway?: ISubnetNatGateway;
   private _natGatewayAssociation?: ITerraformDependable;
 
   /** @internal - created through VirtualNetwork.addSubnet */
-  constructor(vnet: VirtualNetwork, spec: SubnetSpec, cidr: Cidr) {
+  constructor(vnet: VirtualNetwork, spec: SubnetSpec, cidr: Cidr, existing = false) {
     super(vnet, spec.name);
     subnetBrand.mark(this);
     this.vnet = vnet;
     this.name = spec.name;
     this.cidr = cidr;
-    this.resource = new TfSubnet(this, 'subnet', {
-      name: spec.name,
-      resourceGroupName: vnet.resourceGroupName,
-      virtualNetworkName: vnet.resource.name,
-      addressPrefixes: [cidr.toString()],
-      serviceEndpoints: spec.serviceEndpoints,
-      defaultOutboundAccessEnabled: spec.defaultOutboundAccessEnabled,
-    });
+    this.existing = existing;
+    this.resource = existing
+      ? new DataAzurermSubnet(this, 'subnet', {
+        name: spec.name,
+        resourceGroupName: vnet.resourceGroupName,
+        virtualNetworkName: vnet.name,
+      })
+      : new TfSubnet(this, 'subnet', {
+        name: spec.name,
+        resourceGroupName: vnet.resourceGroupName,
+        virtualNetworkName: vnet.resource.name,
+        addressPrefixes: [cidr.toString()],
+        serviceEndpoints: spec.serviceEndpoints,
+        defaultOutboundAccessEnabled: spec.defaultOutboundAccessEnabled,
+      });
   }
 
   /** The subnet's resource ID (a reference). */
@@ -193,8 +221,19 @@ export class VirtualNetwork extends Construct {
   public readonly name: string;
   /** Its address space. */
   public readonly addressSpace: readonly Cidr[];
-  /** The azurerm_virtual_network resource (escape hatch). */
-  public readonly resource: TfVirtualNetwork;
+  /**
+   * An existing VNet and some of its subnets, read with data sources: it works wherever a new one
+   * does (peerings, firewalls, route tables, NAT gateways, clusters), and `addSubnet` adds new subnets
+   * to it. Its ranges are given here, so everything checked at synth is checked for it too.
+   */
+  public static fromExisting(scope: Construct, id: string, props: ExistingVirtualNetworkProps): VirtualNetwork {
+    return new VirtualNetwork(scope, id, { ...props, subnets: [], [EXISTING]: props.subnets } as VirtualNetworkProps);
+  }
+
+  /** The azurerm_virtual_network resource (escape hatch), or the data source that reads an existing VNet. */
+  public readonly resource: TfVirtualNetwork | DataAzurermVirtualNetwork;
+  /** True for a VNet that exists already (see {@link VirtualNetwork.fromExisting}). */
+  public readonly existing: boolean;
   /** Name of the resource group it lives in. */
   public readonly resourceGroupName: string;
   /** Location. */
@@ -220,14 +259,19 @@ export class VirtualNetwork extends Construct {
     this.resourceGroupName = props.resourceGroup.name;
     this.location = props.resourceGroup.location;
     declareRanges(this, this.addressSpace.map((cidr) => ({ cidr, kind: 'vnet', label: `VNet ${props.name}` })));
-    this.resource = new TfVirtualNetwork(this, 'vnet', {
-      name: props.name,
-      resourceGroupName: props.resourceGroup.name,
-      location: props.resourceGroup.location,
-      addressSpace: this.addressSpace.map((c) => c.toString()),
-      dnsServers: props.dnsServers,
-      tags: props.tags,
-    });
+    const existingSubnets = (props as unknown as { [EXISTING]?: ExistingVirtualNetworkProps['subnets'] })[EXISTING];
+    this.existing = existingSubnets !== undefined;
+    this.resource = this.existing
+      ? new DataAzurermVirtualNetwork(this, 'vnet', { name: props.name, resourceGroupName: props.resourceGroup.name })
+      : new TfVirtualNetwork(this, 'vnet', {
+        name: props.name,
+        resourceGroupName: props.resourceGroup.name,
+        location: props.resourceGroup.location,
+        addressSpace: this.addressSpace.map((c) => c.toString()),
+        dnsServers: props.dnsServers,
+        tags: props.tags,
+      });
+    for (const spec of existingSubnets ?? []) this.addSubnetOf(spec, true);
     for (const spec of props.subnets ?? []) this.addSubnet(spec);
   }
 
@@ -253,6 +297,10 @@ export class VirtualNetwork extends Construct {
 
   /** Adds a subnet after checking its range and, for Azure's special subnets, its size. */
   public addSubnet(spec: SubnetSpec): Subnet {
+    return this.addSubnetOf(spec, false);
+  }
+
+  private addSubnetOf(spec: SubnetSpec, existing: boolean): Subnet {
     const field = `subnets[${spec.name}]`;
     checkAzureName(this, `${field}.name`, spec.name, AZURE_NETWORK_NAME);
     if (this._subnets.has(spec.name)) {
@@ -278,7 +326,7 @@ export class VirtualNetwork extends Construct {
           `it overlaps subnet ${other.name} (${other.cidr}); subnets must not overlap`);
       }
     }
-    const subnet = new Subnet(this, spec, cidr);
+    const subnet = new Subnet(this, spec, cidr, existing);
     this._subnets.set(spec.name, subnet);
     return subnet;
   }

@@ -1,5 +1,5 @@
-import { VirtualNetwork, HubSpokePeering, IHubGateway } from '../../lib/azure';
-import { azureStack, resource, resourceGroup, synth, address } from '../helpers';
+import { HubSpokePeering, IHubGateway, RouteTable, VirtualNetwork } from '../../lib/azure';
+import { address, azureStack, resource, resourceGroup, resources, synth } from '../helpers';
 
 function vnet(subnets: { name: string; addressPrefix: string }[], addressSpace = ['10.0.0.0/22']) {
   const stack = azureStack();
@@ -137,5 +137,56 @@ describe('HubSpokePeering', () => {
   test('rejects peering a VNet with itself', () => {
     const { stack, hub } = hubAndSpoke();
     expect(() => new HubSpokePeering(stack, 'peering', { hub, spoke: hub })).toThrow(/a VNet cannot be peered with itself/);
+  });
+});
+
+describe('VirtualNetwork.fromExisting', () => {
+  function existingHub() {
+    const stack = azureStack();
+    const hub = VirtualNetwork.fromExisting(stack, 'hub', {
+      resourceGroup: { name: 'corp-hub', location: 'eastus' }, name: 'corp-hub-vnet', addressSpace: ['10.0.0.0/22'],
+      subnets: [{ name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/24' }, { name: 'shared', addressPrefix: '10.0.1.0/24' }],
+    });
+    return { stack, hub };
+  }
+
+  test('reads the VNet and its subnets with data sources and creates neither', () => {
+    const { stack, hub } = existingHub();
+    expect(hub.existing).toBe(true);
+    expect(hub.subnet('shared').existing).toBe(true);
+    expect(hub.subnet('shared').vmIp(0)).toBe('10.0.1.4');
+    const json = synth(stack);
+    expect(resources(json, 'azurerm_virtual_network')).toEqual([]);
+    expect(resources(json, 'azurerm_subnet')).toEqual([]);
+    expect(Object.values(json.data!.azurerm_virtual_network)).toEqual([{ name: 'corp-hub-vnet', resource_group_name: 'corp-hub' }]);
+    expect(Object.values(json.data!.azurerm_subnet)).toEqual([
+      { name: 'AzureFirewallSubnet', resource_group_name: 'corp-hub', virtual_network_name: 'corp-hub-vnet' },
+      { name: 'shared', resource_group_name: 'corp-hub', virtual_network_name: 'corp-hub-vnet' },
+    ]);
+  });
+
+  test('works wherever a new one does: peerings and route tables refer to the data sources, new subnets are created in it', () => {
+    const { stack, hub } = existingHub();
+    const spokeRg = resourceGroup(stack, 'spoke');
+    const spoke = new VirtualNetwork(stack, 'spoke', { resourceGroup: spokeRg, name: 'spoke-vnet', addressSpace: ['10.1.0.0/22'] });
+    new HubSpokePeering(stack, 'peering', { hub, spoke });
+    const added = hub.addSubnet({ name: 'added', addressPrefix: '10.0.2.0/24' });
+    expect(added.existing).toBe(false);
+    new RouteTable(stack, 'rt', { resourceGroup: spokeRg, name: 'rt', subnets: [hub.subnet('shared')] });
+    const json = synth(stack);
+    const hubData = `data.azurerm_virtual_network.${Object.keys(json.data!.azurerm_virtual_network)[0]}`;
+    expect(resource(json, 'azurerm_virtual_network_peering', 'corp-hub-vnet-to-spoke-vnet').virtual_network_name).toBe(`\${${hubData}.name}`);
+    expect(resource(json, 'azurerm_virtual_network_peering', 'spoke-vnet-to-corp-hub-vnet').remote_virtual_network_id).toBe(`\${${hubData}.id}`);
+    expect(resource(json, 'azurerm_subnet', 'added')).toMatchObject({ address_prefixes: ['10.0.2.0/24'], virtual_network_name: `\${${hubData}.name}` });
+    const shared = Object.entries(json.data!.azurerm_subnet).find(([, d]) => d.name === 'shared')![0];
+    expect(resources(json, 'azurerm_subnet_route_table_association')[0].subnet_id).toBe(`\${data.azurerm_subnet.${shared}.id}`);
+  });
+
+  test('checks the ranges it is given like those of a new VNet', () => {
+    const stack = azureStack();
+    expect(() => VirtualNetwork.fromExisting(stack, 'hub', {
+      resourceGroup: { name: 'corp-hub', location: 'eastus' }, name: 'corp-hub-vnet', addressSpace: ['10.0.0.0/22'],
+      subnets: [{ name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/27' }],
+    })).toThrow('test/hub: subnets[AzureFirewallSubnet].addressPrefix is 10.0.0.0/27; Azure Firewall needs AzureFirewallSubnet to be /26 or larger');
   });
 });
