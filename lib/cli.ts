@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ReportInputError } from './report/errors';
+import { described } from './core/errors';
 import { egressReport } from './report';
 
 export const USAGE = `Usage: cdktf-kubernetes-egress report [--out <dir>] [--output <file>] [--stack <name>]...
@@ -49,7 +50,7 @@ function parse(args: readonly string[]): Options | 'help' {
     const eq = arg.indexOf('=');
     const [name, inline] = arg.startsWith('--') && eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
     if (!['--out', '--output', '--stack'].includes(name)) {
-      throw new ReportInputError(arg, 'argument', 'not an option of report', 'options are --out <dir>, --output <file>, --stack <name> and --help');
+      throw new ReportInputError(arg, 'argument', described('not an option of report'), 'options are --out <dir>, --output <file>, --stack <name> and --help');
     }
     const value = inline ?? rest[++i];
     if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) {
@@ -100,7 +101,7 @@ export function runCli(args: readonly string[]): CliResult {
     try {
       fs.writeFileSync(options.output, report);
     } catch (e) {
-      throw new ReportInputError(options.output, 'file', 'not writable', (e as Error).message);
+      throw new ReportInputError(options.output, 'file', described('not writable'), (e as Error).message);
     }
     return { code: 0, stdout: `Wrote ${options.output}\n`, stderr: '' };
   } catch (e) {

@@ -62,7 +62,7 @@ app.synth();
 console.log(JSON.stringify({ refused }));
 `);
     const out = JSON.parse(execFileSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8' }).trim());
-    expect(out.refused).toBe('scratch/hub: subnets[AzureBastionSubnet].addressPrefix is 10.0.2.0/27; Azure Bastion needs AzureBastionSubnet to be /26 or larger');
+    expect(out.refused).toBe('scratch/hub: subnets[AzureBastionSubnet].addressPrefix is "10.0.2.0/27"; Azure Bastion needs AzureBastionSubnet to be /26 or larger');
     const json = JSON.parse(readFileSync(join(app, 'out', 'stacks', 'scratch', 'cdk.tf.json'), 'utf8'));
     const rule = Object.values(json.resource.azurerm_firewall_policy_rule_collection_group as Record<string, any>)[0];
     expect(rule.application_rule_collection[0].rule[0].source_addresses).toEqual(['10.99.0.0/29']);

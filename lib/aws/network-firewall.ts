@@ -8,7 +8,7 @@ import {
   NetworkfirewallLoggingConfigurationLoggingConfigurationLogDestinationConfig,
 } from '@cdktf/provider-aws/lib/networkfirewall-logging-configuration';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { RuleCollection, ValidationError, brand, validateRuleCollection, validateRuleCollections } from '../core';
+import { RuleCollection, ValidationError, brand, described, validateRuleCollection, validateRuleCollections } from '../core';
 import { InspectionVpc } from './inspection-vpc';
 import {
   NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY, NETWORK_FIREWALL_RULE_LIMITS, renderNetworkFirewallRuleGroup,
@@ -247,7 +247,7 @@ export class NetworkFirewall extends Construct {
     this.checkPriorities([...this._collections, collection]);
     const rendered = renderNetworkFirewallRuleGroup(this, collection);
     if (rendered.requiredCapacity > NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY) {
-      throw new ValidationError(this, `ruleCollections[${collection.name}].rules`, `${rendered.requiredCapacity} stateful rules`,
+      throw new ValidationError(this, `ruleCollections[${collection.name}].rules`, described(`${rendered.requiredCapacity} stateful rules`),
         `a stateful rule group holds at most ${NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY}; split the collection`);
     }
     this._collections.push(collection);

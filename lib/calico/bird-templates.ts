@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { ErrorSite, ValidationError, checkDns1123Label } from '../core';
+import { ErrorSite, ValidationError, checkDns1123Label, described } from '../core';
 import { ConfigMap } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 
@@ -67,7 +67,7 @@ export function directToMultihop(site: ErrorSite, field: string, template: strin
     return edited;
   });
   if (changedLines.length === 0) {
-    throw new ValidationError(site, `${field}.content`, `${lines.length} lines`,
+    throw new ValidationError(site, `${field}.content`, described(`${lines.length} lines`),
       'no line writes BIRD\'s `direct;` for directly connected peers; this is not the template the multihop edit was written for: compare it with your Calico Enterprise version\'s and edit it yourself (README, "BIRD templates")');
   }
   return { text: lines.join('\n'), changedLines };

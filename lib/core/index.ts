@@ -5,3 +5,4 @@ export * from './names';
 export * from './rules';
 export * from './synth-checks';
 export * from './address-plan';
+export * from './guards';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ReportInputError } from './errors';
+import { described } from '../core/errors';
 
 /**
  * Reading a cdktf output directory: `manifest.json`, each stack's `cdk.tf.json` and the Kubernetes
@@ -58,7 +59,11 @@ function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function describeJson(value: unknown): string {
+function describeJson(value: unknown): { toString(): string } {
+  return described(describeJsonText(value));
+}
+
+function describeJsonText(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -70,9 +75,9 @@ function readText(file: string, what: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ReportInputError(file, 'file', 'missing', what);
-    if (code === 'EISDIR') throw new ReportInputError(file, 'path', 'a directory', 'expected a file');
-    throw new ReportInputError(file, 'file', 'unreadable', `${(e as Error).message}`);
+    if (code === 'ENOENT') throw new ReportInputError(file, 'file', described('missing'), what);
+    if (code === 'EISDIR') throw new ReportInputError(file, 'path', described('a directory'), 'expected a file');
+    throw new ReportInputError(file, 'file', described('unreadable'), `${(e as Error).message}`);
   }
 }
 
@@ -80,7 +85,7 @@ function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ReportInputError(file, 'content', `not valid JSON (${(e as Error).message})`,
+    throw new ReportInputError(file, 'content', described(`not valid JSON (${(e as Error).message})`),
       'cdktf synth writes JSON here; synthesize again');
   }
 }
@@ -139,7 +144,7 @@ function readYaml(dir: string, stack: string): YamlObject[] {
     const owner = HEADER.exec(text)?.[1];
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length > 0) {
-        throw new ReportInputError(file, 'content', `not valid YAML (${doc.errors[0].message.split('\n')[0]})`,
+        throw new ReportInputError(file, 'content', described(`not valid YAML (${doc.errors[0].message.split('\n')[0]})`),
           'the library writes Kubernetes objects as YAML documents here; synthesize again');
       }
       const object: unknown = doc.toJS();
@@ -156,8 +161,8 @@ function readYaml(dir: string, stack: string): YamlObject[] {
  * problem when the directory, its manifest.json or a stack's JSON is missing or malformed.
  */
 export function readSynthOutput(dir: string): SynthOutput {
-  if (!fs.existsSync(dir)) throw new ReportInputError(dir, 'directory', 'missing', SYNTH_HINT);
-  if (!fs.statSync(dir).isDirectory()) throw new ReportInputError(dir, 'path', 'not a directory', SYNTH_HINT);
+  if (!fs.existsSync(dir)) throw new ReportInputError(dir, 'directory', described('missing'), SYNTH_HINT);
+  if (!fs.statSync(dir).isDirectory()) throw new ReportInputError(dir, 'path', described('not a directory'), SYNTH_HINT);
   const manifestFile = path.join(dir, 'manifest.json');
   const manifest = parseJson(manifestFile, readText(manifestFile, `every cdktf output directory has one; ${SYNTH_HINT}`));
   if (!isObject(manifest)) {

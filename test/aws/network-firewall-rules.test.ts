@@ -90,15 +90,15 @@ describe('rendering the rule model for Network Firewall', () => {
 
   test.each([
     ['DNAT', RuleCollections.dnat({ name: 'in', priority: 100, rules: [] }),
-      'app/fw: ruleCollections[in].kind is dnat; AWS Network Firewall does not translate addresses; publish the service through a load balancer instead'],
+      'app/fw: ruleCollections[in].kind is "dnat"; AWS Network Firewall does not translate addresses; publish the service through a load balancer instead'],
     ['a service tag', RuleCollections.network({ name: 'n', priority: 1, action: 'Allow', rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['AzureCloud.eastus'], destinationPorts: [443] }] }),
-      'app/fw: ruleCollections[n].rules[0].destinationAddresses[0] is AzureCloud.eastus; AWS Network Firewall rules match IPs and CIDRs; Azure service tags have no AWS equivalent, name the ranges instead'],
+      'app/fw: ruleCollections[n].rules[0].destinationAddresses[0] is "AzureCloud.eastus"; AWS Network Firewall rules match IPs and CIDRs; Azure service tags have no AWS equivalent, name the ranges instead'],
     ['an FQDN in a network rule', RuleCollections.network({ name: 'n', priority: 1, action: 'Allow', rules: [{ name: 'r', protocols: ['UDP'], destinationFqdns: ['ntp.ubuntu.com'], destinationPorts: [123] }] }),
       'app/fw: ruleCollections[n].rules[0].destinationFqdns is ["ntp.ubuntu.com"]; AWS Network Firewall 5-tuple rules match addresses, not names; put FQDNs in an application rule (a domain list)'],
     ['an FQDN tag', RuleCollections.application({ name: 'a', priority: 1, action: 'Allow', rules: [{ name: 'r', fqdnTags: ['AzureKubernetesService'] }] }),
       'app/fw: ruleCollections[a].rules[0].fqdnTags is ["AzureKubernetesService"]; FQDN tags are Azure Firewall\'s; on AWS list the domains in targetFqdns'],
     ['Mssql', RuleCollections.application({ name: 'a', priority: 1, action: 'Allow', rules: [{ name: 'r', targetFqdns: ['db.example.com'], protocols: [{ type: 'Mssql', port: 1433 }] }] }),
-      'app/fw: ruleCollections[a].rules[0].protocols[0].type is Mssql; AWS Network Firewall domain lists inspect Http (HTTP Host header) and Https (TLS SNI) only'],
+      'app/fw: ruleCollections[a].rules[0].protocols[0].type is "Mssql"; AWS Network Firewall domain lists inspect Http (HTTP Host header) and Https (TLS SNI) only'],
     ['Https on another port', RuleCollections.application({ name: 'a', priority: 1, action: 'Allow', rules: [{ name: 'r', targetFqdns: ['a.example.com'], protocols: [{ type: 'Https', port: 8443 }] }] }),
       'app/fw: ruleCollections[a].rules[0].protocols[0].port is 8443; a domain list matches Https by protocol on any port, not by port; use 443, the port it stands for'],
     ['rules with different protocols', RuleCollections.application({ name: 'a', priority: 1, action: 'Allow', rules: [
@@ -110,7 +110,7 @@ describe('rendering the rule model for Network Firewall', () => {
       { name: 'r2', sources: ['10.0.1.0/24'], targetFqdns: ['b.example.com'], protocols: [{ type: 'Https', port: 443 }] }] }),
       'app/fw: ruleCollections[a].rules[1].sources is ["10.0.1.0/24"]; a domain list has one set of sources (r1 has 10.0.0.0/24); put this rule in a collection of its own'],
     ['"*" as a domain', RuleCollections.application({ name: 'a', priority: 1, action: 'Allow', rules: [{ name: 'r', targetFqdns: ['*'], protocols: [{ type: 'Https', port: 443 }] }] }),
-      'app/fw: ruleCollections[a].rules[0].targetFqdns[0] is *; a domain list needs domains; "*" matches every name, use a network rule instead'],
+      'app/fw: ruleCollections[a].rules[0].targetFqdns[0] is "*"; a domain list needs domains; "*" matches every name, use a network rule instead'],
   ])('rejects %s', (_, collection, message) => {
     expect(() => render(collection)).toThrow(message);
   });

@@ -104,16 +104,16 @@ describe('NetworkFirewall', () => {
 
   test('endpointId only knows the VPC\'s zones', () => {
     const fw = firewall(awsStack());
-    expect(() => fw.endpointId('us-east-1c')).toThrow('test/fw: availabilityZone is us-east-1c; the firewall has endpoints in us-east-1a, us-east-1b');
+    expect(() => fw.endpointId('us-east-1c')).toThrow('test/fw: availabilityZone is "us-east-1c"; the firewall has endpoints in us-east-1a, us-east-1b');
   });
 
   test.each([
-    ['a bad name', { name: 'inspection_fw' }, 'test/fw: name is inspection_fw; a Network Firewall name is 1 to 128 letters, digits and "-"'],
-    ['a name too long for its policy', { name: 'f'.repeat(125) }, `test/fw: name is ${'f'.repeat(125)}; its policy is named ${'f'.repeat(125)}-policy, which must fit in 128 characters: the firewall's name is at most 121`],
+    ['a bad name', { name: 'inspection_fw' }, 'test/fw: name is "inspection_fw"; a Network Firewall name is 1 to 128 letters, digits and "-"'],
+    ['a name too long for its policy', { name: 'f'.repeat(125) }, `test/fw: name is "${'f'.repeat(125)}"; its policy is named ${'f'.repeat(125)}-policy, which must fit in 128 characters: the firewall's name is at most 121`],
     ['two drop actions', { statefulDefaultActions: ['aws:drop_strict', 'aws:drop_established'] },
       'test/fw: statefulDefaultActions is ["aws:drop_strict","aws:drop_established"]; choose one drop action: aws:drop_strict or aws:drop_established'],
     ['an unknown action', { statefulDefaultActions: ['aws:pass'] },
-      'test/fw: statefulDefaultActions[0] is aws:pass; a strict-order default action is one of aws:drop_strict, aws:drop_established, aws:alert_strict, aws:alert_established'],
+      'test/fw: statefulDefaultActions[0] is "aws:pass"; a strict-order default action is one of aws:drop_strict, aws:drop_established, aws:alert_strict, aws:alert_established'],
     ['an action twice', { statefulDefaultActions: ['aws:alert_strict', 'aws:alert_strict'] },
       'test/fw: statefulDefaultActions is ["aws:alert_strict","aws:alert_strict"]; each default action is named once'],
     ['a capacity over 50,000', { minimumRuleGroupCapacity: 50001 }, 'test/fw: minimumRuleGroupCapacity is 50001; a stateful rule group\'s capacity is 1 to 50000'],
@@ -124,9 +124,9 @@ describe('NetworkFirewall', () => {
     ['a log type twice', { logging: FirewallLogging.s3({ bucketName: 'logs', logTypes: ['FLOW', 'FLOW'] }) },
       'test/fw: logging.logTypes is ["FLOW","FLOW"]; each log type goes to one destination; name it once'],
     ['an unknown log type', { logging: FirewallLogging.cloudWatch({ logTypes: ['DEBUG' as 'ALERT'] }) },
-      'test/fw: logging.logTypes[0] is DEBUG; a log type is ALERT, FLOW or TLS'],
+      'test/fw: logging.logTypes[0] is "DEBUG"; a log type is ALERT, FLOW or TLS'],
     ['a bad bucket name', { logging: FirewallLogging.s3({ bucketName: 'Logs_Bucket' }) },
-      'test/fw: logging.bucketName is Logs_Bucket; an S3 bucket name is 3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit'],
+      'test/fw: logging.bucketName is "Logs_Bucket"; an S3 bucket name is 3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit'],
   ])('rejects %s', (_, over, message) => {
     expect(() => firewall(awsStack(), over as Partial<NetworkFirewallProps>)).toThrow(message);
   });
@@ -138,7 +138,7 @@ describe('NetworkFirewall', () => {
     ['a priority above 65535', [{ ...allowEgress, priority: 65536 }],
       'test/fw: ruleCollections[egress-to-service].priority is 65536; AWS Network Firewall accepts priorities from 1 to 65535'],
     ['a collection name Network Firewall cannot take', [{ ...allowEgress, name: 'egress.to_service' }],
-      'test/fw: ruleCollections[egress.to_service].name is egress.to_service; the rule group is named inspection-fw-egress.to_service; Network Firewall names are 1 to 128 letters, digits and "-"'],
+      'test/fw: ruleCollections[egress.to_service].name is "egress.to_service"; the rule group is named inspection-fw-egress.to_service; Network Firewall names are 1 to 128 letters, digits and "-"'],
     ['a collection that needs more than 50,000 rules', [RuleCollections.network({ name: 'huge', priority: 1, action: 'Allow', rules: [{
       name: 'r', protocols: ['TCP'], sources: Array.from({ length: 300 }, (_, i) => `10.1.${Math.floor(i / 250)}.${i % 250}`),
       destinationAddresses: Array.from({ length: 200 }, (_, i) => `10.2.0.${i}`), destinationPorts: [443] }] })],

@@ -117,14 +117,14 @@ describe('TransitGatewayConnect', () => {
 
   test.each([
     ['an inside CIDR that is not a /29', { ...node1, insideCidr: '169.254.8.0/28' },
-      'test/connect: peers[node-1].insideCidr is 169.254.8.0/28; a Connect peer\'s inside CIDR is a /29 from 169.254.0.0/16'],
+      'test/connect: peers[node-1].insideCidr is "169.254.8.0/28"; a Connect peer\'s inside CIDR is a /29 from 169.254.0.0/16'],
     ['an inside CIDR outside 169.254.0.0/16', { ...node1, insideCidr: '10.0.0.8/29' },
-      'test/connect: peers[node-1].insideCidr is 10.0.0.8/29; a Connect peer\'s inside CIDR is a /29 from 169.254.0.0/16'],
+      'test/connect: peers[node-1].insideCidr is "10.0.0.8/29"; a Connect peer\'s inside CIDR is a /29 from 169.254.0.0/16'],
     ['an inside CIDR with host bits set', { ...node1, insideCidr: '169.254.8.9/29' },
-      'test/connect: peers[node-1].insideCidr is 169.254.8.9/29; host bits are set; the range starting there is 169.254.8.8/29'],
+      'test/connect: peers[node-1].insideCidr is "169.254.8.9/29"; host bits are set; the range starting there is 169.254.8.8/29'],
     ...['169.254.0.0/29', '169.254.1.0/29', '169.254.2.0/29', '169.254.3.0/29', '169.254.4.0/29', '169.254.5.0/29', '169.254.169.248/29'].map((cidr) => [
       `the reserved block ${cidr}`, { ...node1, insideCidr: cidr },
-      `test/connect: peers[node-1].insideCidr is ${cidr}; AWS reserves 169.254.0.0/29, 169.254.1.0/29, 169.254.2.0/29, 169.254.3.0/29, 169.254.4.0/29, 169.254.5.0/29, 169.254.169.248/29; choose another /29 from 169.254.0.0/16`,
+      `test/connect: peers[node-1].insideCidr is "${cidr}"; AWS reserves 169.254.0.0/29, 169.254.1.0/29, 169.254.2.0/29, 169.254.3.0/29, 169.254.4.0/29, 169.254.5.0/29, 169.254.169.248/29; choose another /29 from 169.254.0.0/16`,
     ] as [string, ConnectPeerSpec, string]),
     ['the transit gateway\'s ASN', { ...node1, peerAsn: 64512 },
       'test/connect: peers[node-1].peerAsn is 64512; 64512 is the transit gateway\'s own ASN; a peer in the same AS speaks iBGP, and the transit gateway does not install routes an iBGP peer originates; choose another AS number'],
@@ -133,11 +133,11 @@ describe('TransitGatewayConnect', () => {
     ['ASN 0', { ...node1, peerAsn: 0 }, 'test/connect: peers[node-1].peerAsn is 0; an AS number is a whole number from 1 to 4294967294'],
     ['an ASN past 4294967294', { ...node1, peerAsn: 4294967295 }, 'test/connect: peers[node-1].peerAsn is 4294967295; an AS number is a whole number from 1 to 4294967294'],
     ['a peer address outside the transport VPC', { ...node1, peerAddress: '10.20.0.10' },
-      'test/connect: peers[node-1].peerAddress is 10.20.0.10; the node must be in the transport VPC source (10.10.0.0/16), whose attachment carries the tunnel'],
+      'test/connect: peers[node-1].peerAddress is "10.20.0.10"; the node must be in the transport VPC source (10.10.0.0/16), whose attachment carries the tunnel'],
     ['a peer address that is not an IP', { ...node1, peerAddress: 'node-1.local' },
-      'test/connect: peers[node-1].peerAddress is node-1.local; expected the node\'s IP address, e.g. 10.10.0.10'],
+      'test/connect: peers[node-1].peerAddress is "node-1.local"; expected the node\'s IP address, e.g. 10.10.0.10'],
     ['an IPv6 peer with an IPv4 transit gateway address', { ...node1, peerAddress: 'fd00::10' },
-      'test/connect: peers[node-1].peerAddress is fd00::10; the peer and transit gateway GRE addresses are of one IP family; the transit gateway\'s is 192.0.2.1'],
+      'test/connect: peers[node-1].peerAddress is "fd00::10"; the peer and transit gateway GRE addresses are of one IP family; the transit gateway\'s is 192.0.2.1'],
   ])('rejects %s', (_, peer, message) => {
     expect(() => connect(awsStack(), { peers: [peer] })).toThrow(message);
   });
@@ -154,11 +154,11 @@ describe('TransitGatewayConnect', () => {
     ['a fifth peer', [1, 2, 3, 4, 5].map((i) => ({ name: `node-${i}`, peerAddress: `10.10.0.${10 + i}`, insideCidr: `169.254.8.${8 * i}/29`, peerAsn: 65001 })),
       'test/connect: peers is 5; a Connect attachment takes at most 4 peers (not adjustable); add another Connect attachment for more nodes'],
     ['two peers with one inside CIDR', [node1, { ...node2, insideCidr: '169.254.8.8/29' }],
-      'test/connect: peers[node-2].insideCidr is 169.254.8.8/29; peer node-1 already uses 169.254.8.8/29; BGP addresses are unique across the transit gateway\'s tunnels'],
+      'test/connect: peers[node-2].insideCidr is "169.254.8.8/29"; peer node-1 already uses 169.254.8.8/29; BGP addresses are unique across the transit gateway\'s tunnels'],
     ['two peers with one address', [node1, { ...node2, peerAddress: '10.10.0.10' }],
-      'test/connect: peers[node-2].peerAddress is 10.10.0.10; peer node-1 already has it; with the same transit gateway address that is the same tunnel'],
+      'test/connect: peers[node-2].peerAddress is "10.10.0.10"; peer node-1 already has it; with the same transit gateway address that is the same tunnel'],
     ['two peers with one name', [node1, { ...node2, name: 'node-1' }],
-      'test/connect: peers[node-1].name is node-1; peer names must be unique in a Connect attachment'],
+      'test/connect: peers[node-1].name is "node-1"; peer names must be unique in a Connect attachment'],
   ])('rejects %s', (_, peers, message) => {
     expect(() => connect(awsStack(), { peers })).toThrow(message);
   });
@@ -167,14 +167,14 @@ describe('TransitGatewayConnect', () => {
     expect(() => connect(awsStack(), {}, { cidrBlocks: [] })).toThrow(
       'test/connect: transitGateway.cidrBlocks is []; a Connect attachment needs a transit gateway CIDR block for its GRE addresses');
     expect(() => connect(awsStack(), { transitGatewayAddress: '198.51.100.1' })).toThrow(
-      'test/connect: transitGatewayAddress is 198.51.100.1; the transit gateway\'s GRE address comes from its CIDR blocks 192.0.2.0/24');
+      'test/connect: transitGatewayAddress is "198.51.100.1"; the transit gateway\'s GRE address comes from its CIDR blocks 192.0.2.0/24');
   });
 
   test('rejects a route subnet of another VPC', () => {
     const stack = awsStack();
     const other = spokeVpc(stack, 'other', '10.30.0.0/16');
     expect(() => connect(stack, { routeSubnets: [other.subnet('other-nodes-a')] })).toThrow(
-      'test/tgw/source-attachment: subnets is other-nodes-a; the subnet belongs to other, not source');
+      'test/tgw/source-attachment: subnets is "other-nodes-a"; the subnet belongs to other, not source');
   });
 
   test('inside CIDRs are unique across every Connect attachment of the transit gateway (at synth)', () => {
@@ -183,7 +183,7 @@ describe('TransitGatewayConnect', () => {
     new TransitGatewayConnect(stack, 'connect-2', { name: 'calico-connect-2', transport: c1.transport,
       peers: [{ name: 'node-3', peerAddress: '10.10.0.11', insideCidr: '169.254.8.16/29', peerAsn: 65001 }] });
     expect(() => synth(stack)).toThrow(
-      'test/connect: peers[node-2].insideCidr is 169.254.8.16/29; Connect attachment calico-connect-2 already uses 169.254.8.16/29; BGP addresses are unique across the transit gateway\'s tunnels');
+      'test/connect: peers[node-2].insideCidr is "169.254.8.16/29"; Connect attachment calico-connect-2 already uses 169.254.8.16/29; BGP addresses are unique across the transit gateway\'s tunnels');
   });
 
   test('transit gateway GRE addresses are unique across Connect attachments (at synth)', () => {
@@ -192,6 +192,6 @@ describe('TransitGatewayConnect', () => {
     new TransitGatewayConnect(stack, 'connect-2', { name: 'calico-connect-2', transport: c1.transport, transitGatewayAddress: '192.0.2.1',
       peers: [{ name: 'node-3', peerAddress: '10.10.0.11', insideCidr: '169.254.8.24/29', peerAsn: 65001 }] });
     expect(() => synth(stack)).toThrow(
-      'test/connect: transitGatewayAddress is 192.0.2.1; Connect attachment calico-connect-2 already uses it; each Connect attachment needs its own transit gateway address');
+      'test/connect: transitGatewayAddress is "192.0.2.1"; Connect attachment calico-connect-2 already uses it; each Connect attachment needs its own transit gateway address');
   });
 });

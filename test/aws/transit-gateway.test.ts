@@ -100,14 +100,14 @@ describe('TransitGateway', () => {
     ['an ASN outside the private ranges', { amazonSideAsn: 63400 },
       'test/tgw: amazonSideAsn is 63400; a transit gateway\'s Amazon-side ASN is private: 64512 to 65534 or 4200000000 to 4294967294'],
     ['65535', { amazonSideAsn: 65535 }, /amazonSideAsn is 65535; a transit gateway's Amazon-side ASN is private/],
-    ['a CIDR block smaller than /24', { cidrBlocks: ['192.0.2.0/25'] }, 'test/tgw: cidrBlocks[0] is 192.0.2.0/25; a transit gateway CIDR block is /24 or larger for IPv4'],
-    ['an IPv6 block smaller than /64', { cidrBlocks: ['fd00:1::/80'] }, 'test/tgw: cidrBlocks[0] is fd00:1::/80; a transit gateway CIDR block is /64 or larger for IPv6'],
+    ['a CIDR block smaller than /24', { cidrBlocks: ['192.0.2.0/25'] }, 'test/tgw: cidrBlocks[0] is "192.0.2.0/25"; a transit gateway CIDR block is /24 or larger for IPv4'],
+    ['an IPv6 block smaller than /64', { cidrBlocks: ['fd00:1::/80'] }, 'test/tgw: cidrBlocks[0] is "fd00:1::/80"; a transit gateway CIDR block is /64 or larger for IPv6'],
     ['a block from 169.254.0.0/16', { cidrBlocks: ['169.254.100.0/24'] },
-      'test/tgw: cidrBlocks[0] is 169.254.100.0/24; a transit gateway CIDR block cannot come from 169.254.0.0/16'],
+      'test/tgw: cidrBlocks[0] is "169.254.100.0/24"; a transit gateway CIDR block cannot come from 169.254.0.0/16'],
     ['six blocks', { cidrBlocks: ['10.1.0.0/24', '10.2.0.0/24', '10.3.0.0/24', '10.4.0.0/24', '10.5.0.0/24', '10.6.0.0/24'] },
       /test\/tgw: cidrBlocks is .*; a transit gateway takes at most 5 CIDR blocks/],
-    ['overlapping blocks', { cidrBlocks: ['10.1.0.0/16', '10.1.2.0/24'] }, 'test/tgw: cidrBlocks[1] is 10.1.2.0/24; it overlaps 10.1.0.0/16; CIDR blocks must not overlap'],
-    ['a malformed block', { cidrBlocks: ['192.0.2/24'] }, 'test/tgw: cidrBlocks[0] is 192.0.2/24; expected a CIDR such as 10.0.0.0/16'],
+    ['overlapping blocks', { cidrBlocks: ['10.1.0.0/16', '10.1.2.0/24'] }, 'test/tgw: cidrBlocks[1] is "10.1.2.0/24"; it overlaps 10.1.0.0/16; CIDR blocks must not overlap'],
+    ['a malformed block', { cidrBlocks: ['192.0.2/24'] }, 'test/tgw: cidrBlocks[0] is "192.0.2/24"; expected a CIDR such as 10.0.0.0/16'],
   ])('rejects %s', (_, over, message) => {
     expect(() => transitGateway(awsStack(), over)).toThrow(message);
   });
@@ -123,7 +123,7 @@ describe('TransitGateway', () => {
     expect(tgw.connectAddress(0)).toBe('192.0.2.1');
     expect(tgw.connectAddress(253)).toBe('192.0.2.254');
     expect(() => tgw.connectAddress(254)).toThrow(
-      'test/tgw: cidrBlocks[0] is 192.0.2.0/24; it has no address left for Connect attachment 255; name its transitGatewayAddress');
+      'test/tgw: cidrBlocks[0] is "192.0.2.0/24"; it has no address left for Connect attachment 255; name its transitGatewayAddress');
     expect(() => transitGateway(awsStack(), { cidrBlocks: [] }).connectAddress(0)).toThrow(
       'test/tgw: cidrBlocks is []; a Connect attachment needs a transit gateway CIDR block for its GRE addresses');
   });
@@ -133,7 +133,7 @@ describe('TransitGateway', () => {
     spokeVpc(stack, 'source', '192.0.0.0/16');
     transitGateway(stack);
     expect(() => synth(stack)).toThrow(
-      'test/tgw: cidrBlocks[0] is 192.0.2.0/24; it overlaps VPC source (192.0.0.0/16, test/source); a transit gateway CIDR block must not overlap the VPCs it routes for');
+      'test/tgw: cidrBlocks[0] is "192.0.2.0/24"; it overlaps VPC source (192.0.0.0/16, test/source); a transit gateway CIDR block must not overlap the VPCs it routes for');
   });
 
   test('a VPC attachment in no route table fails at synth', () => {
@@ -147,23 +147,23 @@ describe('TransitGateway', () => {
 
   test.each([
     ['the same VPC twice', (t: TransitGateway, s: any) => { const v = spokeVpc(s); t.attachVpc({ vpc: v, subnets: [v.subnet('source-tgw-a')] }); t.attachVpc({ vpc: v, name: 'again', subnets: [v.subnet('source-tgw-a')] }); },
-      'test/tgw: attachments[again].vpc is source; it is already attached as source-attachment; a transit gateway attaches a VPC once'],
+      'test/tgw: attachments[again].vpc is "source"; it is already attached as source-attachment; a transit gateway attaches a VPC once'],
     ['overlapping VPCs', (t: TransitGateway, s: any) => { const a = spokeVpc(s); const b = spokeVpc(s, 'other', '10.10.0.0/16'); t.attachVpc({ vpc: a, subnets: [a.subnet('source-tgw-a')] }); t.attachVpc({ vpc: b, subnets: [b.subnet('other-tgw-a')] }); },
-      'test/tgw: attachments[other-attachment].vpc is 10.10.0.0/16; it overlaps VPC source (10.10.0.0/16), also attached; attached VPCs need distinct ranges'],
+      'test/tgw: attachments[other-attachment].vpc is "10.10.0.0/16"; it overlaps VPC source (10.10.0.0/16), also attached; attached VPCs need distinct ranges'],
     ['two subnets in one zone', (t: TransitGateway, s: any) => { const v = spokeVpc(s); t.attachVpc({ vpc: v, subnets: [v.subnet('source-tgw-a'), v.subnet('source-nodes-a')] }); },
-      'test/tgw: attachments[source-attachment].subnets is source-nodes-a; source-tgw-a is already in us-east-1a; an attachment takes one subnet per availability zone'],
+      'test/tgw: attachments[source-attachment].subnets is "source-nodes-a"; source-tgw-a is already in us-east-1a; an attachment takes one subnet per availability zone'],
     ['no subnets', (t: TransitGateway, s: any) => { t.attachVpc({ vpc: spokeVpc(s), subnets: [] }); },
       'test/tgw: attachments[source-attachment].subnets is []; an attachment needs a subnet in at least one availability zone'],
     ['a subnet of another VPC', (t: TransitGateway, s: any) => { const a = spokeVpc(s); const b = spokeVpc(s, 'other', '10.20.0.0/16'); t.attachVpc({ vpc: a, subnets: [b.subnet('other-tgw-a')] }); },
-      'test/tgw: attachments[source-attachment].subnets is other-tgw-a; the subnet belongs to other, not source'],
+      'test/tgw: attachments[source-attachment].subnets is "other-tgw-a"; the subnet belongs to other, not source'],
     ['an attachment in two route tables', (t: TransitGateway, s: any) => { const v = spokeVpc(s); const a = t.attachVpc({ vpc: v, subnets: [v.subnet('source-tgw-a')] }); t.addRouteTable('one').associate(a); t.addRouteTable('two').associate(a); },
-      'test/tgw/two: associations[source-attachment] is source-attachment; it is already associated with one; an attachment is associated with one route table'],
+      'test/tgw/two: associations[source-attachment] is "source-attachment"; it is already associated with one; an attachment is associated with one route table'],
     ['a propagation twice', (t: TransitGateway, s: any) => { const v = spokeVpc(s); const a = t.attachVpc({ vpc: v, subnets: [v.subnet('source-tgw-a')] }); const rt = t.addRouteTable('rt'); rt.propagate(a); rt.propagate(a); },
-      'test/tgw/rt: propagations[source-attachment] is source-attachment; it already propagates into this table'],
+      'test/tgw/rt: propagations[source-attachment] is "source-attachment"; it already propagates into this table'],
     ['two static routes to one destination', (t: TransitGateway) => { const rt = t.addRouteTable('rt'); rt.addRoute({ destination: '10.0.0.0/8', target: 'blackhole' }); rt.addRoute({ destination: '10.0.0.0/8', target: 'blackhole' }); },
-      'test/tgw/rt: routes[10.0.0.0/8].destination is 10.0.0.0/8; a transit gateway route table takes one static route per destination'],
+      'test/tgw/rt: routes[10.0.0.0/8].destination is "10.0.0.0/8"; a transit gateway route table takes one static route per destination'],
     ['two route tables of one name', (t: TransitGateway) => { t.addRouteTable('rt'); t.addRouteTable('rt'); },
-      'test/tgw: routeTables[rt] is rt; route table names must be unique on a transit gateway'],
+      'test/tgw: routeTables[rt] is "rt"; route table names must be unique on a transit gateway'],
   ])('rejects %s', (_, build, message) => {
     const stack = awsStack();
     expect(() => build(transitGateway(stack), stack)).toThrow(message);

@@ -71,21 +71,21 @@ describe('Vpc', () => {
   });
 
   test.each([
-    ['a VPC larger than /16', { cidrBlock: '10.0.0.0/15' }, 'test/spoke: cidrBlock is 10.0.0.0/15; a VPC\'s IPv4 CIDR is /16 to /28'],
-    ['a VPC smaller than /28', { cidrBlock: '10.0.0.0/29', subnets: [] }, 'test/spoke: cidrBlock is 10.0.0.0/29; a VPC\'s IPv4 CIDR is /16 to /28'],
-    ['host bits set', { cidrBlock: '10.10.0.1/16' }, 'test/spoke: cidrBlock is 10.10.0.1/16; host bits are set; the range starting there is 10.10.0.0/16'],
+    ['a VPC larger than /16', { cidrBlock: '10.0.0.0/15' }, 'test/spoke: cidrBlock is "10.0.0.0/15"; a VPC\'s IPv4 CIDR is /16 to /28'],
+    ['a VPC smaller than /28', { cidrBlock: '10.0.0.0/29', subnets: [] }, 'test/spoke: cidrBlock is "10.0.0.0/29"; a VPC\'s IPv4 CIDR is /16 to /28'],
+    ['host bits set', { cidrBlock: '10.10.0.1/16' }, 'test/spoke: cidrBlock is "10.10.0.1/16"; host bits are set; the range starting there is 10.10.0.0/16'],
     ['a subnet outside the VPC', { subnets: [{ name: 'x', cidr: '10.11.0.0/24', availabilityZone: 'us-east-1a' }] },
-      'test/spoke: subnets[x].cidr is 10.11.0.0/24; a subnet must lie inside the VPC\'s CIDR 10.10.0.0/16'],
+      'test/spoke: subnets[x].cidr is "10.11.0.0/24"; a subnet must lie inside the VPC\'s CIDR 10.10.0.0/16'],
     ['a subnet smaller than /28', { subnets: [{ name: 'x', cidr: '10.10.0.0/29', availabilityZone: 'us-east-1a' }] },
-      'test/spoke: subnets[x].cidr is 10.10.0.0/29; AWS subnets are /16 to /28 (AWS reserves five addresses in each)'],
+      'test/spoke: subnets[x].cidr is "10.10.0.0/29"; AWS subnets are /16 to /28 (AWS reserves five addresses in each)'],
     ['overlapping subnets', { subnets: [
       { name: 'x', cidr: '10.10.0.0/24', availabilityZone: 'us-east-1a' }, { name: 'y', cidr: '10.10.0.128/25', availabilityZone: 'us-east-1a' }] },
-      'test/spoke: subnets[y].cidr is 10.10.0.128/25; it overlaps subnet x (10.10.0.0/24); subnets must not overlap'],
+      'test/spoke: subnets[y].cidr is "10.10.0.128/25"; it overlaps subnet x (10.10.0.0/24); subnets must not overlap'],
     ['duplicate subnet names', { subnets: [
       { name: 'x', cidr: '10.10.0.0/24', availabilityZone: 'us-east-1a' }, { name: 'x', cidr: '10.10.1.0/24', availabilityZone: 'us-east-1a' }] },
-      'test/spoke: subnets[x].name is x; subnet names must be unique in a VPC'],
+      'test/spoke: subnets[x].name is "x"; subnet names must be unique in a VPC'],
     ['a bad zone', { subnets: [{ name: 'x', cidr: '10.10.0.0/24', availabilityZone: 'us-east-1' }] },
-      'test/spoke: subnets[x].availabilityZone is us-east-1; expected an availability zone name such as us-east-1a'],
+      'test/spoke: subnets[x].availabilityZone is "us-east-1"; expected an availability zone name such as us-east-1a'],
     ['an empty name', { name: '' }, 'test/spoke: name is ""; a name is 1 to 255 characters'],
   ])('rejects %s', (_, over, message) => {
     expect(() => spoke(awsStack(), over)).toThrow(message);
@@ -95,19 +95,19 @@ describe('Vpc', () => {
     const subnet = spoke(awsStack()).subnet('nodes-a');
     subnet.addRoute({ destination: '0.0.0.0/0', target: VpcRouteTarget.transitGateway('tgw-1') });
     expect(() => subnet.addRoute({ destination: '0.0.0.0/0', target: VpcRouteTarget.vpcEndpoint('vpce-1') })).toThrow(
-      'test/spoke/nodes-a: routes[0.0.0.0/0].destination is 0.0.0.0/0; the route table of nodes-a already has a route to 0.0.0.0/0 (to a transitGateway); each destination takes one route');
+      'test/spoke/nodes-a: routes[0.0.0.0/0].destination is "0.0.0.0/0"; the route table of nodes-a already has a route to 0.0.0.0/0 (to a transitGateway); each destination takes one route');
     expect(() => subnet.addRoute({ destination: '10.10.0.0/16', target: VpcRouteTarget.vpcEndpoint('vpce-1') })).toThrow(
-      'test/spoke/nodes-a: routes[10.10.0.0/16].destination is 10.10.0.0/16; it is the VPC\'s own range, which the local route already covers');
+      'test/spoke/nodes-a: routes[10.10.0.0/16].destination is "10.10.0.0/16"; it is the VPC\'s own range, which the local route already covers');
   });
 
   test('rejects an IPv6 route', () => {
     const subnet = spoke(awsStack()).subnet('nodes-a');
     expect(() => subnet.addRoute({ destination: '::/0', target: VpcRouteTarget.transitGateway('tgw-1') })).toThrow(
-      'test/spoke/nodes-a: routes[::/0].destination is ::/0; routes here are IPv4, like the VPC');
+      'test/spoke/nodes-a: routes[::/0].destination is "::/0"; routes here are IPv4, like the VPC');
   });
 
   test('subnet() names the subnets there are', () => {
-    expect(() => spoke(awsStack()).subnet('nope')).toThrow('test/spoke: subnet is nope; spoke-vpc has subnets nodes-a, tgw-a');
+    expect(() => spoke(awsStack()).subnet('nope')).toThrow('test/spoke: subnet is "nope"; spoke-vpc has subnets nodes-a, tgw-a');
   });
 });
 
@@ -129,9 +129,9 @@ describe('InspectionVpc', () => {
   test.each([
     ['no zones', { availabilityZones: [] }, 'test/inspection: availabilityZones is []; name at least one availability zone'],
     ['a zone twice', { availabilityZones: ['us-east-1a', 'us-east-1a'] },
-      'test/inspection: availabilityZones is us-east-1a; each zone is named once; a firewall has one endpoint per zone'],
+      'test/inspection: availabilityZones is "us-east-1a"; each zone is named once; a firewall has one endpoint per zone'],
     ['too little room', { cidrBlock: '10.100.0.0/27', availabilityZones: ['us-east-1a', 'us-east-1b'] },
-      'test/inspection: cidrBlock is 10.100.0.0/27; 2 zones need 4 subnets of /28; 10.100.0.0/27 holds 2'],
+      'test/inspection: cidrBlock is "10.100.0.0/27"; 2 zones need 4 subnets of /28; 10.100.0.0/27 holds 2'],
     ['a subnet prefix past /28', { subnetPrefix: 29 }, 'test/inspection: subnetPrefix is 29; a subnet of 10.100.0.0/24 is /24 to /28'],
   ])('rejects %s', (_, over, message) => {
     expect(() => new InspectionVpc(awsStack(), 'inspection', {

@@ -57,7 +57,7 @@ describe('AksCluster: workload identity, container insights, node resource group
     const s = spoke(stack);
     const ws = new LogAnalyticsWorkspace(stack, 'ws', { resourceGroup: s.rg, name: 'secureaks1' });
     expect(() => cluster(stack, s, { containerInsights: { workspace: ws, dataCollectionRuleName: 'x' } })).toThrow(
-      'test/aks/container-insights: dataCollectionRuleName is x; a data collection rule name is 3 to 64 letters, digits, \'_\', \'.\' or \'-\', starting with a letter or digit');
+      'test/aks/container-insights: dataCollectionRuleName is "x"; a data collection rule name is 3 to 64 letters, digits, \'_\', \'.\' or \'-\', starting with a letter or digit');
     const json = synthWith((st) => {
       const sp = spoke(st);
       cluster(st, sp, { containerInsights: { workspace: new LogAnalyticsWorkspace(st, 'ws', { resourceGroup: sp.rg, name: 'secureaks1' }) } });
@@ -69,6 +69,6 @@ describe('AksCluster: workload identity, container insights, node resource group
   test('the node resource group name is checked', () => {
     const stack = azureStack();
     expect(() => cluster(stack, spoke(stack), { nodeResourceGroupName: 'nodes.' })).toThrow(
-      'test/aks: nodeResourceGroupName is nodes.; a resource group name is 1 to 80 letters, digits, \'_\', \'-\', \'.\', \'(\' or \')\', not ending with \'.\'');
+      'test/aks: nodeResourceGroupName is "nodes."; a resource group name is 1 to 80 letters, digits, \'_\', \'-\', \'.\', \'(\' or \')\', not ending with \'.\'');
   });
 });

@@ -5,7 +5,7 @@ import { cluster, firewall, vnet } from './outbound-fixtures';
 const aks = (json: TfJson) => resource(json, 'azurerm_kubernetes_cluster', 'aks');
 
 describe('AksCluster in a VNet AKS manages', () => {
-  test('has no node subnet: managedVnet is true and nodeSubnet says why it is missing', () => {
+  test('has no node subnet: managedVnet is "true and nodeSubnet says why it is missing"', () => {
     synthWith((stack) => {
       const c = cluster(stack, undefined);
       expect(c.managedVnet).toBe(true);
@@ -105,9 +105,9 @@ describe('Application Gateway ingress add-on', () => {
   test('rejects the node subnet or a subnet Azure reserves as the gateway subnet', () => {
     const message = 'an Application Gateway needs a subnet of its own, not the node subnet nor one Azure reserves for another service';
     expect(() => withIngress((net) => AppGatewayIngress.newGatewayInSubnet({ name: 'agw', subnet: net.subnet('nodes') })))
-      .toThrow(`test/aks: ingressApplicationGateway.subnet is nodes; ${message}`);
+      .toThrow(`test/aks: ingressApplicationGateway.subnet is "nodes"; ${message}`);
     expect(() => withIngress((net) => AppGatewayIngress.newGatewayInSubnet({ name: 'agw', subnet: net.subnet('AzureFirewallSubnet') })))
-      .toThrow(`test/aks: ingressApplicationGateway.subnet is AzureFirewallSubnet; ${message}`);
+      .toThrow(`test/aks: ingressApplicationGateway.subnet is "AzureFirewallSubnet"; ${message}`);
   });
 
   test('an existing gateway by ID', () => {
@@ -118,17 +118,17 @@ describe('Application Gateway ingress add-on', () => {
 
   test.each([
     ['a range outside the VNet', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.43.0.0/24' }),
-      "test/aks: ingressApplicationGateway.subnetCidr is 10.43.0.0/24; AKS creates the gateway's subnet in the cluster's VNet vnet; pick a range inside 10.42.0.0/16"],
+      "test/aks: ingressApplicationGateway.subnetCidr is \"10.43.0.0/24\"; AKS creates the gateway's subnet in the cluster's VNet vnet; pick a range inside 10.42.0.0/16"],
     ['a range over the node subnet', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.1.128/25' }),
-      'test/aks: ingressApplicationGateway.subnetCidr is 10.42.1.128/25; it overlaps subnet nodes (10.42.1.0/24) of VNet vnet; the gateway needs a subnet of its own'],
+      'test/aks: ingressApplicationGateway.subnetCidr is "10.42.1.128/25"; it overlaps subnet nodes (10.42.1.0/24) of VNet vnet; the gateway needs a subnet of its own'],
     ['a range over the service CIDR', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.100.3.0/24' }),
-      "test/aks: ingressApplicationGateway.subnetCidr is 10.100.3.0/24; it overlaps the cluster's service CIDR 10.100.0.0/16"],
+      "test/aks: ingressApplicationGateway.subnetCidr is \"10.100.3.0/24\"; it overlaps the cluster's service CIDR 10.100.0.0/16"],
     ['a range with host bits', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.3.1/24' }),
-      'test/aks: ingressApplicationGateway.subnetCidr is 10.42.3.1/24; host bits are set; the range starting there is 10.42.3.0/24'],
+      'test/aks: ingressApplicationGateway.subnetCidr is "10.42.3.1/24"; host bits are set; the range starting there is 10.42.3.0/24'],
     ['a bad gateway name', AppGatewayIngress.newGateway({ name: 'app gateway', subnetCidr: '10.42.3.0/24' }),
-      /test\/aks: ingressApplicationGateway.name is app gateway; a name is 1 to 80/],
+      /test\/aks: ingressApplicationGateway.name is "app gateway"; a name is 1 to 80/],
     ['a gateway ID that is not one', AppGatewayIngress.existingGateway('agw'),
-      'test/aks: ingressApplicationGateway.gatewayId is agw; expected an Application Gateway resource ID: '
+      'test/aks: ingressApplicationGateway.gatewayId is "agw"; expected an Application Gateway resource ID: '
       + '/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/applicationGateways/<name>'],
   ])('rejects %s', (_, ingress, message) => {
     expect(() => withIngress(ingress)).toThrow(message);
@@ -137,7 +137,7 @@ describe('Application Gateway ingress add-on', () => {
   test('rejects a range over a subnet added after the cluster', () => {
     expect(() => withIngress(AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.3.0/24' }),
       (net) => net.addSubnet({ name: 'late', addressPrefix: '10.42.3.0/25' })))
-      .toThrow('test/aks: ingressApplicationGateway.subnetCidr is 10.42.3.0/24; it overlaps subnet late (10.42.3.0/25) of VNet vnet; the gateway needs a subnet of its own');
+      .toThrow('test/aks: ingressApplicationGateway.subnetCidr is "10.42.3.0/24"; it overlaps subnet late (10.42.3.0/25) of VNet vnet; the gateway needs a subnet of its own');
   });
 
   test('rejects a range over the pod CIDR', () => {
@@ -146,7 +146,7 @@ describe('Application Gateway ingress add-on', () => {
         network: { plugin: 'kubenet', serviceCidr: '10.100.0.0/16', dnsServiceIp: '10.100.0.10', podCidr: '10.244.0.0/16' },
         ingressApplicationGateway: AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.244.8.0/24' }),
       });
-    })).toThrow("test/aks: ingressApplicationGateway.subnetCidr is 10.244.8.0/24; it overlaps the cluster's pod CIDR 10.244.0.0/16");
+    })).toThrow("test/aks: ingressApplicationGateway.subnetCidr is \"10.244.8.0/24\"; it overlaps the cluster's pod CIDR 10.244.0.0/16");
   });
 
   test.each([
@@ -158,6 +158,6 @@ describe('Application Gateway ingress add-on', () => {
         network: { serviceCidr: '10.100.0.0/16', dnsServiceIp: '10.100.0.10', ...net },
         ingressApplicationGateway: AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.3.0/24' }),
       });
-    })).toThrow(`test/aks: ingressApplicationGateway is ${shown}; the ingress add-on routes to pod IPs, which it cannot reach with Azure CNI Overlay or a CNI you bring; use Azure CNI or kubenet`);
+    })).toThrow(`test/aks: ingressApplicationGateway is "${shown}"; the ingress add-on routes to pod IPs, which it cannot reach with Azure CNI Overlay or a CNI you bring; use Azure CNI or kubenet`);
   });
 });

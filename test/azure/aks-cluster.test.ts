@@ -151,7 +151,7 @@ describe('AksCluster', () => {
       const stack = azureStack();
       const w = world(stack);
       expect(() => new AksCluster(stack, 'aks', { resourceGroup: w.spokeRg, name: 'c', defaultNodePool: { subnet: w.subnet }, network, outbound: AksOutbound.userDefinedRouting() }))
-        .toThrow('test/aks: outbound is userDefinedRouting; node subnet AKSSubnet has no route table; userDefinedRouting needs one whose 0.0.0.0/0 goes to a virtual appliance: associate one, or pass { routeTable } or { firewall }');
+        .toThrow('test/aks: outbound is "userDefinedRouting"; node subnet AKSSubnet has no route table; userDefinedRouting needs one whose 0.0.0.0/0 goes to a virtual appliance: associate one, or pass { routeTable } or { firewall }');
     });
 
     test('a route table whose 0.0.0.0/0 is not a virtual appliance is an error at synth', () => {
@@ -160,7 +160,7 @@ describe('AksCluster', () => {
       new RouteTable(stack, 'rt', { resourceGroup: w.spokeRg, name: 'internet', subnets: [w.subnet], routes: [{ name: 'd', addressPrefix: '0.0.0.0/0', nextHop: NextHop.internet() }] });
       new AksCluster(stack, 'aks', { resourceGroup: w.spokeRg, name: 'c', defaultNodePool: { subnet: w.subnet }, network, outbound: AksOutbound.userDefinedRouting() });
       expect(() => synth(stack)).toThrow(
-        "test/aks: outbound (route table internet, 0.0.0.0/0) is Internet; userDefinedRouting needs the node subnet's 0.0.0.0/0 to go to a VirtualAppliance (the firewall)");
+        "test/aks: outbound (route table internet, 0.0.0.0/0) is \"Internet\"; userDefinedRouting needs the node subnet's 0.0.0.0/0 to go to a VirtualAppliance (the firewall)");
     });
 
     test('a second route table for a subnet that has one is an error', () => {
@@ -169,31 +169,31 @@ describe('AksCluster', () => {
       new FirewallRouteTable(stack, 'rt', { resourceGroup: w.spokeRg, name: 'first', firewall: w.firewall, subnets: [w.subnet] });
       const other = new RouteTable(stack, 'rt2', { resourceGroup: w.spokeRg, name: 'second' });
       expect(() => new AksCluster(stack, 'aks', { resourceGroup: w.spokeRg, name: 'c', defaultNodePool: { subnet: w.subnet }, network, outbound: AksOutbound.userDefinedRouting({ routeTable: other }) }))
-        .toThrow('test/aks: outbound.routeTable is second; node subnet AKSSubnet already has route table first; a subnet takes one');
+        .toThrow('test/aks: outbound.routeTable is "second"; node subnet AKSSubnet already has route table first; a subnet takes one');
     });
   });
 
   describe('validation', () => {
     test.each([
-      [{ network: { ...network, dnsServiceIp: '10.8.0.10' } }, 'test/aks: network.dnsServiceIp is 10.8.0.10; the DNS service IP must be an address inside the service CIDR 10.9.0.0/24'],
-      [{ network: { ...network, dnsServiceIp: '10.9.0.1' } }, 'test/aks: network.dnsServiceIp is 10.9.0.1; 10.9.0.0, 10.9.0.1 (the kubernetes service) and 10.9.0.255 are taken; use another address of 10.9.0.0/24, e.g. 10.9.0.10'],
-      [{ network: { ...network, serviceCidr: '172.30.0.0/24', dnsServiceIp: '172.30.0.10' } }, /network.serviceCidr is 172.30.0.0\/24; it overlaps 172.30.0.0\/16, which AKS reserves/],
-      [{ network: { ...network, podCidr: '169.254.0.0/16' } }, /network.podCidr is 169.254.0.0\/16; it overlaps 169.254.0.0\/16, which AKS reserves/],
-      [{ network: { ...network, podCidr: '10.9.0.0/16' } }, 'test/aks: network.podCidr is 10.9.0.0/16; it overlaps the service CIDR 10.9.0.0/24'],
-      [{ network: { ...network, serviceCidr: '10.1.0.0/24', dnsServiceIp: '10.1.0.10' } }, 'test/aks: network.serviceCidr is 10.1.0.0/24; it overlaps node subnet AKSSubnet (10.1.0.0/24)'],
-      [{ network: { ...network, serviceCidr: '10.9.0.5/24' } }, /network.serviceCidr is 10.9.0.5\/24; host bits are set/],
-      [{ network: { ...network, policy: 'calico' as const } }, /network.policy is calico; with plugin none the CNI you bring \(e.g. Calico\) enforces policy; leave policy unset/],
-      [{ network: { ...network, pluginMode: 'overlay' as const } }, /network.pluginMode is overlay; overlay mode is an option of the azure plugin only/],
-      [{ name: '-bad' }, /test\/aks: name is -bad; a cluster name is 1 to 63 letters/],
-      [{ dnsPrefix: 'a_b' }, /dnsPrefix is a_b; a DNS prefix is 1 to 54 letters, digits or '-'/],
-      [{ apiServerAuthorizedIpRanges: ['1.2.3.4/8'] }, /apiServerAuthorizedIpRanges\[0\] is 1.2.3.4\/8; host bits are set/],
+      [{ network: { ...network, dnsServiceIp: '10.8.0.10' } }, 'test/aks: network.dnsServiceIp is "10.8.0.10"; the DNS service IP must be an address inside the service CIDR 10.9.0.0/24'],
+      [{ network: { ...network, dnsServiceIp: '10.9.0.1' } }, 'test/aks: network.dnsServiceIp is "10.9.0.1"; 10.9.0.0, 10.9.0.1 (the kubernetes service) and 10.9.0.255 are taken; use another address of 10.9.0.0/24, e.g. 10.9.0.10'],
+      [{ network: { ...network, serviceCidr: '172.30.0.0/24', dnsServiceIp: '172.30.0.10' } }, /network.serviceCidr is "172.30.0.0\/24"; it overlaps 172.30.0.0\/16, which AKS reserves/],
+      [{ network: { ...network, podCidr: '169.254.0.0/16' } }, /network.podCidr is "169.254.0.0\/16"; it overlaps 169.254.0.0\/16, which AKS reserves/],
+      [{ network: { ...network, podCidr: '10.9.0.0/16' } }, 'test/aks: network.podCidr is "10.9.0.0/16"; it overlaps the service CIDR 10.9.0.0/24'],
+      [{ network: { ...network, serviceCidr: '10.1.0.0/24', dnsServiceIp: '10.1.0.10' } }, 'test/aks: network.serviceCidr is "10.1.0.0/24"; it overlaps node subnet AKSSubnet (10.1.0.0/24)'],
+      [{ network: { ...network, serviceCidr: '10.9.0.5/24' } }, /network.serviceCidr is "10.9.0.5\/24"; host bits are set/],
+      [{ network: { ...network, policy: 'calico' as const } }, /network.policy is "calico"; with plugin none the CNI you bring \(e.g. Calico\) enforces policy; leave policy unset/],
+      [{ network: { ...network, pluginMode: 'overlay' as const } }, /network.pluginMode is "overlay"; overlay mode is an option of the azure plugin only/],
+      [{ name: '-bad' }, /test\/aks: name is "-bad"; a cluster name is 1 to 63 letters/],
+      [{ dnsPrefix: 'a_b' }, /dnsPrefix is "a_b"; a DNS prefix is 1 to 54 letters, digits or '-'/],
+      [{ apiServerAuthorizedIpRanges: ['1.2.3.4/8'] }, /apiServerAuthorizedIpRanges\[0\] is "1.2.3.4\/8"; host bits are set/],
     ])('rejects %#', (props, message) => {
       expect(() => cluster(() => props as Partial<AksClusterProps>)).toThrow(message);
     });
 
     test('a small service range: the message suggests no address it does not have', () => {
       expect(() => cluster(() => ({ network: { ...network, serviceCidr: '10.9.0.0/29', dnsServiceIp: '10.9.0.1' } }))).toThrow(
-        'test/aks: network.dnsServiceIp is 10.9.0.1; 10.9.0.0, 10.9.0.1 (the kubernetes service) and 10.9.0.7 are taken; use another address of 10.9.0.0/29');
+        'test/aks: network.dnsServiceIp is "10.9.0.1"; 10.9.0.0, 10.9.0.1 (the kubernetes service) and 10.9.0.7 are taken; use another address of 10.9.0.0/29');
     });
 
     test('a cluster name known only at deploy is not checked as a DNS prefix', () => {
@@ -202,23 +202,23 @@ describe('AksCluster', () => {
 
     test('node pool name, count and subnet room', () => {
       expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, name: 'Default' } }))).toThrow(
-        'test/aks: defaultNodePool.name is Default; a Linux node pool name is 1 to 12 lower-case letters and digits, starting with a letter');
+        'test/aks: defaultNodePool.name is "Default"; a Linux node pool name is 1 to 12 lower-case letters and digits, starting with a letter');
       expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, nodeCount: 0 } }))).toThrow(/defaultNodePool.nodeCount is 0; a node pool has 1 to 1000 nodes/);
       expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.spoke.subnet('small'), nodeCount: 4 } }))).toThrow(
         /defaultNodePool.nodeCount is 4; subnet small \(10.1.1.0\/29\) has room for 3 nodes/);
     });
 
     test('versions', () => {
-      expect(() => cluster(() => ({ kubernetesVersion: KubernetesVersion.of('latest') }))).toThrow('test/aks: kubernetesVersion is latest; expected a version such as 1.35 or 1.35.2');
+      expect(() => cluster(() => ({ kubernetesVersion: KubernetesVersion.of('latest') }))).toThrow('test/aks: kubernetesVersion is "latest"; expected a version such as 1.35 or 1.35.2');
       expect(() => cluster(() => ({ kubernetesVersion: KubernetesVersion.latestPatchOf('1.35.1') }))).toThrow(/latestPatchOf takes a minor version such as 1.35/);
     });
 
     test('the service and pod CIDRs must be clear of every VNet in the app', () => {
       const { stack } = cluster(() => ({ network: { ...network, serviceCidr: '10.0.0.0/24', dnsServiceIp: '10.0.0.10' } }));
       expect(() => synth(stack)).toThrow(
-        'test/aks: network.serviceCidr is 10.0.0.0/24; it overlaps VNet hub-vnet (10.0.0.0/22, test/hub); the service CIDR must be clear of every VNet');
+        'test/aks: network.serviceCidr is "10.0.0.0/24"; it overlaps VNet hub-vnet (10.0.0.0/22, test/hub); the service CIDR must be clear of every VNet');
       const { stack: s2 } = cluster(() => ({ network: { ...network, podCidr: '10.0.2.0/24' } }));
-      expect(() => synth(s2)).toThrow(/network.podCidr is 10.0.2.0\/24; it overlaps VNet hub-vnet/);
+      expect(() => synth(s2)).toThrow(/network.podCidr is "10.0.2.0\/24"; it overlaps VNet hub-vnet/);
     });
   });
 });

@@ -26,7 +26,7 @@ describe('AKS egress rule presets', () => {
 
   test('rejects a region that cannot name a service tag', () => {
     expect(() => AksEgressRules.requiredNetworkRules({ region: 'east-us' }))
-      .toThrow('AksEgressRules: region is east-us; expected an Azure region such as eastus or West Europe');
+      .toThrow('AksEgressRules: region is "east-us"; expected an Azure region such as eastus or West Europe');
   });
 
   test('registry presets', () => {

@@ -82,7 +82,7 @@ describe('AksOutbound.loadBalancer', () => {
       const net = vnet(stack);
       cluster(stack, AksOutbound.loadBalancer(), { nodeSubnet: net.subnet('nodes') });
       new NatGateway(stack, 'nat', { resourceGroup: rg, name: 'ngw', subnets: [net.subnet('nodes')] });
-    })).toThrow("test/aks: outbound is loadBalancer; node subnet nodes has NAT gateway ngw, which takes over its egress and leaves the load balancer's outbound IPs unused; use AksOutbound.userAssignedNatGateway()");
+    })).toThrow("test/aks: outbound is \"loadBalancer\"; node subnet nodes has NAT gateway ngw, which takes over its egress and leaves the load balancer's outbound IPs unused; use AksOutbound.userAssignedNatGateway()");
   });
 });
 
@@ -114,7 +114,7 @@ describe('AksOutbound.managedNatGateway', () => {
   test('rejects a node subnet of yours', () => {
     expect(() => synthWith((stack) => {
       cluster(stack, AksOutbound.managedNatGateway(), { nodeSubnet: vnet(stack).subnet('nodes') });
-    })).toThrow('test/aks: defaultNodePool.subnet is nodes; managedNATGateway works only in the VNet AKS creates for the cluster; '
+    })).toThrow('test/aks: defaultNodePool.subnet is "nodes"; managedNATGateway works only in the VNet AKS creates for the cluster; '
       + 'leave defaultNodePool.subnet out, or keep your subnet and use AksOutbound.userAssignedNatGateway()');
   });
 });
@@ -178,7 +178,7 @@ describe('AksOutbound.userAssignedNatGateway', () => {
 
   test('rejects a node subnet without a NAT gateway', () => {
     expect(() => synthWith((stack) => { cluster(stack, AksOutbound.userAssignedNatGateway(), { nodeSubnet: vnet(stack).subnet('nodes') }); }))
-      .toThrow('test/aks: outbound is userAssignedNATGateway; node subnet nodes has no NAT gateway; associate one (natGateway.associate(subnet)) or pass { natGateway }');
+      .toThrow('test/aks: outbound is "userAssignedNATGateway"; node subnet nodes has no NAT gateway; associate one (natGateway.associate(subnet)) or pass { natGateway }');
   });
 
   test('rejects a second NAT gateway for a subnet that has one', () => {
@@ -187,7 +187,7 @@ describe('AksOutbound.userAssignedNatGateway', () => {
       new NatGateway(stack, 'nat1', { resourceGroup: rg, name: 'ngw1', subnets: [net.subnet('nodes')] });
       const other = new NatGateway(stack, 'nat2', { resourceGroup: rg, name: 'ngw2' });
       cluster(stack, AksOutbound.userAssignedNatGateway({ natGateway: other }), { nodeSubnet: net.subnet('nodes') });
-    })).toThrow('test/aks: outbound.natGateway is ngw2; node subnet nodes already has NAT gateway ngw1; a subnet takes one');
+    })).toThrow('test/aks: outbound.natGateway is "ngw2"; node subnet nodes already has NAT gateway ngw1; a subnet takes one');
   });
 
   test('rejects a node subnet whose 0.0.0.0/0 goes to a virtual appliance, bypassing the NAT gateway', () => {
@@ -199,7 +199,7 @@ describe('AksOutbound.userAssignedNatGateway', () => {
         resourceGroup: rg, name: 'rt', subnets: [net.subnet('nodes')],
         routes: [{ name: 'to-nva', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.42.2.4') }],
       });
-    })).toThrow('test/aks: outbound (route table rt, 0.0.0.0/0) is VirtualAppliance; a 0.0.0.0/0 route to a VirtualAppliance takes '
+    })).toThrow('test/aks: outbound (route table rt, 0.0.0.0/0) is "VirtualAppliance"; a 0.0.0.0/0 route to a VirtualAppliance takes '
       + 'Internet traffic away from NAT gateway ngw; route 0.0.0.0/0 to Internet (or not at all), or use AksOutbound.userDefinedRouting()');
   });
 
@@ -207,7 +207,7 @@ describe('AksOutbound.userAssignedNatGateway', () => {
     expect(() => synthWith((stack) => {
       const gw = new NatGateway(stack, 'nat', { resourceGroup: rg, name: 'ngw' });
       cluster(stack, AksOutbound.userAssignedNatGateway({ natGateway: gw, identityName: 'id' }), { nodeSubnet: vnet(stack).subnet('nodes') });
-    })).toThrow("test/aks: outbound.identityName is id; an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit");
+    })).toThrow("test/aks: outbound.identityName is \"id\"; an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit");
   });
 
   test('rejects a second user-assigned identity on the cluster', () => {
@@ -248,7 +248,7 @@ describe('AksOutbound.userDefinedRouting', () => {
 
   test('rejects a node subnet without a route table and no firewall', () => {
     expect(() => synthWith((stack) => { cluster(stack, AksOutbound.userDefinedRouting(), { nodeSubnet: vnet(stack).subnet('nodes') }); }))
-      .toThrow('test/aks: outbound is userDefinedRouting; node subnet nodes has no route table; userDefinedRouting needs one whose 0.0.0.0/0 goes to a virtual appliance');
+      .toThrow('test/aks: outbound is "userDefinedRouting"; node subnet nodes has no route table; userDefinedRouting needs one whose 0.0.0.0/0 goes to a virtual appliance');
   });
 
   test('rejects a route table whose 0.0.0.0/0 goes to the Internet', () => {
@@ -256,7 +256,7 @@ describe('AksOutbound.userDefinedRouting', () => {
       const net = vnet(stack);
       new RouteTable(stack, 'rt', { resourceGroup: rg, name: 'rt', routes: [{ name: 'out', addressPrefix: '0.0.0.0/0', nextHop: NextHop.internet() }], subnets: [net.subnet('nodes')] });
       cluster(stack, AksOutbound.userDefinedRouting(), { nodeSubnet: net.subnet('nodes') });
-    })).toThrow("test/aks: outbound (route table rt, 0.0.0.0/0) is Internet; userDefinedRouting needs the node subnet's 0.0.0.0/0 to go to a VirtualAppliance (the firewall)");
+    })).toThrow("test/aks: outbound (route table rt, 0.0.0.0/0) is \"Internet\"; userDefinedRouting needs the node subnet's 0.0.0.0/0 to go to a VirtualAppliance (the firewall)");
   });
 
   test('rejects a cluster without a node subnet of yours', () => {

@@ -102,7 +102,7 @@ describe('AppGatewayIngressController', () => {
   test('needs a cluster with workload identity', () => {
     const stack = azureStack();
     expect(() => build(stack, {}, { workloadIdentity: false })).toThrow(
-      'test/agic: cluster is secureaks1; the controller authenticates with Workload ID; create the cluster with workloadIdentity: true');
+      'test/agic: cluster is "secureaks1"; the controller authenticates with Workload ID; create the cluster with workloadIdentity: true');
   });
 
   test.each([
@@ -111,13 +111,13 @@ describe('AppGatewayIngressController', () => {
   ])('refuses a cluster whose pod IPs the gateway cannot reach (%#)', (net, what) => {
     const stack = azureStack();
     expect(() => build(stack, {}, { network: { serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', ...net } })).toThrow(
-      `test/agic: cluster is secureaks1; cluster secureaks1 uses ${what}; the controller programs the gateway with pod IPs, which the gateway cannot reach there: use Azure CNI or kubenet`);
+      `test/agic: cluster is "secureaks1"; cluster secureaks1 uses ${what}; the controller programs the gateway with pod IPs, which the gateway cannot reach there: use Azure CNI or kubenet`);
   });
 
   test('with a kubenet cluster, needs a gateway that routes to pods through their nodes', () => {
     const stack = azureStack();
     expect(() => build(stack, {}, { network: { plugin: 'kubenet', serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', podCidr: '10.244.0.0/16' } }))
-      .toThrow(/^test\/agic: gateway is dzk8sappgw1; cluster secureaks1 uses kubenet, so the gateway reaches pods only through their nodes; build the gateway with podRouting: AppGatewayPodRouting.kubenet/);
+      .toThrow(/^test\/agic: gateway is "dzk8sappgw1"; cluster secureaks1 uses kubenet, so the gateway reaches pods only through their nodes; build the gateway with podRouting: AppGatewayPodRouting.kubenet/);
   });
 
   test('a kubenet cluster with kubenet pod routing is accepted', () => {
@@ -153,17 +153,17 @@ describe('AppGatewayIngressController', () => {
       'test/agic: readerScopes is []; the controller reads the gateway\'s resource group; pass at least RoleScope.resourceGroup(<the gateway\'s group>)');
     const other = azureStack();
     expect(() => build(other, { readerScopes: [RoleScope.subscription('1111')] })).toThrow(
-      'test/agic: readerScopes[0] is subscription 1111; the controller reads resources and resource groups, nothing wider');
+      'test/agic: readerScopes[0] is "subscription 1111"; the controller reads resources and resource groups, nothing wider');
   });
 
   test.each([
-    [{ namespace: 'Kube_System' }, /^test\/agic: namespace is Kube_System; a Kubernetes name is 1 to 63 lower-case letters/],
-    [{ releaseName: 'Ingress' }, /^test\/agic: releaseName is Ingress; a Kubernetes name is 1 to 63 lower-case letters/],
-    [{ releaseName: 'a'.repeat(54) }, /^test\/agic: releaseName is a{54}; a helm release name is at most 53 characters$/],
+    [{ namespace: 'Kube_System' }, /^test\/agic: namespace is "Kube_System"; a Kubernetes name is 1 to 63 lower-case letters/],
+    [{ releaseName: 'Ingress' }, /^test\/agic: releaseName is "Ingress"; a Kubernetes name is 1 to 63 lower-case letters/],
+    [{ releaseName: 'a'.repeat(54) }, /^test\/agic: releaseName is "a{54}"; a helm release name is at most 53 characters$/],
     [{ verbosityLevel: 0 }, /^test\/agic: verbosityLevel is 0; AGIC logs at verbosity 1 to 5$/],
-    [{ watchNamespaces: ['default', 'Team A'] }, /^test\/agic: watchNamespaces\[1\] is Team A; a Kubernetes name/],
-    [{ identityName: 'x' }, /^test\/agic\/identity: name is x; an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit$/],
-    [{ federatedCredentialName: 'fic!' }, /^test\/agic\/identity: federatedCredentials\[fic!\]\.name is fic!; a federated credential name is 3 to 120/],
+    [{ watchNamespaces: ['default', 'Team A'] }, /^test\/agic: watchNamespaces\[1\] is "Team A"; a Kubernetes name/],
+    [{ identityName: 'x' }, /^test\/agic\/identity: name is "x"; an identity name is 3 to 128 letters, digits, '-' or '_', starting with a letter or digit$/],
+    [{ federatedCredentialName: 'fic!' }, /^test\/agic\/identity: federatedCredentials\[fic!\]\.name is "fic!"; a federated credential name is 3 to 120/],
   ])('%j is refused', (over, message) => {
     const stack = azureStack();
     expect(() => build(stack, over as Partial<AppGatewayIngressControllerProps>)).toThrow(message);
@@ -190,11 +190,11 @@ describe('ManagedIdentity', () => {
     const id = new ManagedIdentity(stack, 'id', { resourceGroup: resourceGroup(stack), name: 'app-id' });
     const ok = { name: 'app', issuer: 'https://issuer.example/', namespace: 'apps', serviceAccount: 'web' };
     id.trustServiceAccount(ok);
-    expect(() => id.trustServiceAccount(ok)).toThrow('test/id: federatedCredentials[app].name is app; federated credential names must be unique on an identity');
-    expect(() => id.trustServiceAccount({ ...ok, name: 'app2', serviceAccount: 'Web' })).toThrow(/^test\/id: federatedCredentials\[app2\]\.serviceAccount is Web; a Kubernetes name is up to 253/);
+    expect(() => id.trustServiceAccount(ok)).toThrow('test/id: federatedCredentials[app].name is "app"; federated credential names must be unique on an identity');
+    expect(() => id.trustServiceAccount({ ...ok, name: 'app2', serviceAccount: 'Web' })).toThrow(/^test\/id: federatedCredentials\[app2\]\.serviceAccount is "Web"; a Kubernetes name is up to 253/);
     expect(() => id.trustServiceAccount({ ...ok, name: 'app4', namespace: 'Apps' })).toThrow(
-      /^test\/id: federatedCredentials\[app4\]\.namespace is Apps; a Kubernetes name is 1 to 63 lower-case letters/);
+      /^test\/id: federatedCredentials\[app4\]\.namespace is "Apps"; a Kubernetes name is 1 to 63 lower-case letters/);
     expect(() => id.trustServiceAccount({ ...ok, name: 'app3', issuer: 'http://issuer.example/' })).toThrow(
-      'test/id: federatedCredentials[app3].issuer is http://issuer.example/; an OIDC issuer is an https:// URL, e.g. the cluster\'s oidcIssuerUrl');
+      'test/id: federatedCredentials[app3].issuer is "http://issuer.example/"; an OIDC issuer is an https:// URL, e.g. the cluster\'s oidcIssuerUrl');
   });
 });

@@ -130,13 +130,13 @@ describe('ApplicationGateway', () => {
       const s = spoke(stack);
       const fw = s.vnet.addSubnet({ name: 'AzureFirewallSubnet', addressPrefix: '10.1.1.0/26' });
       expect(() => gateway(stack, s, { subnet: fw })).toThrow(
-        'test/appgw: subnet is AzureFirewallSubnet; AzureFirewallSubnet is reserved for Azure Firewall; an Application Gateway needs a subnet of its own');
+        'test/appgw: subnet is "AzureFirewallSubnet"; AzureFirewallSubnet is reserved for Azure Firewall; an Application Gateway needs a subnet of its own');
     });
 
     test('must hold the maximum instance count', () => {
       const stack = azureStack();
       expect(() => gateway(stack, spoke(stack, '10.1.0.0/28'), { autoscale: { maxCapacity: 12 } })).toThrow(
-        'test/appgw: subnet is gw-1-subnet (10.1.0.0/28); it has 11 addresses for instances and the gateway scales to 12; ' +
+        'test/appgw: subnet is "gw-1-subnet (10.1.0.0/28)"; it has 11 addresses for instances and the gateway scales to 12; ' +
         'give it a larger subnet (Azure recommends /24 for v2) or lower autoscale.maxCapacity');
       const ok = azureStack();
       expect(() => gateway(ok, spoke(ok, '10.1.0.0/28'), { autoscale: { maxCapacity: 11 } })).not.toThrow();
@@ -148,7 +148,7 @@ describe('ApplicationGateway', () => {
       gateway(stack, s, { autoscale: { maxCapacity: 20 } });
       new ApplicationGateway(stack, 'appgw2', { resourceGroup: s.rg, name: 'dzk8sappgw2', subnet: s.vnet.subnet('gw-1-subnet'), autoscale: { maxCapacity: 10 } });
       expect(() => synth(stack)).toThrow(
-        'test/appgw: subnet is gw-1-subnet (10.1.0.0/27); gateways dzk8sappgw1, dzk8sappgw2 share it and scale to 30 instances together; it has 27 addresses for them');
+        'test/appgw: subnet is "gw-1-subnet (10.1.0.0/27)"; gateways dzk8sappgw1, dzk8sappgw2 share it and scale to 30 instances together; it has 27 addresses for them');
     });
 
     test('must not hold a cluster\'s nodes', () => {
@@ -157,7 +157,7 @@ describe('ApplicationGateway', () => {
       gateway(stack, s, { subnet: s.vnet.subnet('aks-1-subnet') });
       cluster(stack, s);
       expect(() => synth(stack)).toThrow(
-        'test/appgw: subnet is aks-1-subnet; cluster secureaks1 (test/aks) has its nodes there; an Application Gateway\'s subnet holds nothing but Application Gateways');
+        'test/appgw: subnet is "aks-1-subnet"; cluster secureaks1 (test/aks) has its nodes there; an Application Gateway\'s subnet holds nothing but Application Gateways');
     });
 
     test('must not send 0.0.0.0/0 to a virtual appliance (v2 does not support forced tunnelling)', () => {
@@ -169,7 +169,7 @@ describe('ApplicationGateway', () => {
         routes: [{ name: 'fw', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.0.0.4') }],
       });
       expect(() => synth(stack)).toThrow(
-        'test/appgw: subnet gw-1-subnet route table gw-rt (0.0.0.0/0) is VirtualAppliance; Application Gateway v2 does not support ' +
+        'test/appgw: subnet gw-1-subnet route table gw-rt (0.0.0.0/0) is "VirtualAppliance"; Application Gateway v2 does not support ' +
         'sending 0.0.0.0/0 anywhere but Internet on its subnet; give the gateway a route table of its own (pod routes and, if any, 0.0.0.0/0 to Internet)');
     });
   });
@@ -236,7 +236,7 @@ describe('ApplicationGateway', () => {
       const nodes = nodeRouteTable(stack, s);
       gateway(stack, s, { podRouting: AppGatewayPodRouting.kubenet({ routeTable: nodes }) });
       expect(() => synth(stack)).toThrow(
-        /^test\/appgw: subnet gw-1-subnet route table secureaks1-rt \(0\.0\.0\.0\/0\) is VirtualAppliance; Application Gateway v2 does not support/);
+        /^test\/appgw: subnet gw-1-subnet route table secureaks1-rt \(0\.0\.0\.0\/0\) is "VirtualAppliance"; Application Gateway v2 does not support/);
     });
 
     test('kubenet needs the table with the pod routes', () => {
@@ -251,15 +251,15 @@ describe('ApplicationGateway', () => {
       new RouteTable(stack, 'other', { resourceGroup: s.rg, name: 'other-rt', subnets: [s.vnet.subnet('gw-1-subnet')] });
       const mine = new RouteTable(stack, 'mine', { resourceGroup: s.rg, name: 'mine-rt' });
       expect(() => gateway(stack, s, { podRouting: AppGatewayPodRouting.kubenet({ routeTable: mine }) })).toThrow(
-        'test/appgw: podRouting.routeTable is mine-rt; subnet gw-1-subnet already has route table other-rt; a subnet takes one');
+        'test/appgw: podRouting.routeTable is "mine-rt"; subnet gw-1-subnet already has route table other-rt; a subnet takes one');
     });
   });
 
   test('names are checked', () => {
     const stack = azureStack();
-    expect(() => gateway(stack, spoke(stack), { name: 'bad name' })).toThrow(/^test\/appgw: name is bad name; a name is 1 to 80 letters/);
+    expect(() => gateway(stack, spoke(stack), { name: 'bad name' })).toThrow(/^test\/appgw: name is "bad name"; a name is 1 to 80 letters/);
     const other = azureStack();
-    expect(() => gateway(other, spoke(other), { publicIpName: '-pip' })).toThrow(/^test\/appgw: publicIpName is -pip; a name is 1 to 80 letters/);
+    expect(() => gateway(other, spoke(other), { publicIpName: '-pip' })).toThrow(/^test\/appgw: publicIpName is "-pip"; a name is 1 to 80 letters/);
   });
 });
 
@@ -267,15 +267,15 @@ describe('WafPolicy', () => {
   test('its name is checked', () => {
     const stack = azureStack();
     const s = spoke(stack);
-    expect(() => new WafPolicy(stack, 'waf', { resourceGroup: s.rg, name: 'waf policy' })).toThrow(/^test\/waf: name is waf policy; a name is 1 to 80 letters/);
+    expect(() => new WafPolicy(stack, 'waf', { resourceGroup: s.rg, name: 'waf policy' })).toThrow(/^test\/waf: name is "waf policy"; a name is 1 to 80 letters/);
   });
 
   test.each([
     [[], 'managedRuleSets is []; a WAF policy needs at least one managed rule set, e.g. { type: "OWASP", version: "3.2" }'],
-    [[{ type: 'OWASP', version: '2.2.9' }], 'managedRuleSets[0].version is 2.2.9; OWASP rule sets come in versions 3.0, 3.1, 3.2'],
-    [[{ type: 'Microsoft_DefaultRuleSet', version: '3.2' }], 'managedRuleSets[0].version is 3.2; Microsoft_DefaultRuleSet rule sets come in versions 2.1'],
-    [[{ type: 'CRS', version: '3.2' }], 'managedRuleSets[0].type is CRS; expected one of OWASP, Microsoft_DefaultRuleSet, Microsoft_BotManagerRuleSet'],
-    [[{ type: 'OWASP', version: '3.2' }, { type: 'OWASP', version: '3.1' }], 'managedRuleSets[1].type is OWASP; each rule set type may appear once'],
+    [[{ type: 'OWASP', version: '2.2.9' }], 'managedRuleSets[0].version is "2.2.9"; OWASP rule sets come in versions 3.0, 3.1, 3.2'],
+    [[{ type: 'Microsoft_DefaultRuleSet', version: '3.2' }], 'managedRuleSets[0].version is "3.2"; Microsoft_DefaultRuleSet rule sets come in versions 2.1'],
+    [[{ type: 'CRS', version: '3.2' }], 'managedRuleSets[0].type is "CRS"; expected one of OWASP, Microsoft_DefaultRuleSet, Microsoft_BotManagerRuleSet'],
+    [[{ type: 'OWASP', version: '3.2' }, { type: 'OWASP', version: '3.1' }], 'managedRuleSets[1].type is "OWASP"; each rule set type may appear once'],
     [[{ type: 'OWASP', version: '3.2' }, { type: 'Microsoft_DefaultRuleSet', version: '2.1' }],
       'managedRuleSets is ["OWASP","Microsoft_DefaultRuleSet"]; a WAF policy takes one core rule set, OWASP or Microsoft_DefaultRuleSet, plus Microsoft_BotManagerRuleSet if wanted'],
   ])('rule sets %j are refused', (sets, message) => {

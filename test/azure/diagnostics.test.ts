@@ -28,7 +28,7 @@ describe('LogAnalyticsWorkspace and DiagnosticSettings', () => {
     const stack = azureStack();
     const rg = resourceGroup(stack, 'ops');
     expect(() => new LogAnalyticsWorkspace(stack, 'a', { resourceGroup: rg, name: 'ws' })).toThrow(
-      "test/a: name is ws; a workspace name is 4 to 63 letters, digits or '-', starting and ending with a letter or digit");
+      "test/a: name is \"ws\"; a workspace name is 4 to 63 letters, digits or '-', starting and ending with a letter or digit");
     expect(() => new LogAnalyticsWorkspace(stack, 'b', { resourceGroup: rg, name: 'good-name', retentionInDays: 7 })).toThrow(
       'test/b: retentionInDays is 7; Log Analytics keeps data for 30 to 730 days');
     expect(() => new DiagnosticSettings(stack, 'c', { name: 'x', targetResourceId: 'id', workspace: { id: 'w', name: 'w' }, metricCategories: [] })).toThrow(

@@ -43,11 +43,11 @@ describe('internalLoadBalancerDnat', () => {
   });
 
   test.each([
-    ['a public target', { internalIp: '20.39.18.6' }, 'test/fw: dnat[web].internalIp is 20.39.18.6; DNAT to a public load balancer breaks on asymmetric routing '
+    ['a public target', { internalIp: '20.39.18.6' }, 'test/fw: dnat[web].internalIp is "20.39.18.6"; DNAT to a public load balancer breaks on asymmetric routing '
       + 'when egress goes through the firewall (replies take the default route to the firewall, which drops them); expose the service on an '
       + 'internal load balancer and DNAT to its private IP'],
-    ['a target outside the subnet', { internalIp: '10.42.9.10' }, 'test/fw: dnat[web].internalIp is 10.42.9.10; the internal load balancer takes its IP from subnet nodes (10.42.1.0/24)'],
-    ['a target that is no IPv4 address', { internalIp: 'store-front' }, 'test/fw: dnat[web].internalIp is store-front; expected the IPv4 address of an internal load balancer'],
+    ['a target outside the subnet', { internalIp: '10.42.9.10' }, 'test/fw: dnat[web].internalIp is "10.42.9.10"; the internal load balancer takes its IP from subnet nodes (10.42.1.0/24)'],
+    ['a target that is no IPv4 address', { internalIp: 'store-front' }, 'test/fw: dnat[web].internalIp is "store-front"; expected the IPv4 address of an internal load balancer'],
     ['a public IP the firewall lacks', { publicIpIndex: 1 }, 'test/fw: dnat[web].publicIpIndex is 1; firewall fw has 1 public IP(s), index 0 to 0'],
   ])('rejects %s', (_, over, message) => {
     expect(build(over)).toThrow(message);

@@ -184,12 +184,12 @@ describe('AzureFirewall', () => {
         managementSubnet: vnet.subnet('AzureFirewallManagementSubnet'), ...over });
     };
     expect(make({ dnsProxyEnabled: true })).toThrow('test/fw: dnsProxyEnabled is true; the Basic tier has no DNS proxy; use the Standard tier for FQDNs in network rules');
-    expect(make({ threatIntelMode: 'Deny' })).toThrow("test/fw: threatIntelMode is Deny; the Basic tier only alerts on threat intelligence: 'Alert' or 'Off'");
+    expect(make({ threatIntelMode: 'Deny' })).toThrow("test/fw: threatIntelMode is \"Deny\"; the Basic tier only alerts on threat intelligence: 'Alert' or 'Off'");
     expect(make({ ruleCollections: [allowNet] })).toThrow(/FQDNs in network rules need the firewall's DNS proxy/);
     const stack = azureStack();
     const { rg, vnet } = hub(stack);
     expect(() => new AzureFirewall(stack, 'fw', { resourceGroup: rg, name: 'fw', subnet: vnet.subnet('AzureFirewallSubnet'), skuTier: 'Basic',
-      managementSubnet: vnet.subnet('other') })).toThrow('test/fw: managementSubnet is other; the management IP configuration goes in AzureFirewallManagementSubnet');
+      managementSubnet: vnet.subnet('other') })).toThrow('test/fw: managementSubnet is "other"; the management IP configuration goes in AzureFirewallManagementSubnet');
   });
 
   describe('validation', () => {
@@ -197,11 +197,11 @@ describe('AzureFirewall', () => {
       const stack = azureStack();
       const { rg, vnet } = hub(stack);
       expect(() => new AzureFirewall(stack, 'fw', { resourceGroup: rg, name: 'fw', subnet: vnet.subnet('other') })).toThrow(
-        'test/fw: subnet is other; Azure Firewall is deployed into a subnet named AzureFirewallSubnet');
+        'test/fw: subnet is "other"; Azure Firewall is deployed into a subnet named AzureFirewallSubnet');
     });
 
     test.each([
-      [{ ruleFormat: FirewallRuleFormat.classic(), skuTier: 'Premium' as const }, /ruleFormat is classic; classic rule collections work with the Standard tier only; the Premium tier needs FirewallRuleFormat.policy\(\)/],
+      [{ ruleFormat: FirewallRuleFormat.classic(), skuTier: 'Premium' as const }, /ruleFormat is "classic"; classic rule collections work with the Standard tier only; the Premium tier needs FirewallRuleFormat.policy\(\)/],
       [{ skuTier: 'Basic' as const }, 'test/hub-fw: managementSubnet is missing; the Basic tier needs an AzureFirewallManagementSubnet'],
       [{ publicIpCount: 0 }, 'test/hub-fw: publicIpCount is 0; a firewall has 1 to 250 public IPs'],
       [{ publicIpCount: 251 }, /publicIpCount is 251; a firewall has 1 to 250 public IPs/],
@@ -211,7 +211,7 @@ describe('AzureFirewall', () => {
       [{ dnsProxyEnabled: false, ruleCollections: [allowNet] }, /ruleCollections\[allowed-network-rules\].rules\[\].destinationFqdns is \["ntp.ubuntu.com"\]; FQDNs in network rules need the firewall's DNS proxy; set dnsProxyEnabled to true/],
       [{ ruleCollections: [allowNet, { ...allowNet, name: 'second' }] }, 'test/hub-fw: ruleCollections[second].priority is 100; network collection allowed-network-rules already has priority 100; each network collection needs its own priority'],
       [{ ruleCollections: [{ ...allowApp, priority: 70000 }] }, /ruleCollections\[tenant0\].priority is 70000; Azure Firewall accepts priorities from 100 to 65000/],
-      [{ name: 'fw!' }, /test\/hub-fw: name is fw!/],
+      [{ name: 'fw!' }, /test\/hub-fw: name is "fw!"/],
     ])('rejects %#', (props, message) => {
       expect(() => firewall(props as Partial<AzureFirewallProps>)).toThrow(message);
     });
@@ -223,7 +223,7 @@ describe('AzureFirewall', () => {
     test('a group on a classic collection', () => {
       const { fw } = firewall({ ruleFormat: FirewallRuleFormat.classic() });
       expect(() => fw.addRuleCollection(allowNet, { group: { name: 'g', priority: 500 } })).toThrow(
-        'test/hub-fw: ruleCollections[allowed-network-rules].group is g; rule collection groups belong to Firewall Policy; classic collections take no group');
+        'test/hub-fw: ruleCollections[allowed-network-rules].group is "g"; rule collection groups belong to Firewall Policy; classic collections take no group');
     });
 
     test('group priorities must be valid and distinct', () => {
@@ -236,7 +236,7 @@ describe('AzureFirewall', () => {
     test('collection names are unique across the firewall, even across groups', () => {
       const { fw } = firewall({ ruleCollections: [allowNet] });
       expect(() => fw.addRuleCollection({ ...allowApp, name: 'allowed-network-rules' })).toThrow(
-        'test/hub-fw: ruleCollections[].name is allowed-network-rules; collection names must be unique across the firewall');
+        'test/hub-fw: ruleCollections[].name is "allowed-network-rules"; collection names must be unique across the firewall');
     });
 
     test('a named group keeps the priority it was created with', () => {
@@ -254,7 +254,7 @@ describe('AzureFirewall', () => {
       const toConsumer = RuleCollections.network({ name: 'late', priority: 300, action: 'Allow',
         rules: [{ name: 'api', protocols: ['TCP'], destinationFqdns: [consumer.resource.name], destinationPorts: [443] }] });
       expect(() => fw.addRuleCollection(toConsumer)).toThrow(
-        /ruleCollections\[late\] is late; rule collection group hub-fw-policy-network is already a dependency of test\/cluster, and this collection refers to values known only at deploy time, which could close a cycle. Add it with \{ group: \{ name, priority \} \} to a group of its own/);
+        /ruleCollections\[late\] is "late"; rule collection group hub-fw-policy-network is already a dependency of test\/cluster, and this collection refers to values known only at deploy time, which could close a cycle. Add it with \{ group: \{ name, priority \} \} to a group of its own/);
       expect(() => fw.addRuleCollection(toConsumer, { group: { name: 'late-group', priority: 250 } })).not.toThrow();
     });
 

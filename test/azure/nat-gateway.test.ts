@@ -69,9 +69,9 @@ describe('NatGateway', () => {
     ['names and count', { publicIpNames: ['a'], publicIpCount: 1 }, 'test/nat: publicIpCount is 1; give publicIpNames or publicIpCount, not both'],
     ['no names', { publicIpNames: [] }, 'test/nat: publicIpNames is []; a NAT gateway has 1 to 16 public IPs'],
     ['duplicate names', { publicIpNames: ['a', 'a'] }, 'test/nat: publicIpNames is ["a","a"]; public IP names must be unique'],
-    ['two zones', { zone: '1,2' }, "test/nat: zone is 1,2; a NAT gateway lives in one availability zone: '1', '2' or '3'"],
-    ['bad name', { name: 'bad name' }, /test\/nat: name is bad name; a name is 1 to 80/],
-    ['bad public IP name', { publicIpNames: ['ok', 'no good'] }, /test\/nat: publicIpNames\[1\] is no good; a name is 1 to 80/],
+    ['two zones', { zone: '1,2' }, "test/nat: zone is \"1,2\"; a NAT gateway lives in one availability zone: '1', '2' or '3'"],
+    ['bad name', { name: 'bad name' }, /test\/nat: name is "bad name"; a name is 1 to 80/],
+    ['bad public IP name', { publicIpNames: ['ok', 'no good'] }, /test\/nat: publicIpNames\[1\] is "no good"; a name is 1 to 80/],
     ['17 public IP names', { publicIpNames: Array.from({ length: 17 }, (_, i) => `ip${i}`) }, /test\/nat: publicIpNames is \["ip0",.*"ip16"\]; a NAT gateway has 1 to 16 public IPs/],
   ])('rejects %s', (_, over, message) => {
     expect(() => synthWith((stack) => {
@@ -84,14 +84,14 @@ describe('NatGateway', () => {
       const net = vnet(stack);
       new NatGateway(stack, 'nat1', { resourceGroup: rg(), name: 'ngw1', subnets: [net.subnet('nodes')] });
       new NatGateway(stack, 'nat2', { resourceGroup: rg(), name: 'ngw2', subnets: [net.subnet('nodes')] });
-    })).toThrow('test/vnet/nodes: natGateway is ngw2; subnet nodes already has NAT gateway ngw1; a subnet takes at most one');
+    })).toThrow('test/vnet/nodes: natGateway is "ngw2"; subnet nodes already has NAT gateway ngw1; a subnet takes at most one');
   });
 
   test('rejects GatewaySubnet', () => {
     expect(() => synthWith((stack) => {
       const net = vnet(stack);
       new NatGateway(stack, 'nat', { resourceGroup: rg(), name: 'ngw', subnets: [net.subnet('GatewaySubnet')] });
-    })).toThrow('test/nat: subnets is GatewaySubnet; a NAT gateway cannot be associated with GatewaySubnet');
+    })).toThrow('test/nat: subnets is "GatewaySubnet"; a NAT gateway cannot be associated with GatewaySubnet');
   });
 
   test('rejects subnets of two VNets', () => {
@@ -99,14 +99,14 @@ describe('NatGateway', () => {
       const a = vnet(stack, 'vnet-a');
       const b = vnet(stack, 'vnet-b');
       new NatGateway(stack, 'nat', { resourceGroup: rg(), name: 'ngw', subnets: [a.subnet('nodes'), b.subnet('nodes')] });
-    })).toThrow('test/nat: subnets is vnet-b/nodes; a NAT gateway serves subnets of one VNet, and this one already serves vnet-a');
+    })).toThrow('test/nat: subnets is "vnet-b/nodes"; a NAT gateway serves subnets of one VNet, and this one already serves vnet-a');
   });
 
   test('rejects a subnet in another region', () => {
     expect(() => synthWith((stack) => {
       const net = vnet(stack, 'vnet', 'westeurope');
       new NatGateway(stack, 'nat', { resourceGroup: rg('East US'), name: 'ngw', subnets: [net.subnet('nodes')] });
-    })).toThrow('test/nat: subnets is vnet (westeurope); a NAT gateway serves subnets in its own region, East US');
+    })).toThrow('test/nat: subnets is "vnet (westeurope)"; a NAT gateway serves subnets in its own region, East US');
   });
 
   test('accepts a region spelt differently', () => {

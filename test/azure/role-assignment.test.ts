@@ -22,13 +22,13 @@ describe('RoleScope', () => {
     synthWith((stack) => {
       const rg = resourceGroup(stack);
       expect(() => RoleScope.fromId(rg.id)).toThrow(
-        /^\(role scope\): scope is \$\{TfToken\[TOKEN\.\d+\]\}; RoleScope.fromId needs a literal ID; for a reference use RoleScope.resource\(x\)/);
+        /^\(role scope\): scope is a deploy-time reference to azurerm_resource_group\.rg-rg\.id; RoleScope.fromId needs a literal ID; for a reference use RoleScope.resource\(x\)/);
     });
   });
 
   test('refuses a string that is not an Azure ID', () => {
     expect(() => RoleScope.fromId('secureappgw')).toThrow(
-      '(role scope): scope is secureappgw; expected an Azure ID: /subscriptions/<id>[/resourceGroups/<name>[/providers/...]]');
+      '(role scope): scope is "secureappgw"; expected an Azure ID: /subscriptions/<id>[/resourceGroups/<name>[/providers/...]]');
   });
 });
 
@@ -61,10 +61,10 @@ describe('RoleAssignment', () => {
   test('refuses a subscription scope unless allowBroadScope', () => {
     const stack = azureStack();
     expect(() => grantRole(stack, 'sub', principal, 'Reader', RoleScope.subscription('1111'))).toThrow(
-      'test/sub: scope is subscription 1111; granting Reader on a whole subscription is refused by default; ' +
+      'test/sub: scope is "subscription 1111"; granting Reader on a whole subscription is refused by default; ' +
       'scope it to the resource or resource group the principal works on, or set allowBroadScope');
     expect(() => grantRole(stack, 'mg', principal, 'Reader', RoleScope.managementGroup('corp'))).toThrow(
-      /^test\/mg: scope is management group corp; granting Reader on a whole management group is refused by default/);
+      /^test\/mg: scope is "management group corp"; granting Reader on a whole management group is refused by default/);
     const json = synthWith((s) => {
       grantRole(s, 'sub', principal, 'Reader', RoleScope.subscription('1111'), { allowBroadScope: true });
     });
@@ -74,20 +74,20 @@ describe('RoleAssignment', () => {
   test('refuses roles that hand out access unless allowPrivilegedRole', () => {
     const stack = azureStack();
     expect(() => grantRole(stack, 'owner', principal, 'Owner', RoleScope.fromId(rgId))).toThrow(
-      'test/owner: role is Owner; this role lets its holder grant access to others; use a narrower role, or set allowPrivilegedRole');
-    expect(() => grantRole(stack, 'uaa', principal, 'User Access Administrator', RoleScope.fromId(rgId))).toThrow(/^test\/uaa: role is User Access Administrator;/);
+      'test/owner: role is "Owner"; this role lets its holder grant access to others; use a narrower role, or set allowPrivilegedRole');
+    expect(() => grantRole(stack, 'uaa', principal, 'User Access Administrator', RoleScope.fromId(rgId))).toThrow(/^test\/uaa: role is "User Access Administrator";/);
     expect(() => grantRole(stack, 'owner2', principal, 'Owner', RoleScope.fromId(rgId), { allowPrivilegedRole: true })).not.toThrow();
   });
 
   test('refuses a role name that is not a built-in role', () => {
     const stack = azureStack();
     expect(() => new RoleAssignment(stack, 'bad', { principal, role: 'Contributer' as BuiltInRole, scope: RoleScope.fromId(rgId) }))
-      .toThrow(/^test\/bad: role is Contributer; expected a built-in role: Reader, Contributor, Network Contributor,/);
+      .toThrow(/^test\/bad: role is "Contributer"; expected a built-in role: Reader, Contributor, Network Contributor,/);
   });
 
   test('refuses a scope that is not a RoleScope', () => {
     const stack = azureStack();
     expect(() => new RoleAssignment(stack, 'bad', { principal, role: 'Reader', scope: rgId as unknown as RoleScope }))
-      .toThrow(`test/bad: scope is ${rgId}; expected a RoleScope, e.g. RoleScope.resource(gateway) or RoleScope.resourceGroup(rg)`);
+      .toThrow(`test/bad: scope is "${rgId}"; expected a RoleScope, e.g. RoleScope.resource(gateway) or RoleScope.resourceGroup(rg)`);
   });
 });

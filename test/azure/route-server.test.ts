@@ -67,15 +67,15 @@ describe('RouteServer', () => {
   test('rejects duplicate peers and bad addresses', () => {
     const { rs } = routeServer();
     rs.addPeer({ name: 'a', peerIp: '10.0.2.4', peerAsn: 63400 });
-    expect(() => rs.addPeer({ name: 'a', peerIp: '10.0.2.5', peerAsn: 63400 })).toThrow('test/hub-rs: peers[a].name is a; connection names must be unique');
-    expect(() => rs.addPeer({ name: 'b', peerIp: '10.0.2.4', peerAsn: 63400 })).toThrow('test/hub-rs: peers[b].peerIp is 10.0.2.4; connection a already peers with it');
-    expect(() => rs.addPeer({ name: 'c', peerIp: '10.0.2', peerAsn: 63400 })).toThrow("test/hub-rs: peers[c].peerIp is 10.0.2; expected the peer's IP address, e.g. 10.1.0.4");
+    expect(() => rs.addPeer({ name: 'a', peerIp: '10.0.2.5', peerAsn: 63400 })).toThrow('test/hub-rs: peers[a].name is "a"; connection names must be unique');
+    expect(() => rs.addPeer({ name: 'b', peerIp: '10.0.2.4', peerAsn: 63400 })).toThrow('test/hub-rs: peers[b].peerIp is "10.0.2.4"; connection a already peers with it');
+    expect(() => rs.addPeer({ name: 'c', peerIp: '10.0.2', peerAsn: 63400 })).toThrow("test/hub-rs: peers[c].peerIp is \"10.0.2\"; expected the peer's IP address, e.g. 10.1.0.4");
   });
 
   test('a peer must be in the hub or a peered VNet', () => {
     const { stack, rs, vnet } = routeServer({ peers: [{ name: 'far', peerIp: '10.1.0.4', peerAsn: 63400 }] });
     expect(() => synth(stack)).toThrow(
-      'test/hub-rs: peers[far].peerIp is 10.1.0.4; a Route Server peer must be in hub-vnet or a VNet peered with it (hub-vnet 10.0.0.0/22)');
+      'test/hub-rs: peers[far].peerIp is "10.1.0.4"; a Route Server peer must be in hub-vnet or a VNet peered with it (hub-vnet 10.0.0.0/22)');
     const spoke = new VirtualNetwork(stack, 'spoke', { resourceGroup: resourceGroup(stack, 'spoke'), name: 'spoke', addressSpace: ['10.1.0.0/22'] });
     new HubSpokePeering(stack, 'peering', { hub: vnet, spoke, gateway: rs });
     expect(() => synth(stack)).not.toThrow();
@@ -85,7 +85,7 @@ describe('RouteServer', () => {
     const stack = azureStack();
     const { rg, vnet } = hub(stack);
     expect(() => new RouteServer(stack, 'rs', { resourceGroup: rg, name: 'rs', subnet: vnet.subnet('nva') })).toThrow(
-      'test/rs: subnet is nva; Azure Route Server is deployed into a subnet named RouteServerSubnet');
+      'test/rs: subnet is "nva"; Azure Route Server is deployed into a subnet named RouteServerSubnet');
     expect(() => hub(azureStack(), '10.0.1.0/27')).toThrow(/RouteServerSubnet to be \/26 or larger/);
   });
 });

@@ -48,10 +48,10 @@ describe('RouteTable', () => {
   test.each([
     [{ name: 'r', addressPrefix: '0.0.0.0/0', nextHop: { type: 'VirtualAppliance' as const } },
       "test/rt: routes[r].nextHop.ip is missing; a VirtualAppliance next hop needs the appliance's private IP"],
-    [{ name: 'r', addressPrefix: '0.0.0.0/0', nextHop: { type: 'VirtualAppliance' as const, ip: 'fw' } }, /routes\[r\].nextHop.ip is fw/],
+    [{ name: 'r', addressPrefix: '0.0.0.0/0', nextHop: { type: 'VirtualAppliance' as const, ip: 'fw' } }, /routes\[r\].nextHop.ip is "fw"/],
     [{ name: 'r', addressPrefix: '0.0.0.0/0', nextHop: { type: 'Internet' as const, ip: '10.0.0.4' } },
-      'test/rt: routes[r].nextHop.ip is 10.0.0.4; only a VirtualAppliance next hop takes an IP, not Internet'],
-    [{ name: 'r', addressPrefix: '10.0.0.1/24', nextHop: NextHop.internet() }, /routes\[r\].addressPrefix is 10.0.0.1\/24; host bits are set/],
+      'test/rt: routes[r].nextHop.ip is "10.0.0.4"; only a VirtualAppliance next hop takes an IP, not Internet'],
+    [{ name: 'r', addressPrefix: '10.0.0.1/24', nextHop: NextHop.internet() }, /routes\[r\].addressPrefix is "10.0.0.1\/24"; host bits are set/],
   ])('rejects bad routes (%#)', (route, message) => {
     const stack = azureStack();
     const { rg } = network(stack);
@@ -62,9 +62,9 @@ describe('RouteTable', () => {
     const stack = azureStack();
     const { rg } = network(stack);
     const rt = new RouteTable(stack, 'rt', { resourceGroup: rg, name: 'rt', routes: [{ name: 'a', addressPrefix: '10.9.0.0/16', nextHop: NextHop.none() }] });
-    expect(() => rt.addRoute({ name: 'a', addressPrefix: '10.8.0.0/16', nextHop: NextHop.none() })).toThrow('test/rt: routes[a].name is a; route names must be unique in a table');
+    expect(() => rt.addRoute({ name: 'a', addressPrefix: '10.8.0.0/16', nextHop: NextHop.none() })).toThrow('test/rt: routes[a].name is "a"; route names must be unique in a table');
     expect(() => rt.addRoute({ name: 'b', addressPrefix: '10.9.0.0/16', nextHop: NextHop.internet() })).toThrow(
-      'test/rt: routes[b].addressPrefix is 10.9.0.0/16; route a already covers 10.9.0.0/16; each prefix takes one route');
+      'test/rt: routes[b].addressPrefix is "10.9.0.0/16"; route a already covers 10.9.0.0/16; each prefix takes one route');
   });
 
   test('a subnet takes one route table, and RouteServerSubnet none', () => {
@@ -72,9 +72,9 @@ describe('RouteTable', () => {
     const { rg, vnet } = network(stack);
     const a = new RouteTable(stack, 'a', { resourceGroup: rg, name: 'a', subnets: [vnet.subnet('aks')] });
     const b = new RouteTable(stack, 'b', { resourceGroup: rg, name: 'b' });
-    expect(() => b.associate(vnet.subnet('aks'))).toThrow('test/vnet/aks: routeTable is b; subnet aks already has route table a; a subnet takes at most one');
+    expect(() => b.associate(vnet.subnet('aks'))).toThrow('test/vnet/aks: routeTable is "b"; subnet aks already has route table a; a subnet takes at most one');
     expect(() => a.associate(vnet.subnet('RouteServerSubnet'))).toThrow(
-      'test/a: subnets is RouteServerSubnet; Azure Route Server does not support a route table on RouteServerSubnet');
+      'test/a: subnets is "RouteServerSubnet"; Azure Route Server does not support a route table on RouteServerSubnet');
   });
 
   test('associating a subnet twice is a ValidationError, and equally named subnets of two VNets are both tracked', () => {
@@ -84,7 +84,7 @@ describe('RouteTable', () => {
     const rt = new RouteTable(stack, 'rt', { resourceGroup: rg, name: 'rt', subnets: [vnet.subnet('aks'), other.subnet('aks')] });
     expect(Object.keys(rt.associations)).toEqual(['vnet/aks', 'vnet2/aks']);
     expect(rt.dependables).toHaveLength(3);
-    expect(() => rt.associate(vnet.subnet('aks'))).toThrow('test/vnet/aks: routeTable is rt; subnet aks already has route table rt; a subnet takes at most one');
+    expect(() => rt.associate(vnet.subnet('aks'))).toThrow('test/vnet/aks: routeTable is "rt"; subnet aks already has route table rt; a subnet takes at most one');
   });
 
   test('a table on AzureFirewallSubnet must send 0.0.0.0/0 to Internet', () => {
@@ -95,7 +95,7 @@ describe('RouteTable', () => {
       routes: [{ name: 'default', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.0.0.4') }],
     });
     expect(() => synth(stack)).toThrow(
-      'test/fw-rt: routes[0.0.0.0/0].nextHop is VirtualAppliance; a route table on AzureFirewallSubnet must send 0.0.0.0/0 to Internet, or the firewall loses its own way out');
+      'test/fw-rt: routes[0.0.0.0/0].nextHop is "VirtualAppliance"; a route table on AzureFirewallSubnet must send 0.0.0.0/0 to Internet, or the firewall loses its own way out');
   });
 });
 

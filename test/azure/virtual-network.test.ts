@@ -53,18 +53,18 @@ describe('VirtualNetwork', () => {
 
   test.each([
     [[{ name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/27' }], ['10.0.0.0/22'],
-      'test/hub-vnet: subnets[AzureFirewallSubnet].addressPrefix is 10.0.0.0/27; Azure Firewall needs AzureFirewallSubnet to be /26 or larger'],
+      'test/hub-vnet: subnets[AzureFirewallSubnet].addressPrefix is "10.0.0.0/27"; Azure Firewall needs AzureFirewallSubnet to be /26 or larger'],
     [[{ name: 'RouteServerSubnet', addressPrefix: '10.0.1.0/27' }], ['10.0.0.0/22'],
-      'test/hub-vnet: subnets[RouteServerSubnet].addressPrefix is 10.0.1.0/27; Azure Route Server needs RouteServerSubnet to be /26 or larger'],
+      'test/hub-vnet: subnets[RouteServerSubnet].addressPrefix is "10.0.1.0/27"; Azure Route Server needs RouteServerSubnet to be /26 or larger'],
     [[{ name: 'GatewaySubnet', addressPrefix: '10.0.1.0/28' }], ['10.0.0.0/22'], /a virtual network gateway needs GatewaySubnet to be \/27 or larger/],
-    [[{ name: 'tiny', addressPrefix: '10.0.1.0/30' }], ['10.0.0.0/22'], /subnets\[tiny\].addressPrefix is 10.0.1.0\/30; Azure subnets are \/29 or larger/],
-    [[{ name: 'out', addressPrefix: '10.0.4.0/24' }], ['10.0.0.0/22'], "test/hub-vnet: subnets[out].addressPrefix is 10.0.4.0/24; a subnet must lie inside the VNet's address space 10.0.0.0/22"],
+    [[{ name: 'tiny', addressPrefix: '10.0.1.0/30' }], ['10.0.0.0/22'], /subnets\[tiny\].addressPrefix is "10.0.1.0\/30"; Azure subnets are \/29 or larger/],
+    [[{ name: 'out', addressPrefix: '10.0.4.0/24' }], ['10.0.0.0/22'], "test/hub-vnet: subnets[out].addressPrefix is \"10.0.4.0/24\"; a subnet must lie inside the VNet's address space 10.0.0.0/22"],
     [[{ name: 'a', addressPrefix: '10.0.0.0/23' }, { name: 'b', addressPrefix: '10.0.1.0/24' }], ['10.0.0.0/22'],
-      'test/hub-vnet: subnets[b].addressPrefix is 10.0.1.0/24; it overlaps subnet a (10.0.0.0/23); subnets must not overlap'],
-    [[{ name: 'a', addressPrefix: '10.0.0.0/24' }, { name: 'a', addressPrefix: '10.0.1.0/24' }], ['10.0.0.0/22'], /subnets\[a\].name is a; subnet names must be unique in a VNet/],
-    [[{ name: 'a', addressPrefix: '10.0.0.1/24' }], ['10.0.0.0/22'], /subnets\[a\].addressPrefix is 10.0.0.1\/24; host bits are set/],
-    [[{ name: 'bad name', addressPrefix: '10.0.0.0/24' }], ['10.0.0.0/22'], /subnets\[bad name\].name is bad name; a name is 1 to 80 letters/],
-    [[], ['10.0.0.0/16', '10.0.128.0/17'], 'test/hub-vnet: addressSpace is 10.0.128.0/17; it overlaps 10.0.0.0/16; address space blocks must not overlap'],
+      'test/hub-vnet: subnets[b].addressPrefix is "10.0.1.0/24"; it overlaps subnet a (10.0.0.0/23); subnets must not overlap'],
+    [[{ name: 'a', addressPrefix: '10.0.0.0/24' }, { name: 'a', addressPrefix: '10.0.1.0/24' }], ['10.0.0.0/22'], /subnets\[a\].name is "a"; subnet names must be unique in a VNet/],
+    [[{ name: 'a', addressPrefix: '10.0.0.1/24' }], ['10.0.0.0/22'], /subnets\[a\].addressPrefix is "10.0.0.1\/24"; host bits are set/],
+    [[{ name: 'bad name', addressPrefix: '10.0.0.0/24' }], ['10.0.0.0/22'], /subnets\[bad name\].name is "bad name"; a name is 1 to 80 letters/],
+    [[], ['10.0.0.0/16', '10.0.128.0/17'], 'test/hub-vnet: addressSpace is "10.0.128.0/17"; it overlaps 10.0.0.0/16; address space blocks must not overlap'],
     [[], [], 'test/hub-vnet: addressSpace is []; a VNet needs at least one CIDR block'],
   ])('rejects bad subnets and address spaces (%#)', (subnets, space, message) => {
     expect(() => vnet(subnets, space)).toThrow(message);
@@ -72,7 +72,7 @@ describe('VirtualNetwork', () => {
 
   test('subnet() names the subnets there are', () => {
     const { vnet: v } = vnet([{ name: 'AKSSubnet', addressPrefix: '10.0.1.0/24' }]);
-    expect(() => v.subnet('aks')).toThrow('test/hub-vnet: subnet is aks; hub-vnet has subnets AKSSubnet');
+    expect(() => v.subnet('aks')).toThrow('test/hub-vnet: subnet is "aks"; hub-vnet has subnets AKSSubnet');
   });
 });
 
@@ -125,7 +125,7 @@ describe('HubSpokePeering', () => {
   test('rejects overlapping address spaces', () => {
     const { stack, hub, spoke } = hubAndSpoke('10.0.2.0/24');
     expect(() => new HubSpokePeering(stack, 'peering', { hub, spoke })).toThrow(
-      'test/peering: spoke.addressSpace is 10.0.2.0/24; it overlaps 10.0.0.0/22 of hub hub-vnet; peered VNets need address spaces that do not overlap');
+      'test/peering: spoke.addressSpace is "10.0.2.0/24"; it overlaps 10.0.0.0/22 of hub hub-vnet; peered VNets need address spaces that do not overlap');
   });
 
   test('rejects remote gateways without a gateway to wait for', () => {
@@ -187,6 +187,6 @@ describe('VirtualNetwork.fromExisting', () => {
     expect(() => VirtualNetwork.fromExisting(stack, 'hub', {
       resourceGroup: { name: 'corp-hub', location: 'eastus' }, name: 'corp-hub-vnet', addressSpace: ['10.0.0.0/22'],
       subnets: [{ name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/27' }],
-    })).toThrow('test/hub: subnets[AzureFirewallSubnet].addressPrefix is 10.0.0.0/27; Azure Firewall needs AzureFirewallSubnet to be /26 or larger');
+    })).toThrow('test/hub: subnets[AzureFirewallSubnet].addressPrefix is "10.0.0.0/27"; Azure Firewall needs AzureFirewallSubnet to be /26 or larger');
   });
 });

@@ -40,7 +40,7 @@ describe('EgressExportFilter', () => {
     const { stack, manifests } = withPods();
     new EgressExportFilter(manifests, 'export', { tenants, additionalCidrs: ['10.244.0.0/16'] });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/export: exportV4[2] is Accept In 10.244.0.0/16; it accepts 10.244.0.0/24, part of pod CIDR of cluster spoke1-aks (10.244.0.0/24); an export filter must not let pod routes out of the cluster');
+      'cluster/calico/export: exportV4[2] is "Accept In 10.244.0.0/16"; it accepts 10.244.0.0/24, part of pod CIDR of cluster spoke1-aks (10.244.0.0/24); an export filter must not let pod routes out of the cluster');
   });
 
   test('needs something to let out', () => {
@@ -59,11 +59,11 @@ describe('BgpFilter', () => {
 
   test.each([
     ['accepts a range inside the pod pool', [{ action: 'Accept', matchOperator: 'In', cidr: '10.244.0.64/26' }],
-      'exportV4[0] is Accept In 10.244.0.64/26; it accepts 10.244.0.64/26, part of pod CIDR'],
+      'exportV4[0] is "Accept In 10.244.0.64/26"; it accepts 10.244.0.64/26, part of pod CIDR'],
     ['accepts everything outside another range', [{ action: 'Accept', matchOperator: 'NotIn', cidr: '10.99.0.0/29' }],
-      'exportV4[0] is Accept NotIn 10.99.0.0/29; it accepts 10.244.0.0/24'],
+      'exportV4[0] is "Accept NotIn 10.99.0.0/29"; it accepts 10.244.0.0/24'],
     ['accepts routes of an interface', [{ action: 'Accept', interface: '*.calico' }],
-      'exportV4[0] is Accept interface *.calico; it accepts 10.244.0.0/24'],
+      'exportV4[0] is "Accept interface *.calico"; it accepts 10.244.0.0/24'],
   ] as [string, BGPFilterRule[], string][])('rejects a filter that %s', (_, rules, message) => {
     expect(filter(rules)).toThrow(`cluster/calico/f: ${message}`);
   });
@@ -83,10 +83,10 @@ describe('BgpFilter', () => {
 
   test.each([
     ['a cidr without matchOperator', { exportV4: [{ action: 'Accept', cidr: '10.0.0.0/8' }] }, 'exportV4[0].matchOperator is missing; a rule matching on a CIDR needs both cidr and matchOperator'],
-    ['an IPv6 range in a v4 rule', { exportV4: [{ action: 'Accept', matchOperator: 'In', cidr: 'fd00::/64' }] }, 'exportV4[0].cidr is fd00::/64; rules of exportV4 take IPv4 ranges'],
+    ['an IPv6 range in a v4 rule', { exportV4: [{ action: 'Accept', matchOperator: 'In', cidr: 'fd00::/64' }] }, 'exportV4[0].cidr is "fd00::/64"; rules of exportV4 take IPv4 ranges'],
     ['a prefix length above 32', { importV4: [{ action: 'Accept', prefixLength: { max: 33 } }] }, 'importV4[0].prefixLength.max is 33; a prefix length is 0 to 32'],
     ['min above max', { exportV6: [{ action: 'Reject', prefixLength: { min: 64, max: 48 } }] }, 'exportV6[0].prefixLength.min is 64; min must not exceed max (48)'],
-    ['a range with host bits', { exportV4: [{ action: 'Accept', matchOperator: 'Equal', cidr: '10.0.0.1/8' }] }, 'exportV4[0].cidr is 10.0.0.1/8; host bits are set'],
+    ['a range with host bits', { exportV4: [{ action: 'Accept', matchOperator: 'Equal', cidr: '10.0.0.1/8' }] }, 'exportV4[0].cidr is "10.0.0.1/8"; host bits are set'],
   ] as [string, Record<string, BGPFilterRule[]>, string][])('rejects %s', (_, spec, message) => {
     const { manifests } = clusterStack();
     expect(() => new BgpFilter(manifests, 'f', { name: 'f', ...spec })).toThrow(`cluster/calico/f: ${message}`);

@@ -63,19 +63,19 @@ describe('BirdTemplates', () => {
     ['a template the edit does not fit', [{ name: 'bird.cfg.template', content: 'protocol device {}\n', directToMultihopTtl: 2 }],
       `${at}: templates[bird.cfg.template].content is 2 lines; no line writes BIRD's \`direct;\``],
     ['a file name that is no ConfigMap key', [{ name: 'templates/bird.cfg.template', content: FIXTURE_TEMPLATE }],
-      `${at}: templates[templates/bird.cfg.template].name is templates/bird.cfg.template; a template's file name is 1 to 253 letters, digits, '-', '_' or '.'`],
+      `${at}: templates[templates/bird.cfg.template].name is "templates/bird.cfg.template"; a template's file name is 1 to 253 letters, digits, '-', '_' or '.'`],
     ['a file named twice', [{ name: 'bird.cfg.template', content: FIXTURE_TEMPLATE }, { name: 'bird.cfg.template', content: FIXTURE_TEMPLATE }],
-      `${at}: templates[bird.cfg.template].name is bird.cfg.template; each file is named once`],
+      `${at}: templates[bird.cfg.template].name is "bird.cfg.template"; each file is named once`],
     ['an empty template', [{ name: 'bird.cfg.template', content: '' }],
       `${at}: templates[bird.cfg.template].content is ""; the template is a literal, non-empty text: the file as your Calico Enterprise version ships it`],
     ['text Terraform would interpolate', [{ name: 'bird.cfg.template', content: 'router id ${node_ip};\n' }],
-      `${at}: templates[bird.cfg.template].content is \${; Terraform would read it as an interpolation in the kubernetes_manifest`],
+      `${at}: templates[bird.cfg.template].content is "\${"; Terraform would read it as an interpolation in the kubernetes_manifest`],
     ['no files', [], `${at}: templates is []; name at least one template file`],
   ])('rejects %s', (_, templates, message) => {
     expect(() => build(templates as BirdTemplateFile[])).toThrow(message);
   });
 
   test('rejects an operator namespace that is not DNS-1123', () => {
-    expect(() => build(undefined, { namespace: 'Tigera' })).toThrow(`${at}: namespace is Tigera; a Kubernetes name is 1 to 63`);
+    expect(() => build(undefined, { namespace: 'Tigera' })).toThrow(`${at}: namespace is "Tigera"; a Kubernetes name is 1 to 63`);
   });
 });

@@ -67,10 +67,10 @@ describe('CalicoBgp', () => {
     ['a reserved peer AS number', { externalRouters: [routeServer({ asNumber: 23456 })] }, 'cluster/calico/bgp: externalRouters[0].peerIps[0].asNumber is 23456; 23456 is AS_TRANS'],
     ['more peering nodes than the router takes', { externalRouters: [routeServer({ maxPeers: 8, peeringNodes: 9 })] },
       'cluster/calico/bgp: externalRouters[0].peeringNodes is 9; azure-route-server takes at most 8 BGP peers; select fewer nodes (route reflectors) to peer with it'],
-    ['an invalid peer address', { externalRouters: [routeServer({ peerIps: ['10.0.1.400'] })] }, 'externalRouters[0].peerIps[0].peerIP is 10.0.1.400; expected an IP address (optionally with :port)'],
-    ['an invalid reachableBy', { externalRouters: [routeServer({ reachableBy: 'gateway' })] }, 'externalRouters[0].peerIps[0].reachableBy is gateway; expected an IP address, e.g. 10.0.1.4'],
+    ['an invalid peer address', { externalRouters: [routeServer({ peerIps: ['10.0.1.400'] })] }, 'externalRouters[0].peerIps[0].peerIP is "10.0.1.400"; expected an IP address (optionally with :port)'],
+    ['an invalid reachableBy', { externalRouters: [routeServer({ reachableBy: 'gateway' })] }, 'externalRouters[0].peerIps[0].reachableBy is "gateway"; expected an IP address, e.g. 10.0.1.4'],
     ['a router without addresses', { externalRouters: [routeServer({ peerIps: [] })] }, 'externalRouters[0].peerIps is []; an external router needs at least one address'],
-    ['a router name that is not DNS-1123', { externalRouters: [routeServer({ name: 'Azure_RS' })] }, "cluster/calico/bgp: BGPPeer Azure_RS-a: metadata.name is Azure_RS-a; a Kubernetes name is up to 253"],
+    ['a router name that is not DNS-1123', { externalRouters: [routeServer({ name: 'Azure_RS' })] }, "cluster/calico/bgp: BGPPeer Azure_RS-a: metadata.name is \"Azure_RS-a\"; a Kubernetes name is up to 253"],
   ])('rejects %s', (_, props, message) => {
     expect(() => bgp(props as Partial<CalicoBgpProps>)).toThrow(message as string);
   });
@@ -81,8 +81,8 @@ describe('CalicoBgp', () => {
   });
 
   test.each([
-    ['node with nodeSelector', { node: 'n1', nodeSelector: 'all()', peerIP: '10.0.0.1', asNumber: 64512 }, 'peers[p].node is n1; a BGPPeer takes node or nodeSelector, not both'],
-    ['peerSelector with peerIP', { peerSelector: "rr == 'true'", peerIP: '10.0.0.1' }, "peers[p].peerSelector is rr == 'true'; with peerSelector the peers are Calico nodes: leave peerIP and asNumber empty"],
+    ['node with nodeSelector', { node: 'n1', nodeSelector: 'all()', peerIP: '10.0.0.1', asNumber: 64512 }, 'peers[p].node is "n1"; a BGPPeer takes node or nodeSelector, not both'],
+    ['peerSelector with peerIP', { peerSelector: "rr == 'true'", peerIP: '10.0.0.1' }, "peers[p].peerSelector is \"rr == 'true'\"; with peerSelector the peers are Calico nodes: leave peerIP and asNumber empty"],
     ['no peer', { nodeSelector: 'all()' }, 'peers[p].peerIP is missing; a BGPPeer needs peerIP (with asNumber) or peerSelector'],
     ['peerIP without asNumber', { peerIP: '10.0.0.1' }, 'peers[p].asNumber is missing; a peer at peerIP needs its AS number'],
     ['a reserved local AS number', { peerIP: '10.0.0.1', asNumber: 64512, localASNumber: 65535 }, 'peers[p].localASNumber is 65535; 65535 is reserved by IANA'],
@@ -94,13 +94,13 @@ describe('CalicoBgp', () => {
   test('rejects a second peer of the same name', () => {
     const { construct } = bgp();
     expect(() => construct.addPeer('peer-with-route-reflectors', { peerSelector: 'all()' })).toThrow(
-      'cluster/calico/bgp: peers[peer-with-route-reflectors].name is peer-with-route-reflectors; BGPPeer names must be unique');
+      'cluster/calico/bgp: peers[peer-with-route-reflectors].name is "peer-with-route-reflectors"; BGPPeer names must be unique');
   });
 
   test('a filter named by a peer must be declared for the cluster', () => {
     const { stack } = bgp({ externalRouters: [routeServer({ filters: ['export-egress-ips'] })] });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/bgp: externalRouters[0].peerIps[0].filters[0] is export-egress-ips; no BGPFilter of that name is declared for this cluster (declared: none)');
+      'cluster/calico/bgp: externalRouters[0].peerIps[0].filters[0] is "export-egress-ips"; no BGPFilter of that name is declared for this cluster (declared: none)');
   });
 
   test('with the mesh off, the nodes need some peering', () => {

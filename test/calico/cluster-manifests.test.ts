@@ -122,27 +122,27 @@ describe('ClusterManifests', () => {
     const { manifests } = clusterStack();
     manifests.add(manifests, 'a', pool);
     expect(() => manifests.add(manifests, 'b', pool)).toThrow(
-      'cluster/calico: metadata.name is tenant0-pool; cluster/calico already declares IPPool tenant0-pool; names are unique per kind');
+      'cluster/calico: metadata.name is "tenant0-pool"; cluster/calico already declares IPPool tenant0-pool; names are unique per kind');
   });
 
   test('rejects names that are not DNS-1123', () => {
     const { manifests } = clusterStack();
     expect(() => manifests.add(manifests, 'a', { ...pool, metadata: { name: 'Tenant0_Pool' } })).toThrow(
-      "cluster/calico: IPPool Tenant0_Pool: metadata.name is Tenant0_Pool; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.'");
+      "cluster/calico: IPPool Tenant0_Pool: metadata.name is \"Tenant0_Pool\"; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.'");
     expect(() => manifests.add(manifests, 'b', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } })).toThrow(
-      'cluster/calico: Namespace a.b: metadata.name is a.b; a Kubernetes name is 1 to 63 lower-case letters');
+      'cluster/calico: Namespace a.b: metadata.name is "a.b"; a Kubernetes name is 1 to 63 lower-case letters');
   });
 
   test('a reference resolved at deploy time cannot go into the YAML', () => {
     const { stack, manifests } = clusterStack();
     manifests.add(manifests, 'pool', { ...pool, spec: { ...pool.spec, cidr: Fn.cidrsubnet('10.99.0.0/24', 5, 0) } });
-    expect(() => synth(stack)).toThrow(/cluster\/calico: IPPool tenant0-pool: spec.cidr is \$\{TfToken\[TOKEN.\d+\]\}; the YAML rendering needs literal values/);
+    expect(() => synth(stack)).toThrow(/cluster\/calico: IPPool tenant0-pool: spec.cidr is a value resolved at deploy time; the YAML rendering needs literal values/);
   });
 
   test('Calico constructs must live inside a ClusterManifests', () => {
     const stack = new TerraformStack(Testing.app(), 'cluster');
     expect(() => ClusterManifests.of(new Construct(stack, 'bgp'))).toThrow(
-      'cluster/bgp: scope is cluster/bgp; Calico constructs are created inside a ClusterManifests, which renders their objects');
+      'cluster/bgp: scope is "cluster/bgp"; Calico constructs are created inside a ClusterManifests, which renders their objects');
   });
 
   test('writes one YAML file per construct during synth, the same on every synth', () => {

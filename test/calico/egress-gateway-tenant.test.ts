@@ -22,10 +22,10 @@ describe('EgressTenant', () => {
   });
 
   test.each([
-    [{ name: 'Tenant_0', egressCidr: '10.99.0.0/29' }, "tenant Tenant_0: name is Tenant_0; a Kubernetes name is 1 to 63 lower-case letters"],
-    [{ name: 'tenant0', egressCidr: '10.99.0.1/29' }, 'tenant tenant0: egressCidr is 10.99.0.1/29; host bits are set; the range starting there is 10.99.0.0/29'],
-    [{ name: 'tenant0', egressCidr: 'fd00::/120' }, 'tenant tenant0: egressCidr is fd00::/120; egress gateway ranges are IPv4 ranges'],
-    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', namespace: 'tenant0.egw' }, 'tenant tenant0: namespace is tenant0.egw; a Kubernetes name is 1 to 63'],
+    [{ name: 'Tenant_0', egressCidr: '10.99.0.0/29' }, "tenant Tenant_0: name is \"Tenant_0\"; a Kubernetes name is 1 to 63 lower-case letters"],
+    [{ name: 'tenant0', egressCidr: '10.99.0.1/29' }, 'tenant tenant0: egressCidr is "10.99.0.1/29"; host bits are set; the range starting there is 10.99.0.0/29'],
+    [{ name: 'tenant0', egressCidr: 'fd00::/120' }, 'tenant tenant0: egressCidr is "fd00::/120"; egress gateway ranges are IPv4 ranges'],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', namespace: 'tenant0.egw' }, 'tenant tenant0: namespace is "tenant0.egw"; a Kubernetes name is 1 to 63'],
     [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: {} }, 'tenant tenant0: podLabels is {}; gateway pods need at least one label'],
   ])('rejects %j', (props, message) => {
     expect(() => new EgressTenant(props)).toThrow(message);
@@ -97,7 +97,7 @@ describe('EgressGatewayTenant', () => {
     owns(stack, 'other', cidr, kind, label);
     new EgressGatewayTenant(manifests, 't', { tenant: tenant0() });
     expect(() => synth(stack)).toThrow(
-      `cluster/calico/t: tenant.egressCidr is 10.99.0.0/29; it overlaps ${label} (${cidr}, cluster/other); an egress range is announced over BGP`);
+      `cluster/calico/t: tenant.egressCidr is "10.99.0.0/29"; it overlaps ${label} (${cidr}, cluster/other); an egress range is announced over BGP`);
   });
 
   test('rejects two tenants whose ranges overlap, across stacks', () => {
@@ -107,7 +107,7 @@ describe('EgressGatewayTenant', () => {
     new EgressGatewayTenant(a.manifests, 'tenant0', { tenant: tenant0() });
     new EgressGatewayTenant(b.manifests, 'tenant1', { tenant: new EgressTenant({ name: 'tenant1', egressCidr: '10.99.0.4/30' }) });
     expect(() => synth(b.stack)).toThrow(
-      'b/calico/tenant1: tenant.egressCidr is 10.99.0.4/30; it overlaps egress range of tenant tenant0 (10.99.0.0/29, a/calico/tenant0)');
+      'b/calico/tenant1: tenant.egressCidr is "10.99.0.4/30"; it overlaps egress range of tenant tenant0 (10.99.0.0/29, a/calico/tenant0)');
   });
 
   test('tenants with adjacent ranges pass', () => {
@@ -122,6 +122,6 @@ describe('EgressGatewayTenant', () => {
     const t = new EgressGatewayTenant(manifests, 'tenant0', { tenant: tenant0() });
     expect(EgressGatewayTenant.find(manifests, 'tenant', 'tenant0')).toBe(t);
     expect(() => EgressGatewayTenant.find(manifests, 'tenant', 'tenant9')).toThrow(
-      'cluster/calico: tenant is tenant9; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
+      'cluster/calico: tenant is "tenant9"; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
   });
 });

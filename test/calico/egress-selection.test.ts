@@ -45,7 +45,7 @@ describe('NamespaceEgress', () => {
     const { stack, manifests } = withTenant0();
     new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant1 });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/default-ns: tenant is tenant1; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
+      'cluster/calico/default-ns: tenant is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
   });
 
   test('a tenant whose gateways are in another cluster does not count', () => {
@@ -55,20 +55,20 @@ describe('NamespaceEgress', () => {
     const { stack, manifests } = clusterStack(app, 'cluster');
     new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant1 });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/default-ns: tenant is tenant1; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: none');
+      'cluster/calico/default-ns: tenant is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: none');
   });
 
   test('rejects a policy that is not declared', () => {
     const { stack, manifests } = withTenant0();
     new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', policy: 'egw-policy' });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/default-ns: policy is egw-policy; no EgressGatewayPolicy of that name is declared for this cluster (declared: none)');
+      'cluster/calico/default-ns: policy is "egw-policy"; no EgressGatewayPolicy of that name is declared for this cluster (declared: none)');
   });
 
   test.each([
-    ['both a tenant and a policy', { namespace: 'default', tenant: tenant0, policy: 'p' }, 'tenant is tenant0; name either a tenant or a policy'],
+    ['both a tenant and a policy', { namespace: 'default', tenant: tenant0, policy: 'p' }, 'tenant is "tenant0"; name either a tenant or a policy'],
     ['neither', { namespace: 'default' }, 'tenant is missing; name either a tenant or a policy'],
-    ['a namespace that is not DNS-1123', { namespace: 'Default', tenant: tenant0 }, 'namespace is Default; a Kubernetes name is 1 to 63'],
+    ['a namespace that is not DNS-1123', { namespace: 'Default', tenant: tenant0 }, 'namespace is "Default"; a Kubernetes name is 1 to 63'],
   ])('rejects %s', (_, props, message) => {
     const { manifests } = withTenant0();
     expect(() => new NamespaceEgress(manifests, 'ns', props)).toThrow(`cluster/calico/ns: ${message}`);
@@ -98,7 +98,7 @@ describe('EgressPolicy', () => {
   test('rejects two rules for one destination', () => {
     const { manifests } = withTenant0();
     expect(() => new EgressPolicy(manifests, 'p', { name: 'p', rules: [{ destination: '8.8.8.8/32' }, { destination: '8.8.8.8/32', gateway: tenant0 }] }))
-      .toThrow('cluster/calico/p: rules[1].destination is 8.8.8.8/32; rules[0] has the same destination; rules are matched by longest prefix');
+      .toThrow('cluster/calico/p: rules[1].destination is "8.8.8.8/32"; rules[0] has the same destination; rules are matched by longest prefix');
   });
 
   test('rejects a policy without rules', () => {
@@ -109,7 +109,7 @@ describe('EgressPolicy', () => {
   test('rejects a gateway of a tenant without gateways', () => {
     const { stack, manifests } = withTenant0();
     new EgressPolicy(manifests, 'p', { name: 'p', rules: [{ destination: '8.8.8.8/32', gateway: tenant1 }] });
-    expect(() => synth(stack)).toThrow('cluster/calico/p: rules[0].gateway is tenant1; no EgressGatewayTenant renders that tenant in this cluster');
+    expect(() => synth(stack)).toThrow('cluster/calico/p: rules[0].gateway is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster');
   });
 });
 
@@ -131,9 +131,9 @@ describe('FelixSettings and IpPoolPatch', () => {
 
   test.each([
     ['no field', () => new FelixSettings(clusterStack().manifests, 'felix', {}), 'cluster/calico/felix: props is {}; name at least one FelixConfiguration field to set'],
-    ['a bad duration', () => new FelixSettings(clusterStack().manifests, 'felix', { flowLogsFlushInterval: '15 seconds' }), 'cluster/calico/felix: flowLogsFlushInterval is 15 seconds; expected a duration such as 15s'],
+    ['a bad duration', () => new FelixSettings(clusterStack().manifests, 'felix', { flowLogsFlushInterval: '15 seconds' }), 'cluster/calico/felix: flowLogsFlushInterval is "15 seconds"; expected a duration such as 15s'],
     ['a pool patch without fields', () => new IpPoolPatch(clusterStack().manifests, 'pool', { name: 'default-ipv4-ippool', spec: {} }), 'cluster/calico/pool: spec is {}; name at least one IPPool field to set'],
-    ['a new CIDR for an existing pool', () => new IpPoolPatch(clusterStack().manifests, 'pool', { name: 'default-ipv4-ippool', spec: { cidr: '10.0.0.0/16' } }), 'cluster/calico/pool: spec.cidr is 10.0.0.0/16; the CIDR of an existing pool cannot change'],
+    ['a new CIDR for an existing pool', () => new IpPoolPatch(clusterStack().manifests, 'pool', { name: 'default-ipv4-ippool', spec: { cidr: '10.0.0.0/16' } }), 'cluster/calico/pool: spec.cidr is "10.0.0.0/16"; the CIDR of an existing pool cannot change'],
   ])('rejects %s', (_, build, message) => {
     expect(build).toThrow(message);
   });

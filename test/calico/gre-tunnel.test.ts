@@ -89,29 +89,29 @@ describe('GreTunnelUserData', () => {
   const at = 'nodes/user-data';
   test.each([
     ['a node name that is not DNS-1123', { tunnels: [{ ...node1, node: 'Node_1' }] },
-      `${at}: tunnels[0].node is Node_1; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.'`],
-    ['two tunnels on one node', { tunnels: [node1, { ...node2, node: 'node-1' }] }, `${at}: tunnels[1].node is node-1; each node has one tunnel`],
+      `${at}: tunnels[0].node is "Node_1"; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.'`],
+    ['two tunnels on one node', { tunnels: [node1, { ...node2, node: 'node-1' }] }, `${at}: tunnels[1].node is "node-1"; each node has one tunnel`],
     ['a node name known only at deploy', { tunnels: [{ ...node1, node: Lazy.stringValue({ produce: () => 'node-1' }) }] },
-      /tunnels\[0\].node is \$\{TfToken\[TOKEN.\d+\]\}; user data is written at synth: the node name must be a literal/],
+      /tunnels\[0\].node is a value resolved at deploy time; user data is written at synth: the node name must be a literal/],
     ['no tunnels', { tunnels: [] }, `${at}: tunnels is []; name at least one node's tunnel`],
     ['a local address that is not an IP', { tunnels: [{ ...node1, localAddress: '10.10.0' }] },
-      `${at}: tunnels[0].localAddress is 10.10.0; expected a literal IP address, e.g. 10.10.0.10`],
-    ['a remote address that is not an IP', { tunnels: [{ ...node1, remoteAddress: 'tgw' }] }, `${at}: tunnels[0].remoteAddress is tgw; expected a literal IP address`],
+      `${at}: tunnels[0].localAddress is "10.10.0"; expected a literal IP address, e.g. 10.10.0.10`],
+    ['a remote address that is not an IP', { tunnels: [{ ...node1, remoteAddress: 'tgw' }] }, `${at}: tunnels[0].remoteAddress is "tgw"; expected a literal IP address`],
     ['ends of two IP families', { tunnels: [{ ...node1, remoteAddress: 'fd00::1' }] },
-      `${at}: tunnels[0].remoteAddress is fd00::1; a tunnel's two ends are of one IP family; the local address is 10.10.0.10`],
+      `${at}: tunnels[0].remoteAddress is "fd00::1"; a tunnel's two ends are of one IP family; the local address is 10.10.0.10`],
     ['an inside range that is not the /29 the router takes', { tunnels: [{ ...node1, insideCidr: '169.254.8.8/30' }], insidePrefix: 29 },
-      `${at}: tunnels[0].insideCidr is 169.254.8.8/30; the router takes an IPv4 /29 inside range`],
+      `${at}: tunnels[0].insideCidr is "169.254.8.8/30"; the router takes an IPv4 /29 inside range`],
     ['an inside range without two usable addresses', { tunnels: [{ ...node1, insideCidr: '169.254.8.8/31' }] },
-      `${at}: tunnels[0].insideCidr is 169.254.8.8/31; an inside range is an IPv4 range of /30 or larger, with two usable addresses`],
+      `${at}: tunnels[0].insideCidr is "169.254.8.8/31"; an inside range is an IPv4 range of /30 or larger, with two usable addresses`],
     ['an inside range with host bits set', { tunnels: [{ ...node1, insideCidr: '169.254.8.9/29' }] },
-      `${at}: tunnels[0].insideCidr is 169.254.8.9/29; host bits are set; the range starting there is 169.254.8.8/29`],
+      `${at}: tunnels[0].insideCidr is "169.254.8.9/29"; host bits are set; the range starting there is 169.254.8.8/29`],
     ['an inside address outside the inside range', { tunnels: [{ ...node1, insideAddress: '169.254.8.17' }] },
-      `${at}: tunnels[0].insideAddress is 169.254.8.17; the node's inside address is a usable address of 169.254.8.8/29 (not its first or last)`],
-    ['the inside range\'s network address', { tunnels: [{ ...node1, insideAddress: '169.254.8.8' }] }, `${at}: tunnels[0].insideAddress is 169.254.8.8; the node's inside address`],
-    ['the inside range\'s broadcast address', { tunnels: [{ ...node1, insideAddress: '169.254.8.15' }] }, `${at}: tunnels[0].insideAddress is 169.254.8.15;`],
+      `${at}: tunnels[0].insideAddress is "169.254.8.17"; the node's inside address is a usable address of 169.254.8.8/29 (not its first or last)`],
+    ['the inside range\'s network address', { tunnels: [{ ...node1, insideAddress: '169.254.8.8' }] }, `${at}: tunnels[0].insideAddress is "169.254.8.8"; the node's inside address`],
+    ['the inside range\'s broadcast address', { tunnels: [{ ...node1, insideAddress: '169.254.8.15' }] }, `${at}: tunnels[0].insideAddress is "169.254.8.15";`],
     ['an interface name longer than 15 characters', { interfaceName: 'gre-to-transit-gw' },
-      `${at}: interfaceName is gre-to-transit-gw; a Linux interface name is 1 to 15 letters, digits, '_', '.' or '-'`],
-    ['an interface name with a slash', { interfaceName: 'gre/1' }, `${at}: interfaceName is gre/1;`],
+      `${at}: interfaceName is "gre-to-transit-gw"; a Linux interface name is 1 to 15 letters, digits, '_', '.' or '-'`],
+    ['an interface name with a slash', { interfaceName: 'gre/1' }, `${at}: interfaceName is "gre/1";`],
     ['an MTU above what the underlay carries', { underlayMtu: 8500, mtu: 8477 },
       `${at}: mtu is 8477; the tunnel's packets carry 24 bytes of GRE and outer IP header, so its MTU is 68 to 8476 on a 8500-byte underlay`],
     ['an MTU below IPv4\'s minimum', { mtu: 67 }, `${at}: mtu is 67; the tunnel's packets carry 24 bytes`],
@@ -122,6 +122,6 @@ describe('GreTunnelUserData', () => {
   });
 
   test('names the nodes it has when asked for another', () => {
-    expect(() => build().userData('node-3')).toThrow(`${at}: node is node-3; no tunnel is declared for it; nodes: node-1, node-2`);
+    expect(() => build().userData('node-3')).toThrow(`${at}: node is "node-3"; no tunnel is declared for it; nodes: node-1, node-2`);
   });
 });

@@ -39,7 +39,7 @@ describe('CalicoOperator', () => {
     const stack = azureStack();
     const helm = new HelmProvider(stack, 'helm', {});
     expect(() => new CalicoOperator(stack, 'a', { provider: helm, ipPools: [] })).toThrow('test/a: ipPools is []; Calico needs at least one IP pool for pods');
-    expect(() => new CalicoOperator(stack, 'b', { provider: helm, namespace: 'Tigera', ipPools: [{ cidr: '10.244.0.0/24' }] })).toThrow(/test\/b: namespace is Tigera/);
+    expect(() => new CalicoOperator(stack, 'b', { provider: helm, namespace: 'Tigera', ipPools: [{ cidr: '10.244.0.0/24' }] })).toThrow(/test\/b: namespace is "Tigera"/);
     expect(() => new CalicoOperator(stack, 'c', { provider: helm, ipPools: [{ cidr: '10.244.0.0/24', blockSize: 20 }] })).toThrow(
       'test/c: ipPools[0].blockSize is 20; the block size of 10.244.0.0/24 is /24 to /32');
   });

@@ -49,30 +49,30 @@ describe('TunnelBgpPeers', () => {
   const at = 'cluster/calico/tgw';
   test.each([
     ['a router address outside the tunnel\'s /29', { tunnels: [{ ...node1, routerAddresses: ['169.254.8.10', '169.254.8.18'] }, node2] },
-      `${at}: tunnels[node-1].routerAddresses[1] is 169.254.8.18; the router is peered with inside the tunnel: a usable literal address of its inside range 169.254.8.8/29, other than the node's 169.254.8.9`],
+      `${at}: tunnels[node-1].routerAddresses[1] is "169.254.8.18"; the router is peered with inside the tunnel: a usable literal address of its inside range 169.254.8.8/29, other than the node's 169.254.8.9`],
     ['the node\'s own address as a router address', { tunnels: [{ ...node1, routerAddresses: ['169.254.8.9'] }] },
-      `${at}: tunnels[node-1].routerAddresses[0] is 169.254.8.9; the router is peered with inside the tunnel`],
+      `${at}: tunnels[node-1].routerAddresses[0] is "169.254.8.9"; the router is peered with inside the tunnel`],
     ['the /29\'s network address as a router address', { tunnels: [{ ...node1, routerAddresses: ['169.254.8.8'] }] },
-      `${at}: tunnels[node-1].routerAddresses[0] is 169.254.8.8;`],
-    ['a router address that is not an IP', { tunnels: [{ ...node1, routerAddresses: ['tgw'] }] }, `${at}: tunnels[node-1].routerAddresses[0] is tgw;`],
+      `${at}: tunnels[node-1].routerAddresses[0] is "169.254.8.8";`],
+    ['a router address that is not an IP', { tunnels: [{ ...node1, routerAddresses: ['tgw'] }] }, `${at}: tunnels[node-1].routerAddresses[0] is "tgw";`],
     ['a node address outside the tunnel\'s /29', { tunnels: [{ ...node1, nodeAddress: '169.254.9.9' }] },
-      `${at}: tunnels[node-1].nodeAddress is 169.254.9.9; the node's inside address is a usable literal address of 169.254.8.8/29`],
+      `${at}: tunnels[node-1].nodeAddress is "169.254.9.9"; the node's inside address is a usable literal address of 169.254.8.8/29`],
     ['a tunnel without router addresses', { tunnels: [{ ...node1, routerAddresses: [] }] }, `${at}: tunnels[node-1].routerAddresses is []; a tunnel needs the router's BGP address`],
     ['an inside range that is not the /29 the router takes', { tunnels: [{ ...node1, insideCidr: '169.254.8.0/28' }], insidePrefix: 29 },
-      `${at}: tunnels[node-1].insideCidr is 169.254.8.0/28; the router takes an IPv4 /29 inside range`],
+      `${at}: tunnels[node-1].insideCidr is "169.254.8.0/28"; the router takes an IPv4 /29 inside range`],
     ['an inside range without two usable addresses', { tunnels: [{ ...node1, insideCidr: '169.254.8.8/31' }] },
-      `${at}: tunnels[node-1].insideCidr is 169.254.8.8/31; an inside range is an IPv4 range of /30 or larger`],
+      `${at}: tunnels[node-1].insideCidr is "169.254.8.8/31"; an inside range is an IPv4 range of /30 or larger`],
     ['the router in the cluster\'s own AS (iBGP)', { tunnels: [{ ...node1, routerAsn: 65001 }] },
       `${at}: tunnels[node-1].routerAsn is 65001; it is the cluster's own AS number; the sessions must be eBGP: over iBGP Calico announces routes without an AS path, which the router rejects`],
     ['a tunnel node name that is not DNS-1123', { tunnels: [{ ...node1, node: 'Node_1' }] },
-      `${at}: tunnels[0].node is Node_1; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.'`],
-    ['a node name that is not DNS-1123', { nodes: ['node-1', 'node 2'] }, `${at}: nodes[1] is node 2; a Kubernetes name is up to 253`],
+      `${at}: tunnels[0].node is "Node_1"; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.'`],
+    ['a node name that is not DNS-1123', { nodes: ['node-1', 'node 2'] }, `${at}: nodes[1] is "node 2"; a Kubernetes name is up to 253`],
     ['two tunnels on one node', { tunnels: [node1, { ...node2, node: 'node-1' }] },
-      `${at}: tunnels[1].node is node-1; each node peers through one tunnel; it already has one`],
+      `${at}: tunnels[1].node is "node-1"; each node peers through one tunnel; it already has one`],
     ['more nodes than tunnels', { nodes: ['node-1', 'node-2', 'node-3'] },
       `${at}: nodes is 3; there are only 2 tunnels (node-1, node-2); every node that peers needs a tunnel of its own: add tunnels (Connect peers) or peer fewer nodes`],
-    ['a node without a tunnel', { nodes: ['node-1', 'node-3'] }, `${at}: nodes[node-3] is node-3; it has no tunnel; tunnels are on node-1, node-2`],
-    ['a tunnel on none of the nodes', { nodes: ['node-1'] }, `${at}: tunnels[node-2].node is node-2; it is none of the nodes that peer (node-1)`],
+    ['a node without a tunnel', { nodes: ['node-1', 'node-3'] }, `${at}: nodes[node-3] is "node-3"; it has no tunnel; tunnels are on node-1, node-2`],
+    ['a tunnel on none of the nodes', { nodes: ['node-1'] }, `${at}: tunnels[node-2].node is "node-2"; it is none of the nodes that peer (node-1)`],
     ['no tunnels', { tunnels: [] }, `${at}: tunnels is []; name at least one node's tunnel`],
     ['an inside prefix without two usable addresses', { insidePrefix: 31 }, `${at}: insidePrefix is 31; an inside prefix length is 1 to 30`],
     ['a reserved router AS number', { tunnels: [{ ...node1, routerAsn: 23456 }] },
@@ -84,6 +84,6 @@ describe('TunnelBgpPeers', () => {
   test('a filter named by the peers must be declared for the cluster', () => {
     const { stack } = build({ filters: ['export-egress-ips'] });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/bgp: tgw-connect[node-1].routerAddresses[0].filters[0] is export-egress-ips; no BGPFilter of that name is declared for this cluster (declared: none)');
+      'cluster/calico/bgp: tgw-connect[node-1].routerAddresses[0].filters[0] is "export-egress-ips"; no BGPFilter of that name is declared for this cluster (declared: none)');
   });
 });

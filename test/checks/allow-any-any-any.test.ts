@@ -19,7 +19,7 @@ const onAws = (collections: RuleCollection[]) => (app: App) => {
   return new NetworkFirewall(stack, 'fw', { name: 'inspection-fw', vpc: inspectionVpc(stack), ruleCollections: collections });
 };
 
-const MESSAGE = 'test/fw: ruleCollections[allow-all].rules[0] is everything: Any from * to * on ports *; an allow rule from any source to any ' +
+const MESSAGE = 'test/fw: ruleCollections[allow-all].rules[0] is "everything: Any from * to * on ports *"; an allow rule from any source to any ' +
   'destination on any port makes the firewall a router that names nothing; narrow its sources (e.g. tenant.egressCidr), destinations or ports ' +
   '(security check EGRESS002 allow-any-any-any)';
 
@@ -49,7 +49,7 @@ describe('EGRESS002 allow-any-any-any', () => {
       ],
     });
     expect(annotations(runChecks(onAzure([collection]), only('EGRESS002', 'warning')), 'warning')).toEqual([
-      'test/fw: ruleCollections[mixed].rules[1] is wide: TCP from 0.0.0.0/0 to 0.0.0.0/0 on ports 1-65535; an allow rule from any source to any ' +
+      'test/fw: ruleCollections[mixed].rules[1] is "wide: TCP from 0.0.0.0/0 to 0.0.0.0/0 on ports 1-65535"; an allow rule from any source to any ' +
       'destination on any port makes the firewall a router that names nothing; narrow its sources (e.g. tenant.egressCidr), destinations or ports ' +
       '(security check EGRESS002 allow-any-any-any)',
     ]);

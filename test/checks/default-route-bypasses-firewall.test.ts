@@ -44,7 +44,7 @@ describe('EGRESS003 default-route-bypasses-firewall', () => {
 
   test('Azure: a node subnet whose 0.0.0.0/0 goes to the Internet', () => {
     expect(warnings(clusterWithRoutes([{ name: 'out', addressPrefix: '0.0.0.0/0', nextHop: NextHop.internet() }]))).toEqual([
-      `test/vnet/nodes: routeTable[nodes-rt].routes[0.0.0.0/0].nextHop is Internet; it holds the nodes of cluster aks; ${FIX_AZURE}`,
+      `test/vnet/nodes: routeTable[nodes-rt].routes[0.0.0.0/0].nextHop is "Internet"; it holds the nodes of cluster aks; ${FIX_AZURE}`,
     ]);
   });
 
@@ -61,7 +61,7 @@ describe('EGRESS003 default-route-bypasses-firewall', () => {
       { name: 'high', addressPrefix: '128.0.0.0/1', nextHop: NextHop.internet() },
       { name: 'fw-ip', addressPrefix: '20.1.2.3/32', nextHop: NextHop.internet() },
     ]))).toEqual(['0.0.0.0/1', '128.0.0.0/1'].map((p) =>
-      `test/vnet/nodes: routeTable[nodes-rt].routes[${p}].nextHop is Internet; it holds the nodes of cluster aks, and ${p} is wider than /8: ` +
+      `test/vnet/nodes: routeTable[nodes-rt].routes[${p}].nextHop is "Internet"; it holds the nodes of cluster aks, and ${p} is wider than /8: ` +
       'a more specific route than 0.0.0.0/0 takes that part of the Internet around the firewall; send only narrow ranges (e.g. the firewall\'s own ' +
       'public IPs) to Internet (security check EGRESS003 default-route-bypasses-firewall)'));
   });
@@ -151,7 +151,7 @@ describe('EGRESS003 default-route-bypasses-firewall', () => {
   ] as const)('AWS: flags spoke subnets when the transit gateway sends 0.0.0.0/0 to %s', (target, path) => {
     const found = warnings((app) => hub(app, target));
     expect(found).toHaveLength(4);
-    expect(found[0]).toBe(`test/source/source-nodes-a: routes[0.0.0.0/0] is transit gateway hub-tgw, ${path}; VPC source is a spoke of transit gateway hub-tgw; ${FIX_AWS}`);
+    expect(found[0]).toBe(`test/source/source-nodes-a: routes[0.0.0.0/0] is "transit gateway hub-tgw, ${path}"; VPC source is a spoke of transit gateway hub-tgw; ${FIX_AWS}`);
   });
 
   test('AWS: an attachment placed in the node subnets is judged by their default route', () => {
@@ -173,8 +173,8 @@ describe('EGRESS003 default-route-bypasses-firewall', () => {
       tgw.addRouteTable('firewall-rt').associate(inspection);
     });
     expect(found.filter((f) => f.startsWith('test/source/source-nodes'))).toEqual(['a', 'b'].map((z) =>
-      `test/source/source-nodes-${z}: routes[0.0.0.0/0] is transit gateway hub-tgw, whose route table spokes-rt sends 0.0.0.0/0 to other-attachment, ` +
-      `which holds no NetworkFirewall; VPC source is a spoke of transit gateway hub-tgw; ${FIX_AWS}`));
+      `test/source/source-nodes-${z}: routes[0.0.0.0/0] is "transit gateway hub-tgw, whose route table spokes-rt sends 0.0.0.0/0 to other-attachment, ` +
+      `which holds no NetworkFirewall"; VPC source is a spoke of transit gateway hub-tgw; ${FIX_AWS}`));
   });
 
   test('AWS: a VPC attached to no transit gateway is not protected', () => {
@@ -193,7 +193,7 @@ describe('EGRESS003 default-route-bypasses-firewall', () => {
       SecurityChecks.markProtected(subnet);
       subnet.addRoute({ destination: '0.0.0.0/0', target: VpcRouteTarget.vpcEndpoint('vpce-0123') });
     })).toEqual([
-      `test/solo/solo-nodes-a: routes[0.0.0.0/0] is a VPC endpoint, and no NetworkFirewall is in the VPC; it is marked protected; ${FIX_AWS}`,
+      `test/solo/solo-nodes-a: routes[0.0.0.0/0] is "a VPC endpoint, and no NetworkFirewall is in the VPC"; it is marked protected; ${FIX_AWS}`,
     ]);
     // The inspection VPC's attachment subnets send 0.0.0.0/0 to the firewall endpoint of their zone.
     expect(warnings((app) => {

@@ -41,7 +41,7 @@ describe('the example stacks under the security checks', () => {
     for (const e of SecurityChecks.exemptionsIn(app)) expect(e.reason).toMatch(/^document 00[0-4] /);
   });
 
-  test('every exemption silences a real finding: none is left over from a design that changed', () => {
+  test('every exemption silences a real finding: none is "left over from a design that changed"', () => {
     const { app } = examples();
     for (const e of SecurityChecks.exemptionsIn(app)) {
       const check = SECURITY_CHECKS.find((c) => c.id === e.checkId)!;

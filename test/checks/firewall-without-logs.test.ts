@@ -31,7 +31,7 @@ describe('EGRESS006 firewall-without-logs', () => {
 
   describe('a Network Firewall without logging', () => {
     describeLevels('EGRESS006', networkFirewall(FirewallLogging.none()),
-      'test/fw: logging is none; a firewall keeps a record of what it allowed and dropped: use FirewallLogging.cloudWatch() (the default) ' +
+      'test/fw: logging is "none"; a firewall keeps a record of what it allowed and dropped: use FirewallLogging.cloudWatch() (the default) ' +
       'or FirewallLogging.s3() (security check EGRESS006 firewall-without-logs)');
   });
 

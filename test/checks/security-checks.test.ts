@@ -68,11 +68,11 @@ describe('SecurityChecks', () => {
 
   test('rejects an unknown check ID or level', () => {
     expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS999: 'error' } as unknown as { [id in SecurityCheckId]?: CheckLevel } })).message)
-      .toBe('SecurityChecks: levels is EGRESS999; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007');
+      .toBe('SecurityChecks: levels is "EGRESS999"; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007');
     expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS001: 'fatal' as CheckLevel } })).message)
-      .toBe('SecurityChecks: levels.EGRESS001 is fatal; a level is error, warning, off');
+      .toBe('SecurityChecks: levels.EGRESS001 is "fatal"; a level is error, warning, off');
     expect(validationErrorOf(() => new SecurityChecks({ defaultLevel: 'loud' as CheckLevel })).message)
-      .toBe('SecurityChecks: defaultLevel is loud; a level is error, warning, off');
+      .toBe('SecurityChecks: defaultLevel is "loud"; a level is error, warning, off');
   });
 
   describe('exemptions', () => {
@@ -106,12 +106,12 @@ describe('SecurityChecks', () => {
     test('need a known check, a reason and one exemption per check', () => {
       const aks = scenario(Testing.app());
       expect(validationErrorOf(() => SecurityChecks.exempt(aks, 'EGRESS000' as SecurityCheckId, 'not a check at all')).message)
-        .toBe('test/aks: exemption is EGRESS000; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007');
+        .toBe('test/aks: exemption is "EGRESS000"; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007');
       expect(validationErrorOf(() => SecurityChecks.exempt(aks, 'EGRESS004', 'tbd')).message)
-        .toBe('test/aks: exemption EGRESS004: reason is tbd; an exemption says why the construct may break the check, in a sentence reviewers can judge');
+        .toBe('test/aks: exemption EGRESS004: reason is "tbd"; an exemption says why the construct may break the check, in a sentence reviewers can judge');
       SecurityChecks.exempt(aks, 'EGRESS004', 'administered from anywhere during the demo');
       expect(validationErrorOf(() => SecurityChecks.exempt(aks, 'EGRESS004', 'a second reason for the same check')).message)
-        .toBe('test/aks: exemption is EGRESS004; the construct is already exempt from it; give one reason');
+        .toBe('test/aks: exemption is "EGRESS004"; the construct is already exempt from it; give one reason');
     });
   });
 

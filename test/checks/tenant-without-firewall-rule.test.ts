@@ -38,11 +38,11 @@ const ALLOWED = 'names it as a source, so the tenant\'s egress identity buys it 
 describe('EGRESS007 tenant-without-firewall-rule', () => {
   describe('a tenant no rule of the firewall in another stack names', () => {
     describeLevels('EGRESS007', app(() => [webFrom([tenants[0].egressCidr])]),
-      `cluster/calico/tenant1: tenant.egressCidr is 10.99.0.8/29; no rule of cloud/fw ${ALLOWED}`);
+      `cluster/calico/tenant1: tenant.egressCidr is "10.99.0.8/29"; no rule of cloud/fw ${ALLOWED}`);
   });
 
   test('says so when the app has no firewall at all', () => {
-    expect(warnings(app(undefined))).toEqual([`cluster/calico/tenant1: tenant.egressCidr is 10.99.0.8/29; no firewall (the app has none) ${ALLOWED}`]);
+    expect(warnings(app(undefined))).toEqual([`cluster/calico/tenant1: tenant.egressCidr is "10.99.0.8/29"; no firewall (the app has none) ${ALLOWED}`]);
   });
 
   test.each([

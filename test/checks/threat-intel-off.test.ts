@@ -11,7 +11,7 @@ const withFirewall = (over: Partial<AzureFirewallProps>) => (app: App) => {
 
 describe('EGRESS001 threat-intel-off', () => {
   describeLevels('EGRESS001', withFirewall({ threatIntelMode: 'Off' }),
-    'test/fw: threatIntelMode is Off; threat intelligence must alert on (Alert) or block (Deny) traffic to and from known malicious ' +
+    'test/fw: threatIntelMode is "Off"; threat intelligence must alert on (Alert) or block (Deny) traffic to and from known malicious ' +
     'addresses and domains (security check EGRESS001 threat-intel-off)');
 
   test('flags a Firewall Policy with threat intelligence off too', () => {

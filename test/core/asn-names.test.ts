@@ -44,7 +44,7 @@ describe('Kubernetes names', () => {
 
   test('checkDns1123Label names the field', () => {
     expect(() => checkDns1123Label('app/tenant', 'namespace', 'Tenant_0')).toThrow(
-      "app/tenant: namespace is Tenant_0; a Kubernetes name is 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit");
+      "app/tenant: namespace is \"Tenant_0\"; a Kubernetes name is 1 to 63 lower-case letters, digits or '-', starting and ending with a letter or digit");
   });
 });
 

@@ -69,7 +69,7 @@ describe('Cidr', () => {
       'app/vnet: addressSpace[0] is 42; expected a CIDR string such as 10.0.0.0/16');
     const reference = Lazy.stringValue({ produce: () => '10.0.0.0/16' });
     expect(() => Cidr.parse(reference, { site: 'app/vnet', field: 'addressSpace[0]' })).toThrow(
-      /^app\/vnet: addressSpace\[0\] is \$\{TfToken\[TOKEN.\d+\]\}; a CIDR must be a literal here, not a reference resolved at deploy time$/);
+      /^app\/vnet: addressSpace\[0\] is a value resolved at deploy time; a CIDR must be a literal here, not a reference resolved at deploy time$/);
   });
 
   test('parse errors name the site and field', () => {
@@ -81,7 +81,7 @@ describe('Cidr', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).message).toBe(
-      'app/vnet: addressSpace[0] is 10.1.0.5/24; host bits are set; the range starting there is 10.1.0.0/24');
+      'app/vnet: addressSpace[0] is "10.1.0.5/24"; host bits are set; the range starting there is 10.1.0.0/24');
     expect((error as ValidationError).field).toBe('addressSpace[0]');
   });
 

@@ -42,10 +42,10 @@ describe('rule model', () => {
     ['priority above 65000', net({ priority: 65001 }), /priority is 65001; Azure Firewall accepts priorities from 100 to 65000/],
     ['fractional priority', net({ priority: 100.5 }), /priority is 100.5/],
     ['no rules', net({ rules: [] }), /ruleCollections\[net\].rules is \[\]; a collection needs at least one rule/],
-    ['bad collection name', net({ name: 'bad name!' }), /ruleCollections\[bad name!\].name is bad name!/],
+    ['bad collection name', net({ name: 'bad name!' }), /ruleCollections\[bad name!\].name is "bad name!"/],
     ['duplicate rule names', net({ rules: [
       { name: 'r', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [1] },
-      { name: 'r', protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: [1] }] }), /rules\[\].name is r; names must be unique/],
+      { name: 'r', protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: [1] }] }), /rules\[\].name is "r"; names must be unique/],
     ['no destination', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationPorts: [443] }] }),
       /rules\[0\].destinationAddresses is missing; a network rule needs destination addresses or destination FQDNs/],
     ['no protocol', net({ rules: [{ name: 'r', protocols: [], destinationAddresses: ['*'], destinationPorts: [443] }] }),
@@ -53,15 +53,15 @@ describe('rule model', () => {
     ['port 0', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [0] }] }),
       /destinationPorts\[0\] is 0; a port is 1 to 65535, a range "low-high" or "\*"/],
     ['reversed range', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: ['9000-8000'] }] }),
-      'app/fw: ruleCollections[net].rules[0].destinationPorts[0] is 9000-8000; a port is 1 to 65535, a range "low-high" or "*"'],
+      'app/fw: ruleCollections[net].rules[0].destinationPorts[0] is "9000-8000"; a port is 1 to 65535, a range "low-high" or "*"'],
     ['bad CIDR', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['10.0.0.1/8'], destinationPorts: [1] }] }),
-      /destinationAddresses\[0\] is 10.0.0.1\/8; host bits are set/],
+      /destinationAddresses\[0\] is "10.0.0.1\/8"; host bits are set/],
     ['bad source', net({ rules: [{ name: 'r', sources: ['10.0.0'], protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [1] }] }),
-      /sources\[0\] is 10.0.0/],
+      /sources\[0\] is "10.0.0"/],
     ['bad service tag', net({ rules: [{ name: 'r', protocols: ['TCP'], destinationAddresses: ['Azure Cloud'], destinationPorts: [1] }] }),
-      /destinationAddresses\[0\] is Azure Cloud; an address is "\*", an IP, a CIDR or a service tag/],
+      /destinationAddresses\[0\] is "Azure Cloud"; an address is "\*", an IP, a CIDR or a service tag/],
     ['bad network FQDN', net({ rules: [{ name: 'r', protocols: ['UDP'], destinationFqdns: ['ntp..ubuntu.com'], destinationPorts: [123] }] }),
-      /destinationFqdns\[0\] is ntp..ubuntu.com; expected a DNS name/],
+      /destinationFqdns\[0\] is "ntp..ubuntu.com"; expected a DNS name/],
     ['app rule without targets', app({ rules: [{ name: 'r', protocols: [{ type: 'Https', port: 443 }] }] }),
       /targetFqdns is missing; an application rule needs target FQDNs or FQDN tags/],
     ['app rule with both', app({ rules: [{ name: 'r', targetFqdns: ['a.com'], fqdnTags: ['WindowsUpdate'], protocols: [{ type: 'Https', port: 443 }] }] }),
@@ -70,13 +70,13 @@ describe('rule model', () => {
     ['app rule bad port', app({ rules: [{ name: 'r', targetFqdns: ['a.com'], protocols: [{ type: 'Https', port: 70000 }] }] }), /protocols\[0\].port is 70000/],
     ['dnat bad translated address', RuleCollections.dnat({ name: 'd', priority: 100, rules: [{
       name: 'in', protocols: ['TCP'], destinationAddress: '20.1.1.1', destinationPorts: [80], translatedAddress: '10.0.0.300', translatedPort: 80 }] }),
-      /translatedAddress is 10.0.0.300/],
+      /translatedAddress is "10.0.0.300"/],
     ['dnat translated port range', RuleCollections.dnat({ name: 'd', priority: 100, rules: [{
       name: 'in', protocols: ['TCP'], destinationAddress: '20.1.1.1', destinationPorts: [80], translatedAddress: '10.0.0.4', translatedPort: '8000-8080' }] }),
-      'app/fw: ruleCollections[d].rules[0].translatedPort is 8000-8080; a translated port is one port from 1 to 65535'],
+      'app/fw: ruleCollections[d].rules[0].translatedPort is "8000-8080"; a translated port is one port from 1 to 65535'],
     ['dnat translated port *', RuleCollections.dnat({ name: 'd', priority: 100, rules: [{
       name: 'in', protocols: ['TCP'], destinationAddress: '20.1.1.1', destinationPorts: [80], translatedAddress: '10.0.0.4', translatedPort: '*' }] }),
-      /translatedPort is \*; a translated port is one port from 1 to 65535/],
+      /translatedPort is "\*"; a translated port is one port from 1 to 65535/],
     ['a rule without a name', net({ rules: [{ name: '', protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [1] }] }),
       'app/fw: ruleCollections[net].rules[0].name is ""; every rule needs a name'],
     ['an empty address', net({ rules: [{ name: 'r', sources: [''], protocols: ['TCP'], destinationAddresses: ['*'], destinationPorts: [1] }] }),
@@ -93,7 +93,7 @@ describe('rule model', () => {
 
   test('collection names are unique across kinds', () => {
     expect(() => validateRuleCollections('app/fw', [net({ name: 'x' }), app({ name: 'x', priority: 200 })], AZURE_FIREWALL_RULE_LIMITS))
-      .toThrow(/ruleCollections\[\].name is x; names must be unique/);
+      .toThrow(/ruleCollections\[\].name is "x"; names must be unique/);
   });
 
   test('evaluation order is DNAT, network, application, by priority', () => {

@@ -48,7 +48,7 @@ describe('cdktf-kubernetes-egress report', () => {
 
   test.each([
     [[], 'cdktf-kubernetes-egress: command is missing; the command is report\nSee cdktf-kubernetes-egress --help.\n'],
-    [['synth'], 'cdktf-kubernetes-egress: command is synth; the only command is report\nSee cdktf-kubernetes-egress --help.\n'],
+    [['synth'], 'cdktf-kubernetes-egress: command is "synth"; the only command is report\nSee cdktf-kubernetes-egress --help.\n'],
     [['report', '--verbose'], '--verbose: argument is not an option of report; options are --out <dir>, --output <file>, --stack <name> and --help\n'
       + 'See cdktf-kubernetes-egress --help.\n'],
     [['report', '--out'], '--out: value is missing; give one: --out <dir>\nSee cdktf-kubernetes-egress --help.\n'],
@@ -62,13 +62,13 @@ describe('cdktf-kubernetes-egress report', () => {
     expect(runCli(['report', '--out', missing])).toEqual({
       code: 1, stdout: '', stderr: `${missing}: directory is missing; run \`cdktf synth\` (or \`npm run synth\`) first, or pass --out with the directory it writes\n`,
     });
-    expect(runCli(['report', '--out', dir, '--stack', 'third'])).toEqual({ code: 1, stdout: '', stderr: `--stack: value is third; ${dir}/manifest.json holds cloud, second\n` });
+    expect(runCli(['report', '--out', dir, '--stack', 'third'])).toEqual({ code: 1, stdout: '', stderr: `--stack: value is "third"; ${dir}/manifest.json holds cloud, second\n` });
   });
 
   test('refuses to write inside the directory it reads', () => {
     const inside = join(dir, 'report.md');
     expect(runCli(['report', '--out', dir, '--output', inside])).toEqual({
-      code: 1, stdout: '', stderr: `--output: value is ${inside}; a file outside ${dir}: the report never changes its input\n`,
+      code: 1, stdout: '', stderr: `--output: value is "${inside}"; a file outside ${dir}: the report never changes its input\n`,
     });
     expect(existsSync(inside)).toBe(false);
   });

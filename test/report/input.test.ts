@@ -59,7 +59,7 @@ describe('reading a cdktf output directory', () => {
     ['a stack entry without its path', () => outdir({ 'manifest.json': '{"stacks": {"a": {"name": "a"}}}' }), (d: string) =>
       `${d}/manifest.json: stacks.a.synthesizedStackPath is missing; the path of the stack's cdk.tf.json, relative to the output directory`],
     ['a stack path leaving the directory', () => outdir({ 'manifest.json': manifest({ a: '../../etc/passwd' }) }), (d: string) =>
-      `${d}/manifest.json: stacks.a.synthesizedStackPath is ../../etc/passwd; a path inside ${d}`],
+      `${d}/manifest.json: stacks.a.synthesizedStackPath is "../../etc/passwd"; a path inside ${d}`],
     ['a stack file that is missing', () => outdir({ 'manifest.json': manifest({ a: 'stacks/a/cdk.tf.json' }) }), (d: string) =>
       `${d}/stacks/a/cdk.tf.json: file is missing; ${d}/manifest.json lists stack a there; synthesize again`],
     ['a stack file that is not JSON', () => outdir({ 'manifest.json': manifest({ a: 'a.json' }), 'a.json': '{"resource": ' }), (d: string) =>
@@ -85,7 +85,7 @@ describe('reading a cdktf output directory', () => {
 
   test('a stack the output does not hold is named with the stacks it does hold', () => {
     const dir = outdir({ 'manifest.json': manifest({ a: 'a.json', b: 'b.json' }), 'a.json': '{}', 'b.json': '{}' });
-    expect(() => egressReport(dir, { stacks: ['a', 'c'] })).toThrow(`--stack: value is c; ${dir}/manifest.json holds a, b`);
+    expect(() => egressReport(dir, { stacks: ['a', 'c'] })).toThrow(`--stack: value is "c"; ${dir}/manifest.json holds a, b`);
   });
 
   test('an empty output reports that it holds nothing', () => {

@@ -91,12 +91,12 @@ describe('aks-firewall-udr (document 002)', () => {
 
   test('a public service IP (the document\'s public load balancer) is refused', () => {
     expect(() => synthOf({ internalServiceIp: '20.39.18.6' }))
-      .toThrow(/^aks-firewall-udr\/firewall: dnat\[exampleset\]\.internalIp is 20\.39\.18\.6; DNAT to a public load balancer breaks on asymmetric routing/);
+      .toThrow(/^aks-firewall-udr\/firewall: dnat\[exampleset\]\.internalIp is "20\.39\.18\.6"; DNAT to a public load balancer breaks on asymmetric routing/);
   });
 
   test('a service IP outside aks-subnet is refused', () => {
     expect(() => synthOf({ internalServiceIp: '10.42.2.10' }))
-      .toThrow('aks-firewall-udr/firewall: dnat[exampleset].internalIp is 10.42.2.10; the internal load balancer takes its IP from subnet aks-subnet (10.42.1.0/24)');
+      .toThrow('aks-firewall-udr/firewall: dnat[exampleset].internalIp is "10.42.2.10"; the internal load balancer takes its IP from subnet aks-subnet (10.42.1.0/24)');
   });
 
   test('20 public IPs: each routed to the Internet and authorized, developer ranges added', () => {

@@ -210,7 +210,7 @@ describe('aws-inspection-egw-calico', () => {
 
   test.each([
     ['a tenant other than the one the firewall names', { tenant: new EgressTenant({ name: 'tenant1', egressCidr: '198.51.100.16/28' }) },
-      "cluster: tenant.egressCidr is 198.51.100.16/28; the cloud stack's firewall lets only 198.51.100.0/28 (tenant tenant0) reach the service; hand the same EgressTenant to both stacks"],
+      "cluster: tenant.egressCidr is \"198.51.100.16/28\"; the cloud stack's firewall lets only 198.51.100.0/28 (tenant tenant0) reach the service; hand the same EgressTenant to both stacks"],
   ])('rejects %s', (_, props, message) => {
     expect(() => pair(props)).toThrow(message);
   });
@@ -224,7 +224,7 @@ describe('aws-inspection-egw-calico', () => {
     ['Calico speaking the transit gateway\'s ASN', { calicoAsn: 64512 },
       "cloud/calico-connect: peers[node-1].peerAsn is 64512; 64512 is the transit gateway's own ASN"],
     ['a node name that is not DNS-1123', { nodes: [{ name: 'ip-10-10-0-10.EC2.internal', address: '10.10.0.10', insideCidr: '169.254.8.8/29' }] },
-      'cloud: nodes[0].name is ip-10-10-0-10.EC2.internal; a Kubernetes name is up to 253 lower-case letters'],
+      'cloud: nodes[0].name is "ip-10-10-0-10.EC2.internal"; a Kubernetes name is up to 253 lower-case letters'],
   ])('the pair rejects %s', (_, cloudProps, message) => {
     expect(() => pair({}, cloudProps as AwsInspectionEgwStackProps)).toThrow(message);
   });

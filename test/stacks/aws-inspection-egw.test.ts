@@ -147,20 +147,20 @@ describe('aws-inspection-egw', () => {
   const tenant = (cidr: string) => new EgressTenant({ name: 'tenant0', egressCidr: cidr });
   test.each([
     ['a service address AWS reserves', { serviceAddress: '10.0.0.1' },
-      'aws-inspection-egw: serviceAddress is 10.0.0.1; the service runs on an instance in destination-service-a (10.0.0.0/24), at none of the five addresses AWS reserves there'],
-    ['a service address outside the service subnet', { serviceAddress: '10.0.1.55' }, /serviceAddress is 10.0.1.55; the service runs on an instance in destination-service-a/],
+      'aws-inspection-egw: serviceAddress is "10.0.0.1"; the service runs on an instance in destination-service-a (10.0.0.0/24), at none of the five addresses AWS reserves there'],
+    ['a service address outside the service subnet', { serviceAddress: '10.0.1.55' }, /serviceAddress is "10.0.1.55"; the service runs on an instance in destination-service-a/],
     ['a tenant outside the egress block', { tenant: tenant('203.0.113.0/28') },
-      'aws-inspection-egw: tenant.egressCidr is 203.0.113.0/28; egress gateway ranges come from the egress block 198.51.100.0/24 (egressBlock); choose a range inside it'],
+      'aws-inspection-egw: tenant.egressCidr is "203.0.113.0/28"; egress gateway ranges come from the egress block 198.51.100.0/24 (egressBlock); choose a range inside it'],
     ['a tenant range inside a VPC', { tenant: tenant('10.10.200.0/28'), egressBlock: '10.10.200.0/24' },
-      'aws-inspection-egw: tenant.egressCidr is 10.10.200.0/28; it overlaps VPC source-vpc (10.10.0.0/16, aws-inspection-egw/source-vpc); the egress gateway range is announced to the transit gateway and must not shadow a VPC or its CIDR block'],
+      'aws-inspection-egw: tenant.egressCidr is "10.10.200.0/28"; it overlaps VPC source-vpc (10.10.0.0/16, aws-inspection-egw/source-vpc); the egress gateway range is announced to the transit gateway and must not shadow a VPC or its CIDR block'],
     ['a tenant range inside the transit gateway CIDR block', { tenant: tenant('192.0.2.0/28'), egressBlock: '192.0.2.0/24' },
-      /tenant.egressCidr is 192.0.2.0\/28; it overlaps transit gateway inspection-tgw CIDR block \(192.0.2.0\/24, aws-inspection-egw\/tgw\)/],
+      /tenant.egressCidr is "192.0.2.0\/28"; it overlaps transit gateway inspection-tgw CIDR block \(192.0.2.0\/24, aws-inspection-egw\/tgw\)/],
     ['an egress block overlapping a VPC', { tenant: tenant('10.11.0.0/28'), egressBlock: '10.10.0.0/15' },
-      'aws-inspection-egw: egressBlock is 10.10.0.0/15; it overlaps VPC source-vpc (10.10.0.0/16, aws-inspection-egw/source-vpc); egress gateway ranges come from it, so it must not overlap a VPC or the transit gateway CIDR block'],
+      'aws-inspection-egw: egressBlock is "10.10.0.0/15"; it overlaps VPC source-vpc (10.10.0.0/16, aws-inspection-egw/source-vpc); egress gateway ranges come from it, so it must not overlap a VPC or the transit gateway CIDR block'],
     ['an egress block with host bits set', { egressBlock: '198.51.100.1/24' },
-      'aws-inspection-egw: egressBlock is 198.51.100.1/24; host bits are set; the range starting there is 198.51.100.0/24'],
+      'aws-inspection-egw: egressBlock is "198.51.100.1/24"; host bits are set; the range starting there is 198.51.100.0/24'],
     ['a node name that is not DNS-1123', { nodes: [{ name: 'Node_1', address: '10.10.0.10', insideCidr: '169.254.8.8/29' }] },
-      "aws-inspection-egw: nodes[0].name is Node_1; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit"],
+      "aws-inspection-egw: nodes[0].name is \"Node_1\"; a Kubernetes name is up to 253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit"],
     ['Calico speaking the transit gateway\'s ASN', { calicoAsn: 64512 }, /calico-connect: peers\[node-1\].peerAsn is 64512; 64512 is the transit gateway's own ASN/],
   ])('rejects %s', (_, props, message) => {
     expect(() => synth(build(props as AwsInspectionEgwStackProps))).toThrow(message);
