@@ -67,7 +67,8 @@ export interface CalicoBgpProps {
 const bgpBrand = brand('CalicoBgp');
 
 /**
- * Calico's BGP: the `default` BGPConfiguration (AS number, mesh, log level), the peering of the nodes
+ * Calico's BGP: the `default` BGPConfiguration (AS number, mesh, log level; patched, as calico-node
+ * creates it at startup), the peering of the nodes
  * with route reflectors and BGPPeers for routers outside the cluster. `addPeer` adds any other
  * BGPPeer (for example one per node, as Transit Gateway Connect needs).
  */
@@ -102,7 +103,8 @@ export class CalicoBgp extends Construct {
         asNumber: props.asNumber,
       },
     };
-    this.configuration = this.manifests.add(this, 'configuration', config);
+    // calico-node creates `default` at startup: patched (import + server-side apply), never created.
+    this.configuration = this.manifests.patch(this, 'configuration', config);
 
     if (props.routeReflectors) {
       const rr = props.routeReflectors;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { ISynthesisSession, ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { ISynthesisSession, ITerraformDependable, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
@@ -126,10 +126,36 @@ export class ClusterManifests extends Construct {
         manifest: plain(object),
         fieldManager: { name: this.fieldManager, forceConflicts: true },
         dependsOn: resourcesOf(options.dependsOn),
+        // Calico owns the object: a destroy must forget it (terraform state rm), never delete it.
+        lifecycle: { preventDestroy: true },
       });
       importWithoutLocalProbe(resource, importId(object));
+      this.teardownOutput();
     }
     return this.register(owner, object, 'patch', resource);
+  }
+
+  /**
+   * Addresses of the patched objects (`kubernetes_manifest.<id>`), which are protected from deletion
+   * (`prevent_destroy`): `terraform state rm` them before `cdktf destroy` of the stack.
+   */
+  public protectedAddresses(): string[] {
+    const stack = TerraformStack.of(this);
+    return this._entries.filter((e) => e.mode === 'patch' && e.resource !== undefined)
+      .map((e) => `${e.resource!.terraformResourceType}.${stack.getLogicalId(e.resource!)}`);
+  }
+
+  private teardownOutput(): void {
+    const id = `${this.node.id.replace(/[^A-Za-z0-9_]/g, '_')}_teardown`;
+    if (this.node.tryFindChild(id)) return;
+    const stack = TerraformStack.of(this);
+    const output = new TerraformOutput(this, id, {
+      value: Lazy.stringValue({
+        produce: () => `cd cdktf.out/stacks/${stack.node.id} && terraform state rm ${this.protectedAddresses().map((a) => `'${a}'`).join(' ')}`,
+      }),
+      description: 'Run before cdktf destroy: forgets the objects Calico created (kept in the cluster, protected from deletion)',
+    });
+    output.overrideLogicalId(id);
   }
 
   /** Sets annotations on an object that already exists, leaving the rest of it alone. */

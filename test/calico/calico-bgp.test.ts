@@ -115,3 +115,17 @@ describe('CalicoBgp', () => {
     expect(labelSelector({})).toBe('all()');
   });
 });
+
+describe('CalicoBgp: BGPConfiguration default already exists', () => {
+  test('patches BGPConfiguration default (import + forced server-side apply, never created, never destroyed)', () => {
+    const { stack } = bgp({ externalRouters: [routeServer()] });
+    const json = synth(stack);
+    const config = manifestResource(json, 'BGPConfiguration', 'default');
+    expect(config.field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+    expect(config.lifecycle).toEqual({ prevent_destroy: true });
+    expect(json.import).toEqual([{
+      id: 'apiVersion=projectcalico.org/v3,kind=BGPConfiguration,name=default',
+      to: manifestAddress(json, 'BGPConfiguration', 'default'),
+    }]);
+  });
+});

@@ -200,3 +200,29 @@ describe('import blocks of patches', () => {
     expect((json as any).terraform.required_version).toBe(IMPORT_BLOCK_TERRAFORM_VERSION);
   });
 });
+
+describe('ClusterManifests: destroy safety of patched objects', () => {
+  test('protects patched objects from deletion and lists the teardown command as an output', () => {
+    const { stack, manifests } = clusterStack();
+    const felix: FelixConfiguration = { apiVersion: CALICO_API_VERSION, kind: 'FelixConfiguration', metadata: { name: 'default' }, spec: { egressIPSupport: 'EnabledPerNamespace' } };
+    manifests.patch(manifests, 'felix', felix);
+    manifests.add(manifests, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant0-egw' } });
+    const json = synth(stack);
+    expect(manifestResource(json, 'FelixConfiguration', 'default').lifecycle).toEqual({ prevent_destroy: true });
+    expect(manifestResource(json, 'Namespace', 'tenant0-egw').lifecycle).toBeUndefined();
+    const address = manifestAddress(json, 'FelixConfiguration', 'default');
+    expect(manifests.protectedAddresses()).toEqual([address]);
+    expect(json.output?.calico_teardown).toEqual({
+      value: `cd cdktf.out/stacks/cluster && terraform state rm '${address}'`,
+      description: 'Run before cdktf destroy: forgets the objects Calico created (kept in the cluster, protected from deletion)',
+    });
+  });
+
+  test('adds no teardown output when nothing is patched', () => {
+    const { stack, manifests } = clusterStack();
+    manifests.add(manifests, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant0-egw' } });
+    const json = synth(stack);
+    expect(json.output).toBeUndefined();
+    expect(manifests.protectedAddresses()).toEqual([]);
+  });
+});
