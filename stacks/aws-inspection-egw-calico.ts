@@ -53,7 +53,11 @@
  * (`kubeconfigPath`, default `~/.kube/config`; `kubeconfigContext`, default its current context). The
  * stack depends on the cloud stack explicitly (`addDependency`), so `cdktf deploy '*'` applies the
  * network first (`~` in the path is the deploying user's home). Egress gateways, `egressIPSupport`
- * and custom BIRD templates are Calico Enterprise features.
+ * and custom BIRD templates are Calico Enterprise features: the objects are checked against
+ * `calicoEdition` (default Calico Cloud), and open source refuses them at synth.
+ * BGPConfiguration `default` and FelixConfiguration `default`, which Calico creates itself, are
+ * imported and patched server-side, and protected from deletion (`prevent_destroy`; the
+ * `calico_teardown` output lists the `terraform state rm` to run before a destroy).
  */
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
@@ -61,7 +65,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ValidationError } from '../lib/core';
 import { TGW_CONNECT_INSIDE_PREFIX } from '../lib/aws';
 import {
-  BirdTemplates, CalicoBgp, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
+  BirdTemplates, CalicoBgp, CalicoEdition, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
 } from '../lib/calico';
 import { AwsInspectionEgwStack } from './aws-inspection-egw';
 
@@ -85,6 +89,11 @@ export interface AwsInspectionEgwCalicoStackProps {
    * @default - none: no ConfigMap; the sessions need the multihop edit some other way
    */
   readonly birdTemplate?: string;
+  /**
+   * The Calico edition the cluster runs (installed outside this app); egress gateways and custom BIRD
+   * templates need Calico Enterprise or Calico Cloud. @default CalicoEdition.cloud()
+   */
+  readonly calicoEdition?: CalicoEdition;
 }
 
 /** The cluster stack of document 004: Calico's BGP with the transit gateway and the egress gateways. */
@@ -112,7 +121,7 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
       configPath: props.kubeconfigPath ?? '~/.kube/config',
       configContext: props.kubeconfigContext,
     });
-    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes });
+    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes, edition: props.calicoEdition ?? CalicoEdition.cloud() });
 
     this.exportFilter = new EgressExportFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants: [tenant] });
     this.bgp = new CalicoBgp(this.manifests, 'bgp', { asNumber: cloud.calicoAsn, nodeToNodeMesh: true, logSeverity: 'Info' });

@@ -24,11 +24,16 @@
  *   subnet's gateway, the AS numbers from the cloud stack and the Route Server; the tenants' ranges
  *   from the same `EgressTenant` values the cloud stack's firewall rule uses.
  * - Existing objects are patched declaratively rather than with `kubectl patch`/`annotate`:
- *   FelixConfiguration `default` and IPPool `default-ipv4-ippool` are imported into Terraform's state
- *   (kubernetes_manifest refuses to create an object that exists) and applied server-side with the
- *   library's field manager and forced conflicts; the `default` namespace gets its annotation through
- *   `kubernetes_annotations`. The cloud stack also sets `disableBGPExport` on the operator's
- *   Installation, which the operator reconciles the default pool from.
+ *   FelixConfiguration `default` and BGPConfiguration `default` (which Calico creates itself) are
+ *   imported into Terraform's state (kubernetes_manifest refuses to create an object that exists),
+ *   applied server-side with the library's field manager and forced conflicts, and protected from
+ *   deletion (`prevent_destroy`; the `calico_teardown` output lists the `terraform state rm` to run
+ *   before a destroy); the `default` namespace gets its annotation through `kubernetes_annotations`.
+ * - The default pool is not patched: the cloud stack sets `disableBGPExport` on the operator's
+ *   Installation, which owns that pool and reconciles it (the blueprint's `kubectl patch` would be
+ *   a second owner of the same field).
+ * - The objects are checked against the cloud stack's Calico edition: with open source, the egress
+ *   gateways, `egw-policy` and Felix's `egressIPSupport` are refused at synth.
  * - No node gets a `routeReflectorClusterID`: every node of the AKS pool carries the
  *   `route-reflector=true` label, so `peer-with-route-reflectors` peers all nodes with all nodes and no
  *   node has to reflect routes (see README, "Route reflectors").
@@ -71,7 +76,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
     if (!tenant0) throw new ValidationError(this, 'tenants', [], 'the stack needs at least one egress gateway tenant');
 
     const kubernetes = new KubernetesProvider(this, 'kubernetes', cloud.cluster.kubeConnection);
-    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes });
+    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes, edition: cloud.calico.edition });
 
     this.exportFilter = new EgressExportFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
     const routeReflectors = labelSelector(cloud.routeReflectorLabels);
@@ -114,6 +119,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
       flowLogsFileAggregationKindForAllowed: 1,
     });
     new NamespaceEgress(this.manifests, 'default-namespace', { namespace: 'default', tenant: tenant0 });
-    new IpPoolPatch(this.manifests, 'default-pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true } });
+    // The operator's Installation already sets disableBGPExport (cloud stack): the patch then renders nothing.
+    new IpPoolPatch(this.manifests, 'default-pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true }, installedBy: cloud.calico });
   }
 }

@@ -7,6 +7,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { stringify } from 'yaml';
+import { CalicoEdition, checkEdition } from './edition';
 import { ValidationError, brand, checkAtSynth, checkDns1123Label, checkDns1123Subdomain } from '../core';
 import { KubernetesObject, StringMap } from './api';
 
@@ -51,6 +52,12 @@ export interface ClusterManifestsProps {
   readonly fieldManager?: string;
   /** Write the objects as YAML under `<outdir>/manifests/<stack>/` during synth. @default true */
   readonly writeYaml?: boolean;
+  /**
+   * The Calico edition the cluster runs (e.g. `operator.edition` of the cloud stack): with open source,
+   * objects only Calico Enterprise and Calico Cloud have are refused at synth.
+   * @default - not checked: the objects are rendered whatever edition runs
+   */
+  readonly edition?: CalicoEdition;
 }
 
 const manifestsBrand = brand('ClusterManifests');
@@ -84,6 +91,8 @@ export class ClusterManifests extends Construct {
   public readonly fieldManager: string;
   /** The kubernetes provider, when the objects are rendered as Terraform. */
   public readonly provider?: KubernetesProvider;
+  /** The edition the objects are checked against, when given. */
+  public readonly edition?: CalicoEdition;
   private readonly _entries: ManifestEntry[] = [];
 
   constructor(scope: Construct, id: string, props: ClusterManifestsProps = {}) {
@@ -91,6 +100,7 @@ export class ClusterManifests extends Construct {
     manifestsBrand.mark(this);
     this.fieldManager = props.fieldManager ?? DEFAULT_FIELD_MANAGER;
     this.provider = props.provider;
+    this.edition = props.edition;
     if (props.writeYaml ?? true) {
       checkAtSynth(this, () => this.files());
       addCustomSynthesis(this, { onSynthesize: (session) => this.writeFiles(session) });
@@ -213,6 +223,7 @@ export class ClusterManifests extends Construct {
 
   private register(owner: Construct, object: KubernetesObject, mode: ManifestMode, resource?: Manifest | Annotations): ManifestEntry {
     const what = `${object.kind} ${object.metadata.name}`;
+    checkEdition(owner, this.edition, object);
     checkDns1123Subdomain(owner, `${what}: metadata.name`, object.metadata.name);
     if (object.kind === 'Namespace') checkDns1123Label(owner, `${what}: metadata.name`, object.metadata.name);
     if (object.metadata.namespace !== undefined) checkDns1123Label(owner, `${what}: metadata.namespace`, object.metadata.namespace);

@@ -1,3 +1,4 @@
+export * from './edition';
 export * from './operator';
 export * from './api';
 export * from './cluster-manifests';
