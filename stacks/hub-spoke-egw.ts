@@ -63,9 +63,11 @@ export interface HubSpokeEgwStackProps {
   readonly kubernetesMinor?: string;
   /**
    * The Calico edition. The document joins the cluster to Calico Cloud; egress gateways need Calico
-   * Cloud or Calico Enterprise (the cluster stack refuses them with open source). @default CalicoEdition.cloud()
+   * Cloud or Calico Enterprise (the cluster stack refuses them with open source). A function of the
+   * stack when the edition needs this stack's sensitive variables (Enterprise's license and pull
+   * secret). @default CalicoEdition.cloud()
    */
-  readonly calicoEdition?: CalicoEdition;
+  readonly calicoEdition?: CalicoEdition | ((stack: TerraformStack) => CalicoEdition);
 }
 
 /** The blueprint's tenants: tenant0 (10.99.0.0/29) and tenant1 (10.99.0.8/29). */
@@ -277,7 +279,7 @@ export class HubSpokeEgwStack extends TerraformStack {
       bgp: 'Enabled',
       ipPools: [{ cidr: this.cluster.podCidr!, encapsulation: 'VXLAN', disableBGPExport: true }],
       dependsOn: [this.cluster.resource],
-      edition: props.calicoEdition ?? CalicoEdition.cloud(),
+      edition: typeof props.calicoEdition === 'function' ? props.calicoEdition(this) : props.calicoEdition ?? CalicoEdition.cloud(),
       readinessGate: { kubeconfig: this.cluster.resource.kubeConfigRaw, timeout: '20m' },
     });
     if (this.calico.ready) {
