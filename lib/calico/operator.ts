@@ -178,6 +178,8 @@ export class CalicoOperator extends Construct {
     return new DataResource(this, 'ready', {
       triggersReplace: { release: this.release!.id, version },
       dependsOn: [this.release!],
+      // Calico Cloud: like the release, the gate runs once; a later version bump plans no change.
+      ...(this.edition.managesRelease ? {} : { lifecycle: { ignoreChanges: 'all' as const } }),
       provisioners: [{
         type: 'local-exec',
         interpreter: ['/bin/sh', '-c'],

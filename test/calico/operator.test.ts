@@ -65,6 +65,7 @@ describe('CalicoOperator editions', () => {
     expect(release.set_sensitive).toBeUndefined();
     const gate = Object.values(json.resource!.terraform_data) as any[];
     expect(gate).toHaveLength(1);
+    expect(gate[0].lifecycle).toBeUndefined();
     expect(gate[0].depends_on).toEqual([`helm_release.${logicalId(json, 'helm_release', 'calico')}`]);
     expect(gate[0].triggers_replace).toEqual({ release: `\${helm_release.${logicalId(json, 'helm_release', 'calico')}.id}`, version: 'v3.33.1' });
     expect(gate[0].provisioner).toEqual([{ 'local-exec': {
@@ -138,6 +139,9 @@ describe('CalicoOperator editions', () => {
     const release = resource(json, 'helm_release', 'calico');
     expect(release).toMatchObject({ chart: 'tigera-operator', repository: 'https://docs.tigera.io/calico/charts', version: 'v3.34.0' });
     expect(release.lifecycle).toEqual({ ignore_changes: 'all' });
+    const gate = Object.values(json.resource!.terraform_data)[0] as any;
+    expect(gate.lifecycle).toEqual({ ignore_changes: 'all' });
+    expect(gate.triggers_replace.version).toBe('v3.34.0');
   });
 
   test('cloud without the open-source install: no release, no gate', () => {
