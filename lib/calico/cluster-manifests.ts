@@ -114,6 +114,11 @@ export class ClusterManifests extends Construct {
 
   /** Adds a new object the library owns; `owner` is the construct declaring it. */
   public add<T extends KubernetesObject>(owner: Construct, id: string, object: T, options: AddManifestOptions = {}): ManifestEntry {
+    const creator = CALICO_CREATED[`${object.apiVersion}/${object.kind}/${object.metadata.name}`];
+    if (creator) {
+      throw new ValidationError(owner, `${object.kind} ${object.metadata.name}: metadata.name`, object.metadata.name,
+        `${creator} creates ${object.kind} ${object.metadata.name} itself and kubernetes_manifest cannot create an object that exists; patch it (ClusterManifests.patch)`);
+    }
     return this.register(owner, object, 'create', this.provider && new Manifest(owner, id, {
       provider: this.provider,
       manifest: plain(object),
@@ -238,6 +243,20 @@ export class ClusterManifests extends Construct {
     return entry;
   }
 }
+
+/**
+ * Objects Calico creates itself (calico-node at startup, kube-controllers, the operator from its
+ * Installation), by `apiVersion/kind/name`: they can be patched, never created.
+ */
+export const CALICO_CREATED: { readonly [key: string]: string } = {
+  'projectcalico.org/v3/BGPConfiguration/default': 'calico-node',
+  'projectcalico.org/v3/FelixConfiguration/default': 'calico-node',
+  'projectcalico.org/v3/ClusterInformation/default': 'calico-node',
+  'projectcalico.org/v3/IPAMConfiguration/default': 'calico-node',
+  'projectcalico.org/v3/KubeControllersConfiguration/default': 'calico-kube-controllers',
+  'projectcalico.org/v3/IPPool/default-ipv4-ippool': 'the Tigera operator (from its Installation)',
+  'projectcalico.org/v3/IPPool/default-ipv6-ippool': 'the Tigera operator (from its Installation)',
+};
 
 /** Deep copy without undefined fields: the same JSON for Terraform and YAML. */
 function plain<T>(value: T): T {

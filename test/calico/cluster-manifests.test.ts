@@ -226,3 +226,23 @@ describe('ClusterManifests: destroy safety of patched objects', () => {
     expect(manifests.protectedAddresses()).toEqual([]);
   });
 });
+
+describe('ClusterManifests: objects Calico creates itself', () => {
+  test.each([
+    ['BGPConfiguration', 'default', 'calico-node'],
+    ['FelixConfiguration', 'default', 'calico-node'],
+    ['ClusterInformation', 'default', 'calico-node'],
+    ['KubeControllersConfiguration', 'default', 'calico-kube-controllers'],
+    ['IPPool', 'default-ipv4-ippool', 'the Tigera operator (from its Installation)'],
+  ])('refuses to create %s %s (only a patch works)', (kind, name, creator) => {
+    const { manifests } = clusterStack();
+    expect(() => manifests.add(manifests, 'x', { apiVersion: CALICO_API_VERSION, kind, metadata: { name } })).toThrow(
+      `cluster/calico: ${kind} ${name}: metadata.name is "${name}"; ${creator} creates ${kind} ${name} itself and kubernetes_manifest cannot create an object that exists; patch it (ClusterManifests.patch)`);
+  });
+
+  test('creates a per-node BGPConfiguration (Calico does not)', () => {
+    const { stack, manifests } = clusterStack();
+    manifests.add(manifests, 'x', { apiVersion: CALICO_API_VERSION, kind: 'BGPConfiguration', metadata: { name: 'node.aks-rr-0' } });
+    expect(manifestResource(synth(stack), 'BGPConfiguration', 'node.aks-rr-0').lifecycle).toBeUndefined();
+  });
+});
