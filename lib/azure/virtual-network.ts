@@ -73,6 +73,8 @@ const EXISTING = Symbol.for('cdktf-kubernetes-egress.existingVirtualNetwork');
 export interface ISubnetRouteTable {
   /** The route table's name in Azure. */
   readonly name: string;
+  /** Its resource ID (a reference), when known: what a grant on the table is scoped to. @default - unknown */
+  readonly id?: string;
   /** Resources to order after: the table, its routes and its associations. */
   readonly dependables: readonly ITerraformDependable[];
   /** The firewall its default route leads to, when the table was built for one. */
