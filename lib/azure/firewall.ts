@@ -263,7 +263,8 @@ export class AzureFirewall extends Construct implements IFirewall {
         location: props.resourceGroup.location,
         sku: tier,
         threatIntelligenceMode: this.threatIntelMode,
-        dns: { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
+        // ARM refuses DNS settings on a Basic policy, even disabled ones (FirewallPolicyHigherTierOnlyProperties).
+        dns: tier === 'Basic' ? undefined : { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
         privateIpRanges: props.privateIpRanges,
         tags: props.tags,
       });

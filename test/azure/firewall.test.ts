@@ -1,5 +1,5 @@
 import { TerraformStack } from 'cdktf';
-import { AzureFirewall, AzureFirewallProps, FirewallRuleFormat, VirtualNetwork, LogAnalyticsWorkspace } from '../../lib/azure';
+import { AksEgressRules, AksNtp, AzureFirewall, AzureFirewallProps, FirewallRuleFormat, VirtualNetwork, LogAnalyticsWorkspace } from '../../lib/azure';
 import { Cidr, RuleCollections } from '../../lib/core';
 import { address, azureStack, resolveIn, resource, resourceGroup, resources, synth } from '../helpers';
 
@@ -172,8 +172,27 @@ describe('AzureFirewall', () => {
       subnet_id: `\${${address(json, 'azurerm_subnet', 'AzureFirewallManagementSubnet')}.id}`,
       public_ip_address_id: `\${${address(json, 'azurerm_public_ip', 'fw-mgmt-ip')}.id}`,
     });
-    // The Basic tier has no DNS proxy: it is off by default there.
-    expect(resource(json, 'azurerm_firewall_policy', 'fw-policy')).toMatchObject({ sku: 'Basic', dns: { proxy_enabled: false }, threat_intelligence_mode: 'Alert' });
+    // The Basic tier has no DNS proxy, and ARM refuses any dns block on a Basic policy (FirewallPolicyHigherTierOnlyProperties).
+    const policy = resource(json, 'azurerm_firewall_policy', 'fw-policy');
+    expect(policy).toMatchObject({ sku: 'Basic', threat_intelligence_mode: 'Alert' });
+    expect(policy).not.toHaveProperty('dns');
+  });
+
+  test('Basic tier takes the AKS required rules with NTP by address, or without NTP', () => {
+    const stack = azureStack();
+    const { rg, vnet } = hub(stack);
+    new AzureFirewall(stack, 'fw', {
+      resourceGroup: rg, name: 'fw', subnet: vnet.subnet('AzureFirewallSubnet'), skuTier: 'Basic', managementSubnet: vnet.subnet('AzureFirewallManagementSubnet'),
+      ruleCollections: [
+        AksEgressRules.networkCollection({ region: 'eastus', ntp: AksNtp.addresses(['185.125.190.56', '185.125.190.57']) }),
+        AksEgressRules.networkCollection({ region: 'eastus', name: 'aks-no-ntp', priority: 110, ntp: AksNtp.none() }),
+      ],
+    });
+    const rules = resource(synth(stack), 'azurerm_firewall_policy_rule_collection_group').network_rule_collection;
+    expect(rules[0].rule[2]).toEqual({
+      name: 'time', protocols: ['UDP'], source_addresses: ['*'], destination_addresses: ['185.125.190.56', '185.125.190.57'], destination_ports: ['123'],
+    });
+    expect(rules[1].rule.map((r: { name: string }) => r.name)).toEqual(['apiudp', 'apitcp']);
   });
 
   test('Basic tier: no DNS proxy, no threat intelligence Deny, management IP configuration in its own subnet', () => {
