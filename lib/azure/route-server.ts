@@ -4,7 +4,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { RouteServer as TfRouteServer } from '@cdktf/provider-azurerm/lib/route-server';
 import { RouteServerBgpConnection } from '@cdktf/provider-azurerm/lib/route-server-bgp-connection';
 import {
-  AZURE_NETWORK_NAME, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
+  AZURE_NAME_RULES, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
 } from '../core';
 import { standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
@@ -90,7 +90,7 @@ export class RouteServer extends Construct {
   constructor(scope: Construct, id: string, props: RouteServerProps) {
     super(scope, id);
     routeServerBrand.mark(this);
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeServer);
     if (props.subnet.name !== 'RouteServerSubnet') {
       throw new ValidationError(this, 'subnet', props.subnet.name, 'Azure Route Server is deployed into a subnet named RouteServerSubnet');
     }
@@ -142,7 +142,7 @@ export class RouteServer extends Construct {
   /** Adds a BGP connection; checks the peer's AS number, address and the peer limit. */
   public addPeer(peer: RouteServerPeer): RouteServerBgpConnection {
     const field = `peers[${peer.name}]`;
-    checkAzureName(this, `${field}.name`, peer.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, `${field}.name`, peer.name, AZURE_NAME_RULES.bgpConnection);
     if (this._peers.length >= AZURE_ROUTE_SERVER_MAX_PEERS) {
       throw new ValidationError(this, 'peers', this._peers.length + 1,
         `Azure Route Server takes at most ${AZURE_ROUTE_SERVER_MAX_PEERS} BGP peers; peer with route reflectors instead of every node`);

@@ -230,7 +230,10 @@ describe('AzureFirewall', () => {
       [{ dnsProxyEnabled: false, ruleCollections: [allowNet] }, /ruleCollections\[allowed-network-rules\].rules\[\].destinationFqdns is \["ntp.ubuntu.com"\]; FQDNs in network rules need the firewall's DNS proxy; set dnsProxyEnabled to true/],
       [{ ruleCollections: [allowNet, { ...allowNet, name: 'second' }] }, 'test/hub-fw: ruleCollections[second].priority is 100; network collection allowed-network-rules already has priority 100; each network collection needs its own priority'],
       [{ ruleCollections: [{ ...allowApp, priority: 70000 }] }, /ruleCollections\[tenant0\].priority is 70000; Azure Firewall accepts priorities from 100 to 65000/],
-      [{ name: 'fw!' }, /test\/hub-fw: name is "fw!"/],
+      [{ name: 'fw!' }, 'test/hub-fw: name is "fw!"; a firewall name is 1 to 80 letters, digits, \'_\', \'.\' or \'-\', starting with a letter or digit and ending with a letter, digit or \'_\''],
+      [{ dnsServers: ['10.0.0.53', 'dns.corp'] }, 'test/hub-fw: dnsServers[1] is "dns.corp"; expected an IP address such as 10.0.0.4'],
+      [{ zones: ['1', '4'] }, 'test/hub-fw: zones[1] is "4"; a zone is allowed: "1", "2", "3"'],
+      [{ zones: ['1', '1'] }, 'test/hub-fw: zones[1] is "1"; it is listed twice'],
     ])('rejects %#', (props, message) => {
       expect(() => firewall(props as Partial<AzureFirewallProps>)).toThrow(message);
     });
