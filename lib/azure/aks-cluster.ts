@@ -85,8 +85,14 @@ export interface AksNodePoolProps {
   readonly name?: string;
   /** @default 'Standard_D2s_v5' */
   readonly vmSize?: string;
-  /** @default 3 */
+  /** The number of nodes; with `autoScaling`, the initial number, between its counts. @default 3 (with autoScaling: AKS starts at minCount) */
   readonly nodeCount?: number;
+  /**
+   * The cluster autoscaler, between `minCount` and `maxCount` nodes (1 to 1000). The node subnet is
+   * sized for `maxCount`.
+   * @default - off: a fixed `nodeCount`
+   */
+  readonly autoScaling?: { readonly minCount: number; readonly maxCount: number };
   /**
    * The subnet the nodes get their addresses from. Without one, AKS creates and manages the node VNet
    * itself (what `az aks create` does without `--vnet-subnet-id`).
@@ -274,7 +280,7 @@ export class AksCluster extends Construct {
       cluster: this,
       clusterName: props.name,
       nodeSubnet: this._nodeSubnet,
-      nodeCount: props.defaultNodePool.nodeCount ?? 3,
+      nodeCount: props.defaultNodePool.autoScaling?.maxCount ?? props.defaultNodePool.nodeCount ?? 3,
       resourceGroup: props.resourceGroup,
     });
     this.outboundType = outbound.outboundType;
@@ -313,7 +319,10 @@ export class AksCluster extends Construct {
       defaultNodePool: {
         name: pool.name ?? 'default',
         vmSize: pool.vmSize ?? 'Standard_D2s_v5',
-        nodeCount: pool.nodeCount ?? 3,
+        nodeCount: pool.autoScaling ? pool.nodeCount : pool.nodeCount ?? 3,
+        autoScalingEnabled: pool.autoScaling ? true : undefined,
+        minCount: pool.autoScaling?.minCount,
+        maxCount: pool.autoScaling?.maxCount,
         vnetSubnetId: this._nodeSubnet?.id,
         type: 'VirtualMachineScaleSets',
         nodeLabels: pool.nodeLabels,
@@ -486,6 +495,24 @@ export class AksCluster extends Construct {
       throw new ValidationError(this, 'defaultNodePool.nodeCount', count, 'a node pool has 1 to 1000 nodes');
     }
     const pool = props.defaultNodePool;
+    const scaling = pool.autoScaling;
+    if (scaling !== undefined) {
+      checkNumber(this, 'defaultNodePool.autoScaling.minCount', scaling.minCount, { min: 1, max: 1000, why: 'a node pool has 1 to 1000 nodes' });
+      checkNumber(this, 'defaultNodePool.autoScaling.maxCount', scaling.maxCount, {
+        min: scaling.minCount, max: 1000, why: `the autoscaler's maxCount is minCount (${scaling.minCount}) to 1000`,
+      });
+      if (pool.nodeCount !== undefined && (count < scaling.minCount || count > scaling.maxCount)) {
+        throw new ValidationError(this, 'defaultNodePool.nodeCount', count,
+          `with autoScaling the initial count is between minCount ${scaling.minCount} and maxCount ${scaling.maxCount}`);
+      }
+    }
+    const identity = props.userAssignedIdentity;
+    if (identity !== undefined) {
+      if (identity === null || typeof identity !== 'object' || typeof identity.id !== 'string' || typeof identity.principalId !== 'string') {
+        throw new ValidationError(this, 'userAssignedIdentity', identity,
+          'expected { id, principalId } of a user-assigned identity, e.g. a ManagedIdentity');
+      }
+    }
     if (pool.maxPods !== undefined) {
       checkNumber(this, 'defaultNodePool.maxPods', pool.maxPods, {
         min: AKS_MIN_PODS_PER_NODE, max: AKS_MAX_PODS_PER_NODE,
@@ -494,7 +521,7 @@ export class AksCluster extends Construct {
     }
     checkLabels(this, 'defaultNodePool.nodeLabels', pool.nodeLabels);
     if (pool.zones !== undefined) checkZones(this, 'defaultNodePool.zones', pool.zones);
-    this.checkSubnetRoom(props, count);
+    this.checkSubnetRoom(props, scaling?.maxCount ?? count, scaling ? 'defaultNodePool.autoScaling.maxCount' : 'defaultNodePool.nodeCount');
     if (props.privateClusterEnabled && props.apiServerAuthorizedIpRanges?.length) {
       throw new ValidationError(this, 'apiServerAuthorizedIpRanges', props.apiServerAuthorizedIpRanges,
         'AKS does not support authorized IP ranges on a private cluster (its API server has no public endpoint to restrict); ' +
@@ -511,7 +538,7 @@ export class AksCluster extends Construct {
    * The node subnet must hold every node, the surge nodes of an upgrade, and with Azure CNI
    * (non-overlay) each node's pre-allocated pod addresses; Azure keeps five addresses of it.
    */
-  private checkSubnetRoom(props: AksClusterProps, nodes: number): void {
+  private checkSubnetRoom(props: AksClusterProps, nodes: number, field: string): void {
     const subnet = this._nodeSubnet;
     if (!subnet || subnet.cidr.version !== 4) return;
     const pool = props.defaultNodePool;
@@ -524,12 +551,12 @@ export class AksCluster extends Construct {
       const maxPods = pool.maxPods ?? AKS_AZURE_CNI_DEFAULT_MAX_PODS;
       const needed = (nodes + surge) * (maxPods + 1);
       if (needed > room) {
-        throw new ValidationError(this, 'defaultNodePool.nodeCount', nodes,
+        throw new ValidationError(this, field, nodes,
           `${have}; Azure CNI takes each node's address and its maxPods pod addresses from the subnet: ` +
           `(${nodes} nodes + ${surgeText}) x (${maxPods} max pods + 1) = ${needed}; use a larger subnet, fewer nodes or pods, or Azure CNI Overlay`);
       }
     } else if (nodes + surge > room) {
-      throw new ValidationError(this, 'defaultNodePool.nodeCount', nodes,
+      throw new ValidationError(this, field, nodes,
         `${have}; the pool needs ${nodes} nodes + ${surgeText} = ${nodes + surge}`);
     }
   }

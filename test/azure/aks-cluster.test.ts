@@ -167,6 +167,11 @@ describe('AksCluster', () => {
       expect(c.routeTableAccess?.role).toBe('Network Contributor');
     });
 
+    test('userAssignedIdentity must be { id, principalId }, also for callers without types', () => {
+      expect(() => cluster(() => ({ network: kubenet, userAssignedIdentity: identity.id as never }))).toThrow(
+        `test/aks: userAssignedIdentity is "${identity.id}"; expected { id, principalId } of a user-assigned identity, e.g. a ManagedIdentity`);
+    });
+
     test('a user-assigned identity given by ID only: a warning says which grants to make', () => {
       const { stack } = cluster(() => ({ network: kubenet, userAssignedIdentityIds: [identity.id] }));
       synth(stack);
@@ -297,6 +302,21 @@ describe('AksCluster', () => {
         expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, maxSurge: '0%' } }))).toThrow(
           "test/aks: defaultNodePool.maxSurge is \"0%\"; a whole number of nodes of at least 1 (e.g. 2) or a percentage from 1% to 100% (e.g. '33%')");
         expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, maxSurge: 'many' } }))).toThrow(/defaultNodePool.maxSurge is "many"; a whole number/);
+      });
+
+      test('with the autoscaler, maxCount counts as nodes', () => {
+        const { stack } = cluster((w) => ({ defaultNodePool: { subnet: w.subnet, autoScaling: { minCount: 2, maxCount: 20 } } }));
+        expect(resource(synth(stack), 'azurerm_kubernetes_cluster', 'spoke1-aks').default_node_pool).toMatchObject({
+          auto_scaling_enabled: true, min_count: 2, max_count: 20,
+        });
+        expect(resource(synth(stack), 'azurerm_kubernetes_cluster', 'spoke1-aks').default_node_pool.node_count).toBeUndefined();
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.spoke.subnet('small'), nodeCount: 1, autoScaling: { minCount: 1, maxCount: 3 } } }))).toThrow(
+          'test/aks: defaultNodePool.autoScaling.maxCount is 3; subnet small (10.1.1.0/29) has 3 addresses for nodes (8 minus the 5 Azure reserves); ' +
+          "the pool needs 3 nodes + 1 surge node (AKS's default max surge, 10%) = 4");
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, autoScaling: { minCount: 5, maxCount: 3 } } }))).toThrow(
+          "test/aks: defaultNodePool.autoScaling.maxCount is 3; the autoscaler's maxCount is minCount (5) to 1000");
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, nodeCount: 9, autoScaling: { minCount: 1, maxCount: 3 } } }))).toThrow(
+          'test/aks: defaultNodePool.nodeCount is 9; with autoScaling the initial count is between minCount 1 and maxCount 3');
       });
 
       test.each([251, 9, 30.5])('maxPods %p is refused', (maxPods) => {
