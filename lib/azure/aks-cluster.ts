@@ -183,10 +183,11 @@ export interface AksClusterProps {
    */
   readonly ingressApplicationGateway?: AppGatewayIngress;
   /**
-   * Grant the cluster's system-assigned identity Network Contributor on its node subnet, as
-   * `az aks create` does: AKS joins nodes and internal load balancers to the subnet. A user-assigned
-   * identity you pass needs that grant from you (see `grantRole`).
-   * @default true when the cluster runs in a subnet of yours with a system-assigned identity
+   * Grant the cluster's identity Network Contributor on its node subnet, as `az aks create` does: AKS
+   * joins nodes and internal load balancers to the subnet. Covers the system-assigned identity and
+   * `userAssignedIdentity` (with kubenet also on the route table); identities given only by ID in
+   * `userAssignedIdentityIds` need the grant from you (see `grantRole`).
+   * @default true when the cluster runs in a subnet of yours with a system-assigned identity or `userAssignedIdentity`
    */
   readonly grantSubnetAccess?: boolean;
   /** The API server has a private endpoint only. Not with `apiServerAuthorizedIpRanges` (AKS does not support both). @default false */
@@ -247,7 +248,7 @@ export class AksCluster extends Construct {
   public readonly privateClusterEnabled: boolean;
   /** The CIDRs allowed to reach a public API server; empty when none were given (open to the Internet). */
   public readonly apiServerAuthorizedIpRanges: readonly string[];
-  /** Network Contributor of the system-assigned identity on the node subnet, when granted. */
+  /** Network Contributor of the cluster's identity (system-assigned, or `userAssignedIdentity`) on the node subnet, when granted. */
   public readonly subnetAccess?: RoleAssignment;
   /** Network Contributor of `userAssignedIdentity` on the node subnet's route table (kubenet), when granted. */
   public readonly routeTableAccess?: RoleAssignment;

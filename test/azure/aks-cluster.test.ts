@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import {
   AksCluster, AksClusterProps, AksOutbound, AzureFirewall, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering,
-  KubernetesVersion, NextHop, RouteTable, VirtualNetwork,
+  KubernetesVersion, ManagedIdentity, NextHop, RouteTable, VirtualNetwork,
 } from '../../lib/azure';
 import { RuleCollections } from '../../lib/core';
 import { address, azureStack, resource, resourceGroup, resources, resolveIn, synth } from '../helpers';
@@ -165,6 +165,18 @@ describe('AksCluster', () => {
       const ids = Object.keys(json.resource!.azurerm_role_assignment).map((k) => `azurerm_role_assignment.${k}`);
       expect(aks.depends_on).toEqual(expect.arrayContaining(ids));
       expect(c.routeTableAccess?.role).toBe('Network Contributor');
+    });
+
+    test('a ManagedIdentity of the app works as userAssignedIdentity: its principal gets the grants', () => {
+      const { stack } = cluster((w) => ({
+        network: kubenet, userAssignedIdentity: new ManagedIdentity(w.spoke, 'aks-id', { resourceGroup: w.spokeRg, name: 'spoke1-aks-id' }),
+      }));
+      const json = synth(stack);
+      const principal = `\${${address(json, 'azurerm_user_assigned_identity', 'spoke1-aks-id')}.principal_id}`;
+      expect(resources(json, 'azurerm_role_assignment').map((r) => r.principal_id)).toEqual([principal, principal]);
+      expect(resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks').identity).toEqual({
+        type: 'UserAssigned', identity_ids: [`\${${address(json, 'azurerm_user_assigned_identity', 'spoke1-aks-id')}.id}`],
+      });
     });
 
     test('userAssignedIdentity must be { id, principalId }, also for callers without types', () => {
