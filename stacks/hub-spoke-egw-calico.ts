@@ -86,7 +86,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
         peerIps: cloud.routeServer.peerIps,
         asNumber: cloud.routeServer.asn,
         reachableBy: cloud.cluster.nodeSubnet.gatewayIp,
-        keepOriginalNextHop: true,
+        nextHopMode: 'Keep',
         nodeSelector: routeReflectors,
         filters: [this.exportFilter],
         maxPeers: AZURE_ROUTE_SERVER_MAX_PEERS,

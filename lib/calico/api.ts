@@ -85,6 +85,11 @@ export interface BgpPassword {
   readonly secretKeyRef: { readonly name: string; readonly key: string };
 }
 
+/** Next hop calculation of a BGPPeer (`nextHopMode`, Calico 3.30 and later). */
+export type NextHopMode = 'Auto' | 'Self' | 'Keep';
+/** The values of {@link NextHopMode}. */
+export const NEXT_HOP_MODES: readonly NextHopMode[] = ['Auto', 'Self', 'Keep'];
+
 /** Spec of a BGPPeer. */
 export interface BGPPeerSpec {
   /** The node this peering applies to; not with `nodeSelector`. @default - all nodes */
@@ -99,8 +104,10 @@ export interface BGPPeerSpec {
   readonly localASNumber?: number;
   /** Calico nodes to peer with, e.g. `route-reflector == 'true'`. */
   readonly peerSelector?: string;
-  /** Advertise routes with their original next hop instead of this node. @default false */
+  /** @deprecated Use `nextHopMode: 'Keep'` (Calico 3.30 and later); the CRD refuses both together. @default false */
   readonly keepOriginalNextHop?: boolean;
+  /** Next hop of routes sent to the peer: `Keep` (their original next hop), `Self` (this node), `Auto` (BGP's rule). @default - Auto */
+  readonly nextHopMode?: NextHopMode;
   readonly password?: BgpPassword;
   /** `UseNodeIP` (Calico's default) binds the session to the node's IP; `None` lets the kernel choose. */
   readonly sourceAddress?: 'UseNodeIP' | 'None';

@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
-import { ValidationError } from '../core';
-import { CALICO_API_VERSION, FelixConfiguration, FelixConfigurationSpec } from './api';
+import { ValidationError, checkEnum } from '../core';
+import { CALICO_API_VERSION, EgressIPSupport, FelixConfiguration, FelixConfigurationSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 
 /** Props of {@link FelixSettings}: the fields of FelixConfiguration `default` to set. */
 export type FelixSettingsProps = FelixConfigurationSpec;
+
+/** The values of FelixConfiguration's `egressIPSupport` (Calico Enterprise's FelixConfiguration reference). */
+export const EGRESS_IP_SUPPORT_MODES: readonly EgressIPSupport[] = ['Disabled', 'EnabledPerNamespace', 'EnabledPerNamespaceOrPerPod'];
 
 const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
 
@@ -22,6 +25,9 @@ export class FelixSettings extends Construct {
     const spec = Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as FelixConfigurationSpec;
     if (Object.keys(spec).length === 0) {
       throw new ValidationError(this, 'props', {}, 'name at least one FelixConfiguration field to set');
+    }
+    if (spec.egressIPSupport !== undefined) {
+      checkEnum(this, 'egressIPSupport', spec.egressIPSupport, EGRESS_IP_SUPPORT_MODES);
     }
     for (const field of ['flowLogsFlushInterval', 'dnsLogsFlushInterval'] as const) {
       const v = spec[field];

@@ -67,7 +67,7 @@ describe('aws-inspection-egw-calico', () => {
     ];
     for (const [name, node, ip] of expected) {
       expect(spec('BGPPeer', name)).toEqual({
-        node, peerIP: ip, asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None', filters: ['export-egress-ips'],
+        node, peerIP: ip, asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None', filters: ['export-egress-ips'],
       });
       expect(manifestResource(json, 'BGPPeer', name).depends_on).toEqual([manifestAddress(json, 'BGPFilter', 'export-egress-ips')]);
     }

@@ -52,7 +52,7 @@ describe('hub-spoke-egw-calico', () => {
   test('BGPPeers azure-route-server-a/-b: the Route Server\'s addresses, reachable by the AKS subnet gateway, filtered', () => {
     for (const [name, ip] of [['azure-route-server-a', '10.0.1.4'], ['azure-route-server-b', '10.0.1.5']]) {
       expect(spec('BGPPeer', name)).toEqual({
-        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, keepOriginalNextHop: true,
+        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, nextHopMode: 'Keep',
         nodeSelector: "route-reflector == 'true'", filters: ['export-egress-ips'],
       });
     }
