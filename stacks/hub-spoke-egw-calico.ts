@@ -23,6 +23,13 @@
  * - Peer IPs come from the Route Server construct (`routeServer.peerIps`), `reachableBy` from the AKS
  *   subnet's gateway, the AS numbers from the cloud stack and the Route Server; the tenants' ranges
  *   from the same `EgressTenant` values the cloud stack's firewall rule uses.
+ * - `egw-policy`'s 8.8.8.8 rule keeps the description of the blueprint's manifest ("Gateway to GoogleDNS")
+ *   and selects the gateway pods beside their namespace, but with `tenant == 'tenant0-egw'`, not the
+ *   blueprint's `k8s-app == 'tenant0-egw'`: the operator labels gateway pods with the EgressGateway's
+ *   `template.metadata.labels` (here `tenant: tenant0-egw`), or `projectcalico.org/egw: <name>` when none
+ *   are given, never `k8s-app`, so the blueprint's selector would match no gateway.
+ * - The Route Server peers use `nextHopMode: Keep`, which replaces the blueprint's deprecated
+ *   `keepOriginalNextHop: true` in the BGPPeer CRD of Calico 3.30 and later (the CRD refuses both together).
  * - Existing objects are patched declaratively rather than with `kubectl patch`/`annotate`:
  *   FelixConfiguration `default` and IPPool `default-ipv4-ippool` are imported into Terraform's state
  *   (kubernetes_manifest refuses to create an object that exists) and applied server-side with the
@@ -105,7 +112,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
       name: 'egw-policy',
       rules: [
         { destination: '10.0.0.0/8', description: 'Local: no gateway' },
-        { destination: '8.8.8.8/32', gateway: tenant0 },
+        { destination: '8.8.8.8/32', description: 'Gateway to GoogleDNS', gateway: tenant0 },
       ],
     });
     new FelixSettings(this.manifests, 'felix', {

@@ -27,6 +27,10 @@ describe('EgressTenant', () => {
     [{ name: 'tenant0', egressCidr: 'fd00::/120' }, 'tenant tenant0: egressCidr is "fd00::/120"; egress gateway ranges are IPv4 ranges'],
     [{ name: 'tenant0', egressCidr: '10.99.0.0/29', namespace: 'tenant0.egw' }, 'tenant tenant0: namespace is "tenant0.egw"; a Kubernetes name is 1 to 63'],
     [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: {} }, 'tenant tenant0: podLabels is {}; gateway pods need at least one label'],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: { tenant: "x' || tenant == 'y" } },
+      "tenant tenant0: podLabels[\"tenant\"] is \"x' || tenant == 'y\"; a label value is empty or 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: { 'bad key': 'x' } },
+      "tenant tenant0: podLabels key \"bad key\" is \"bad key\"; a label key is an optional DNS subdomain prefix and '/', then 1 to 63 letters"],
   ])('rejects %j', (props, message) => {
     expect(() => new EgressTenant(props)).toThrow(message);
   });

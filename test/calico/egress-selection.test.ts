@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { parseAllDocuments } from 'yaml';
 import {
-  CalicoOperator, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch, NamespaceEgress, egressAnnotations,
+  CalicoOperator, EgressGatewayTenant, EgressPolicy, EgressPolicyRule, EgressTenant, FelixSettings, IpPoolPatch, NamespaceEgress, egressAnnotations,
 } from '../../lib/calico';
 import { clusterStack, manifestResource, resource, synth, synthWith } from '../helpers';
 
@@ -89,10 +90,52 @@ describe('EgressPolicy', () => {
     expect(manifestResource(synth(stack), 'EgressGatewayPolicy', 'egw-policy').manifest.spec).toEqual({
       rules: [
         { destination: { cidr: '10.0.0.0/8' }, description: 'Local: no gateway' },
-        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'", selector: "tenant == 'tenant0-egw'" } },
         { description: 'everything else', gateway: { namespaceSelector: 'all()', selector: "tenant == 'x'", maxNextHops: 2 }, gatewayPreference: 'PreferNodeLocal' },
       ],
     });
+  });
+
+  test('a tenant gateway selects its pods beside its namespace, with maxNextHops and a preference', () => {
+    const { stack, manifests } = withTenant0();
+    new EgressPolicy(manifests, 'p', {
+      name: 'egw-policy',
+      rules: [
+        { destination: '8.8.8.8/32', description: 'Gateway to GoogleDNS', gateway: tenant0, maxNextHops: 1, gatewayPreference: 'PreferNodeLocal' },
+        { destination: '1.1.1.1/32', gateway: tenant0, selectPods: false },
+      ],
+    });
+    const json = synth(stack);
+    const expected = {
+      rules: [
+        {
+          destination: { cidr: '8.8.8.8/32' }, description: 'Gateway to GoogleDNS',
+          gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'", selector: "tenant == 'tenant0-egw'", maxNextHops: 1 },
+          gatewayPreference: 'PreferNodeLocal',
+        },
+        { destination: { cidr: '1.1.1.1/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+      ],
+    };
+    expect(manifestResource(json, 'EgressGatewayPolicy', 'egw-policy').manifest.spec).toEqual(expected);
+    const yaml = manifests.files().map((f) => parseAllDocuments(f.content).map((d) => d.toJS())).flat();
+    expect(yaml.find((o) => o.kind === 'EgressGatewayPolicy').spec).toEqual(expected);
+  });
+
+  test.each([
+    ['a gateway selector that does not parse', { destination: '8.8.8.8/32', gateway: { namespaceSelector: "projectcalico.org/name == 'a'", selector: "k8s-app = 'x'" } },
+      "rules[0].gateway.selector is \"k8s-app = 'x'\"; not a Calico selector: character 9 (\"=\") is not part of a selector"],
+    ['a namespace selector that does not parse', { destination: '8.8.8.8/32', gateway: { namespaceSelector: '(all()' } },
+      'rules[0].gateway.namespaceSelector is "(all()"; not a Calico selector: the parenthesis at character 1 is not closed'],
+    ['maxNextHops of 0', { destination: '8.8.8.8/32', gateway: tenant0, maxNextHops: 0 }, 'rules[0].maxNextHops is 0; a whole number of at least 1'],
+    ['maxNextHops of a selector gateway of 1.5', { destination: '8.8.8.8/32', gateway: { namespaceSelector: 'all()', maxNextHops: 1.5 } },
+      'rules[0].gateway.maxNextHops is 1.5; a whole number of at least 1'],
+    ['maxNextHops beside a selector gateway', { destination: '8.8.8.8/32', gateway: { namespaceSelector: 'all()' }, maxNextHops: 2 },
+      'rules[0].maxNextHops is 2; only with a tenant as gateway; with a selector, set gateway.maxNextHops and gateway.selector'],
+    ['an unknown gateway preference', { destination: '8.8.8.8/32', gateway: tenant0, gatewayPreference: 'PreferLocal' },
+      'rules[0].gatewayPreference is "PreferLocal"; allowed: "None", "PreferNodeLocal"; did you mean "PreferNodeLocal"?'],
+  ])('rejects %s', (_, rule, message) => {
+    const { manifests } = withTenant0();
+    expect(() => new EgressPolicy(manifests, 'p', { name: 'p', rules: [rule as EgressPolicyRule] })).toThrow(`cluster/calico/p: ${message}`);
   });
 
   test('rejects two rules for one destination', () => {

@@ -94,11 +94,14 @@ describe('hub-spoke-egw-calico', () => {
     });
   });
 
-  test('EgressGatewayPolicy egw-policy', () => {
+  test('EgressGatewayPolicy egw-policy, with the blueprint\'s description and a gateway selector on the label the gateway pods carry', () => {
     expect(spec('EgressGatewayPolicy', 'egw-policy')).toEqual({
       rules: [
         { destination: { cidr: '10.0.0.0/8' }, description: 'Local: no gateway' },
-        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+        {
+          destination: { cidr: '8.8.8.8/32' }, description: 'Gateway to GoogleDNS',
+          gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'", selector: "tenant == 'tenant0-egw'" },
+        },
       ],
     });
   });
