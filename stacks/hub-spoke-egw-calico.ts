@@ -28,6 +28,9 @@
  *   blueprint's `k8s-app == 'tenant0-egw'`: the operator labels gateway pods with the EgressGateway's
  *   `template.metadata.labels` (here `tenant: tenant0-egw`), or `projectcalico.org/egw: <name>` when none
  *   are given, never `k8s-app`, so the blueprint's selector would match no gateway.
+ * - The gateway pods get a termination grace period of 60 s (the library's default), not the
+ *   blueprint's 0: Calico annotates the pods using a terminating gateway with its maintenance window,
+ *   which is empty with 0, so long-lived connections break without warning.
  * - The Route Server peers use `nextHopMode: Keep`, which replaces the blueprint's deprecated
  *   `keepOriginalNextHop: true` in the BGPPeer CRD of Calico 3.30 and later (the CRD refuses both together).
  * - Existing objects are patched declaratively rather than with `kubectl patch`/`annotate`:

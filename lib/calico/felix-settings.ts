@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ValidationError, checkEnum } from '../core';
+import { ValidationError, checkEnum, checkNumber } from '../core';
 import { CALICO_API_VERSION, EgressIPSupport, FelixConfiguration, FelixConfigurationSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 
@@ -29,11 +29,14 @@ export class FelixSettings extends Construct {
     if (spec.egressIPSupport !== undefined) {
       checkEnum(this, 'egressIPSupport', spec.egressIPSupport, EGRESS_IP_SUPPORT_MODES);
     }
-    for (const field of ['flowLogsFlushInterval', 'dnsLogsFlushInterval'] as const) {
+    for (const field of ['flowLogsFlushInterval', 'dnsLogsFlushInterval', 'egressGatewayPollInterval'] as const) {
       const v = spec[field];
       if (v !== undefined && !DURATION.test(v)) {
         throw new ValidationError(this, field, v, 'expected a duration such as 15s, 5m or 1h30m');
       }
+    }
+    if (spec.egressGatewayPollFailureCount !== undefined) {
+      checkNumber(this, 'egressGatewayPollFailureCount', spec.egressGatewayPollFailureCount, { min: 1 });
     }
     const object: FelixConfiguration = { apiVersion: CALICO_API_VERSION, kind: 'FelixConfiguration', metadata: { name: 'default' }, spec };
     this.patch = ClusterManifests.of(this).patch(this, 'felix-configuration', object);

@@ -95,7 +95,7 @@ describe('aws-inspection-egw-calico', () => {
       template: {
         metadata: { labels: { tenant: 'tenant0-egw' } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',

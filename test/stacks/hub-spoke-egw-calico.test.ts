@@ -72,7 +72,7 @@ describe('hub-spoke-egw-calico', () => {
       template: {
         metadata: { labels: { tenant: `${t}-egw` } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
