@@ -28,6 +28,11 @@
  *   blueprint's `k8s-app == 'tenant0-egw'`: the operator labels gateway pods with the EgressGateway's
  *   `template.metadata.labels` (here `tenant: tenant0-egw`), or `projectcalico.org/egw: <name>` when none
  *   are given, never `k8s-app`, so the blueprint's selector would match no gateway.
+ * - The document enables per-pod egress selection (`EnabledPerNamespaceOrPerPod`), which this stack
+ *   keeps, with a ValidatingAdmissionPolicy `egress-gateway-pod-annotations` and its binding: pods may
+ *   carry `egress.projectcalico.org/*` annotations only in `default`, naming tenant0. Without it any pod
+ *   author could choose a tenant's gateways and take the source range the firewall trusts. Needs
+ *   Kubernetes 1.30 or later (admissionregistration.k8s.io/v1).
  * - The gateway pods get a termination grace period of 60 s (the library's default), not the
  *   blueprint's 0: Calico annotates the pods using a terminating gateway with its maintenance window,
  *   which is empty with 0, so long-lived connections break without warning.
@@ -120,6 +125,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
     });
     new FelixSettings(this.manifests, 'felix', {
       egressIPSupport: 'EnabledPerNamespaceOrPerPod',
+      podEgressGrants: [{ tenant: tenant0, namespaces: ['default'] }],
       flowLogsFlushInterval: '15s',
       flowLogsFileAggregationKindForAllowed: 1,
     });

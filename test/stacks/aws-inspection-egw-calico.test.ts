@@ -108,7 +108,7 @@ describe('aws-inspection-egw-calico', () => {
   });
 
   test('FelixConfiguration default is patched for egress gateways: imported, then applied with forced conflicts', () => {
-    expect(spec('FelixConfiguration', 'default')).toEqual({ egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
+    expect(spec('FelixConfiguration', 'default')).toEqual({ egressIPSupport: 'EnabledPerNamespace' });
     expect(manifestResource(json, 'FelixConfiguration', 'default').field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
     expect(json.import).toEqual([
       { id: 'apiVersion=projectcalico.org/v3,kind=FelixConfiguration,name=default', to: manifestAddress(json, 'FelixConfiguration', 'default') },

@@ -120,6 +120,21 @@ describe('hub-spoke-egw-calico', () => {
     ]);
   });
 
+  test('per-pod egress selection is kept, with an admission policy granting tenant0 to pods in default only', () => {
+    const policy = manifestResource(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations');
+    expect(policy.manifest.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    expect(policy.manifest.spec.matchConstraints).toEqual({
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
+    });
+    expect(policy.manifest.spec.validations[1].expression).toBe(
+      '!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith("egress.projectcalico.org/")) || '
+      + '(request.namespace in ["default"] && "egress.projectcalico.org/namespaceSelector" in object.metadata.annotations && '
+      + 'object.metadata.annotations["egress.projectcalico.org/namespaceSelector"] == "projectcalico.org/name == \'tenant0-egw\'")');
+    const binding = manifestResource(json, 'ValidatingAdmissionPolicyBinding', 'egress-gateway-pod-annotations');
+    expect(binding.manifest.spec).toEqual({ policyName: 'egress-gateway-pod-annotations', validationActions: ['Deny'] });
+    expect(binding.depends_on).toEqual([manifestAddress(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations')]);
+  });
+
   test('namespace default is annotated onto tenant0', () => {
     expect(resource(json, 'kubernetes_annotations')).toMatchObject({
       api_version: 'v1', kind: 'Namespace', metadata: { name: 'default' },
@@ -135,6 +150,7 @@ describe('hub-spoke-egw-calico', () => {
       'BGPPeer/peer-with-route-reflectors', 'EgressGateway/tenant0-egw', 'EgressGateway/tenant1-egw', 'EgressGatewayPolicy/egw-policy',
       'FelixConfiguration/default', 'IPPool/default-ipv4-ippool', 'IPPool/tenant0-pool', 'IPPool/tenant1-pool',
       'Namespace/tenant0-egw', 'Namespace/tenant1-egw',
+      'ValidatingAdmissionPolicy/egress-gateway-pod-annotations', 'ValidatingAdmissionPolicyBinding/egress-gateway-pod-annotations',
     ]);
   });
 
@@ -212,7 +228,7 @@ describe('hub-spoke-egw-calico', () => {
     const dir = path.join(a, 'manifests', 'hub-spoke-egw-calico');
     expect(fs.readdirSync(dir)).toEqual([
       '01-export-egress-ips.yaml', '02-bgp.yaml', '03-tenant0.yaml', '04-tenant1.yaml', '05-egw-policy.yaml', '06-felix.yaml',
-      '07-default-namespace.yaml', '08-default-pool.yaml',
+      '07-felix-pod-egress-admission.yaml', '08-default-namespace.yaml', '09-default-pool.yaml',
     ]);
     const docs = fs.readdirSync(dir).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()));
     const tf = JSON.parse(fs.readFileSync(path.join(a, 'stacks', 'hub-spoke-egw-calico', 'cdk.tf.json'), 'utf8'));
@@ -225,6 +241,6 @@ describe('hub-spoke-egw-calico', () => {
     const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const byKey = (list: any[]) => Object.fromEntries(list.map((o) => [key(o), o]));
     expect(byKey(docs)).toEqual(byKey(fromTf));
-    expect(docs).toHaveLength(15);
+    expect(docs).toHaveLength(17);
   });
 });
