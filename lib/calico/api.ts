@@ -367,6 +367,8 @@ export const EGRESS_ANNOTATIONS = {
   namespaceSelector: 'egress.projectcalico.org/namespaceSelector',
   /** Selects the gateway pods within it. */
   selector: 'egress.projectcalico.org/selector',
+  /** The most gateways a pod's traffic is spread over. */
+  maxNextHops: 'egress.projectcalico.org/maxNextHops',
   /** Names an EgressGatewayPolicy instead. */
   egressGatewayPolicy: 'egress.projectcalico.org/egressGatewayPolicy',
 } as const;

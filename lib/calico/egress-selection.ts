@@ -12,10 +12,12 @@ import { checkSelector } from './selector';
  * The annotations that send a namespace's or a pod's traffic through `tenant`'s gateways (put them on
  * pods yourself; {@link NamespaceEgress} puts them on namespaces).
  */
-export function egressAnnotations(tenant: EgressTenant, options: { selectPods?: boolean } = {}): StringMap {
+export function egressAnnotations(tenant: EgressTenant, options: { selectPods?: boolean; maxNextHops?: number } = {}): StringMap {
+  if (options.maxNextHops !== undefined) checkNumber(`tenant ${tenant.name}`, 'maxNextHops', options.maxNextHops, { min: 1 });
   return {
     [EGRESS_ANNOTATIONS.namespaceSelector]: tenant.namespaceSelector,
     ...(options.selectPods ? { [EGRESS_ANNOTATIONS.selector]: tenant.gatewaySelector } : {}),
+    ...(options.maxNextHops !== undefined ? { [EGRESS_ANNOTATIONS.maxNextHops]: String(options.maxNextHops) } : {}),
   };
 }
 
@@ -29,6 +31,8 @@ export interface NamespaceEgressProps {
   readonly tenant?: EgressTenant;
   /** Also select the tenant's gateway pods by label, not only their namespace. @default false */
   readonly selectPods?: boolean;
+  /** With `tenant`: the most gateways each pod's traffic is spread over. @default - all of them (Calico's) */
+  readonly maxNextHops?: number;
   /** Choose gateways per destination with this EgressGatewayPolicy (construct or name). Not with `tenant`. @default - none (then `tenant`) */
   readonly policy?: EgressPolicy | string;
 }
@@ -54,7 +58,8 @@ export class NamespaceEgress extends Construct {
     }
     if (props.tenant !== undefined) {
       const tenant = props.tenant;
-      this.annotations = egressAnnotations(tenant, { selectPods: props.selectPods });
+      if (props.maxNextHops !== undefined) checkNumber(this, 'maxNextHops', props.maxNextHops, { min: 1 });
+      this.annotations = egressAnnotations(tenant, { selectPods: props.selectPods, maxNextHops: props.maxNextHops });
       checkAtSynth(this, () => EgressGatewayTenant.find(this, 'tenant', tenant));
     } else {
       const policy = props.policy!;

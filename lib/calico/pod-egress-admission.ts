@@ -9,7 +9,7 @@ export const EGRESS_ANNOTATION_PREFIX = 'egress.projectcalico.org/';
 
 /** The egress annotations a pod may carry where a tenant allows it (an EgressGatewayPolicy name may route through any tenant). */
 export const POD_EGRESS_ANNOTATIONS: readonly string[] = [
-  EGRESS_ANNOTATIONS.namespaceSelector, EGRESS_ANNOTATIONS.selector, `${EGRESS_ANNOTATION_PREFIX}maxNextHops`,
+  EGRESS_ANNOTATIONS.namespaceSelector, EGRESS_ANNOTATIONS.selector, EGRESS_ANNOTATIONS.maxNextHops,
 ];
 
 /** `apiVersion` of ValidatingAdmissionPolicy and its binding (GA in Kubernetes 1.30). */

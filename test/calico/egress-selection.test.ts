@@ -35,6 +35,18 @@ describe('NamespaceEgress', () => {
     });
   });
 
+  test('a namespace can limit its pods to some gateways with maxNextHops', () => {
+    const { stack, manifests } = withTenant0();
+    new NamespaceEgress(manifests, 'apps', { namespace: 'apps', existing: false, tenant: tenant0, selectPods: true, maxNextHops: 1 });
+    expect(manifestResource(synth(stack), 'Namespace', 'apps').manifest.metadata.annotations).toEqual({
+      'egress.projectcalico.org/namespaceSelector': "projectcalico.org/name == 'tenant0-egw'",
+      'egress.projectcalico.org/selector': "tenant == 'tenant0-egw'",
+      'egress.projectcalico.org/maxNextHops': '1',
+    });
+    expect(() => new NamespaceEgress(withTenant0().manifests, 'web', { namespace: 'web', tenant: tenant0, maxNextHops: 0 }))
+      .toThrow('cluster/calico/web: maxNextHops is 0; a whole number of at least 1');
+  });
+
   test('egressAnnotations can select the gateway pods too', () => {
     expect(egressAnnotations(tenant0, { selectPods: true })).toEqual({
       'egress.projectcalico.org/namespaceSelector': "projectcalico.org/name == 'tenant0-egw'",
