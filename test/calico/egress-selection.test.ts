@@ -194,7 +194,7 @@ describe('FelixSettings and IpPoolPatch', () => {
       egressIPSupport: 'EnabledPerNamespace', egressGatewayPollInterval: '5s', egressGatewayPollFailureCount: 2,
     });
     expect(felix.admission).toBeUndefined();
-    expect(Object.keys(json.resource.kubernetes_manifest)).toHaveLength(1);
+    expect(Object.keys(json.resource!.kubernetes_manifest)).toHaveLength(1);
   });
 
   test('per-pod selection renders the admission policy and its binding, the same in Terraform and YAML', () => {
