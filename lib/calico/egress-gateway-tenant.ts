@@ -1,6 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
+import { Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkIpList, checkLabels, checkNumber, declareRanges, findInApp,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp,
+  warnUnchecked,
 } from '../core';
 import {
   Affinity, CALICO_API_VERSION, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, IPPool,
@@ -52,8 +54,8 @@ export interface EgressGatewayTenantProps {
   readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
   /**
    * Readiness probes of the gateways' upstream: a gateway whose probes all fail reports not ready and
-   * Felix stops sending traffic to it. Give the firewall's private address as `icmpProbe.ips` (what the
-   * example stacks do on Azure). The operator refuses a probe timeout shorter than its interval.
+   * Felix stops sending traffic to it, e.g. `icmpProbe.ips` the firewall's private address (a literal
+   * when the YAML is written). The operator refuses a probe timeout shorter than its interval.
    * @default - none
    */
   readonly failureDetection?: EgressGatewayFailureDetection;
@@ -207,12 +209,13 @@ function checkFailureDetection(site: IConstruct, fd: EgressGatewayFailureDetecti
     checkNumber(site, 'failureDetection.healthTimeoutDataStoreSeconds', fd.healthTimeoutDataStoreSeconds, { min: 1, max: 2147483647 });
   }
   if (fd.icmpProbe !== undefined) {
-    if (fd.icmpProbe.ips.length === 0) throw new ValidationError(site, 'failureDetection.icmpProbe.ips', [], 'an ICMP probe needs at least one address');
-    checkIpList(site, 'failureDetection.icmpProbe.ips', fd.icmpProbe.ips);
+    checkIpList(site, 'failureDetection.icmpProbe.ips', fd.icmpProbe.ips, { minItems: 1 });
   }
   if (fd.httpProbe !== undefined) {
-    if (fd.httpProbe.urls.length === 0) throw new ValidationError(site, 'failureDetection.httpProbe.urls', [], 'an HTTP probe needs at least one URL');
-    fd.httpProbe.urls.forEach((u, i) => {
+    const urls = checkList<unknown>(site, 'failureDetection.httpProbe.urls', fd.httpProbe.urls, 'a list of http:// or https:// URLs');
+    if (urls.length === 0) throw new ValidationError(site, 'failureDetection.httpProbe.urls', [], 'an HTTP probe needs at least one URL');
+    urls.forEach((u, i) => {
+      if (typeof u === 'string' && Token.isUnresolved(u)) return;
       if (typeof u !== 'string' || !/^https?:\/\/[^\s/]+/.test(u)) {
         throw new ValidationError(site, `failureDetection.httpProbe.urls[${i}]`, u, 'an http:// or https:// URL');
       }
@@ -226,7 +229,10 @@ function checkFailureDetection(site: IConstruct, fd: EgressGatewayFailureDetecti
     if (probe.timeoutSeconds !== undefined) checkNumber(site, `${field}.timeoutSeconds`, probe.timeoutSeconds, { min: 0, max: 2147483647 });
     const interval = probe.intervalSeconds ?? PROBE_DEFAULTS[kind].interval;
     const timeout = probe.timeoutSeconds ?? PROBE_DEFAULTS[kind].timeout;
-    if (timeout < interval) {
+    if (Token.isUnresolved(interval) || Token.isUnresolved(timeout)) {
+      const [which, value] = Token.isUnresolved(interval) ? ['intervalSeconds', interval] : ['timeoutSeconds', timeout];
+      warnUnchecked(site, `${field}.${which}`, value, 'the rule that the timeout is at least the interval');
+    } else if (timeout < interval) {
       throw new ValidationError(site, `${field}.timeoutSeconds`, timeout,
         `the timeout must be at least the interval (${interval}s${probe.intervalSeconds === undefined ? ', the operator\'s default' : ''}); the operator refuses a shorter one`);
     }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ValidationError, checkDns1123Label, checkDns1123Subdomain } from '../core';
+import { ValidationError, checkDns1123Label, checkDns1123Subdomain, checkList } from '../core';
 import { EGRESS_ANNOTATIONS, KubernetesObject } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant } from './egress-tenant';
@@ -55,6 +55,10 @@ export class PodEgressAdmission extends Construct {
     // Namespaces granted, per tenant selector, in declaration order.
     const bySelector = new Map<string, string[]>();
     props.grants.forEach((g, i) => {
+      if (g === null || typeof g !== 'object' || !(g.tenant instanceof Object) || typeof g.tenant.namespaceSelector !== 'string') {
+        throw new ValidationError(this, `grants[${i}].tenant`, g?.tenant, 'an EgressTenant');
+      }
+      checkList(this, `grants[${i}].namespaces`, g.namespaces, 'a list of namespace names');
       if (g.namespaces.length === 0) {
         throw new ValidationError(this, `grants[${i}].namespaces`, [], `name the namespaces whose pods may choose tenant ${g.tenant.name}`);
       }

@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cidr, declareRanges } from '../../lib/core';
 import { parseAllDocuments } from 'yaml';
@@ -112,13 +112,24 @@ describe('EgressGatewayTenant', () => {
     expect(yaml.find((o) => o.kind === 'EgressGateway').spec).toEqual(expected);
   });
 
+  test('a probe interval known only at deploy time is not compared, and says so', () => {
+    const { stack, manifests } = clusterStack();
+    const interval = new TerraformVariable(stack, 'interval', { type: 'number' });
+    const t = new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), failureDetection: { icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: interval.numberValue } } });
+    expect(t.node.metadata.map((m) => m.data)).toEqual([
+      'failureDetection.icmpProbe.intervalSeconds is a value resolved at deploy time; the rule that the timeout is at least the interval could not be checked at synth and is checked by the cloud at apply',
+    ]);
+  });
+
   test.each([
     [{ failureDetection: {} }, 'failureDetection is {}; give an icmpProbe, an httpProbe or both (the operator refuses neither)'],
     [{ failureDetection: { icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: 20 } } },
       "failureDetection.icmpProbe.timeoutSeconds is 15; the timeout must be at least the interval (20s); the operator refuses a shorter one"],
     [{ failureDetection: { httpProbe: { urls: ['https://example.com'], timeoutSeconds: 5 } } },
       "failureDetection.httpProbe.timeoutSeconds is 5; the timeout must be at least the interval (10s, the operator's default); the operator refuses a shorter one"],
-    [{ failureDetection: { icmpProbe: { ips: [] } } }, 'failureDetection.icmpProbe.ips is []; an ICMP probe needs at least one address'],
+    [{ failureDetection: { icmpProbe: { ips: [] } } }, 'failureDetection.icmpProbe.ips is []; at least 1 entry is needed'],
+    [{ failureDetection: { icmpProbe: {} } }, 'failureDetection.icmpProbe.ips (missing) is missing; expected a list of addresses, each an IP address such as 10.0.0.4'],
+    [{ failureDetection: { httpProbe: { urls: [] } } }, 'failureDetection.httpProbe.urls is []; an HTTP probe needs at least one URL'],
     [{ failureDetection: { icmpProbe: { ips: ['10.0.0.400'] } } }, 'failureDetection.icmpProbe.ips[0] is "10.0.0.400"'],
     [{ failureDetection: { httpProbe: { urls: ['www.tigera.io'] } } }, 'failureDetection.httpProbe.urls[0] is "www.tigera.io"; an http:// or https:// URL'],
     [{ failureDetection: { icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: -1 } } }, 'failureDetection.icmpProbe.intervalSeconds is -1; a whole number from 0 to 2147483647'],

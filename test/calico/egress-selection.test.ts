@@ -257,6 +257,8 @@ describe('FelixSettings and IpPoolPatch', () => {
       'cluster/calico/felix: podEgressGrants is ["tenant0"]; only with egressIPSupport \'EnabledPerNamespaceOrPerPod\'; pods cannot choose gateways otherwise'],
     ['a grant without namespaces', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ tenant: tenant0, namespaces: [] }] }),
       'cluster/calico/felix/pod-egress-admission: grants[0].namespaces is []; name the namespaces whose pods may choose tenant tenant0'],
+    ['a grant without a tenant (JavaScript)', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ namespaces: ['apps'] } as never] }),
+      'cluster/calico/felix/pod-egress-admission: grants[0].tenant is missing; an EgressTenant'],
     ['a granted namespace that is not a name', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ tenant: tenant0, namespaces: ['Apps'] }] }),
       'cluster/calico/felix/pod-egress-admission: grants[0].namespaces[0] is "Apps"; a Kubernetes name is 1 to 63'],
     ['a bad poll interval', () => new FelixSettings(clusterStack().manifests, 'felix', { egressGatewayPollInterval: '10' }), 'cluster/calico/felix: egressGatewayPollInterval is "10"; expected a duration such as 15s'],
