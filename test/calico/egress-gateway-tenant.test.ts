@@ -117,7 +117,7 @@ describe('EgressGatewayTenant', () => {
     const interval = new TerraformVariable(stack, 'interval', { type: 'number' });
     const t = new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), failureDetection: { icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: interval.numberValue } } });
     expect(t.node.metadata.map((m) => m.data)).toEqual([
-      'failureDetection.icmpProbe.intervalSeconds is a value resolved at deploy time; the rule that the timeout is at least the interval could not be checked at synth and is checked by the cloud at apply',
+      'failureDetection.icmpProbe.intervalSeconds is a deploy-time reference to var.interval; the rule that the timeout is at least the interval could not be checked at synth and is checked by the cloud at apply',
     ]);
   });
 
