@@ -23,8 +23,10 @@
  *   egress block 198.51.100.0/24, /31 blocks, no pod but the gateways takes from it), EgressGateway
  *   `tenant0-egw` (2 replicas, spread over zones). The tenant is the very EgressTenant whose range is
  *   the firewall rule's source in the cloud stack.
- * - FelixConfiguration `default` patched with `egressIPSupport: EnabledPerNamespaceOrPerPod`, without
- *   which egress gateways carry nothing (imported, then applied server-side; see README).
+ * - FelixConfiguration `default` patched with `egressIPSupport: EnabledPerNamespace` (the library's
+ *   default), without which egress gateways carry nothing (imported, then applied server-side; see
+ *   README). Not per pod: the document annotates no pod, and per-pod selection would let any pod author
+ *   choose the tenant's gateways unless an admission policy says where (FelixSettings `podEgressGrants`).
  * - With `birdTemplate`, the ConfigMap `bird-templates` in `tigera-operator` (below).
  *
  * The BGP sessions need two things outside Kubernetes objects:
@@ -143,7 +145,7 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
     });
 
     this.tenant = new EgressGatewayTenant(this.manifests, tenant.name, { tenant, replicas: 2, blockSize: 31 });
-    new FelixSettings(this.manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
+    new FelixSettings(this.manifests, 'felix', {});
 
     if (props.birdTemplate !== undefined) {
       this.birdTemplates = new BirdTemplates(this.manifests, 'bird-templates', {

@@ -12,3 +12,5 @@ export * from './egress-selection';
 export * from './gre-tunnel';
 export * from './tunnel-peering';
 export * from './bird-templates';
+export * from './selector';
+export * from './pod-egress-admission';

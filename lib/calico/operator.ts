@@ -3,7 +3,7 @@ import { DataResource, ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringify } from 'yaml';
-import { Cidr, ValidationError, brand, checkDns1123Label, checkString } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Label, checkString, declareRanges } from '../core';
 import { CalicoEdition } from './edition';
 
 /** Encapsulation of a Calico IP pool. */
@@ -106,11 +106,19 @@ export class CalicoOperator extends Construct {
     }
     this.pools = props.ipPools.map((p, i) => Cidr.of(p.cidr, { site: this, field: `ipPools[${i}].cidr` }));
     props.ipPools.forEach((p, i) => {
-      if (p.blockSize !== undefined && (p.blockSize < this.pools[i].prefix || p.blockSize > 32)) {
+      // Calico's IPPool reference: an IPv4 block is /20 to /32 (IPv6 /116 to /128), and no larger than the pool.
+      const [lo, hi] = this.pools[i].version === 4 ? [20, 32] : [116, 128];
+      const min = Math.max(lo, this.pools[i].prefix);
+      if (p.blockSize !== undefined && (!Number.isInteger(p.blockSize) || p.blockSize < min || p.blockSize > hi)) {
         throw new ValidationError(this, `ipPools[${i}].blockSize`, p.blockSize,
-          `the block size of ${this.pools[i]} is /${this.pools[i].prefix} to /32`);
+          `the block size of ${this.pools[i]} is /${min} to /${hi} (Calico takes /${lo} to /${hi} for IPv${this.pools[i].version}, no larger than the pool)`);
       }
     });
+    // The pools join the app's address plan: a VNet, a service range or a tenant's egress range
+    // overlapping them would be routed to pods.
+    declareRanges(this, this.pools.map((cidr) => ({ cidr, kind: 'pod', label: `Calico pool ${cidr}` })));
+    checkAtSynth(this, () => this.pools.forEach((cidr, i) => checkClearOf(this, `ipPools[${i}].cidr`, cidr, ['vnet', 'vpc', 'transit', 'service', 'egress'],
+      'Calico assigns pod addresses from the pool, so it must be clear of every network, service range and egress range')));
     this.bgpExportDisabledPools = this.pools.filter((_, i) => props.ipPools[i].disableBGPExport === true);
     this.values = {
       installation: {

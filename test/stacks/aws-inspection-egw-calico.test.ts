@@ -67,7 +67,7 @@ describe('aws-inspection-egw-calico', () => {
     ];
     for (const [name, node, ip] of expected) {
       expect(spec('BGPPeer', name)).toEqual({
-        node, peerIP: ip, asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None', filters: ['export-egress-ips'],
+        node, peerIP: ip, asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None', filters: ['export-egress-ips'],
       });
       expect(manifestResource(json, 'BGPPeer', name).depends_on).toEqual([manifestAddress(json, 'BGPFilter', 'export-egress-ips')]);
     }
@@ -95,7 +95,7 @@ describe('aws-inspection-egw-calico', () => {
       template: {
         metadata: { labels: { tenant: 'tenant0-egw' } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
@@ -108,7 +108,7 @@ describe('aws-inspection-egw-calico', () => {
   });
 
   test('FelixConfiguration and BGPConfiguration default are patched: imported, applied with forced conflicts, never destroyed', () => {
-    expect(spec('FelixConfiguration', 'default')).toEqual({ egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
+    expect(spec('FelixConfiguration', 'default')).toEqual({ egressIPSupport: 'EnabledPerNamespace' });
     for (const kind of ['BGPConfiguration', 'FelixConfiguration']) {
       expect(manifestResource(json, kind, 'default').field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
       expect(manifestResource(json, kind, 'default').lifecycle).toEqual({ prevent_destroy: true });

@@ -52,7 +52,7 @@ describe('hub-spoke-egw-calico', () => {
   test('BGPPeers azure-route-server-a/-b: the Route Server\'s addresses, reachable by the AKS subnet gateway, filtered', () => {
     for (const [name, ip] of [['azure-route-server-a', '10.0.1.4'], ['azure-route-server-b', '10.0.1.5']]) {
       expect(spec('BGPPeer', name)).toEqual({
-        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, keepOriginalNextHop: true,
+        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, nextHopMode: 'Keep',
         nodeSelector: "route-reflector == 'true'", filters: ['export-egress-ips'],
       });
     }
@@ -72,7 +72,7 @@ describe('hub-spoke-egw-calico', () => {
       template: {
         metadata: { labels: { tenant: `${t}-egw` } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
@@ -94,11 +94,14 @@ describe('hub-spoke-egw-calico', () => {
     });
   });
 
-  test('EgressGatewayPolicy egw-policy', () => {
+  test('EgressGatewayPolicy egw-policy, with the blueprint\'s description and a gateway selector on the label the gateway pods carry', () => {
     expect(spec('EgressGatewayPolicy', 'egw-policy')).toEqual({
       rules: [
         { destination: { cidr: '10.0.0.0/8' }, description: 'Local: no gateway' },
-        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+        {
+          destination: { cidr: '8.8.8.8/32' }, description: 'Gateway to GoogleDNS',
+          gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'", selector: "tenant == 'tenant0-egw'" },
+        },
       ],
     });
   });
@@ -126,6 +129,21 @@ describe('hub-spoke-egw-calico', () => {
     expect(parse(resource(cloudJson, 'helm_release', 'calico').values[0]).installation.calicoNetwork.ipPools[0].disableBGPExport).toBe(true);
   });
 
+  test('per-pod egress selection is kept, with an admission policy granting tenant0 to pods in default only', () => {
+    const policy = manifestResource(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations');
+    expect(policy.manifest.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    expect(policy.manifest.spec.matchConstraints).toEqual({
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
+    });
+    expect(policy.manifest.spec.validations[1].expression).toBe(
+      '!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith("egress.projectcalico.org/")) || '
+      + '(request.namespace in ["default"] && "egress.projectcalico.org/namespaceSelector" in object.metadata.annotations && '
+      + 'object.metadata.annotations["egress.projectcalico.org/namespaceSelector"] == "projectcalico.org/name == \'tenant0-egw\'")');
+    const binding = manifestResource(json, 'ValidatingAdmissionPolicyBinding', 'egress-gateway-pod-annotations');
+    expect(binding.manifest.spec).toEqual({ policyName: 'egress-gateway-pod-annotations', validationActions: ['Deny'] });
+    expect(binding.depends_on).toEqual([manifestAddress(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations')]);
+  });
+
   test('namespace default is annotated onto tenant0', () => {
     expect(resource(json, 'kubernetes_annotations')).toMatchObject({
       api_version: 'v1', kind: 'Namespace', metadata: { name: 'default' },
@@ -141,6 +159,7 @@ describe('hub-spoke-egw-calico', () => {
       'BGPPeer/peer-with-route-reflectors', 'EgressGateway/tenant0-egw', 'EgressGateway/tenant1-egw', 'EgressGatewayPolicy/egw-policy',
       'FelixConfiguration/default', 'IPPool/tenant0-pool', 'IPPool/tenant1-pool',
       'Namespace/tenant0-egw', 'Namespace/tenant1-egw',
+      'ValidatingAdmissionPolicy/egress-gateway-pod-annotations', 'ValidatingAdmissionPolicyBinding/egress-gateway-pod-annotations',
     ]);
   });
 
@@ -218,7 +237,7 @@ describe('hub-spoke-egw-calico', () => {
     const dir = path.join(a, 'manifests', 'hub-spoke-egw-calico');
     expect(fs.readdirSync(dir)).toEqual([
       '01-export-egress-ips.yaml', '02-bgp.yaml', '03-tenant0.yaml', '04-tenant1.yaml', '05-egw-policy.yaml', '06-felix.yaml',
-      '07-default-namespace.yaml',
+      '07-felix-pod-egress-admission.yaml', '08-default-namespace.yaml',
     ]);
     const docs = fs.readdirSync(dir).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()));
     const tf = JSON.parse(fs.readFileSync(path.join(a, 'stacks', 'hub-spoke-egw-calico', 'cdk.tf.json'), 'utf8'));
@@ -231,6 +250,6 @@ describe('hub-spoke-egw-calico', () => {
     const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const byKey = (list: any[]) => Object.fromEntries(list.map((o) => [key(o), o]));
     expect(byKey(docs)).toEqual(byKey(fromTf));
-    expect(docs).toHaveLength(14);
+    expect(docs).toHaveLength(16);
   });
 });
