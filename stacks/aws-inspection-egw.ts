@@ -34,7 +34,8 @@
  * - The service port is 8080/TCP (the document does not name one).
  * - Rules: `egress-gateway-to-service` (priority 100) passes TCP 8080 from the egress gateway range
  *   to 10.0.0.55; `deny-to-service` (priority 200) drops everything else to 10.0.0.55. Anything no
- *   rule passes is dropped too (`aws:drop_established`) and logged to CloudWatch Logs.
+ *   rule passes is dropped too, connection set-up included (`aws:drop_strict`, the default while every
+ *   rule is 5-tuple), and logged (`aws:alert_strict`) to CloudWatch Logs.
  * - Both spokes send 0.0.0.0/0 to the transit gateway (the document's source VPC only routes the
  *   destination VPC there): every path out of a spoke crosses the firewall, even if an Internet
  *   gateway is added later. The source VPC's node subnets also route 192.0.2.0/24 there, for GRE.

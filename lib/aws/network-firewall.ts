@@ -94,10 +94,14 @@ export interface NetworkFirewallProps {
   /** Initial rule collections. @default - none; add them with `addRuleCollection` */
   readonly ruleCollections?: RuleCollection[];
   /**
-   * What happens to packets no rule matched. `aws:drop_established` lets TCP handshakes through so
-   * domain list (TLS SNI, HTTP Host) rules can see the names, then drops whatever no rule passed;
-   * `aws:alert_established` logs it.
-   * @default ['aws:drop_established', 'aws:alert_established']
+   * What happens to packets no rule matched. `aws:drop_strict` drops every packet no rule passed,
+   * connection set-up included; `aws:alert_strict` logs it. `aws:drop_established` lets packets of
+   * connections not yet established through (TCP handshakes), which domain list (TLS SNI, HTTP Host)
+   * rules need to see the names, and drops the rest of what no rule passed; with only 5-tuple rules
+   * it is weaker, as handshakes to any destination pass. `aws:drop_strict` with an application rule
+   * collection is refused: its domain list would never see a name.
+   * @default - ['aws:drop_strict', 'aws:alert_strict'] while no collection is an application
+   * collection; ['aws:drop_established', 'aws:alert_established'] once one is
    */
   readonly statefulDefaultActions?: StatefulDefaultAction[];
   /** @default FirewallLogging.cloudWatch() */
@@ -148,8 +152,7 @@ export class NetworkFirewall extends Construct {
   public readonly logGroups: { [type: string]: CloudwatchLogGroup } = {};
   /** The logging configuration, unless logging is off. */
   public readonly loggingConfiguration?: NetworkfirewallLoggingConfiguration;
-  /** The stateful default actions. */
-  public readonly statefulDefaultActions: readonly StatefulDefaultAction[];
+  private readonly givenDefaultActions?: readonly StatefulDefaultAction[];
   private readonly endpoints: TerraformLocal;
   private readonly _collections: RuleCollection[] = [];
   private readonly minimumCapacity: number;
@@ -173,7 +176,7 @@ export class NetworkFirewall extends Construct {
       throw new ValidationError(this, 'minimumRuleGroupCapacity', this.minimumCapacity,
         `a stateful rule group's capacity is 1 to ${NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY}`);
     }
-    this.statefulDefaultActions = this.checkDefaultActions(props.statefulDefaultActions ?? ['aws:drop_established', 'aws:alert_established']);
+    if (props.statefulDefaultActions !== undefined) this.givenDefaultActions = this.checkDefaultActions(props.statefulDefaultActions);
 
     this.policy = new NetworkfirewallFirewallPolicy(this, 'policy', {
       name: `${props.name}-policy`,
@@ -215,6 +218,20 @@ export class NetworkFirewall extends Construct {
     return this.resource.arn;
   }
 
+  /**
+   * The stateful default actions: the given ones, or strict (`aws:drop_strict`, `aws:alert_strict`)
+   * unless an application collection needs connections established to see names.
+   */
+  public get statefulDefaultActions(): readonly StatefulDefaultAction[] {
+    if (this.givenDefaultActions) return this.givenDefaultActions;
+    return this.needsEstablished() ? ['aws:drop_established', 'aws:alert_established'] : ['aws:drop_strict', 'aws:alert_strict'];
+  }
+
+  /** Domain list (application) groups match names carried after the handshake. */
+  private needsEstablished(): boolean {
+    return this._collections.some((c) => c.kind === 'application');
+  }
+
   /** The rule collections so far, in the order they were added. */
   public get ruleCollections(): readonly RuleCollection[] {
     return this._collections;
@@ -245,6 +262,10 @@ export class NetworkFirewall extends Construct {
         `the rule group is named ${groupName}; Network Firewall names are 1 to 128 letters, digits and "-"`);
     }
     this.checkPriorities([...this._collections, collection]);
+    if (collection.kind === 'application' && this.givenDefaultActions?.includes('aws:drop_strict')) {
+      throw new ValidationError(this, 'statefulDefaultActions', [...this.givenDefaultActions],
+        `application collection ${collection.name} is a domain list, which sees names only once a connection is established; aws:drop_strict drops the handshake first: use aws:drop_established`);
+    }
     const rendered = renderNetworkFirewallRuleGroup(this, collection);
     if (rendered.requiredCapacity > NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY) {
       throw new ValidationError(this, `ruleCollections[${collection.name}].rules`, described(`${rendered.requiredCapacity} stateful rules`),
