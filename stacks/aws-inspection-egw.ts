@@ -26,7 +26,8 @@
  *   cloud-config, for kubeadm).
  * - Each node's GRE interface is cloud-init user data (netplan `tunnels: gre1`, mode gre, local the
  *   node, remote 192.0.2.1, the node's inside address /29, MTU 8476: the transit gateway's 8500 bytes
- *   less 24 of GRE and outer IPv4 header), output as `node_user_data` and written to
+ *   less 24 of GRE and outer IPv4 header, outer TTL 255 where the document's tunnel inherits the inner
+ *   TTL, and loose reverse-path filtering on gre1, where replies to the egress gateways arrive), output as `node_user_data` and written to
  *   cdktf.out/user-data/aws-inspection-egw/<node>.yaml, for the instances' `user_data`.
  * - AS numbers: the transit gateway keeps AWS's default 64512; Calico speaks 65001. They differ on
  *   purpose: Calico's own default is also 64512, and over iBGP the transit gateway would ignore the

@@ -189,7 +189,13 @@ write_files:
             addresses:
               - 169.254.8.9/29
             mtu: 8476
+            ttl: 255
+  - path: /etc/sysctl.d/60-gre1.conf
+    permissions: "0644"
+    content: |
+      net.ipv4.conf.gre1.rp_filter = 2
 runcmd:
   - modprobe ip_gre
   - netplan apply
+  - sysctl -w net.ipv4.conf.gre1.rp_filter=2
 `;
