@@ -59,7 +59,7 @@ import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ValidationError } from '../lib/core';
-import { TGW_CONNECT_INSIDE_PREFIX } from '../lib/aws';
+import { TGW_CONNECT_INSIDE_LAYOUT, TGW_CONNECT_INSIDE_PREFIX } from '../lib/aws';
 import {
   BirdTemplates, CalicoBgp, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
 } from '../lib/calico';
@@ -128,6 +128,7 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
         routerAsn: p.transitGatewayAsn,
       })),
       insidePrefix: TGW_CONNECT_INSIDE_PREFIX,
+      insideLayout: TGW_CONNECT_INSIDE_LAYOUT,
       keepOriginalNextHop: true,
       sourceAddress: 'None',
       filters: [this.exportFilter],

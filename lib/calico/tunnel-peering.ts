@@ -19,6 +19,20 @@ export interface NodeTunnelPeer {
   readonly routerAsn: number;
 }
 
+/**
+ * Which addresses of a tunnel's inside range belong to whom, when the router fixes it, as offsets from
+ * the range's network address. AWS Transit Gateway Connect: the appliance (node) takes the first
+ * (offset 1), the transit gateway the second and third (2 and 3).
+ */
+export interface TunnelInsideLayout {
+  /** The node's address. */
+  readonly nodeHost: number;
+  /** The router's BGP addresses. */
+  readonly routerHosts: readonly number[];
+  /** Who fixes it, for messages, e.g. `AWS Transit Gateway Connect`. */
+  readonly router: string;
+}
+
 /** Props of {@link TunnelBgpPeers}. */
 export interface TunnelBgpPeersProps {
   /** The cluster's BGP, which gets the BGPPeers and whose AS number the router's must differ from. */
@@ -35,6 +49,12 @@ export interface TunnelBgpPeersProps {
   readonly nodes?: readonly string[];
   /** The prefix length every inside range must have (29 for AWS Transit Gateway Connect). @default - any */
   readonly insidePrefix?: number;
+  /**
+   * The router's fixed use of the inside range: the node's address and every router address must be
+   * where it says (with AWS Transit Gateway Connect, `TGW_CONNECT_INSIDE_LAYOUT` of the AWS area).
+   * @default - any usable addresses
+   */
+  readonly insideLayout?: TunnelInsideLayout;
   /** Announce routes with the next hop of the node that owns them, as every node peers with the router itself. @default true */
   readonly keepOriginalNextHop?: boolean;
   /** `None` lets the kernel pick the session's source: the node's inside address, on the tunnel's connected route. @default 'None' */
@@ -107,6 +127,21 @@ export class TunnelBgpPeers extends Construct {
       }
       if (t.routerAddresses.length === 0) {
         throw new ValidationError(this, `${field}.routerAddresses`, [], 'a tunnel needs the router\'s BGP address');
+      }
+      const layout = props.insideLayout;
+      if (layout) {
+        const nodeAt = inside.host(layout.nodeHost);
+        if (t.nodeAddress !== nodeAt) {
+          throw new ValidationError(this, `${field}.nodeAddress`, t.nodeAddress,
+            `${layout.router} gives the node (appliance) ${nodeAt} of ${inside}`);
+        }
+        const routerAt = layout.routerHosts.map((h) => inside.host(h));
+        t.routerAddresses.forEach((a, j) => {
+          if (!routerAt.includes(a)) {
+            throw new ValidationError(this, `${field}.routerAddresses[${j}]`, a,
+              `${layout.router} has ${routerAt.join(' and ')} of ${inside}; peer with those, not the node's own address or a free one`);
+          }
+        });
       }
       t.routerAddresses.forEach((a, j) => {
         if (!usable(a) || a === t.nodeAddress) {
