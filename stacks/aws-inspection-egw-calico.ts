@@ -20,7 +20,11 @@
  * - BGPFilter `export-egress-ips`: `Accept In 198.51.100.0/28`, then `Reject`, on those peers only:
  *   only the egress gateway's range reaches the transit gateway (the mesh stays unfiltered).
  * - tenant0's egress gateways: namespace `tenant0-egw`, IPPool `tenant0-pool` (198.51.100.0/28 in the
- *   egress block 198.51.100.0/24, /31 blocks, no pod but the gateways takes from it), EgressGateway
+ *   egress block 198.51.100.0/24, /31 blocks, no pod but the gateways takes from it, `vxlanMode:
+ *   CrossSubnet` where the document has `Never`: the nodes are in two subnets (one per zone) and only the
+ *   transit gateway routes the egress range, so without encapsulation a client's packet to a gateway in
+ *   the other zone would leave through the VPC router to the transit gateway, through the firewall, and
+ *   back over any node's tunnel), EgressGateway
  *   `tenant0-egw` (2 replicas, spread over zones). The tenant is the very EgressTenant whose range is
  *   the firewall rule's source in the cloud stack.
  * - FelixConfiguration `default` patched with `egressIPSupport: EnabledPerNamespaceOrPerPod`, without
@@ -134,7 +138,11 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
       filters: [this.exportFilter],
     });
 
-    this.tenant = new EgressGatewayTenant(this.manifests, tenant.name, { tenant, replicas: 2, blockSize: 31 });
+    // The nodes sit in one subnet per zone and only the transit gateway routes the egress range:
+    // client-to-gateway packets across zones are VXLAN-encapsulated (CrossSubnet, the default then).
+    this.tenant = new EgressGatewayTenant(this.manifests, tenant.name, {
+      tenant, replicas: 2, blockSize: 31, nodeSubnets: cloud.sourceVpc.subnetsInGroup('nodes').map((s) => s.cidr),
+    });
     new FelixSettings(this.manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
 
     if (props.birdTemplate !== undefined) {

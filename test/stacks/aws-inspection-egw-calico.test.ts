@@ -85,7 +85,7 @@ describe('aws-inspection-egw-calico', () => {
 
   test('tenant0: namespace, pool in 198.51.100.0/24 and gateway', () => {
     expect(manifestResource(json, 'Namespace', 'tenant0-egw').manifest).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant0-egw' } });
-    expect(spec('IPPool', 'tenant0-pool')).toEqual({ cidr: '198.51.100.0/28', blockSize: 31, nodeSelector: '!all()', vxlanMode: 'Never' });
+    expect(spec('IPPool', 'tenant0-pool')).toEqual({ cidr: '198.51.100.0/28', blockSize: 31, nodeSelector: '!all()', vxlanMode: 'CrossSubnet' });
     expect(cloud.egressBlock.contains(spec('IPPool', 'tenant0-pool').cidr)).toBe(true);
     const gw = manifestResource(json, 'EgressGateway', 'tenant0-egw', 'tenant0-egw');
     expect(gw.manifest.spec).toEqual({
