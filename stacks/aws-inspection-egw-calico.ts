@@ -17,8 +17,12 @@
  *   AWS strongly recommends configuring both, and routes learned on either are accumulated for the
  *   Connect peer, so a session lost to AWS maintenance costs no route. Every value comes from the
  *   cloud stack's ConnectPeer constructs (literals, never retyped); the node names from its one node list.
- * - BGPFilter `export-egress-ips`: `Accept In 198.51.100.0/28`, then `Reject`, on those peers only:
- *   only the egress gateway's range reaches the transit gateway (the mesh stays unfiltered).
+ * - BGPFilter `export-egress-ips` (a `CloudPeerFilter`), on those peers only (the mesh stays
+ *   unfiltered): reject routes learned from other BGP peers and routes through Calico's tunnels, then
+ *   `Accept In 198.51.100.0/28`, then `Reject`; import nothing. The document accepts the range
+ *   whatever its origin: with the mesh on and `keepOriginalNextHop`, each node would also announce
+ *   the other nodes' gateway blocks with their node address (outside its /29) as next hop; and what
+ *   the transit gateway announces would make Calico route through the tunnel, around inspection.
  * - tenant0's egress gateways: namespace `tenant0-egw`, IPPool `tenant0-pool` (198.51.100.0/28 in the
  *   egress block 198.51.100.0/24, /31 blocks, no pod but the gateways takes from it, `vxlanMode:
  *   CrossSubnet` where the document has `Never`: the nodes are in two subnets (one per zone) and only the
@@ -65,7 +69,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ValidationError } from '../lib/core';
 import { TGW_CONNECT_INSIDE_LAYOUT, TGW_CONNECT_INSIDE_PREFIX } from '../lib/aws';
 import {
-  BirdTemplates, CalicoBgp, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
+  BirdTemplates, CalicoBgp, CloudPeerFilter, ClusterManifests, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
 } from '../lib/calico';
 import { AwsInspectionEgwStack } from './aws-inspection-egw';
 
@@ -96,7 +100,7 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
   public readonly manifests: ClusterManifests;
   public readonly bgp: CalicoBgp;
   public readonly transitGatewayPeers: TunnelBgpPeers;
-  public readonly exportFilter: EgressExportFilter;
+  public readonly exportFilter: CloudPeerFilter;
   public readonly tenant: EgressGatewayTenant;
   /** The `bird-templates` ConfigMap, when `birdTemplate` is given. */
   public readonly birdTemplates?: BirdTemplates;
@@ -118,7 +122,7 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
     });
     this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes });
 
-    this.exportFilter = new EgressExportFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants: [tenant] });
+    this.exportFilter = new CloudPeerFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants: [tenant] });
     this.bgp = new CalicoBgp(this.manifests, 'bgp', { asNumber: cloud.calicoAsn, nodeToNodeMesh: true, logSeverity: 'Info' });
     this.transitGatewayPeers = new TunnelBgpPeers(this.manifests, 'tgw-connect', {
       bgp: this.bgp,

@@ -11,3 +11,4 @@ export * from './egress-selection';
 export * from './gre-tunnel';
 export * from './tunnel-peering';
 export * from './bird-templates';
+export * from './cloud-peer-filter';

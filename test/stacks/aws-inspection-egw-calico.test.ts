@@ -77,9 +77,17 @@ describe('aws-inspection-egw-calico', () => {
     expect(cloud.connect.peers.map((p) => p.insideCidr.contains(p.transitGatewayInsideAddresses[1]))).toEqual([true, true]);
   });
 
-  test('BGPFilter export-egress-ips lets only the tenant\'s range out', () => {
+  test('BGPFilter export-egress-ips lets only the tenant\'s range out, of the node that holds it, and takes nothing from the transit gateway', () => {
     expect(spec('BGPFilter', 'export-egress-ips')).toEqual({
-      exportV4: [{ action: 'Accept', matchOperator: 'In', cidr: '198.51.100.0/28' }, { action: 'Reject' }],
+      exportV4: [
+        { action: 'Reject', source: 'RemotePeers' },
+        { action: 'Reject', interface: 'vxlan.calico' },
+        { action: 'Reject', interface: 'tunl0' },
+        { action: 'Reject', interface: 'wireguard.cali' },
+        { action: 'Accept', matchOperator: 'In', cidr: '198.51.100.0/28' },
+        { action: 'Reject' },
+      ],
+      importV4: [{ action: 'Reject' }],
     });
   });
 
