@@ -268,6 +268,11 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
         throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,
           `the node must be in the transport VPC ${this.transport.vpc.name} (${this.transport.vpc.cidr}), whose attachment carries the tunnel`);
       }
+      const home = this.transport.vpc.subnets.find((s) => s.cidr.contains(spec.peerAddress));
+      if (home && !home.isUsableAddress(spec.peerAddress)) {
+        throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,
+          `AWS reserves it in subnet ${home.name} (${home.cidr}): the network address, the VPC router (+1), DNS (+2), future use (+3) and the broadcast address; no instance can hold it. Use ${home.hostIp(0)} or later`);
+      }
       const same = this._peers.find((p) => p.peerAddress === spec.peerAddress);
       if (same) {
         throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,

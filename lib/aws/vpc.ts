@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable, Token } from 'cdktf';
+import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Vpc as TfVpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet as TfSubnet } from '@cdktf/provider-aws/lib/subnet';
 import { RouteTable as TfRouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Route as TfRoute } from '@cdktf/provider-aws/lib/route';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
-import { Cidr, ValidationError, brand, declareRanges, isIpAddress } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, declareRanges, isIpAddress, knownValue, warnUnchecked } from '../core';
 
 /** Tags of AWS resources. */
 export type AwsTags = { readonly [key: string]: string };
@@ -147,6 +148,26 @@ export class VpcSubnet extends Construct {
       subnetId: this.resource.id,
       routeTableId: this.routeTable.id,
     });
+    checkAtSynth(this, () => this.checkRegion());
+  }
+
+  /** The zone is one of the region the subnet's provider deploys to: `us-east-1a` in `us-east-1`. */
+  private checkRegion(): void {
+    const az = this.availabilityZone;
+    if (Token.isUnresolved(az)) return;
+    const provider = (this.resource.provider as AwsProvider | undefined)
+      ?? TerraformStack.of(this).node.findAll().find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
+    if (!provider || provider.region === undefined) return;
+    const region = knownValue(this, provider.region);
+    if (typeof region !== 'string') {
+      warnUnchecked(this, 'availabilityZone', provider.region, 'that the zone is in the provider\'s region');
+      return;
+    }
+    // A zone is the region and a letter (us-east-1a), or a Local or Wavelength Zone under it (us-east-1-bos-1a).
+    if (!(az.startsWith(region) && /^(-[a-z0-9-]+)?[a-z]$/.test(az.slice(region.length)))) {
+      throw new ValidationError(this, 'availabilityZone', az,
+        `the AWS provider of this subnet deploys to region ${region}: a zone of it, e.g. ${region}a`);
+    }
   }
 
   /** The subnet's ID (a reference). */

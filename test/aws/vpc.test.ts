@@ -106,6 +106,21 @@ describe('Vpc', () => {
       'test/spoke/nodes-a: routes[::/0].destination is "::/0"; routes here are IPv4, like the VPC');
   });
 
+  test('refuses a zone of another region than the provider\'s, and takes zones and Local Zones of its own', () => {
+    const stack = awsStack(undefined, 'test', 'eu-west-1');
+    spoke(stack);
+    expect(() => synth(stack)).toThrow('test/spoke/nodes-a: availabilityZone is "us-east-1a"; the AWS provider of this subnet deploys to region eu-west-1: a zone of it, e.g. eu-west-1a');
+    const inRegion = awsStack(undefined, 'ok', 'us-east-1');
+    spoke(inRegion, { subnets: [
+      { name: 'nodes-a', cidr: '10.10.0.0/24', availabilityZone: 'us-east-1a' },
+      { name: 'local', cidr: '10.10.1.0/24', availabilityZone: 'us-east-1-bos-1a' },
+    ] });
+    expect(() => synth(inRegion)).not.toThrow();
+    const east2 = awsStack(undefined, 'east2', 'us-east-1');
+    spoke(east2, { subnets: [{ name: 'nodes-a', cidr: '10.10.0.0/24', availabilityZone: 'us-east-12a' }] });
+    expect(() => synth(east2)).toThrow('east2/spoke/nodes-a: availabilityZone is "us-east-12a"; the AWS provider of this subnet deploys to region us-east-1: a zone of it, e.g. us-east-1a');
+  });
+
   test('subnet() names the subnets there are', () => {
     expect(() => spoke(awsStack()).subnet('nope')).toThrow('test/spoke: subnet is "nope"; spoke-vpc has subnets nodes-a, tgw-a');
   });
