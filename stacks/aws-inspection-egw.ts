@@ -42,7 +42,8 @@
  *   gateway is added later. The source VPC's node subnets also route 192.0.2.0/24 there, for GRE.
  *   The inspection VPC has no Internet gateway or NAT (the document's traffic stays between VPCs), so
  *   the nodes have no path to the Internet at all: images and packages must come from registry
- *   mirrors or VPC endpoints, or the inspection VPC needs a NAT gateway and firewall rules for them.
+ *   mirrors or VPC endpoints, or the inspection VPC needs `internetEgress` (a NAT gateway per zone
+ *   behind the firewall) and firewall rules for them.
  * - No EC2 instances: the document's nodes are vanilla Kubernetes on EC2 and its service a plain
  *   instance; the stack builds the network they land in, the nodes' security group (GRE from the
  *   transit gateway, everything between nodes, everything out), and checks at synth that 10.0.0.55

@@ -209,8 +209,20 @@ export class TransitGateway extends Construct {
   public attachInspectionVpc(vpc: InspectionVpc, name?: string): TransitGatewayVpcAttachment {
     const attachment = this.attachVpc({ vpc, name, subnets: vpc.transitGatewaySubnets, applianceMode: true });
     // (3) Inspected traffic goes back to the transit gateway, which looks its destination up in the
-    // inspection attachment's route table.
-    attachment.routeToTransitGateway(vpc.firewallSubnets, ['0.0.0.0/0'], '(3) back to the transit gateway after inspection');
+    // inspection attachment's route table; with Internet egress only the ranges behind it do, and the
+    // rest leaves through the NAT gateway of the zone (5).
+    if (vpc.hasInternetEgress) {
+      attachment.routeToTransitGateway(vpc.firewallSubnets, vpc.returnRanges.map(String), '(3) back to the transit gateway after inspection');
+      for (const subnet of vpc.firewallSubnets) {
+        subnet.addRoute({
+          destination: '0.0.0.0/0',
+          target: VpcRouteTarget.natGateway(vpc.natGateways[subnet.availabilityZone].id),
+          intent: '(5) to the Internet through the NAT gateway of the same zone',
+        });
+      }
+    } else {
+      attachment.routeToTransitGateway(vpc.firewallSubnets, ['0.0.0.0/0'], '(3) back to the transit gateway after inspection');
+    }
     return attachment;
   }
 

@@ -62,7 +62,7 @@ export interface VpcProps {
 /** Where a VPC route sends traffic. */
 export interface VpcRouteTarget {
   /** What the target is, for messages and checks. */
-  readonly kind: 'transitGateway' | 'vpcEndpoint';
+  readonly kind: 'transitGateway' | 'vpcEndpoint' | 'natGateway' | 'internetGateway';
   /** The target's ID (usually a reference). */
   readonly id: string;
   /** Resources the route must wait for (e.g. the transit gateway's attachment to this VPC). */
@@ -81,6 +81,14 @@ export const VpcRouteTarget = {
   /** A VPC endpoint, e.g. a Network Firewall endpoint. */
   vpcEndpoint(id: string): VpcRouteTarget {
     return { kind: 'vpcEndpoint', id };
+  },
+  /** A NAT gateway. */
+  natGateway(id: string): VpcRouteTarget {
+    return { kind: 'natGateway', id };
+  },
+  /** An Internet gateway. */
+  internetGateway(id: string): VpcRouteTarget {
+    return { kind: 'internetGateway', id };
   },
 };
 
@@ -223,6 +231,8 @@ export class VpcSubnet extends Construct {
       destinationCidrBlock: route.destination,
       transitGatewayId: route.target.kind === 'transitGateway' ? route.target.id : undefined,
       vpcEndpointId: route.target.kind === 'vpcEndpoint' ? route.target.id : undefined,
+      natGatewayId: route.target.kind === 'natGateway' ? route.target.id : undefined,
+      gatewayId: route.target.kind === 'internetGateway' ? route.target.id : undefined,
       dependsOn: route.target.dependsOn && route.target.dependsOn.length > 0 ? [...route.target.dependsOn] : undefined,
     });
     this.routeResources[route.destination] = resource;

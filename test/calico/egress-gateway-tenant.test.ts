@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cidr, declareRanges } from '../../lib/core';
-import { EgressGatewayTenant, EgressTenant } from '../../lib/calico';
+import { EgressGatewayTenant, EgressGatewayTenantProps, EgressTenant } from '../../lib/calico';
 import { clusterStack, manifestAddress, manifestResource, synth } from '../helpers';
 
 const tenant0 = () => new EgressTenant({ name: 'tenant0', egressCidr: '10.99.0.0/29' });
@@ -101,7 +101,7 @@ describe('EgressGatewayTenant', () => {
     [{ terminationGracePeriodSeconds: 1.5 }, 'terminationGracePeriodSeconds is 1.5; a grace period is a whole number of seconds'],
   ])('rejects %j', (props, message) => {
     const { manifests } = clusterStack();
-    expect(() => new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), ...props })).toThrow(message);
+    expect(() => new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), ...(props as unknown as Partial<EgressGatewayTenantProps>) })).toThrow(message);
   });
 
   test.each([
