@@ -1,6 +1,6 @@
 import { Cidr, RuleCollections } from '../../lib/core';
 import { InspectionVpc, InspectionVpcProps, NetworkFirewall } from '../../lib/aws';
-import { awsStack, resources, synth, taggedAddress, taggedResource, address } from '../helpers';
+import { awsStack, resources, synth, taggedAddress, taggedResource } from '../helpers';
 import { transitGateway } from './fixtures';
 import { TerraformStack } from 'cdktf';
 
