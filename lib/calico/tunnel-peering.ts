@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { Cidr, ValidationError, checkDns1123Subdomain, isIpAddress } from '../core';
+import { Cidr, ValidationError, checkDns1123Subdomain, checkEnum, isIpAddress } from '../core';
 import { BgpFilterRef, CalicoBgp } from './calico-bgp';
 import { ManifestEntry } from './cluster-manifests';
 import { checkInsideRange, isUsableInside, peerSuffix } from './tunnel-inside';
@@ -116,6 +116,7 @@ export class TunnelBgpPeers extends Construct {
       }
     }
 
+    const sourceAddress = checkEnum(this, 'sourceAddress', props.sourceAddress ?? 'None', ['UseNodeIP', 'None']);
     const filters = (props.filters ?? []).map((f) => (typeof f === 'string' ? f : f.name));
     const peers: { [node: string]: ManifestEntry[] } = {};
     props.tunnels.forEach((t) => {
@@ -158,7 +159,7 @@ export class TunnelBgpPeers extends Construct {
         peerIP: a,
         asNumber: t.routerAsn,
         keepOriginalNextHop: props.keepOriginalNextHop ?? true,
-        sourceAddress: props.sourceAddress ?? 'None',
+        sourceAddress,
         filters: filters.length > 0 ? filters : undefined,
       }, `${props.name}[${t.node}].routerAddresses[${j}]`));
     });

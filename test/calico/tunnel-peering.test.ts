@@ -84,6 +84,8 @@ describe('TunnelBgpPeers', () => {
     ['a node address other than the one the router gives it',
       { tunnels: [{ ...node1, nodeAddress: '169.254.8.12' }], insideLayout: TGW_LAYOUT },
       `${at}: tunnels[node-1].nodeAddress is "169.254.8.12"; AWS Transit Gateway Connect gives the node (appliance) 169.254.8.9 of 169.254.8.8/29`],
+    ['a source address mode in the wrong case (JavaScript)', { sourceAddress: 'none' },
+      `${at}: sourceAddress is "none"; allowed: "UseNodeIP", "None"; did you mean "None"?`],
     ['no tunnels', { tunnels: [] }, `${at}: tunnels is []; name at least one node's tunnel`],
     ['an inside prefix without two usable addresses', { insidePrefix: 31 }, `${at}: insidePrefix is 31; an inside prefix length is 1 to 30`],
     ['a reserved router AS number', { tunnels: [{ ...node1, routerAsn: 23456 }] },
