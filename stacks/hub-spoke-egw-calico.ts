@@ -11,8 +11,13 @@
  * objects are written as YAML to cdktf.out/manifests/hub-spoke-egw-calico/ during synth.
  *
  * Where it differs from the blueprint, and why:
- * - BGPFilter `export-egress-ips` is `Accept In 10.99.0.0/29`, `Accept In 10.99.0.8/29`, then `Reject`
- *   (everything else). The blueprint's `Reject NotIn 10.99.0.0/29`, `Reject NotIn 10.99.0.8/29` is
+ * - BGPFilter `export-egress-ips` (a `CloudPeerFilter`) rejects routes learned from other BGP peers
+ *   (`source: RemotePeers`) and routes through Calico's tunnels (`vxlan.calico`, `tunl0`,
+ *   `wireguard.cali`) first, so a route reflector announces only the gateway blocks it holds, not other
+ *   nodes' blocks with their addresses as next hop (`keepOriginalNextHop`); then `Accept In
+ *   10.99.0.0/29`, `Accept In 10.99.0.8/29`, then `Reject` (everything else); and it imports nothing
+ *   from the Route Server (`importV4: Reject`): the nodes reach the VNets by Azure's own routes, and
+ *   the Route Server's routes must not reprogram the cluster. The blueprint's `Reject NotIn 10.99.0.0/29`, `Reject NotIn 10.99.0.8/29` is
  *   evaluated in order and the first matching rule decides, so its first rule rejects tenant1's range
  *   and tenant1 would never be announced.
  * - The filter is listed in `filters` of the two Route Server peers. A BGPFilter only acts on the
@@ -62,7 +67,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ValidationError } from '../lib/core';
 import { AZURE_RESERVED_ASNS, AZURE_ROUTE_SERVER_MAX_PEERS } from '../lib/azure';
 import {
-  CalicoBgp, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch,
+  CalicoBgp, CloudPeerFilter, ClusterManifests, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch,
   NamespaceEgress, labelSelector,
 } from '../lib/calico';
 import { SecurityChecks } from '../lib/checks';
@@ -80,7 +85,7 @@ export interface HubSpokeEgwCalicoStackProps {
 export class HubSpokeEgwCalicoStack extends TerraformStack {
   public readonly manifests: ClusterManifests;
   public readonly bgp: CalicoBgp;
-  public readonly exportFilter: EgressExportFilter;
+  public readonly exportFilter: CloudPeerFilter;
   public readonly tenants: readonly EgressGatewayTenant[];
 
   constructor(scope: Construct, id: string, props: HubSpokeEgwCalicoStackProps) {
@@ -93,7 +98,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
     const kubernetes = new KubernetesProvider(this, 'kubernetes', cloud.cluster.kubeConnection);
     this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes, edition: cloud.calico.edition });
 
-    this.exportFilter = new EgressExportFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
+    this.exportFilter = new CloudPeerFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
     const routeReflectors = labelSelector(cloud.routeReflectorLabels);
     this.bgp = new CalicoBgp(this.manifests, 'bgp', {
       asNumber: cloud.calicoAsn,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, ITerraformDependable, TerraformIterator, TerraformLocal, Token } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, TerraformIterator, TerraformLocal, Token } from 'cdktf';
 import { NetworkfirewallFirewall } from '@cdktf/provider-aws/lib/networkfirewall-firewall';
 import { NetworkfirewallFirewallPolicy } from '@cdktf/provider-aws/lib/networkfirewall-firewall-policy';
 import { NetworkfirewallRuleGroup } from '@cdktf/provider-aws/lib/networkfirewall-rule-group';
@@ -8,7 +8,9 @@ import {
   NetworkfirewallLoggingConfigurationLoggingConfigurationLogDestinationConfig,
 } from '@cdktf/provider-aws/lib/networkfirewall-logging-configuration';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { RuleCollection, ValidationError, brand, described, validateRuleCollection, validateRuleCollections } from '../core';
+import {
+  Cidr, RuleCollection, ValidationError, brand, described, isIpAddress, rangesInApp, validateRuleCollection, validateRuleCollections,
+} from '../core';
 import { InspectionVpc } from './inspection-vpc';
 import {
   NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY, NETWORK_FIREWALL_RULE_LIMITS, renderNetworkFirewallRuleGroup,
@@ -17,6 +19,10 @@ import { AwsTags, VpcRouteTarget } from './vpc';
 
 /** What a stateful engine in strict order does with packets no rule matched. */
 export type StatefulDefaultAction = 'aws:drop_strict' | 'aws:drop_established' | 'aws:alert_strict' | 'aws:alert_established';
+
+/** Ranges that are never on the Internet: RFC 1918, shared (RFC 6598), link-local and loopback. */
+const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8']
+  .map((c) => Cidr.parse(c));
 
 /** The log types Network Firewall writes. */
 export type FirewallLogType = 'ALERT' | 'FLOW' | 'TLS';
@@ -94,10 +100,14 @@ export interface NetworkFirewallProps {
   /** Initial rule collections. @default - none; add them with `addRuleCollection` */
   readonly ruleCollections?: RuleCollection[];
   /**
-   * What happens to packets no rule matched. `aws:drop_established` lets TCP handshakes through so
-   * domain list (TLS SNI, HTTP Host) rules can see the names, then drops whatever no rule passed;
-   * `aws:alert_established` logs it.
-   * @default ['aws:drop_established', 'aws:alert_established']
+   * What happens to packets no rule matched. `aws:drop_strict` drops every packet no rule passed,
+   * connection set-up included; `aws:alert_strict` logs it. `aws:drop_established` lets packets of
+   * connections not yet established through (TCP handshakes), which domain list (TLS SNI, HTTP Host)
+   * rules need to see the names, and drops the rest of what no rule passed; with only 5-tuple rules
+   * it is weaker, as handshakes to any destination pass. `aws:drop_strict` with an application rule
+   * collection is refused: its domain list would never see a name.
+   * @default - ['aws:drop_strict', 'aws:alert_strict'] while no collection is an application
+   * collection; ['aws:drop_established', 'aws:alert_established'] once one is
    */
   readonly statefulDefaultActions?: StatefulDefaultAction[];
   /** @default FirewallLogging.cloudWatch() */
@@ -148,8 +158,7 @@ export class NetworkFirewall extends Construct {
   public readonly logGroups: { [type: string]: CloudwatchLogGroup } = {};
   /** The logging configuration, unless logging is off. */
   public readonly loggingConfiguration?: NetworkfirewallLoggingConfiguration;
-  /** The stateful default actions. */
-  public readonly statefulDefaultActions: readonly StatefulDefaultAction[];
+  private readonly givenDefaultActions?: readonly StatefulDefaultAction[];
   private readonly endpoints: TerraformLocal;
   private readonly _collections: RuleCollection[] = [];
   private readonly minimumCapacity: number;
@@ -173,7 +182,7 @@ export class NetworkFirewall extends Construct {
       throw new ValidationError(this, 'minimumRuleGroupCapacity', this.minimumCapacity,
         `a stateful rule group's capacity is 1 to ${NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY}`);
     }
-    this.statefulDefaultActions = this.checkDefaultActions(props.statefulDefaultActions ?? ['aws:drop_established', 'aws:alert_established']);
+    if (props.statefulDefaultActions !== undefined) this.givenDefaultActions = this.checkDefaultActions(props.statefulDefaultActions);
 
     this.policy = new NetworkfirewallFirewallPolicy(this, 'policy', {
       name: `${props.name}-policy`,
@@ -205,6 +214,18 @@ export class NetworkFirewall extends Construct {
       });
     }
 
+    // (5) With Internet egress, replies from the NAT gateway to the ranges behind the transit gateway
+    // go through the endpoint of the NAT gateway's zone, the one the request crossed.
+    for (const subnet of props.vpc.publicSubnets) {
+      for (const range of props.vpc.returnRanges) {
+        subnet.addRoute({
+          destination: range.toString(),
+          target: VpcRouteTarget.vpcEndpoint(this.endpointId(subnet.availabilityZone)),
+          intent: '(5) replies from the Internet into the firewall endpoint of the same zone',
+        });
+      }
+    }
+
     this.loggingConfiguration = this.configureLogging(props.logging ?? FirewallLogging.cloudWatch(), props.tags);
 
     for (const c of props.ruleCollections ?? []) this.addRuleCollection(c);
@@ -213,6 +234,20 @@ export class NetworkFirewall extends Construct {
   /** The firewall's ARN (a reference). */
   public get arn(): string {
     return this.resource.arn;
+  }
+
+  /**
+   * The stateful default actions: the given ones, or strict (`aws:drop_strict`, `aws:alert_strict`)
+   * unless an application collection needs connections established to see names.
+   */
+  public get statefulDefaultActions(): readonly StatefulDefaultAction[] {
+    if (this.givenDefaultActions) return this.givenDefaultActions;
+    return this.needsEstablished() ? ['aws:drop_established', 'aws:alert_established'] : ['aws:drop_strict', 'aws:alert_strict'];
+  }
+
+  /** Domain list (application) groups match names carried after the handshake. */
+  private needsEstablished(): boolean {
+    return this._collections.some((c) => c.kind === 'application');
   }
 
   /** The rule collections so far, in the order they were added. */
@@ -245,12 +280,17 @@ export class NetworkFirewall extends Construct {
         `the rule group is named ${groupName}; Network Firewall names are 1 to 128 letters, digits and "-"`);
     }
     this.checkPriorities([...this._collections, collection]);
+    if (collection.kind === 'application' && this.givenDefaultActions?.includes('aws:drop_strict')) {
+      throw new ValidationError(this, 'statefulDefaultActions', [...this.givenDefaultActions],
+        `application collection ${collection.name} is a domain list, which sees names only once a connection is established; aws:drop_strict drops the handshake first: use aws:drop_established`);
+    }
     const rendered = renderNetworkFirewallRuleGroup(this, collection);
     if (rendered.requiredCapacity > NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY) {
       throw new ValidationError(this, `ruleCollections[${collection.name}].rules`, described(`${rendered.requiredCapacity} stateful rules`),
         `a stateful rule group holds at most ${NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY}; split the collection`);
     }
     this._collections.push(collection);
+    this.warnUnreachableInternet(collection);
     const group = new NetworkfirewallRuleGroup(this, `rule-group-${collection.name}`, {
       name: groupName,
       type: 'STATEFUL',
@@ -273,6 +313,31 @@ export class NetworkFirewall extends Construct {
       statefulEngineOptions: { ruleOrder: 'STRICT_ORDER' },
       statefulRuleGroupReference: ordered.map((c) => ({ resourceArn: this.ruleGroups[c.name].arn, priority: c.priority })),
     };
+  }
+
+  /**
+   * Warns when an Allow rule names an Internet destination (a domain, or an address outside the private
+   * ranges and every range the app declares) while the inspection VPC has no way to the Internet.
+   */
+  private warnUnreachableInternet(collection: RuleCollection): void {
+    if (this.vpc.hasInternetEgress || collection.kind === 'dnat' || collection.action !== 'Allow') return;
+    const declared = rangesInApp(this).map((r) => r.cidr);
+    const internal = (a: unknown): boolean => {
+      if (a instanceof Cidr) return PRIVATE_RANGES.some((p) => p.contains(a)) || declared.some((d) => d.contains(a));
+      if (typeof a !== 'string' || Token.isUnresolved(a) || a === '*') return true;
+      if (!Cidr.isValid(a) && !isIpAddress(a)) return true;
+      const c = Cidr.parse(isIpAddress(a) ? `${a}/${a.includes(':') ? 128 : 32}` : a);
+      return c.version !== 4 || PRIVATE_RANGES.some((p) => p.contains(c)) || declared.some((d) => d.contains(c));
+    };
+    collection.rules.forEach((rule, i) => {
+      const names = collection.kind === 'application' ? (rule as { targetFqdns?: readonly string[] }).targetFqdns ?? [] : [];
+      const addresses = collection.kind === 'network' ? (rule as { destinationAddresses?: readonly unknown[] }).destinationAddresses ?? [] : [];
+      const external = [...names, ...addresses.filter((a) => !internal(a)).map(String)];
+      if (external.length > 0) {
+        Annotations.of(this).addWarning(
+          `ruleCollections[${collection.name}].rules[${i}] allows ${external.join(', ')} on the Internet, but inspection VPC ${this.vpc.name} has no route to the Internet; give it internetEgress, or the rule never matches traffic that arrives`);
+      }
+    });
   }
 
   private checkPriorities(collections: readonly RuleCollection[]): void {

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp,
   warnUnchecked,
 } from '../core';
 import {
@@ -17,6 +17,8 @@ export const IPV4_BLOCK_SIZES = { min: 20, max: 32 } as const;
 
 /** Default termination grace period of gateway pods: time for the pods using them to react to the maintenance annotations. */
 export const DEFAULT_GATEWAY_GRACE_SECONDS = 60;
+/** The VXLAN modes of an IPPool. */
+const ENCAPSULATION_MODES: readonly EncapsulationMode[] = ['Never', 'Always', 'CrossSubnet'];
 
 /** Props of {@link EgressGatewayTenant}. */
 export interface EgressGatewayTenantProps {
@@ -26,8 +28,28 @@ export interface EgressGatewayTenantProps {
   readonly replicas?: number;
   /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31 */
   readonly blockSize?: number;
-  /** VXLAN mode of the pool: the gateways' addresses are routed natively, announced over BGP. @default 'Never' */
+  /**
+   * VXLAN mode of the pool. `Never` routes the gateways' addresses natively, which works only where
+   * every packet from a client pod to a gateway stays on a link both nodes share, or where the cloud
+   * routes the egress range to the right node in every node subnet (`fabricRoutesEgress`). Across
+   * subnets without that, a client's packet goes to the subnet's router, which sends it by its own
+   * routes (to the transit gateway, through inspection, back through any node's tunnel): `Never` is
+   * then refused, and `CrossSubnet` encapsulates exactly the packets that cross a subnet boundary.
+   * @default - 'CrossSubnet' when `nodeSubnets` names more than one subnet and `fabricRoutesEgress` is false; otherwise 'Never'
+   */
   readonly vxlanMode?: EncapsulationMode;
+  /**
+   * The subnets the cluster's nodes (clients and gateways) are in, e.g. one per availability zone.
+   * @default - one subnet
+   */
+  readonly nodeSubnets?: readonly (Cidr | string)[];
+  /**
+   * True where the cloud routes the egress range to the gateway's node in every node subnet, e.g.
+   * Azure Route Server, which learns the gateways' routes over BGP and programs them into the VNet.
+   * False for AWS Transit Gateway Connect, which routes the range only from the transit gateway.
+   * @default false
+   */
+  readonly fabricRoutesEgress?: boolean;
   /** Nodes whose ordinary pods may use the pool: none, only gateways name it. @default '!all()' */
   readonly poolNodeSelector?: string;
   /** @default 'Info' */
@@ -142,6 +164,7 @@ export class EgressGatewayTenant extends Construct {
       }
     }
     if (props.failureDetection !== undefined) checkFailureDetection(this, props.failureDetection);
+    const vxlanMode = this.checkVxlanMode(props);
 
     declareRanges(this, [{ cidr: t.egressCidr, kind: 'egress', label: `egress range of tenant ${t.name}` }]);
     checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
@@ -158,7 +181,7 @@ export class EgressGatewayTenant extends Construct {
         cidr: t.egressCidr.toString(),
         blockSize,
         nodeSelector: props.poolNodeSelector ?? '!all()',
-        vxlanMode: props.vxlanMode ?? 'Never',
+        vxlanMode,
       },
     };
     this.pool = manifests.add(this, 'ippool', pool);
@@ -192,6 +215,19 @@ export class EgressGatewayTenant extends Construct {
       },
     };
     this.gateway = manifests.add(this, 'egress-gateway', gateway, { dependsOn: [this.namespace, this.pool] });
+  }
+
+  private checkVxlanMode(props: EgressGatewayTenantProps): EncapsulationMode {
+    const subnets = (props.nodeSubnets ?? []).map((c, i) => Cidr.of(c, { site: this, field: `nodeSubnets[${i}]` }));
+    const distinct = subnets.filter((c, i) => subnets.findIndex((d) => d.equals(c)) === i);
+    const acrossSubnets = distinct.length > 1 && !(props.fabricRoutesEgress ?? false);
+    const mode = props.vxlanMode ?? (acrossSubnets ? 'CrossSubnet' : 'Never');
+    checkEnum(this, 'vxlanMode', mode, ENCAPSULATION_MODES);
+    if (acrossSubnets && mode === 'Never') {
+      throw new ValidationError(this, 'vxlanMode', mode,
+        `the nodes span ${distinct.length} subnets (${distinct.join(', ')}) and nothing routes the egress range between them, so a client's packet to a gateway on another subnet leaves through the subnet's router by the cloud's routes; use CrossSubnet or Always (or set fabricRoutesEgress where the cloud routes the range to the gateway's node)`);
+    }
+    return mode;
   }
 }
 

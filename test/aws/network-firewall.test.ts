@@ -31,7 +31,7 @@ describe('NetworkFirewall', () => {
     expect(resource(json, 'aws_networkfirewall_firewall_policy', 'inspection-fw-policy').firewall_policy).toEqual({
       stateless_default_actions: ['aws:forward_to_sfe'],
       stateless_fragment_default_actions: ['aws:forward_to_sfe'],
-      stateful_default_actions: ['aws:drop_established', 'aws:alert_established'],
+      stateful_default_actions: ['aws:drop_strict', 'aws:alert_strict'],
       stateful_engine_options: { rule_order: 'STRICT_ORDER' },
       // Ordered by priority, whatever the order they were added in.
       stateful_rule_group_reference: [
@@ -42,6 +42,22 @@ describe('NetworkFirewall', () => {
     expect(resource(json, 'aws_networkfirewall_rule_group', 'inspection-fw-egress-to-service')).toMatchObject({
       type: 'STATEFUL', capacity: 100,
     });
+  });
+
+  test('strict default actions while every collection is 5-tuple; established ones once a domain list needs the handshake', () => {
+    const appRules = RuleCollections.application({
+      name: 'web', priority: 300, action: 'Allow',
+      rules: [{ name: 'r', sources: [Cidr.parse('198.51.100.0/28')], protocols: [{ type: 'Https', port: 443 }], targetFqdns: ['example.com'] }],
+    });
+    const strict = synthAwsWith((stack) => { firewall(stack, { ruleCollections: [allowEgress] }); });
+    expect(resource(strict, 'aws_networkfirewall_firewall_policy', 'inspection-fw-policy').firewall_policy.stateful_default_actions)
+      .toEqual(['aws:drop_strict', 'aws:alert_strict']);
+    const withNames = synthAwsWith((stack) => { firewall(stack, { ruleCollections: [allowEgress] }).addRuleCollection(appRules); });
+    expect(resource(withNames, 'aws_networkfirewall_firewall_policy', 'inspection-fw-policy').firewall_policy.stateful_default_actions)
+      .toEqual(['aws:drop_established', 'aws:alert_established']);
+    expect(() => synthAwsWith((stack) => {
+      firewall(stack, { statefulDefaultActions: ['aws:drop_strict', 'aws:alert_strict'], ruleCollections: [appRules] });
+    })).toThrow('test/fw: statefulDefaultActions is ["aws:drop_strict","aws:alert_strict"]; application collection web is a domain list, which sees names only once a connection is established; aws:drop_strict drops the handshake first: use aws:drop_established');
   });
 
   test('each transit gateway subnet routes 0.0.0.0/0 to the endpoint of its own zone, looked up by zone', () => {

@@ -143,7 +143,24 @@ describe('EgressGatewayTenant', () => {
     expect(() => new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), ...props } as EgressGatewayTenantProps)).toThrow(`cluster/calico/t: ${message}`);
   });
 
+  test('pools of nodes in several subnets encapsulate across subnets, unless the cloud routes the range', () => {
+    const mode = (props: object) => {
+      const { stack, manifests } = clusterStack();
+      new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), ...props });
+      return manifestResource(synth(stack), 'IPPool', 'tenant0-pool').manifest.spec.vxlanMode;
+    };
+    expect(mode({ nodeSubnets: ['10.10.0.0/24', '10.10.1.0/24'] })).toBe('CrossSubnet');
+    expect(mode({ nodeSubnets: ['10.10.0.0/24', '10.10.1.0/24'], vxlanMode: 'Always' })).toBe('Always');
+    expect(mode({ nodeSubnets: ['10.10.0.0/24', '10.10.0.0/24'] })).toBe('Never');
+    expect(mode({ nodeSubnets: ['10.10.0.0/24', '10.10.1.0/24'], fabricRoutesEgress: true })).toBe('Never');
+    expect(mode({})).toBe('Never');
+  });
+
   test.each([
+    [{ nodeSubnets: ['10.10.0.0/24', '10.10.1.0/24'], vxlanMode: 'Never' },
+      'cluster/calico/t: vxlanMode is "Never"; the nodes span 2 subnets (10.10.0.0/24, 10.10.1.0/24) and nothing routes the egress range between them, so a client\'s packet to a gateway on another subnet leaves through the subnet\'s router by the cloud\'s routes; use CrossSubnet or Always (or set fabricRoutesEgress where the cloud routes the range to the gateway\'s node)'],
+    [{ vxlanMode: 'crossSubnet' }, 'cluster/calico/t: vxlanMode is "crossSubnet"; allowed: "Never", "Always", "CrossSubnet"; did you mean "CrossSubnet"?'],
+    [{ nodeSubnets: ['10.10.0.0/33'] }, 'cluster/calico/t: nodeSubnets[0] is "10.10.0.0/33"'],
     [{ blockSize: 33 }, "cluster/calico/t: blockSize is 33; an IPv4 pool's block size is /20 to /32"],
     [{ blockSize: 19 }, 'blockSize is 19; an IPv4 pool\'s block size is /20 to /32'],
     [{ blockSize: 28 }, 'cluster/calico/t: blockSize is 28; pool tenant0-pool (10.99.0.0/29) cannot hold a /28 block; use /29 to /32'],
@@ -152,7 +169,7 @@ describe('EgressGatewayTenant', () => {
     [{ terminationGracePeriodSeconds: 1.5 }, 'terminationGracePeriodSeconds is 1.5; a grace period is a whole number of seconds'],
   ])('rejects %j', (props, message) => {
     const { manifests } = clusterStack();
-    expect(() => new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), ...props })).toThrow(message);
+    expect(() => new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), ...(props as unknown as Partial<EgressGatewayTenantProps>) })).toThrow(message);
   });
 
   test.each([

@@ -77,15 +77,23 @@ describe('aws-inspection-egw-calico', () => {
     expect(cloud.connect.peers.map((p) => p.insideCidr.contains(p.transitGatewayInsideAddresses[1]))).toEqual([true, true]);
   });
 
-  test('BGPFilter export-egress-ips lets only the tenant\'s range out', () => {
+  test('BGPFilter export-egress-ips lets only the tenant\'s range out, of the node that holds it, and takes nothing from the transit gateway', () => {
     expect(spec('BGPFilter', 'export-egress-ips')).toEqual({
-      exportV4: [{ action: 'Accept', matchOperator: 'In', cidr: '198.51.100.0/28' }, { action: 'Reject' }],
+      exportV4: [
+        { action: 'Reject', source: 'RemotePeers' },
+        { action: 'Reject', interface: 'vxlan.calico' },
+        { action: 'Reject', interface: 'tunl0' },
+        { action: 'Reject', interface: 'wireguard.cali' },
+        { action: 'Accept', matchOperator: 'In', cidr: '198.51.100.0/28' },
+        { action: 'Reject' },
+      ],
+      importV4: [{ action: 'Reject' }],
     });
   });
 
   test('tenant0: namespace, pool in 198.51.100.0/24 and gateway', () => {
     expect(manifestResource(json, 'Namespace', 'tenant0-egw').manifest).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant0-egw' } });
-    expect(spec('IPPool', 'tenant0-pool')).toEqual({ cidr: '198.51.100.0/28', blockSize: 31, nodeSelector: '!all()', vxlanMode: 'Never' });
+    expect(spec('IPPool', 'tenant0-pool')).toEqual({ cidr: '198.51.100.0/28', blockSize: 31, nodeSelector: '!all()', vxlanMode: 'CrossSubnet' });
     expect(cloud.egressBlock.contains(spec('IPPool', 'tenant0-pool').cidr)).toBe(true);
     const gw = manifestResource(json, 'EgressGateway', 'tenant0-egw', 'tenant0-egw');
     expect(gw.manifest.spec).toEqual({

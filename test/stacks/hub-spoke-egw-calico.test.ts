@@ -84,9 +84,14 @@ describe('hub-spoke-egw-calico', () => {
     expect(gw.depends_on).toEqual([manifestAddress(json, 'Namespace', `${t}-egw`), manifestAddress(json, 'IPPool', `${t}-pool`)]);
   });
 
-  test('BGPFilter export-egress-ips lets out both tenants and nothing else', () => {
+  test('BGPFilter export-egress-ips lets out both tenants, only from the node that holds them, and takes nothing from the Route Server', () => {
     expect(spec('BGPFilter', 'export-egress-ips')).toEqual({
+      importV4: [{ action: 'Reject' }],
       exportV4: [
+        { action: 'Reject', source: 'RemotePeers' },
+        { action: 'Reject', interface: 'vxlan.calico' },
+        { action: 'Reject', interface: 'tunl0' },
+        { action: 'Reject', interface: 'wireguard.cali' },
         { action: 'Accept', matchOperator: 'In', cidr: '10.99.0.0/29' },
         { action: 'Accept', matchOperator: 'In', cidr: '10.99.0.8/29' },
         { action: 'Reject' },
@@ -203,7 +208,7 @@ describe('hub-spoke-egw-calico', () => {
     expect(collection.rule[0].source_addresses).toEqual(['10.98.0.0/29']);
     expect(collection.priority).toBe(110);
     const filter = manifestResource(synth(app.node.findChild('cluster') as HubSpokeEgwCalicoStack), 'BGPFilter', 'export-egress-ips');
-    expect(filter.manifest.spec.exportV4[0].cidr).toBe('10.98.0.0/29');
+    expect(filter.manifest.spec.exportV4[4].cidr).toBe('10.98.0.0/29');
   });
 
   test('the default tenants give the blueprint\'s tenant0-allowed-access rule', () => {
