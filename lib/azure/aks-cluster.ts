@@ -336,7 +336,9 @@ export class AksCluster extends Construct {
     // cluster waits for the path to the hub's firewall.
     Aspects.of(this).add({
       visit: (node: IConstruct) => {
-        if (node === this && this._nodeSubnet) this.addDependencies(this._nodeSubnet.vnet.peeringDependables);
+        if (node === this && this._nodeSubnet) {
+          this.addDependencies([...this._nodeSubnet.vnet.peeringDependables, ...this._nodeSubnet.vnet.dnsDependables]);
+        }
       },
     });
     checkAtSynth(this, () => this.checkRangesAgainstApp());
