@@ -3,9 +3,15 @@
  * resource by resource as ../shared/BLUEPRINT.md lists it, plus the Calico operator's helm release.
  *
  * Where it differs from the blueprint, and why:
- * - The API-server rule (`spoke-1-apiserver-access`) names the cluster's FQDN as a network-rule FQDN
- *   instead of an address looked up with a DNS data source at plan time; the firewall resolves it
- *   itself, which needs its DNS proxy, so the proxy is on (the blueprint leaves it off).
+ * - The API-server rule (`spoke-1-apiserver-access`, `AksEgressRules.apiServerCollection`) names the
+ *   cluster's FQDN as a network-rule FQDN instead of an address looked up with a DNS data source at plan
+ *   time; the firewall resolves it itself, which needs its DNS proxy, so the proxy is on (the blueprint
+ *   leaves it off), and the spoke VNet's DNS server is the firewall (`useFirewallDns`, its own
+ *   `azurerm_virtual_network_dns_servers` resource), so nodes and pods resolve the addresses the rule
+ *   matches. The Calico helm release waits for this rule as well as the cluster: the operator talks to
+ *   the API server through the firewall from its first start.
+ * - The Docker Hub FQDNs of `allowed-fqdns` are `ContainerRegistries.dockerHub()`, Docker's current
+ *   allowlist: the blueprint's three plus the R2 bucket anonymous and personal-plan pulls fetch layers from.
  * - The Route Server's BGP peers (`10.1.0.4`, `10.1.0.5`) are the first two VM addresses of the AKS
  *   subnet, derived from it rather than typed in; their ASN is the one Calico uses, declared once.
  * - Both peerings allow forwarded traffic (the blueprint leaves it off), so traffic the hub firewall
@@ -31,7 +37,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { RuleCollections, ValidationError } from '../lib/core';
 import {
-  AksCluster, AksOutbound, AzureFirewall, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
+  AksCluster, AksEgressRules, AksOutbound, AzureFirewall, ContainerRegistries, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
   RouteServer, VirtualNetwork,
 } from '../lib/azure';
 import { CalicoOperator, EgressTenant } from '../lib/calico';
@@ -67,9 +73,7 @@ export function blueprintTenants(): EgressTenant[] {
 /** The blueprint's application-rule FQDNs for AKS, its registries and Calico (rule 2 of `allowed-fqdns`). */
 export function blueprintPublicFqdns(location: string): string[] {
   return [
-    'auth.docker.io',
-    'registry-1.docker.io',
-    'production.cloudflare.docker.com',
+    ...ContainerRegistries.dockerHub().fqdns,
     'quay.io',
     '*.quay.io',
     'us-docker.pkg.dev',
@@ -244,19 +248,18 @@ export class HubSpokeEgwStack extends TerraformStack {
       '(hub-spoke-egw-calico) reach it from wherever Terraform runs, which the example cannot know; in production authorize ' +
       '[...firewallPublicIpRanges(firewall), <the deployers\' ranges>] or make the cluster private and deploy from inside the VNet');
 
-    // Added after the cluster, whose FQDN it names: the firewall resolves it through its DNS proxy.
-    this.firewall.addRuleCollection(RuleCollections.network({
-      name: 'spoke-1-apiserver-access',
+    // Added after the cluster, whose FQDN it names: the firewall resolves it through its DNS proxy, and so
+    // do the nodes, whose VNet's DNS server is the firewall.
+    const apiServerAccess = 'spoke-1-apiserver-access';
+    this.firewall.addRuleCollection(AksEgressRules.apiServerCollection({
+      cluster: this.cluster,
+      collectionName: apiServerAccess,
       priority: 105,
-      action: 'Allow',
-      rules: [{
-        name: 'allow access to spoke aks apiserver',
-        description: 'allow access to spoke aks apiserver',
-        protocols: ['TCP'],
-        destinationFqdns: [this.cluster.fqdn],
-        destinationPorts: [443],
-      }],
+      name: 'allow access to spoke aks apiserver',
+      description: 'allow access to spoke aks apiserver',
     }));
+
+    this.spokeVnet.useFirewallDns(this.firewall);
 
     const helm = new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubeConnection });
     this.calico = new CalicoOperator(this, 'calico', {
@@ -264,7 +267,8 @@ export class HubSpokeEgwStack extends TerraformStack {
       kubernetesProvider: 'AKS',
       bgp: 'Enabled',
       ipPools: [{ cidr: this.cluster.podCidr!, encapsulation: 'VXLAN', disableBGPExport: true }],
-      dependsOn: [this.cluster.resource],
+      // The operator talks to the API server through the firewall from its first start.
+      dependsOn: [this.cluster.resource, this.firewall.classicCollections[apiServerAccess]],
     });
 
     new TerraformOutput(this, 'firewall_private_ip', { value: this.firewall.privateIp });

@@ -143,6 +143,8 @@ export interface AksApiServerRuleOptions {
   readonly cluster: IApiServerEndpoint;
   /** @default 'apiserver' */
   readonly name?: string;
+  /** @default - none */
+  readonly description?: string;
   /** Where the traffic comes from, e.g. the node subnet's IP Group. @default ['*'] */
   readonly sources?: readonly RuleAddress[];
 }
@@ -176,6 +178,7 @@ export const AksEgressRules = {
     }
     return {
       name: options.name ?? 'apiserver',
+      ...(options.description !== undefined ? { description: options.description } : {}),
       protocols: ['TCP'],
       sources: options.sources,
       destinationFqdns: [options.cluster.fqdn],
