@@ -168,8 +168,9 @@ export class AppGatewayIngressController extends Construct {
         ? { kubernetes: { watchNamespace: props.watchNamespaces.join(',') } }
         : {}),
     };
+    // The controller calls ARM with these roles on its first start: wait for them to propagate.
     const dependsOn: ITerraformDependable[] = [cluster.resource, gateway.resource, this.federatedCredential,
-      ...this.roleAssignments.map((r) => r.resource)];
+      ...this.roleAssignments.flatMap((r) => [r.resource, r.propagated])];
     this.release = new Release(this, 'release', {
       provider: props.provider,
       name: releaseName,
