@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { NullProvider } from './null-provider';
+import { NullProvider, NullResource } from './null-provider';
 import { TimeProvider, TimeSleep } from '../../lib/core';
 
 function stackWith(build: (stack: TerraformStack) => void): any {
@@ -12,7 +12,7 @@ function stackWith(build: (stack: TerraformStack) => void): any {
 describe('time_sleep binding', () => {
   test('declares hashicorp/time once per stack and renders time_sleep with its duration, triggers and depends_on', () => {
     const json = stackWith((stack) => {
-      const target = new NullProvider.Resource(stack, 'grant');
+      const target = new NullResource(stack, 'grant');
       new TimeSleep(stack, 'wait-a', { createDuration: '60s', triggers: { grant: target.fqn }, dependsOn: [target] });
       new TimeSleep(stack, 'wait-b', { createDuration: '2m', dependsOn: [target] });
     });
@@ -31,7 +31,7 @@ describe('time_sleep binding', () => {
 
   test('refuses a duration Terraform cannot parse, and a sleep after nothing', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const target = new NullProvider.Resource(stack, 'grant');
+    const target = new NullResource(stack, 'grant');
     expect(() => new TimeSleep(stack, 'bad', { createDuration: '60 seconds', dependsOn: [target] }))
       .toThrow('test/bad: createDuration is "60 seconds"; a duration such as "60s", "2m" or "1m30s"');
     expect(() => new TimeSleep(stack, 'empty', { createDuration: '60s', dependsOn: [] }))
