@@ -158,6 +158,22 @@ describe('hub-spoke-appgw (document 003)', () => {
     expect(json.provider!.helm[0].kubernetes.host).toBe(ref('azurerm_kubernetes_cluster', 'secureaks1', 'kube_config[0].host'));
   });
 
+  test('API-server access in group dzk8sfw1-apiserver (150), which the controller waits for and the cluster does not', () => {
+    const group = resource(json, 'azurerm_firewall_policy_rule_collection_group', 'dzk8sfw1-apiserver');
+    expect(group.priority).toBe(150);
+    expect(group.network_rule_collection).toEqual([{
+      name: 'aksapiserver', priority: 100, action: 'Allow',
+      rule: [{ name: 'apiserver', protocols: ['TCP'], source_addresses: ['*'], destination_fqdns: [ref('azurerm_kubernetes_cluster', 'secureaks1', 'fqdn')], destination_ports: ['443'] }],
+    }]);
+    const groupAddress = address(json, 'azurerm_firewall_policy_rule_collection_group', 'dzk8sfw1-apiserver');
+    expect(resource(json, 'helm_release', 'ingress-azure').depends_on).toContain(groupAddress);
+    expect(resource(json, 'azurerm_kubernetes_cluster', 'secureaks1').depends_on).not.toContain(groupAddress);
+    expect(Object.values(json.resource!.azurerm_virtual_network_dns_servers)).toEqual([{
+      virtual_network_id: ref('azurerm_virtual_network', 'k8snet', 'id'),
+      dns_servers: [ref('azurerm_firewall', 'dzk8sfw1', 'ip_configuration[0].private_ip_address')],
+    }]);
+  });
+
   test('outputs', () => {
     expect(Object.keys(json.output!)).toEqual(['appgw_public_ip', 'cluster_name', 'firewall_private_ip', 'firewall_public_ips', 'get_credentials']);
     expect(json.output!.appgw_public_ip.value).toBe(ref('azurerm_public_ip', 'dzk8sappgw1-pip', 'ip_address'));
