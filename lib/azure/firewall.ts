@@ -18,6 +18,7 @@ import { renderClassicCollection, renderPolicyCollections } from './firewall-rul
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { Subnet } from './virtual-network';
+import { defaultZones } from './zones';
 
 /** Azure Firewall's limit on public IP addresses per firewall. */
 export const AZURE_FIREWALL_MAX_PUBLIC_IPS = 250;
@@ -183,7 +184,10 @@ export interface AzureFirewallProps {
    * @default - { mode: 'Alert' } on the Premium tier; none on the others (they have no IDPS)
    */
   readonly intrusionDetection?: IntrusionDetectionOptions;
-  /** Availability zones, e.g. ['1', '2', '3']. @default - none */
+  /**
+   * Availability zones of the firewall and its public IPs, e.g. ['1', '2', '3']; `[]` for none.
+   * @default - ['1', '2', '3'] where the region has zones (AZURE_REGIONS_WITH_ZONES), none elsewhere
+   */
   readonly zones?: string[];
   /** Destinations not SNATed. @default - Azure's default (IANA private ranges) */
   readonly privateIpRanges?: string[];
@@ -292,7 +296,11 @@ export class AzureFirewall extends Construct implements IFirewall {
       throw new ValidationError(this, 'dnsServers', props.dnsServers, 'custom DNS servers are used by the DNS proxy; turn dnsProxyEnabled on');
     }
 
-    const base = { resourceGroup: props.resourceGroup, zones: props.zones, tags: props.tags };
+    // Zone-redundant by default where the region has zones: a zonal outage leaves the egress path up.
+    const zones = props.zones !== undefined
+      ? (props.zones.length > 0 ? props.zones : undefined)
+      : defaultZones(this, 'resourceGroup.location', props.resourceGroup.location);
+    const base = { resourceGroup: props.resourceGroup, zones, tags: props.tags };
     this.publicIpResources = publicIpNames(this, props.name, props, AZURE_FIREWALL_MAX_PUBLIC_IPS, 'a firewall')
       .map((name, i) => standardPublicIp(this, publicIpId(i), { ...base, name }));
     const mgmtIp = props.managementSubnet
@@ -323,7 +331,7 @@ export class AzureFirewall extends Construct implements IFirewall {
       location: props.resourceGroup.location,
       skuName: 'AZFW_VNet',
       skuTier: tier,
-      zones: props.zones,
+      zones,
       // With a policy, DNS and threat intelligence settings live on the policy.
       dnsProxyEnabled: this.policy ? undefined : this.dnsProxyEnabled,
       dnsServers: this.policy ? undefined : props.dnsServers,

@@ -1,5 +1,7 @@
+import { TerraformVariable } from 'cdktf';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { AzureFirewall, AzureFirewallProps, FirewallRuleFormat } from '../../lib/azure';
-import { resource, synthWith } from '../helpers';
+import { azureStack, resource, synth, synthWith } from '../helpers';
 import { rg, vnet } from './outbound-fixtures';
 
 const premium = (over: Partial<AzureFirewallProps> = {}) => synthWith((stack) => {
@@ -57,5 +59,51 @@ describe('Firewall Policy Premium: IDPS and threat intelligence', () => {
       'test/fw: intrusionDetection.privateRanges[0] is "10.0.0.1/8"; host bits are set; the range starting there is 10.0.0.0/8'],
   ])('refuses %s', (_, idps, message) => {
     expect(() => premium({ intrusionDetection: idps as never })).toThrow(message);
+  });
+});
+
+describe('zone-redundant firewall by default where the region has zones', () => {
+  const build = (location: string, zones?: string[]) => synthWith((stack) => {
+    new AzureFirewall(stack, 'fw', {
+      resourceGroup: { name: 'rg', location }, name: 'fw', subnet: vnet(stack).subnet('AzureFirewallSubnet'), diagnostics: false, zones,
+    });
+  });
+
+  test('westeurope: the firewall and its public IP in zones 1, 2 and 3', () => {
+    const json = build('westeurope');
+    expect(resource(json, 'azurerm_firewall', 'fw').zones).toEqual(['1', '2', '3']);
+    expect(resource(json, 'azurerm_public_ip', 'fw-ip').zones).toEqual(['1', '2', '3']);
+  });
+
+  test('a display name resolves too; a region without zones gets none', () => {
+    expect(resource(build('East US 2'), 'azurerm_firewall', 'fw').zones).toEqual(['1', '2', '3']);
+    const json = build('northcentralus');
+    expect(resource(json, 'azurerm_firewall', 'fw').zones).toBeUndefined();
+    expect(resource(json, 'azurerm_public_ip', 'fw-ip').zones).toBeUndefined();
+  });
+
+  test('zones: [] turns them off; explicit zones are kept', () => {
+    expect(resource(build('westeurope', []), 'azurerm_firewall', 'fw').zones).toBeUndefined();
+    expect(resource(build('northcentralus', ['1']), 'azurerm_public_ip', 'fw-ip').zones).toEqual(['1']);
+  });
+
+  test('a location from a ResourceGroup resource is resolved (the examples\' way)', () => {
+    const json = synthWith((stack) => {
+      const group = new ResourceGroup(stack, 'group', { name: 'rg', location: 'uksouth' });
+      new AzureFirewall(stack, 'fw', { resourceGroup: group, name: 'fw', subnet: vnet(stack).subnet('AzureFirewallSubnet'), diagnostics: false });
+    });
+    expect(resource(json, 'azurerm_firewall', 'fw').zones).toEqual(['1', '2', '3']);
+  });
+
+  test('a location known only at deploy time: no zones, and a warning says so', () => {
+    const stack = azureStack();
+    const location = new TerraformVariable(stack, 'location', { type: 'string' }).stringValue;
+    const fw = new AzureFirewall(stack, 'fw', {
+      resourceGroup: { name: 'rg', location }, name: 'fw', subnet: vnet(stack).subnet('AzureFirewallSubnet'), diagnostics: false,
+    });
+    expect(resource(synth(stack), 'azurerm_firewall', 'fw').zones).toBeUndefined();
+    expect(fw.node.metadata.map((m) => m.data)).toContain(
+      'resourceGroup.location is a deploy-time reference to var.location; whether the region has availability zones (none are set by default; '
+      + 'pass zones to set them) could not be checked at synth and is checked by the cloud at apply');
   });
 });
