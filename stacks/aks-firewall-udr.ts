@@ -38,6 +38,8 @@
  *   document's later `az aks update --api-server-authorized-ip-ranges $CURRENT_IP/32` replaces the list
  *   and drops the firewall's IP, cutting the nodes off the API server; here the developer ranges are
  *   added to it instead.
+ * - The firewall and its public IPs are zone-redundant (zones 1, 2, 3), the library's default in a
+ *   region with availability zones; the document creates them without zones.
  * - The firewall's diagnostics go to a new Log Analytics workspace (aks-egress-fw-log-analytics), the
  *   library's secure default the document does not set up.
  */

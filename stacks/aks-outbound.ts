@@ -33,6 +33,8 @@
  * - Docker Hub (4.7) is `ContainerRegistries.dockerHub({ signIn: true })`, Docker's current allowlist.
  * - User NAT: the cluster waits 60 s (`time_sleep`, hashicorp/time) after natClusterId's grant on the
  *   subnet, as the CLI waits for a new assignment to propagate; AKS checks it when creating the cluster.
+ * - UDR: the firewall and its public IPs are zone-redundant (zones 1, 2, 3), the library's default in a
+ *   region with availability zones; the document creates them without zones.
  * - UDR: `--api-server-authorized-ip-ranges $FWPUBLIC_IP` becomes the firewall's public IP as a /32, by
  *   reference.
  */

@@ -54,6 +54,8 @@
  *   `AppGatewayPodRouting.kubenet({ routeTable })` of the gateway construct. The document copied every
  *   route of the node table to the gateway's table, the firewall's 0.0.0.0/0 included, which
  *   Application Gateway v2 does not support; the construct refuses that.
+ * - The firewall and its public IPs are zone-redundant (zones 1, 2, 3), the library's default in a
+ *   region with availability zones; the document creates them without zones.
  * - Both peerings allow forwarded traffic (the document allowed VNet access only), for traffic the
  *   hub firewall forwards into the spoke.
  */

@@ -27,6 +27,8 @@
  * - The default pod pool is created with `disableBGPExport` in the operator's Installation, so only
  *   egress ranges reach the Route Server (the blueprint patches the pool by hand afterwards; the
  *   operator reconciles its pools from the Installation).
+ * - The firewall and its public IPs are zone-redundant (zones 1, 2, 3), the library's default in a
+ *   region with availability zones; the blueprint creates them without zones.
  * - The cluster is created after the firewall's rule collections too (not only the firewall), so
  *   its nodes can reach their registries the moment they boot.
  */

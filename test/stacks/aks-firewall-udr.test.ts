@@ -27,6 +27,9 @@ describe('aks-firewall-udr (document 002)', () => {
       public_ip_address_id: ref(json, 'azurerm_public_ip', 'aks-egress-fwpublicip'),
     }]);
     expect(resources(json, 'azurerm_firewall_policy')).toHaveLength(0);
+    // Zone-redundant by default in eastus, the firewall and its public IP alike.
+    expect(fw.zones).toEqual(['1', '2', '3']);
+    expect(resource(json, 'azurerm_public_ip', 'aks-egress-fwpublicip').zones).toEqual(['1', '2', '3']);
   });
 
   test('aks-egress-fwrt: aks-egress-fwrn to the firewall, aks-egress-fwinternet for its public IP, on aks-subnet', () => {
