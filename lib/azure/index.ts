@@ -20,3 +20,4 @@ export * from './aks-egress-rules';
 export * from './aks-ingress-addon';
 export * from './firewall-dnat';
 export * from './zones';
+export * from './ip-group';
