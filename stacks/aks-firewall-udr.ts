@@ -38,6 +38,8 @@
  *   document's later `az aks update --api-server-authorized-ip-ranges $CURRENT_IP/32` replaces the list
  *   and drops the firewall's IP, cutting the nodes off the API server; here the developer ranges are
  *   added to it instead.
+ * - Rule sources are the IP Group `aks-egress-nodes-ipg` (aks-subnet), not `*`: only the nodes may
+ *   use the egress rules. The DNAT rule keeps `*` as its source: the published service is for anyone.
  * - The firewall and its public IPs are zone-redundant (zones 1, 2, 3), the library's default in a
  *   region with availability zones; the document creates them without zones.
  * - The firewall's diagnostics go to a new Log Analytics workspace (aks-egress-fw-log-analytics), the
@@ -49,8 +51,9 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import {
   AksCluster, AksEgressRules, AksOutbound, AzureFirewall, ContainerRegistries, FirewallRouteTable, FirewallRuleFormat,
-  RoleScope, VirtualNetwork, firewallPublicIpRanges, grantRole, internalLoadBalancerDnat,
+  IpGroup, RoleScope, VirtualNetwork, firewallPublicIpRanges, grantRole, internalLoadBalancerDnat,
 } from '../lib/azure';
+import { RuleCollections } from '../lib/core';
 
 /** Inputs of the stack, defaulting to document 002's. */
 export interface AksFirewallUdrStackProps {
@@ -100,6 +103,10 @@ export class AksFirewallUdrStack extends TerraformStack {
     const aksSubnet = this.vnet.subnet('aks-subnet');
     const ilbSubnet = this.vnet.subnet('ilb-subnet');
 
+    // The egress rules allow the node subnet, not `*`.
+    const nodes = new IpGroup(this, 'nodes-ipg', { resourceGroup: rg, name: `${prefix}-nodes-ipg`, subnets: [aksSubnet] });
+    const fromNodes = [nodes.id];
+
     const ipCount = props.firewallPublicIpCount ?? 1;
     const ipName = `${prefix}-fwpublicip`;
     this.firewall = new AzureFirewall(this, 'firewall', {
@@ -111,10 +118,10 @@ export class AksFirewallUdrStack extends TerraformStack {
       dnsProxyEnabled: true,
       ruleFormat: FirewallRuleFormat.classic(),
       ruleCollections: [
-        AksEgressRules.networkCollection({ region: location }),
-        AksEgressRules.applicationCollection({
+        RuleCollections.fromIpGroups(AksEgressRules.networkCollection({ region: location }), fromNodes),
+        RuleCollections.fromIpGroups(AksEgressRules.applicationCollection({
           registries: [ContainerRegistries.githubContainerRegistry(), ContainerRegistries.dockerHub()],
-        }),
+        }), fromNodes),
       ],
     });
     // Nodes resolve through the firewall's DNS proxy, so FQDNs in network rules match what they resolved.
@@ -143,7 +150,8 @@ export class AksFirewallUdrStack extends TerraformStack {
     });
 
     // Added after the cluster, whose FQDN it names (classic collections are resources of their own).
-    this.firewall.addRuleCollection(AksEgressRules.apiServerCollection({ cluster: this.cluster, priority: 110 }));
+    this.firewall.addRuleCollection(RuleCollections.fromIpGroups(
+      AksEgressRules.apiServerCollection({ cluster: this.cluster, priority: 110 }), fromNodes));
 
     // The internal load balancer's frontend: a fixed address in its own subnet, which AKS may use.
     const serviceIp = props.internalServiceIp ?? ilbSubnet.vmIp(0);

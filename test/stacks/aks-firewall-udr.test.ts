@@ -8,6 +8,11 @@ const ref = (json: TfJson, type: string, name: string, attr = 'id') => `\${${add
 describe('aks-firewall-udr (document 002)', () => {
   const json = synthOf();
   const fwPublicIp = () => ref(json, 'azurerm_public_ip', 'aks-egress-fwpublicip', 'ip_address');
+  const nodes = () => [ref(json, 'azurerm_ip_group', 'aks-egress-nodes-ipg')];
+
+  test('IP Group aks-egress-nodes-ipg holds aks-subnet: the egress rules\' only source', () => {
+    expect(resource(json, 'azurerm_ip_group', 'aks-egress-nodes-ipg').cidrs).toEqual(['10.42.1.0/24']);
+  });
 
   test('aks-egress-rg in eastus; aks-egress-vnet 10.42.0.0/16 with aks-subnet and AzureFirewallSubnet', () => {
     expect(resource(json, 'azurerm_resource_group', 'aks-egress-rg').location).toBe('eastus');
@@ -48,9 +53,9 @@ describe('aks-firewall-udr (document 002)', () => {
     const c = resource(json, 'azurerm_firewall_network_rule_collection', 'aksfwnr');
     expect(c).toMatchObject({ priority: 100, action: 'Allow' });
     expect(c.rule).toEqual([
-      { name: 'apiudp', protocols: ['UDP'], source_addresses: ['*'], destination_addresses: ['AzureCloud.eastus'], destination_ports: ['1194'] },
-      { name: 'apitcp', protocols: ['TCP'], source_addresses: ['*'], destination_addresses: ['AzureCloud.eastus'], destination_ports: ['9000'] },
-      { name: 'time', protocols: ['UDP'], source_addresses: ['*'], destination_fqdns: ['ntp.ubuntu.com'], destination_ports: ['123'] },
+      { name: 'apiudp', protocols: ['UDP'], source_ip_groups: nodes(), destination_addresses: ['AzureCloud.eastus'], destination_ports: ['1194'] },
+      { name: 'apitcp', protocols: ['TCP'], source_ip_groups: nodes(), destination_addresses: ['AzureCloud.eastus'], destination_ports: ['9000'] },
+      { name: 'time', protocols: ['UDP'], source_ip_groups: nodes(), destination_fqdns: ['ntp.ubuntu.com'], destination_ports: ['123'] },
     ]);
   });
 
@@ -65,7 +70,7 @@ describe('aks-firewall-udr (document 002)', () => {
   test('network rules aksapiserver (110): TCP 443 to the cluster\'s API server by FQDN, added after the cluster', () => {
     expect(resource(json, 'azurerm_firewall_network_rule_collection', 'aksapiserver')).toMatchObject({
       priority: 110, action: 'Allow',
-      rule: [{ name: 'apiserver', protocols: ['TCP'], source_addresses: ['*'], destination_fqdns: [ref(json, 'azurerm_kubernetes_cluster', 'aks-egress', 'fqdn')], destination_ports: ['443'] }],
+      rule: [{ name: 'apiserver', protocols: ['TCP'], source_ip_groups: nodes(), destination_fqdns: [ref(json, 'azurerm_kubernetes_cluster', 'aks-egress', 'fqdn')], destination_ports: ['443'] }],
     });
     expect(resource(json, 'azurerm_kubernetes_cluster', 'aks-egress').depends_on)
       .not.toContain(address(json, 'azurerm_firewall_network_rule_collection', 'aksapiserver'));
@@ -75,9 +80,9 @@ describe('aks-firewall-udr (document 002)', () => {
     expect(resource(json, 'azurerm_firewall_application_rule_collection', 'aksfwar')).toMatchObject({
       priority: 100, action: 'Allow',
       rule: [
-        { name: 'fqdn', source_addresses: ['*'], fqdn_tags: ['AzureKubernetesService'], protocol: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }] },
-        { name: 'ghcr', source_addresses: ['*'], target_fqdns: ['ghcr.io', 'pkg-containers.githubusercontent.com'], protocol: [{ type: 'Https', port: 443 }] },
-        { name: 'docker', source_addresses: ['*'], protocol: [{ type: 'Https', port: 443 }],
+        { name: 'fqdn', source_ip_groups: nodes(), fqdn_tags: ['AzureKubernetesService'], protocol: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }] },
+        { name: 'ghcr', source_ip_groups: nodes(), target_fqdns: ['ghcr.io', 'pkg-containers.githubusercontent.com'], protocol: [{ type: 'Https', port: 443 }] },
+        { name: 'docker', source_ip_groups: nodes(), protocol: [{ type: 'Https', port: 443 }],
           target_fqdns: ['auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com',
             'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com'] },
       ],
