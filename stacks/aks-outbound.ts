@@ -30,6 +30,8 @@
  *   to the API server by FQDN, which Microsoft's outbound rules ask for pods outside kube-system such as
  *   the ingress controller; the VNet's DNS server is the firewall (`useFirewallDns`), so the nodes
  *   resolve that FQDN and ntp.ubuntu.com to the addresses the firewall matches.
+ * - UDR: rule sources are the IP Group `aks-nodes-ipg` (aks-subnet), not `*`: only the nodes may use
+ *   the egress rules.
  * - Docker Hub (4.7) is `ContainerRegistries.dockerHub({ signIn: true })`, Docker's current allowlist.
  * - User NAT: the cluster waits 60 s (`time_sleep`, hashicorp/time) after natClusterId's grant on the
  *   subnet, as the CLI waits for a new assignment to propagate; AKS checks it when creating the cluster.
@@ -45,7 +47,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RuleCollections } from '../lib/core';
 import {
   AksCluster, AksEgressRules, AksOutbound, AppGatewayIngress, AzureFirewall, ContainerRegistries, FirewallRouteTable,
-  FirewallRuleFormat, NatGateway, VirtualNetwork, firewallPublicIpRanges,
+  FirewallRuleFormat, IpGroup, NatGateway, VirtualNetwork, firewallPublicIpRanges,
 } from '../lib/azure';
 import { SecurityChecks } from '../lib/checks';
 
@@ -183,6 +185,8 @@ export class AksOutboundUdrStack extends TerraformStack {
       ],
     });
     const aksSubnet = this.vnet.subnet('aks-subnet');
+    // The egress rules allow the node subnet, not `*`.
+    const fromNodes = [new IpGroup(this, 'nodes-ipg', { resourceGroup: rg, name: 'aks-nodes-ipg', subnets: [aksSubnet] }).id];
 
     this.firewall = new AzureFirewall(this, 'firewall', {
       resourceGroup: rg,
@@ -193,21 +197,21 @@ export class AksOutboundUdrStack extends TerraformStack {
       dnsProxyEnabled: true,
       ruleFormat: FirewallRuleFormat.classic(),
       ruleCollections: [
-        AksEgressRules.networkCollection({ region: location }),
-        AksEgressRules.applicationCollection(),
+        RuleCollections.fromIpGroups(AksEgressRules.networkCollection({ region: location }), fromNodes),
+        RuleCollections.fromIpGroups(AksEgressRules.applicationCollection(), fromNodes),
         // 4.7: the image pull of `kubectl run nginx --image=nginx`.
         RuleCollections.application({
           name: 'dockerhub-registry',
           priority: 200,
           action: 'Allow',
-          rules: [AksEgressRules.registryApplicationRule(ContainerRegistries.dockerHub({ signIn: true }), { name: 'dockerhub-registry' })],
+          rules: [{ ...AksEgressRules.registryApplicationRule(ContainerRegistries.dockerHub({ signIn: true }), { name: 'dockerhub-registry' }), sourceIpGroups: fromNodes }],
         }),
         // 4.7: `curl http://ifconfig.me`, to see the firewall's public IP as the pod's source.
         RuleCollections.application({
           name: 'ifconfig',
           priority: 300,
           action: 'Allow',
-          rules: [{ name: 'ifconfig', targetFqdns: ['ifconfig.me'], protocols: [{ type: 'Http', port: 80 }] }],
+          rules: [{ name: 'ifconfig', sourceIpGroups: fromNodes, targetFqdns: ['ifconfig.me'], protocols: [{ type: 'Http', port: 80 }] }],
         }),
       ],
     });
@@ -231,7 +235,8 @@ export class AksOutboundUdrStack extends TerraformStack {
       ingressApplicationGateway: AppGatewayIngress.newGatewayInSubnet({ name: 'azure-appgateway', subnet: this.vnet.subnet('appgw-subnet') }),
     });
     // Pods outside kube-system (the AGIC pod among them) reach the API server through the firewall.
-    this.firewall.addRuleCollection(AksEgressRules.apiServerCollection({ cluster: this.cluster, priority: 110 }));
+    this.firewall.addRuleCollection(RuleCollections.fromIpGroups(
+      AksEgressRules.apiServerCollection({ cluster: this.cluster, priority: 110 }), fromNodes));
     this.vnet.useFirewallDns(this.firewall);
 
     new TerraformOutput(this, 'firewall_private_ip', { value: this.firewall.privateIp });
