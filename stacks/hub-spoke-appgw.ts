@@ -39,6 +39,8 @@
  *   azure.archive.ubuntu.com, changelogs.ubuntu.com, snapshot.ubuntu.com); the lost `dockerhub` FQDNs
  *   are `ContainerRegistries.dockerHub()`, the hosts Docker documents for pulls (auth.docker.io,
  *   registry-1.docker.io, production.cloudflare.docker.com and the R2 bucket Docker Hub serves layers from).
+ * - Rule sources are the IP Group `secureaks-ipg` (aks-1-subnet and aks-2-subnet) instead of the
+ *   document's `*`: only the clusters' nodes may use the egress rules.
  * - Rule collection group `dzk8sfw1-apiserver` (150) with network collection `aksapiserver`
  *   (`AksEgressRules.apiServerCollection`): TCP 443 to the API server by FQDN, which Microsoft's outbound
  *   rules ask for pods outside kube-system (the AGIC controller reads Ingresses there); the AGIC release
@@ -67,7 +69,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { RuleCollection, RuleCollections } from '../lib/core';
 import {
   AksCluster, AksEgressRules, AksOutbound, AppGatewayIngressController, ContainerRegistries, ApplicationGateway, AzureFirewall, FirewallRouteTable,
-  FirewallRuleFormat, HubSpokePeering, LogAnalyticsWorkspace, RoleScope, VirtualNetwork,
+  FirewallRuleFormat, HubSpokePeering, IpGroup, LogAnalyticsWorkspace, RoleScope, VirtualNetwork,
 } from '../lib/azure';
 import { SecurityChecks } from '../lib/checks';
 
@@ -170,6 +172,8 @@ export class HubSpokeAppgwStack extends TerraformStack {
     });
     const aks1 = this.spokeVnet.subnet('aks-1-subnet');
     const aks2 = this.spokeVnet.subnet('aks-2-subnet');
+    // The document's rules allow the AKS subnets, not `*`.
+    const fromNodes = [new IpGroup(this, 'aks-ipg', { resourceGroup: vnetRg, name: 'secureaks-ipg', subnets: [aks1, aks2] }).id];
 
     const peering = new HubSpokePeering(this, 'hub-spoke1-peering', {
       hub: this.hubVnet,
@@ -188,7 +192,7 @@ export class HubSpokeAppgwStack extends TerraformStack {
       ipConfigurationName: 'dzk8sfw1',
       ruleFormat: FirewallRuleFormat.policy(),
       diagnostics: { workspace: networkLogs },
-      ruleCollections: document003RuleCollections(location),
+      ruleCollections: document003RuleCollections(location).map((c) => RuleCollections.fromIpGroups(c, fromNodes)),
     });
 
     this.routeTable = new FirewallRouteTable(this, 'secureaks1-rt', {
@@ -230,7 +234,8 @@ export class HubSpokeAppgwStack extends TerraformStack {
     // Pods outside kube-system (the controller among them) reach the API server through the firewall.
     // The rule names the cluster, which waits for the default groups: it gets a group of its own.
     const apiServerGroup = { name: 'dzk8sfw1-apiserver', priority: 150 };
-    this.firewall.addRuleCollection(AksEgressRules.apiServerCollection({ cluster: this.cluster, priority: 100 }), { group: apiServerGroup });
+    this.firewall.addRuleCollection(RuleCollections.fromIpGroups(
+      AksEgressRules.apiServerCollection({ cluster: this.cluster, priority: 100 }), fromNodes), { group: apiServerGroup });
     this.spokeVnet.useFirewallDns(this.firewall);
 
     const helm = new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubeConnection });
