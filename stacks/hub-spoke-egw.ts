@@ -10,6 +10,9 @@
  *   `azurerm_virtual_network_dns_servers` resource), so nodes and pods resolve the addresses the rule
  *   matches. The Calico helm release waits for this rule as well as the cluster: the operator talks to
  *   the API server through the firewall from its first start.
+ * - The shared rules (`allowed-fqdns`, `allowed-network-rules`, `spoke-1-apiserver-access`) allow the IP
+ *   Group `spoke1-aks-ipg` (AKSSubnet) instead of the blueprint's `*`: pods leave SNATed to their node's
+ *   address, and an egress gateway tenant reaches only what its own rules allow (tenant0: www.tigera.io).
  * - The Docker Hub FQDNs of `allowed-fqdns` are `ContainerRegistries.dockerHub()`, Docker's current
  *   allowlist: the blueprint's three plus the R2 bucket anonymous and personal-plan pulls fetch layers from.
  * - The Route Server's BGP peers (`10.1.0.4`, `10.1.0.5`) are the first two VM addresses of the AKS
@@ -39,7 +42,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { RuleCollections, ValidationError } from '../lib/core';
 import {
-  AksCluster, AksEgressRules, AksOutbound, AzureFirewall, ContainerRegistries, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
+  AksCluster, AksEgressRules, AksOutbound, AzureFirewall, ContainerRegistries, IpGroup, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
   RouteServer, VirtualNetwork,
 } from '../lib/azure';
 import { CalicoOperator, EgressTenant } from '../lib/calico';
@@ -147,6 +150,9 @@ export class HubSpokeEgwStack extends TerraformStack {
       subnets: [{ name: 'AKSSubnet', addressPrefix: '10.1.0.0/24' }],
     });
     const aksSubnet = this.spokeVnet.subnet('AKSSubnet');
+    // The shared rules allow the nodes (pods leave SNATed to their node's address), not `*`; tenants'
+    // egress ranges get only their own rules.
+    const fromNodes = [new IpGroup(this, 'spoke1-aks-ipg', { resourceGroup: spokeRg, name: 'spoke1-aks-ipg', subnets: [aksSubnet] }).id];
 
     // The first two nodes of the AKS subnet act as Calico route reflectors and peer with the Route Server.
     this.routeServer = new RouteServer(this, 'hub-rs', {
@@ -185,17 +191,17 @@ export class HubSpokeEgwStack extends TerraformStack {
           priority: 100,
           action: 'Allow',
           rules: [
-            { name: 'allow access to fqdn tags', sources: ['*'], fqdnTags: ['AzureKubernetesService'] },
+            { name: 'allow access to fqdn tags', sourceIpGroups: fromNodes, fqdnTags: ['AzureKubernetesService'] },
             {
               name: 'allow access to public fqdns',
               description: 'allow access to public fqdns',
-              sources: ['*'],
+              sourceIpGroups: fromNodes,
               targetFqdns: blueprintPublicFqdns(location),
               protocols: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
             },
           ],
         }),
-        RuleCollections.network({
+        RuleCollections.fromIpGroups(RuleCollections.network({
           name: 'allowed-network-rules',
           priority: 100,
           action: 'Allow',
@@ -205,7 +211,7 @@ export class HubSpokeEgwStack extends TerraformStack {
             { name: 'allow access to time server', description: 'allow access to time server', protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: [123] },
             { name: 'allow access to azure monitor', description: 'allow access to azure monitor', protocols: ['TCP'], destinationAddresses: ['AzureMonitor', 'Storage'], destinationPorts: [443] },
           ],
-        }),
+        }), fromNodes),
         RuleCollections.application({
           name: `${tenant0.name}-allowed-access`,
           priority: 110,
@@ -253,13 +259,13 @@ export class HubSpokeEgwStack extends TerraformStack {
     // Added after the cluster, whose FQDN it names: the firewall resolves it through its DNS proxy, and so
     // do the nodes, whose VNet's DNS server is the firewall.
     const apiServerAccess = 'spoke-1-apiserver-access';
-    this.firewall.addRuleCollection(AksEgressRules.apiServerCollection({
+    this.firewall.addRuleCollection(RuleCollections.fromIpGroups(AksEgressRules.apiServerCollection({
       cluster: this.cluster,
       collectionName: apiServerAccess,
       priority: 105,
       name: 'allow access to spoke aks apiserver',
       description: 'allow access to spoke aks apiserver',
-    }));
+    }), fromNodes));
 
     this.spokeVnet.useFirewallDns(this.firewall);
 

@@ -75,8 +75,10 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
   test('application rule collection allowed-fqdns: priority 100, Allow, the FQDN tag and the 22 FQDNs (Docker Hub from ContainerRegistries.dockerHub()) over Http 80 / Https 443', () => {
     const c = resource(json, 'azurerm_firewall_application_rule_collection', 'allowed-fqdns');
     expect(c).toMatchObject({ priority: 100, action: 'Allow', azure_firewall_name: ref('azurerm_firewall', 'hub-fw', 'name'), resource_group_name: hubRg });
-    expect(c.rule[0]).toEqual({ name: 'allow access to fqdn tags', source_addresses: ['*'], fqdn_tags: ['AzureKubernetesService'] });
-    expect(c.rule[1].source_addresses).toEqual(['*']);
+    expect(c.rule[0]).toEqual({ name: 'allow access to fqdn tags', source_ip_groups: [ref('azurerm_ip_group', 'spoke1-aks-ipg', 'id')], fqdn_tags: ['AzureKubernetesService'] });
+    expect(c.rule[1].source_addresses).toBeUndefined();
+    expect(c.rule[1].source_ip_groups).toEqual([ref('azurerm_ip_group', 'spoke1-aks-ipg', 'id')]);
+    expect(resource(json, 'azurerm_ip_group', 'spoke1-aks-ipg').cidrs).toEqual(['10.1.0.0/24']);
     expect(c.rule[1].protocol).toEqual([{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }]);
     expect(c.rule[1].target_fqdns).toEqual([
       'auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com',
@@ -89,15 +91,17 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
     expect(blueprintPublicFqdns('westeurope')).toContain('*.hcp.westeurope.azmk8s.io');
   });
 
-  test('network rule collection allowed-network-rules: priority 100, the four rules from *', () => {
+  test('network rule collection allowed-network-rules: priority 100, the four rules from the AKS subnet\'s IP Group', () => {
     const c = resource(json, 'azurerm_firewall_network_rule_collection', 'allowed-network-rules');
     expect(c).toMatchObject({ priority: 100, action: 'Allow' });
-    expect(c.rule.map((r: any) => [r.protocols, r.source_addresses, r.destination_addresses, r.destination_ports])).toEqual([
-      [['UDP'], ['*'], ['AzureCloud.eastus'], ['1194']],
-      [['TCP'], ['*'], ['*'], ['9000']],
-      [['UDP'], ['*'], ['*'], ['123']],
-      [['TCP'], ['*'], ['AzureMonitor', 'Storage'], ['443']],
+    const nodes = [ref('azurerm_ip_group', 'spoke1-aks-ipg', 'id')];
+    expect(c.rule.map((r: any) => [r.protocols, r.source_ip_groups, r.destination_addresses, r.destination_ports])).toEqual([
+      [['UDP'], nodes, ['AzureCloud.eastus'], ['1194']],
+      [['TCP'], nodes, ['*'], ['9000']],
+      [['UDP'], nodes, ['*'], ['123']],
+      [['TCP'], nodes, ['AzureMonitor', 'Storage'], ['443']],
     ]);
+    expect(c.rule.every((r: any) => r.source_addresses === undefined)).toBe(true);
   });
 
   test('network rule collection spoke-1-apiserver-access: priority 105, TCP 443 to the API server, no DNS lookup at plan time', () => {
@@ -105,7 +109,7 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
     expect(c).toMatchObject({ priority: 105, action: 'Allow' });
     expect(c.rule).toEqual([{
       name: 'allow access to spoke aks apiserver', description: 'allow access to spoke aks apiserver',
-      protocols: ['TCP'], source_addresses: ['*'], destination_ports: ['443'],
+      protocols: ['TCP'], source_ip_groups: [ref('azurerm_ip_group', 'spoke1-aks-ipg', 'id')], destination_ports: ['443'],
       destination_fqdns: [ref('azurerm_kubernetes_cluster', 'spoke1-aks', 'fqdn')],
     }]);
     expect(json.data?.dns_a_record_set).toBeUndefined();
