@@ -3,9 +3,18 @@
  * resource by resource as ../shared/BLUEPRINT.md lists it, plus the Calico operator's helm release.
  *
  * Where it differs from the blueprint, and why:
- * - The API-server rule (`spoke-1-apiserver-access`) names the cluster's FQDN as a network-rule FQDN
- *   instead of an address looked up with a DNS data source at plan time; the firewall resolves it
- *   itself, which needs its DNS proxy, so the proxy is on (the blueprint leaves it off).
+ * - The API-server rule (`spoke-1-apiserver-access`, `AksEgressRules.apiServerCollection`) names the
+ *   cluster's FQDN as a network-rule FQDN instead of an address looked up with a DNS data source at plan
+ *   time; the firewall resolves it itself, which needs its DNS proxy, so the proxy is on (the blueprint
+ *   leaves it off), and the spoke VNet's DNS server is the firewall (`useFirewallDns`, its own
+ *   `azurerm_virtual_network_dns_servers` resource), so nodes and pods resolve the addresses the rule
+ *   matches. The Calico helm release waits for this rule as well as the cluster: the operator talks to
+ *   the API server through the firewall from its first start.
+ * - The shared rules (`allowed-fqdns`, `allowed-network-rules`, `spoke-1-apiserver-access`) allow the IP
+ *   Group `spoke1-aks-ipg` (AKSSubnet) instead of the blueprint's `*`: pods leave SNATed to their node's
+ *   address, and an egress gateway tenant reaches only what its own rules allow (tenant0: www.tigera.io).
+ * - The Docker Hub FQDNs of `allowed-fqdns` are `ContainerRegistries.dockerHub()`, Docker's current
+ *   allowlist: the blueprint's three plus the R2 bucket anonymous and personal-plan pulls fetch layers from.
  * - The Route Server's BGP peers (`10.1.0.4`, `10.1.0.5`) are the first two VM addresses of the AKS
  *   subnet, derived from it rather than typed in; their ASN is the one Calico uses, declared once.
  * - Both peerings allow forwarded traffic (the blueprint leaves it off), so traffic the hub firewall
@@ -21,6 +30,8 @@
  * - The default pod pool is created with `disableBGPExport` in the operator's Installation, so only
  *   egress ranges reach the Route Server (the blueprint patches the pool by hand afterwards; the
  *   operator reconciles its pools from the Installation).
+ * - The firewall and its public IPs are zone-redundant (zones 1, 2, 3), the library's default in a
+ *   region with availability zones; the blueprint creates them without zones.
  * - The cluster is created after the firewall's rule collections too (not only the firewall), so
  *   its nodes can reach their registries the moment they boot.
  * - The Calico edition is a choice (`calicoEdition`, default Calico Cloud as in the document): with
@@ -38,7 +49,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { RuleCollections, ValidationError } from '../lib/core';
 import {
-  AksCluster, AksOutbound, AzureFirewall, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
+  AksCluster, AksEgressRules, AksOutbound, AzureFirewall, ContainerRegistries, IpGroup, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
   RouteServer, VirtualNetwork,
 } from '../lib/azure';
 import { CalicoEdition, CalicoOperator, EgressTenant } from '../lib/calico';
@@ -81,9 +92,7 @@ export function blueprintTenants(): EgressTenant[] {
 /** The blueprint's application-rule FQDNs for AKS, its registries and Calico (rule 2 of `allowed-fqdns`). */
 export function blueprintPublicFqdns(location: string): string[] {
   return [
-    'auth.docker.io',
-    'registry-1.docker.io',
-    'production.cloudflare.docker.com',
+    ...ContainerRegistries.dockerHub().fqdns,
     'quay.io',
     '*.quay.io',
     'us-docker.pkg.dev',
@@ -155,6 +164,9 @@ export class HubSpokeEgwStack extends TerraformStack {
       subnets: [{ name: 'AKSSubnet', addressPrefix: '10.1.0.0/24' }],
     });
     const aksSubnet = this.spokeVnet.subnet('AKSSubnet');
+    // The shared rules allow the nodes (pods leave SNATed to their node's address), not `*`; tenants'
+    // egress ranges get only their own rules.
+    const fromNodes = [new IpGroup(this, 'spoke1-aks-ipg', { resourceGroup: spokeRg, name: 'spoke1-aks-ipg', subnets: [aksSubnet] }).id];
 
     // The first two nodes of the AKS subnet act as Calico route reflectors and peer with the Route Server.
     this.routeServer = new RouteServer(this, 'hub-rs', {
@@ -193,17 +205,17 @@ export class HubSpokeEgwStack extends TerraformStack {
           priority: 100,
           action: 'Allow',
           rules: [
-            { name: 'allow access to fqdn tags', sources: ['*'], fqdnTags: ['AzureKubernetesService'] },
+            { name: 'allow access to fqdn tags', sourceIpGroups: fromNodes, fqdnTags: ['AzureKubernetesService'] },
             {
               name: 'allow access to public fqdns',
               description: 'allow access to public fqdns',
-              sources: ['*'],
+              sourceIpGroups: fromNodes,
               targetFqdns: blueprintPublicFqdns(location),
               protocols: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
             },
           ],
         }),
-        RuleCollections.network({
+        RuleCollections.fromIpGroups(RuleCollections.network({
           name: 'allowed-network-rules',
           priority: 100,
           action: 'Allow',
@@ -213,7 +225,7 @@ export class HubSpokeEgwStack extends TerraformStack {
             { name: 'allow access to time server', description: 'allow access to time server', protocols: ['UDP'], destinationAddresses: ['*'], destinationPorts: [123] },
             { name: 'allow access to azure monitor', description: 'allow access to azure monitor', protocols: ['TCP'], destinationAddresses: ['AzureMonitor', 'Storage'], destinationPorts: [443] },
           ],
-        }),
+        }), fromNodes),
         RuleCollections.application({
           name: `${tenant0.name}-allowed-access`,
           priority: 110,
@@ -258,19 +270,18 @@ export class HubSpokeEgwStack extends TerraformStack {
       '(hub-spoke-egw-calico) reach it from wherever Terraform runs, which the example cannot know; in production authorize ' +
       '[...firewallPublicIpRanges(firewall), <the deployers\' ranges>] or make the cluster private and deploy from inside the VNet');
 
-    // Added after the cluster, whose FQDN it names: the firewall resolves it through its DNS proxy.
-    this.firewall.addRuleCollection(RuleCollections.network({
-      name: 'spoke-1-apiserver-access',
+    // Added after the cluster, whose FQDN it names: the firewall resolves it through its DNS proxy, and so
+    // do the nodes, whose VNet's DNS server is the firewall.
+    const apiServerAccess = 'spoke-1-apiserver-access';
+    this.firewall.addRuleCollection(RuleCollections.fromIpGroups(AksEgressRules.apiServerCollection({
+      cluster: this.cluster,
+      collectionName: apiServerAccess,
       priority: 105,
-      action: 'Allow',
-      rules: [{
-        name: 'allow access to spoke aks apiserver',
-        description: 'allow access to spoke aks apiserver',
-        protocols: ['TCP'],
-        destinationFqdns: [this.cluster.fqdn],
-        destinationPorts: [443],
-      }],
-    }));
+      name: 'allow access to spoke aks apiserver',
+      description: 'allow access to spoke aks apiserver',
+    }), fromNodes));
+
+    this.spokeVnet.useFirewallDns(this.firewall);
 
     const helm = new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubeConnection });
     this.calico = new CalicoOperator(this, 'calico', {
@@ -278,7 +289,8 @@ export class HubSpokeEgwStack extends TerraformStack {
       kubernetesProvider: 'AKS',
       bgp: 'Enabled',
       ipPools: [{ cidr: this.cluster.podCidr!, encapsulation: 'VXLAN', disableBGPExport: true }],
-      dependsOn: [this.cluster.resource],
+      // The operator talks to the API server through the firewall from its first start.
+      dependsOn: [this.cluster.resource, this.firewall.classicCollections[apiServerAccess]],
       edition: typeof props.calicoEdition === 'function' ? props.calicoEdition(this) : props.calicoEdition ?? CalicoEdition.cloud(),
       readinessGate: { kubeconfig: this.cluster.resource.kubeConfigRaw, timeout: '20m' },
     });

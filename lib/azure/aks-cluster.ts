@@ -381,13 +381,13 @@ export class AksCluster extends Construct {
       this.subnetAccess = grantRole(this, 'subnet-network-contributor', identity, 'Network Contributor',
         RoleScope.resource(this._nodeSubnet, `subnet ${this._nodeSubnet.name}`),
         { description: `AKS ${props.name} joins nodes and load balancers to its node subnet` });
-      this.addDependencies([this.subnetAccess.resource]);
+      this.addDependencies([this.subnetAccess.propagated]);
       const table = this._nodeSubnet.routeTable;
       if (props.network.plugin === 'kubenet' && table?.id !== undefined) {
         this.routeTableAccess = grantRole(this, 'route-table-network-contributor', identity, 'Network Contributor',
           RoleScope.resource({ id: table.id }, `route table ${table.name}`),
           { description: `AKS ${props.name} (kubenet) writes its pod routes into route table ${table.name}` });
-        this.addDependencies([this.routeTableAccess.resource]);
+        this.addDependencies([this.routeTableAccess.propagated]);
       }
     }
     if (props.network.plugin === 'kubenet' && this._nodeSubnet) {
@@ -408,7 +408,9 @@ export class AksCluster extends Construct {
     // cluster waits for the path to the hub's firewall.
     Aspects.of(this).add({
       visit: (node: IConstruct) => {
-        if (node === this && this._nodeSubnet) this.addDependencies(this._nodeSubnet.vnet.peeringDependables);
+        if (node === this && this._nodeSubnet) {
+          this.addDependencies([...this._nodeSubnet.vnet.peeringDependables, ...this._nodeSubnet.vnet.dnsDependables]);
+        }
       },
     });
     checkAtSynth(this, () => this.checkRangesAgainstApp());

@@ -51,6 +51,11 @@ export interface AppGatewayIngressControllerProps {
   readonly federatedCredentialName?: string;
   /** @default 'kube-system' */
   readonly namespace?: string;
+  /**
+   * Further resources the release waits for, e.g. the firewall rule that lets pods reach the API server.
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
   /** The helm release; the service account's name follows from it. @default 'ingress-azure' */
   readonly releaseName?: string;
   /** @default AGIC_CHART_VERSION */
@@ -168,8 +173,9 @@ export class AppGatewayIngressController extends Construct {
         ? { kubernetes: { watchNamespace: props.watchNamespaces.join(',') } }
         : {}),
     };
+    // The controller calls ARM with these roles on its first start: wait for them to propagate.
     const dependsOn: ITerraformDependable[] = [cluster.resource, gateway.resource, this.federatedCredential,
-      ...this.roleAssignments.map((r) => r.resource)];
+      ...this.roleAssignments.flatMap((r) => [r.resource, r.propagated]), ...(props.dependsOn ?? [])];
     this.release = new Release(this, 'release', {
       provider: props.provider,
       name: releaseName,

@@ -19,3 +19,5 @@ export * from './nat-gateway';
 export * from './aks-egress-rules';
 export * from './aks-ingress-addon';
 export * from './firewall-dnat';
+export * from './zones';
+export * from './ip-group';

@@ -4,6 +4,7 @@ import { VirtualNetwork as TfVirtualNetwork } from '@cdktf/provider-azurerm/lib/
 import { Subnet as TfSubnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subnet';
 import { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
+import { VirtualNetworkDnsServers } from '@cdktf/provider-azurerm/lib/virtual-network-dns-servers';
 import {
   Cidr, ValidationError, AZURE_NAME_RULES, brand, checkAzureName, checkEnum, checkIpList, checkList, declareRanges, findOverlap,
 } from '../core';
@@ -55,7 +56,11 @@ export interface VirtualNetworkProps {
   readonly addressSpace: string[];
   /** @default - no subnets; add them with `addSubnet` */
   readonly subnets?: SubnetSpec[];
-  /** Custom DNS servers: IP addresses, e.g. the firewall's private IP. @default - Azure-provided DNS */
+  /**
+   * Custom DNS servers (IP addresses), set on the VNet itself. For servers known only at deploy time (a firewall in
+   * this VNet) use `useFirewallDns` or `setDnsServers`, which avoid a dependency cycle.
+   * @default - Azure-provided DNS
+   */
   readonly dnsServers?: string[];
   /** @default - none */
   readonly tags?: Tags;
@@ -252,6 +257,9 @@ export class VirtualNetwork extends Construct {
   private readonly _subnets = new Map<string, Subnet>();
   private readonly _peers: VirtualNetwork[] = [];
   private readonly _peeringDependables: ITerraformDependable[] = [];
+  private readonly hasInlineDnsServers: boolean;
+  /** The VNet's DNS servers as a resource of their own, once `setDnsServers` or `useFirewallDns` was called. */
+  public dnsServersResource?: VirtualNetworkDnsServers;
 
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     super(scope, id);
@@ -270,6 +278,7 @@ export class VirtualNetwork extends Construct {
     this.addressSpace = blocks.map((b) => b.cidr);
     this.resourceGroupName = props.resourceGroup.name;
     this.location = props.resourceGroup.location;
+    this.hasInlineDnsServers = (props.dnsServers?.length ?? 0) > 0;
     declareRanges(this, this.addressSpace.map((cidr) => ({ cidr, kind: 'vnet', label: `VNet ${props.name}` })));
     const existingSubnets = (props as unknown as { [EXISTING]?: ExistingVirtualNetworkProps['subnets'] })[EXISTING];
     this.existing = existingSubnets !== undefined;
@@ -357,6 +366,42 @@ export class VirtualNetwork extends Construct {
       throw new ValidationError(this, 'subnet', name, `${this.name} has subnets ${[...this._subnets.keys()].join(', ') || '(none)'}`);
     }
     return s;
+  }
+
+  /**
+   * Sets the VNet's DNS servers with a resource of its own (`azurerm_virtual_network_dns_servers`), so
+   * they may name something created after the VNet, such as a firewall in it, without a dependency
+   * cycle. Workloads in the VNet (AKS clusters) wait for it: nodes take their DNS servers at boot.
+   */
+  public setDnsServers(servers: readonly string[]): VirtualNetworkDnsServers {
+    if (this.hasInlineDnsServers) {
+      throw new ValidationError(this, 'dnsServers', 'setDnsServers', 'the VNet has dnsServers in its props; set them in one place only');
+    }
+    if (this.dnsServersResource) {
+      throw new ValidationError(this, 'dnsServers', 'setDnsServers', 'the DNS servers are set already; a VNet has one list of DNS servers');
+    }
+    if (servers.length === 0) throw new ValidationError(this, 'dnsServers', [], 'name at least one DNS server');
+    this.dnsServersResource = new VirtualNetworkDnsServers(this, 'dns-servers', {
+      virtualNetworkId: this.id,
+      dnsServers: [...servers],
+    });
+    return this.dnsServersResource;
+  }
+
+  /**
+   * Points the VNet's DNS at the firewall's DNS proxy (its private IP), so clients resolve FQDNs to
+   * the same addresses the firewall matches FQDNs in network rules against.
+   */
+  public useFirewallDns(firewall: IFirewall): VirtualNetworkDnsServers {
+    if (!firewall.dnsProxyEnabled) {
+      throw new ValidationError(this, 'dnsServers', firewall.name, 'the firewall\'s DNS proxy is off; turn dnsProxyEnabled on to use it as DNS server');
+    }
+    return this.setDnsServers([firewall.privateIp]);
+  }
+
+  /** What a workload in this VNet waits for besides its subnet: the VNet's DNS servers resource, when set. */
+  public get dnsDependables(): readonly ITerraformDependable[] {
+    return this.dnsServersResource ? [this.dnsServersResource] : [];
   }
 
   /** The peering resources of this VNet, both directions: what a workload reaching a peer waits for. */

@@ -59,7 +59,8 @@ export function coversAnyPort(ports: readonly RulePort[]): boolean {
 /** True for a network rule that lets any source reach any destination on any port. */
 export function isAnyAnyAny(rule: NetworkRule): boolean {
   const sources = rule.sources ?? [];
-  const anySource = sources.length === 0 || coversAnyAddress(sources);
+  // IP Groups alone name their addresses, not any source.
+  const anySource = (sources.length === 0 && (rule.sourceIpGroups ?? []).length === 0) || coversAnyAddress(sources);
   const anyDestination = coversAnyAddress(rule.destinationAddresses ?? []) || (rule.destinationFqdns ?? []).includes('*');
   return anySource && anyDestination && coversAnyPort(rule.destinationPorts);
 }

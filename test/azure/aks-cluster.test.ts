@@ -162,8 +162,14 @@ describe('AksCluster', () => {
       ]);
       const aks = resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks');
       expect(aks.identity).toEqual({ type: 'UserAssigned', identity_ids: [identity.id] });
-      const ids = Object.keys(json.resource!.azurerm_role_assignment).map((k) => `azurerm_role_assignment.${k}`);
+      // The cluster waits for each grant to propagate (a time_sleep after each), not only for it to exist.
+      const sleeps = json.resource!.time_sleep as Record<string, { create_duration: string; depends_on: string[] }>;
+      const ids = Object.keys(sleeps).map((k) => `time_sleep.${k}`);
+      expect(ids).toHaveLength(2);
       expect(aks.depends_on).toEqual(expect.arrayContaining(ids));
+      const grantIds = Object.keys(json.resource!.azurerm_role_assignment).map((k) => `azurerm_role_assignment.${k}`).sort();
+      expect(Object.values(sleeps).map((s) => s.depends_on).flat().sort()).toEqual(grantIds);
+      expect(Object.values(sleeps).map((s) => s.create_duration)).toEqual(['60s', '60s']);
       expect(c.routeTableAccess?.role).toBe('Network Contributor');
     });
 

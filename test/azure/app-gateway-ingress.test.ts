@@ -85,7 +85,7 @@ describe('AppGatewayIngressController', () => {
     ]);
   });
 
-  test('the release waits for the cluster, the gateway, the credential and the roles', () => {
+  test('the release waits for the cluster, the gateway, the credential and the roles, each propagated', () => {
     const json = synthWith((stack) => { build(stack); });
     const deps: string[] = resource(json, 'helm_release', 'ingress-azure').depends_on;
     expect(deps.slice(0, 3)).toEqual([
@@ -96,7 +96,13 @@ describe('AppGatewayIngressController', () => {
     const principal = `\${${address(json, 'azurerm_user_assigned_identity', 'dzk8sappgw1-id')}.principal_id}`;
     const agicRoles = Object.entries(json.resource!.azurerm_role_assignment).filter(([, r]) => r.principal_id === principal);
     expect(agicRoles).toHaveLength(3);
-    expect(deps.slice(3).sort()).toEqual(agicRoles.map(([k]) => `azurerm_role_assignment.${k}`).sort());
+    const sleeps = Object.entries(json.resource!.time_sleep)
+      .filter(([, t]) => agicRoles.some(([k]) => t.depends_on[0] === `azurerm_role_assignment.${k}`));
+    expect(sleeps).toHaveLength(3);
+    expect(sleeps.every(([, t]) => t.create_duration === '60s')).toBe(true);
+    expect(deps.slice(3).sort()).toEqual([
+      ...agicRoles.map(([k]) => `azurerm_role_assignment.${k}`), ...sleeps.map(([k]) => `time_sleep.${k}`),
+    ].sort());
   });
 
   test('needs a cluster with workload identity', () => {

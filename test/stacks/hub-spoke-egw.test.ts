@@ -74,31 +74,36 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
     });
   });
 
-  test('application rule collection allowed-fqdns: priority 100, Allow, the FQDN tag and the 21 FQDNs over Http 80 / Https 443', () => {
+  test('application rule collection allowed-fqdns: priority 100, Allow, the FQDN tag and the 22 FQDNs (Docker Hub from ContainerRegistries.dockerHub()) over Http 80 / Https 443', () => {
     const c = resource(json, 'azurerm_firewall_application_rule_collection', 'allowed-fqdns');
     expect(c).toMatchObject({ priority: 100, action: 'Allow', azure_firewall_name: ref('azurerm_firewall', 'hub-fw', 'name'), resource_group_name: hubRg });
-    expect(c.rule[0]).toEqual({ name: 'allow access to fqdn tags', source_addresses: ['*'], fqdn_tags: ['AzureKubernetesService'] });
-    expect(c.rule[1].source_addresses).toEqual(['*']);
+    expect(c.rule[0]).toEqual({ name: 'allow access to fqdn tags', source_ip_groups: [ref('azurerm_ip_group', 'spoke1-aks-ipg', 'id')], fqdn_tags: ['AzureKubernetesService'] });
+    expect(c.rule[1].source_addresses).toBeUndefined();
+    expect(c.rule[1].source_ip_groups).toEqual([ref('azurerm_ip_group', 'spoke1-aks-ipg', 'id')]);
+    expect(resource(json, 'azurerm_ip_group', 'spoke1-aks-ipg').cidrs).toEqual(['10.1.0.0/24']);
     expect(c.rule[1].protocol).toEqual([{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }]);
     expect(c.rule[1].target_fqdns).toEqual([
-      'auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com', 'quay.io', '*.quay.io', 'us-docker.pkg.dev',
+      'auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com',
+      'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com', 'quay.io', '*.quay.io', 'us-docker.pkg.dev',
       '*.projectcalico.org', 'installer.calicocloud.io', 'www.calicocloud.io', '*.ubuntu.com', '*.hcp.eastus.azmk8s.io',
       'mcr.microsoft.com', '*.data.mcr.microsoft.com', 'management.azure.com', 'login.microsoftonline.com', 'packages.microsoft.com',
       'acs-mirror.azureedge.net', 'dc.services.visualstudio.com', '*.ods.opinsights.azure.com', '*.oms.opinsights.azure.com', '*.monitoring.azure.com',
     ]);
-    expect(c.rule[1].target_fqdns).toHaveLength(21);
+    expect(c.rule[1].target_fqdns).toHaveLength(22);
     expect(blueprintPublicFqdns('westeurope')).toContain('*.hcp.westeurope.azmk8s.io');
   });
 
-  test('network rule collection allowed-network-rules: priority 100, the four rules from *', () => {
+  test('network rule collection allowed-network-rules: priority 100, the four rules from the AKS subnet\'s IP Group', () => {
     const c = resource(json, 'azurerm_firewall_network_rule_collection', 'allowed-network-rules');
     expect(c).toMatchObject({ priority: 100, action: 'Allow' });
-    expect(c.rule.map((r: any) => [r.protocols, r.source_addresses, r.destination_addresses, r.destination_ports])).toEqual([
-      [['UDP'], ['*'], ['AzureCloud.eastus'], ['1194']],
-      [['TCP'], ['*'], ['*'], ['9000']],
-      [['UDP'], ['*'], ['*'], ['123']],
-      [['TCP'], ['*'], ['AzureMonitor', 'Storage'], ['443']],
+    const nodes = [ref('azurerm_ip_group', 'spoke1-aks-ipg', 'id')];
+    expect(c.rule.map((r: any) => [r.protocols, r.source_ip_groups, r.destination_addresses, r.destination_ports])).toEqual([
+      [['UDP'], nodes, ['AzureCloud.eastus'], ['1194']],
+      [['TCP'], nodes, ['*'], ['9000']],
+      [['UDP'], nodes, ['*'], ['123']],
+      [['TCP'], nodes, ['AzureMonitor', 'Storage'], ['443']],
     ]);
+    expect(c.rule.every((r: any) => r.source_addresses === undefined)).toBe(true);
   });
 
   test('network rule collection spoke-1-apiserver-access: priority 105, TCP 443 to the API server, no DNS lookup at plan time', () => {
@@ -106,10 +111,15 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
     expect(c).toMatchObject({ priority: 105, action: 'Allow' });
     expect(c.rule).toEqual([{
       name: 'allow access to spoke aks apiserver', description: 'allow access to spoke aks apiserver',
-      protocols: ['TCP'], source_addresses: ['*'], destination_ports: ['443'],
+      protocols: ['TCP'], source_ip_groups: [ref('azurerm_ip_group', 'spoke1-aks-ipg', 'id')], destination_ports: ['443'],
       destination_fqdns: [ref('azurerm_kubernetes_cluster', 'spoke1-aks', 'fqdn')],
     }]);
     expect(json.data?.dns_a_record_set).toBeUndefined();
+    // The spoke's nodes resolve through the firewall's DNS proxy, so they see the addresses it matches.
+    expect(Object.values(json.resource!.azurerm_virtual_network_dns_servers)).toEqual([{
+      virtual_network_id: ref('azurerm_virtual_network', 'spoke1-vnet', 'id'),
+      dns_servers: [ref('azurerm_firewall', 'hub-fw', 'ip_configuration[0].private_ip_address')],
+    }]);
     // FQDNs in network rules are resolved by the firewall's DNS proxy.
     expect(resource(json, 'azurerm_firewall', 'hub-fw').dns_proxy_enabled).toBe(true);
   });
@@ -185,7 +195,10 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
     const release = resource(json, 'helm_release', 'calico');
     expect(release).toMatchObject({
       chart: 'tigera-operator', namespace: 'tigera-operator', create_namespace: true, version: 'v3.33.1',
-      repository: 'https://docs.tigera.io/calico/charts', depends_on: [address(json, 'azurerm_kubernetes_cluster', 'spoke1-aks')],
+      repository: 'https://docs.tigera.io/calico/charts',
+      // The operator reaches the API server through the firewall: it waits for that rule too.
+      depends_on: [address(json, 'azurerm_kubernetes_cluster', 'spoke1-aks'),
+        address(json, 'azurerm_firewall_network_rule_collection', 'spoke-1-apiserver-access')],
     });
     expect(parse(release.values[0])).toEqual({ installation: {
       kubernetesProvider: 'AKS', cni: { type: 'Calico', ipam: { type: 'Calico' } },
