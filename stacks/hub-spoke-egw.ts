@@ -21,7 +21,8 @@
  *   forwards into the spoke (DNAT, replies routed by the Route Server) is accepted.
  * - Kubernetes is the latest AKS patch of 1.35 (the blueprint pins 1.26, long out of support), and
  *   Calico is v3.33.1 from docs.tigera.io (the blueprint installs 3.25.1 from the retired
- *   docs.projectcalico.org chart repository).
+ *   docs.projectcalico.org chart repository); since v3.32 the CRDs come in their own chart
+ *   (`crd.projectcalico.org.v1`), installed as the release `calico-crds` before the operator's.
  * - azurerm 4.x names: `enabled_metric` replaces the deprecated `metric` block of the diagnostic
  *   setting; the route table's `bgp_route_propagation_enabled` is set explicitly.
  * - tenant0's range in `tenant0-allowed-access` comes from the tenant's declaration (`EgressTenant`),

@@ -24,7 +24,10 @@ export interface OpenSourceEditionOptions {
 
 /** Options of {@link CalicoEdition.enterprise}. */
 export interface EnterpriseEditionOptions {
-  /** Calico Enterprise chart version, e.g. `v3.22.1` (Tigera's release notes name the chart versions). */
+  /**
+   * Calico Enterprise chart version as Tigera publishes it: release `v3.22.7` is chart `v3.22.7-0`
+   * (the chart file is `tigera-operator-v3.22.7-0.tgz`).
+   */
   readonly version: string;
   /**
    * The license key (the content of Tigera's license YAML), as a sensitive reference: a
@@ -61,6 +64,23 @@ export interface CalicoChart {
   readonly chart: string;
   readonly repository: string;
   readonly version: string;
+  /**
+   * The CRD chart installed (same repository and version) before the operator chart: Calico 3.32 and
+   * Calico Enterprise 3.23 moved the CRDs out of the tigera-operator chart into `crd.projectcalico.org.v1`
+   * (the CRDs that keep the Calico API server, which the readiness gate waits for). @default - none
+   */
+  readonly crdChart?: string;
+}
+
+/** The chart with the CRDs (API server mode) of Calico 3.32+ and Calico Enterprise 3.23+. */
+export const CALICO_CRD_CHART = 'crd.projectcalico.org.v1';
+
+/** `crd.projectcalico.org.v1` when `version` (vX.Y...) is `minMinor` (3.minMinor) or later, else none. */
+function crdChart(version: string | undefined, minMinor: number): string | undefined {
+  const m = typeof version === 'string' ? /^v?(\d+)\.(\d+)\./.exec(version) : null;
+  if (!m) return undefined;
+  const major = Number(m[1]);
+  return major > 3 || (major === 3 && Number(m[2]) >= minMinor) ? CALICO_CRD_CHART : undefined;
 }
 
 /**
@@ -126,7 +146,8 @@ class OpenSourceEdition extends CalicoEdition {
   public readonly chart: CalicoChart;
   constructor(options: OpenSourceEditionOptions) {
     super();
-    this.chart = { chart: 'tigera-operator', repository: options.repository ?? CALICO_HELM_REPOSITORY, version: options.version ?? CALICO_VERSION };
+    const version = options.version ?? CALICO_VERSION;
+    this.chart = { chart: 'tigera-operator', repository: options.repository ?? CALICO_HELM_REPOSITORY, version, crdChart: crdChart(version, 32) };
   }
   public check(site: IConstruct): void {
     checkString(site, 'edition.version', this.chart.version);
@@ -141,13 +162,22 @@ class EnterpriseEdition extends CalicoEdition {
   public readonly chart: CalicoChart;
   constructor(private readonly options: EnterpriseEditionOptions) {
     super();
-    this.chart = { chart: 'tigera-operator', repository: options?.repository ?? CALICO_ENTERPRISE_HELM_REPOSITORY, version: options?.version };
+    this.chart = {
+      chart: 'tigera-operator', repository: options?.repository ?? CALICO_ENTERPRISE_HELM_REPOSITORY,
+      version: options?.version, crdChart: crdChart(options?.version, 23),
+    };
   }
   public check(site: IConstruct): void {
     if (this.options === null || typeof this.options !== 'object') {
       throw new ValidationError(site, 'edition', this.options, 'CalicoEdition.enterprise takes { version, license, pullSecret }');
     }
-    checkString(site, 'edition.version', this.options.version, 'the Calico Enterprise chart version, e.g. v3.22.1');
+    checkString(site, 'edition.version', this.options.version, 'the Calico Enterprise chart version, e.g. v3.22.7-0');
+    // Tigera publishes the chart of release vX.Y.Z as vX.Y.Z-N (tigera-operator-v3.22.7-0.tgz); helm does not
+    // match a plain vX.Y.Z to that pre-release version, so the install would find no chart.
+    if (!isDeployTime(this.options.version) && /^v?\d+\.\d+\.\d+$/.test(this.options.version)) {
+      throw new ValidationError(site, 'edition.version', this.options.version,
+        `the Calico Enterprise chart version as Tigera publishes it, vX.Y.Z-N (e.g. ${this.options.version}-0 for release ${this.options.version})`);
+    }
     for (const field of ['license', 'pullSecret'] as const) {
       const value = this.options[field];
       if (value === undefined || value === null || value === '') {
@@ -178,7 +208,10 @@ class CloudEdition extends CalicoEdition {
   constructor(options: CloudEditionOptions) {
     super();
     this.chart = (options.installOpenSource ?? true)
-      ? { chart: 'tigera-operator', repository: options.repository ?? CALICO_HELM_REPOSITORY, version: options.version ?? CALICO_VERSION }
+      ? {
+        chart: 'tigera-operator', repository: options.repository ?? CALICO_HELM_REPOSITORY,
+        version: options.version ?? CALICO_VERSION, crdChart: crdChart(options.version ?? CALICO_VERSION, 32),
+      }
       : undefined;
   }
   public check(site: IConstruct): void {

@@ -85,6 +85,8 @@ export class CalicoOperator extends Construct {
   public readonly edition: CalicoEdition;
   /** The helm_release resource (escape hatch); none for Calico Cloud without the open-source first install. */
   public readonly release?: Release;
+  /** The CRD chart's helm_release (`<releaseName>-crds`), installed before `release` (Calico 3.32+, Enterprise 3.23+). */
+  public readonly crdRelease?: Release;
   /** The readiness gate (`terraform_data`), when there is a release and the gate is on. */
   public readonly ready?: DataResource;
   /** The pools as the Installation sets them (the operator reconciles the default pool from these). */
@@ -149,9 +151,25 @@ export class CalicoOperator extends Construct {
     const chart = this.edition.chart;
     if (!chart) return;
     const sensitive = this.edition.sensitiveValues();
+    // Calico Cloud: the join owns the operator; Terraform installs it once and never changes it again.
+    const lifecycle = this.edition.managesRelease ? {} : { lifecycle: { ignoreChanges: 'all' as const } };
+    const releaseName = props.releaseName ?? 'calico';
+    if (chart.crdChart) {
+      this.crdRelease = new Release(this, 'crds', {
+        provider: props.provider,
+        name: `${releaseName}-crds`,
+        chart: chart.crdChart,
+        repository: chart.repository,
+        version: chart.version,
+        namespace,
+        createNamespace: true,
+        dependsOn: props.dependsOn,
+        ...lifecycle,
+      });
+    }
     this.release = new Release(this, 'release', {
       provider: props.provider,
-      name: props.releaseName ?? 'calico',
+      name: releaseName,
       chart: chart.chart,
       repository: chart.repository,
       version: chart.version,
@@ -159,9 +177,8 @@ export class CalicoOperator extends Construct {
       createNamespace: true,
       values: [stringify(this.values)],
       ...(sensitive.length > 0 ? { setSensitive: sensitive } : {}),
-      dependsOn: props.dependsOn,
-      // Calico Cloud: the join owns the operator; Terraform installs it once and never changes it again.
-      ...(this.edition.managesRelease ? {} : { lifecycle: { ignoreChanges: 'all' as const } }),
+      dependsOn: this.crdRelease ? [...(props.dependsOn ?? []), this.crdRelease] : props.dependsOn,
+      ...lifecycle,
     });
     if (props.readinessGate !== false) this.ready = this.readinessGate(props.readinessGate ?? {}, chart.version);
   }

@@ -50,7 +50,7 @@ describe('ClusterManifests edition', () => {
   test.each([
     ['Calico Cloud', () => CalicoEdition.cloud()],
     ['Calico Enterprise', (stack?: TerraformStack) => CalicoEdition.enterprise({
-      version: 'v3.22.1',
+      version: 'v3.22.1-0',
       license: new TerraformVariable(stack!, 'license', { sensitive: true }).stringValue,
       pullSecret: new TerraformVariable(stack!, 'pull', { sensitive: true }).stringValue,
     })],

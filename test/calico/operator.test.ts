@@ -4,7 +4,7 @@ import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CalicoEdition, CalicoOperator, CALICO_VERSION } from '../../lib/calico';
 import { Cidr, declareRanges, rangesInApp } from '../../lib/core';
-import { azureStack, logicalId, resource, synth } from '../helpers';
+import { azureStack, logicalId, resource, resources, synth } from '../helpers';
 
 describe('CalicoOperator', () => {
   test('installs the tigera-operator chart with Calico CNI and IPAM and the given pools', () => {
@@ -125,10 +125,10 @@ describe('CalicoOperator editions', () => {
   test('enterprise: Tigera\'s chart, license and pull secret as sensitive helm values only', () => {
     const stack = azureStack();
     const helm = new HelmProvider(stack, 'helm', {});
-    new CalicoOperator(stack, 'calico', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ version: 'v3.22.1', ...secrets(stack) }) });
+    new CalicoOperator(stack, 'calico', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ version: 'v3.22.1-0', ...secrets(stack) }) });
     const json = synth(stack);
     const release = resource(json, 'helm_release', 'calico');
-    expect(release).toMatchObject({ chart: 'tigera-operator', repository: 'https://downloads.tigera.io/ee/charts', version: 'v3.22.1' });
+    expect(release).toMatchObject({ chart: 'tigera-operator', repository: 'https://downloads.tigera.io/ee/charts', version: 'v3.22.1-0' });
     expect(release.lifecycle).toBeUndefined();
     expect(release.set_sensitive).toEqual([
       { name: 'licenseKeyContent', value: '${var.calico_license}' },
@@ -144,13 +144,13 @@ describe('CalicoOperator editions', () => {
     const stack = azureStack();
     const helm = new HelmProvider(stack, 'helm', {});
     const { pullSecret } = secrets(stack);
-    expect(() => new CalicoOperator(stack, 'a', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ version: 'v3.22.1', license: 'LICENSE-TEXT', pullSecret }) })).toThrow(
+    expect(() => new CalicoOperator(stack, 'a', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ version: 'v3.22.1-0', license: 'LICENSE-TEXT', pullSecret }) })).toThrow(
       'test/a: edition.license is "LICENSE-TEXT"; a secret must not be a literal (it would be written to cdktf.out): pass a TerraformVariable with sensitive: true, ' +
       "e.g. new TerraformVariable(stack, 'calico_license', { type: 'string', sensitive: true }).stringValue");
-    expect(() => new CalicoOperator(stack, 'b', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ version: 'v3.22.1', pullSecret } as any) })).toThrow(
+    expect(() => new CalicoOperator(stack, 'b', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ version: 'v3.22.1-0', pullSecret } as any) })).toThrow(
       'test/b: edition.license is missing; Calico Enterprise needs its license key: pass a sensitive TerraformVariable');
     expect(() => new CalicoOperator(stack, 'c', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ license: pullSecret, pullSecret } as any) })).toThrow(
-      'test/c: edition.version (missing) is missing; expected the Calico Enterprise chart version, e.g. v3.22.1');
+      'test/c: edition.version (missing) is missing; expected the Calico Enterprise chart version, e.g. v3.22.7-0');
   });
 
   test('cloud: the open-source operator installed once, every later change ignored (the join owns it)', () => {
@@ -184,5 +184,62 @@ describe('CalicoOperator editions', () => {
       'test/a: version is "v3.30.0"; with edition, give the chart version and repository in the edition (e.g. CalicoEdition.openSource({ version }))');
     expect(() => new CalicoOperator(stack, 'b', { provider: helm, ipPools: pools, edition: 'enterprise' as any })).toThrow(
       'test/b: edition is "enterprise"; one of CalicoEdition.openSource(), CalicoEdition.enterprise({...}), CalicoEdition.cloud()');
+  });
+});
+
+describe('CalicoOperator CRD chart (Calico 3.32+, Calico Enterprise 3.23+)', () => {
+  const pools = [{ cidr: '10.244.0.0/24' }];
+  const secrets = (stack: TerraformStack) => ({
+    license: new TerraformVariable(stack, 'calico_license', { type: 'string', sensitive: true }).stringValue,
+    pullSecret: new TerraformVariable(stack, 'tigera_pull_secret', { type: 'string', sensitive: true }).stringValue,
+  });
+
+  test('open source 3.32 and later: the CRD chart is its own release, installed before the operator', () => {
+    const stack = azureStack();
+    const helm = new HelmProvider(stack, 'helm', {});
+    const op = new CalicoOperator(stack, 'calico', { provider: helm, ipPools: pools });
+    const json = synth(stack);
+    const crds = resource(json, 'helm_release', 'calico-crds');
+    expect(crds).toEqual({
+      chart: 'crd.projectcalico.org.v1', repository: 'https://docs.tigera.io/calico/charts', version: CALICO_VERSION,
+      name: 'calico-crds', namespace: 'tigera-operator', create_namespace: true, provider: 'helm',
+    });
+    expect(op.crdRelease).toBeDefined();
+    expect(resource(json, 'helm_release', 'calico').depends_on).toEqual([`helm_release.${logicalId(json, 'helm_release', 'calico-crds')}`]);
+  });
+
+  test('open source before 3.32 and Enterprise before 3.23: the operator chart carries the CRDs, no CRD release', () => {
+    const stack = azureStack();
+    const helm = new HelmProvider(stack, 'helm', {});
+    new CalicoOperator(stack, 'a', { provider: helm, ipPools: pools, releaseName: 'a', edition: CalicoEdition.openSource({ version: 'v3.31.7' }) });
+    new CalicoOperator(stack, 'b', { provider: helm, ipPools: pools, releaseName: 'b', namespace: 'b', edition: CalicoEdition.enterprise({ version: 'v3.22.7-0', ...secrets(stack) }) });
+    const json = synth(stack);
+    expect(resources(json, 'helm_release').map((r) => r.chart)).toEqual(['tigera-operator', 'tigera-operator']);
+  });
+
+  test('enterprise 3.23 and later: Tigera\'s CRD chart of the same version', () => {
+    const stack = azureStack();
+    const helm = new HelmProvider(stack, 'helm', {});
+    new CalicoOperator(stack, 'calico', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ version: 'v3.23.1-0', ...secrets(stack) }) });
+    const json = synth(stack);
+    expect(resource(json, 'helm_release', 'calico-crds')).toMatchObject({
+      chart: 'crd.projectcalico.org.v1', repository: 'https://downloads.tigera.io/ee/charts', version: 'v3.23.1-0',
+    });
+    expect(resource(json, 'helm_release', 'calico-crds').set_sensitive).toBeUndefined();
+  });
+
+  test('cloud: the CRD release, like the operator, is installed once and then ignored', () => {
+    const stack = azureStack();
+    const helm = new HelmProvider(stack, 'helm', {});
+    new CalicoOperator(stack, 'calico', { provider: helm, ipPools: pools, edition: CalicoEdition.cloud() });
+    const json = synth(stack);
+    expect(resource(json, 'helm_release', 'calico-crds')).toMatchObject({ chart: 'crd.projectcalico.org.v1', lifecycle: { ignore_changes: 'all' } });
+  });
+
+  test('enterprise: a version without the chart build suffix is refused (Tigera publishes vX.Y.Z-N)', () => {
+    const stack = azureStack();
+    const helm = new HelmProvider(stack, 'helm', {});
+    expect(() => new CalicoOperator(stack, 'a', { provider: helm, ipPools: pools, edition: CalicoEdition.enterprise({ version: 'v3.22.7', ...secrets(stack) }) })).toThrow(
+      'test/a: edition.version is "v3.22.7"; the Calico Enterprise chart version as Tigera publishes it, vX.Y.Z-N (e.g. v3.22.7-0 for release v3.22.7)');
   });
 });

@@ -198,6 +198,12 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
       repository: 'https://docs.tigera.io/calico/charts',
       // The operator reaches the API server through the firewall: it waits for that rule too.
       depends_on: [address(json, 'azurerm_kubernetes_cluster', 'spoke1-aks'),
+        address(json, 'azurerm_firewall_network_rule_collection', 'spoke-1-apiserver-access'), address(json, 'helm_release', 'calico-crds')],
+    });
+    // Calico 3.32 moved the CRDs into their own chart, installed first (not in the blueprint, which predates it).
+    expect(resource(json, 'helm_release', 'calico-crds')).toMatchObject({
+      chart: 'crd.projectcalico.org.v1', namespace: 'tigera-operator', version: 'v3.33.1',
+      repository: 'https://docs.tigera.io/calico/charts', depends_on: [address(json, 'azurerm_kubernetes_cluster', 'spoke1-aks'),
         address(json, 'azurerm_firewall_network_rule_collection', 'spoke-1-apiserver-access')],
     });
     expect(parse(release.values[0])).toEqual({ installation: {
@@ -230,7 +236,7 @@ describe('hub-spoke-egw: Calico edition and readiness gate', () => {
   test('Calico Enterprise: Tigera\'s chart managed by Terraform, secrets as sensitive variables', () => {
     const stack = new HubSpokeEgwStack(Testing.app(), 'hub-spoke-egw', {
       calicoEdition: (s) => CalicoEdition.enterprise({
-        version: 'v3.22.1',
+        version: 'v3.22.1-0',
         license: new TerraformVariable(s, 'calico_license', { type: 'string', sensitive: true }).stringValue,
         pullSecret: new TerraformVariable(s, 'tigera_pull_secret', { type: 'string', sensitive: true }).stringValue,
       }),
@@ -239,7 +245,7 @@ describe('hub-spoke-egw: Calico edition and readiness gate', () => {
     const release = resource(json, 'helm_release', 'calico');
     expect(release.set_sensitive[0]).toEqual({ name: 'licenseKeyContent', value: '${var.calico_license}' });
     expect(Object.values(json.output!).map((o) => JSON.stringify(o.value))).not.toContainEqual(expect.stringContaining('var.'));
-    expect(release).toMatchObject({ repository: 'https://downloads.tigera.io/ee/charts', version: 'v3.22.1' });
+    expect(release).toMatchObject({ repository: 'https://downloads.tigera.io/ee/charts', version: 'v3.22.1-0' });
     expect(release.lifecycle).toBeUndefined();
     expect(release.set_sensitive.map((s: any) => s.name)).toEqual([
       'licenseKeyContent', 'imagePullSecrets.tigera-pull-secret', 'tigera-prometheus-operator.imagePullSecrets.tigera-pull-secret',
