@@ -113,12 +113,20 @@ export class RouteServer extends Construct {
   }
 
   /**
-   * The two addresses the Route Server peers from: Azure gives it the first two VM addresses of
-   * RouteServerSubnet (`.4` and `.5`). Literal strings, usable in Calico YAML; `virtualRouterIps`
-   * is the same pair as a deploy-time reference.
+   * The Route Server's own two addresses, the ones it peers from (what Calico's BGPPeers point at):
+   * Azure gives it the first two host addresses of RouteServerSubnet (`.4` and `.5`). Literal
+   * strings, usable in Calico YAML; `virtualRouterIps` is the same pair as a deploy-time reference.
+   */
+  public get routerIps(): [string, string] {
+    return [this.subnet.hostIp(0), this.subnet.hostIp(1)];
+  }
+
+  /**
+   * @deprecated Use {@link routerIps}: these are the Route Server's own addresses, not its peers'
+   * (`RouteServerPeer.peerIp`); kept for one minor version.
    */
   public get peerIps(): [string, string] {
-    return [this.subnet.vmIp(0), this.subnet.vmIp(1)];
+    return this.routerIps;
   }
 
   /** The Route Server's addresses as Azure reports them (a reference to a list). */

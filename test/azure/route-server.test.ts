@@ -35,7 +35,8 @@ describe('RouteServer', () => {
       name: 'peer-1', peer_asn: 63400, peer_ip: '10.0.2.4', route_server_id: `\${${rsAddress}.id}`,
     });
     expect(resource(json, 'azurerm_route_server_bgp_connection', 'peer-2').peer_ip).toBe('10.0.2.5');
-    expect(rs.peerIps).toEqual(['10.0.1.4', '10.0.1.5']);
+    expect(rs.routerIps).toEqual(['10.0.1.4', '10.0.1.5']);
+    expect(rs.peerIps).toEqual(rs.routerIps); // deprecated alias
     expect(resolveIn(stack, rs.virtualRouterIps)).toBe(`\${tolist(${rsAddress}.virtual_router_ips)}`);
     expect(rs.asn).toBe(65515);
     expect(rs.dependables).toHaveLength(3);
