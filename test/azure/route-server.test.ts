@@ -154,7 +154,7 @@ describe('RouteServer.fromExisting', () => {
   ])('rejects %j', (over, message) => {
     const stack = azureStack();
     const subnet = existingHub(stack).subnet('RouteServerSubnet');
-    expect(() => RouteServer.fromExisting(stack, 'hub-rs', { routeServerId: RS_ID, subnet, ...over } as any)).toThrow(message);
+    expect(() => RouteServer.fromExisting(stack, 'hub-rs', Object.assign({ routeServerId: RS_ID, subnet }, over))).toThrow(message);
   });
 
   test('needs the RouteServerSubnet', () => {
