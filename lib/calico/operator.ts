@@ -3,7 +3,7 @@ import { ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringify } from 'yaml';
-import { Cidr, ValidationError, brand, checkDns1123Label } from '../core';
+import { Cidr, ValidationError, brand, checkDns1123Label, requireDistinctProviderAliases } from '../core';
 
 /** The Calico release the library is tested with (tigera-operator chart version). */
 export const CALICO_VERSION = 'v3.33.1';
@@ -73,6 +73,7 @@ export class CalicoOperator extends Construct {
   constructor(scope: Construct, id: string, props: CalicoOperatorProps) {
     super(scope, id);
     operatorBrand.mark(this);
+    requireDistinctProviderAliases(this);
     const namespace = props.namespace ?? 'tigera-operator';
     checkDns1123Label(this, 'namespace', namespace);
     if (props.ipPools.length === 0) {
