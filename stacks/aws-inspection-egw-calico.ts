@@ -23,8 +23,10 @@
  *   egress block 198.51.100.0/24, /31 blocks, no pod but the gateways takes from it), EgressGateway
  *   `tenant0-egw` (2 replicas, spread over zones). The tenant is the very EgressTenant whose range is
  *   the firewall rule's source in the cloud stack.
- * - FelixConfiguration `default` patched with `egressIPSupport: EnabledPerNamespaceOrPerPod`, without
- *   which egress gateways carry nothing (imported, then applied server-side; see README).
+ * - FelixConfiguration `default` patched with `egressIPSupport: EnabledPerNamespace` (the library's
+ *   default), without which egress gateways carry nothing (imported, then applied server-side; see
+ *   README). Not per pod: the document annotates no pod, and per-pod selection would let any pod author
+ *   choose the tenant's gateways unless an admission policy says where (FelixSettings `podEgressGrants`).
  * - With `birdTemplate`, the ConfigMap `bird-templates` in `tigera-operator` (below).
  *
  * The BGP sessions need two things outside Kubernetes objects:
@@ -53,7 +55,11 @@
  * (`kubeconfigPath`, default `~/.kube/config`; `kubeconfigContext`, default its current context). The
  * stack depends on the cloud stack explicitly (`addDependency`), so `cdktf deploy '*'` applies the
  * network first (`~` in the path is the deploying user's home). Egress gateways, `egressIPSupport`
- * and custom BIRD templates are Calico Enterprise features.
+ * and custom BIRD templates are Calico Enterprise features: the objects are checked against
+ * `calicoEdition` (default Calico Cloud), and open source refuses them at synth.
+ * BGPConfiguration `default` and FelixConfiguration `default`, which Calico creates itself, are
+ * imported and patched server-side, and protected from deletion (`prevent_destroy`; the
+ * `calico_teardown` output lists the `terraform state rm` to run before a destroy).
  */
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
@@ -61,7 +67,7 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ValidationError } from '../lib/core';
 import { TGW_CONNECT_INSIDE_PREFIX } from '../lib/aws';
 import {
-  BirdTemplates, CalicoBgp, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
+  BirdTemplates, CalicoBgp, CalicoEdition, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
 } from '../lib/calico';
 import { AwsInspectionEgwStack } from './aws-inspection-egw';
 
@@ -85,6 +91,11 @@ export interface AwsInspectionEgwCalicoStackProps {
    * @default - none: no ConfigMap; the sessions need the multihop edit some other way
    */
   readonly birdTemplate?: string;
+  /**
+   * The Calico edition the cluster runs (installed outside this app); egress gateways and custom BIRD
+   * templates need Calico Enterprise or Calico Cloud. @default CalicoEdition.cloud()
+   */
+  readonly calicoEdition?: CalicoEdition;
 }
 
 /** The cluster stack of document 004: Calico's BGP with the transit gateway and the egress gateways. */
@@ -112,7 +123,7 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
       configPath: props.kubeconfigPath ?? '~/.kube/config',
       configContext: props.kubeconfigContext,
     });
-    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes });
+    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes, edition: props.calicoEdition ?? CalicoEdition.cloud() });
 
     this.exportFilter = new EgressExportFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants: [tenant] });
     this.bgp = new CalicoBgp(this.manifests, 'bgp', { asNumber: cloud.calicoAsn, nodeToNodeMesh: true, logSeverity: 'Info' });
@@ -134,7 +145,7 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
     });
 
     this.tenant = new EgressGatewayTenant(this.manifests, tenant.name, { tenant, replicas: 2, blockSize: 31 });
-    new FelixSettings(this.manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
+    new FelixSettings(this.manifests, 'felix', {});
 
     if (props.birdTemplate !== undefined) {
       this.birdTemplates = new BirdTemplates(this.manifests, 'bird-templates', {

@@ -23,12 +23,32 @@
  * - Peer IPs come from the Route Server construct (`routeServer.peerIps`), `reachableBy` from the AKS
  *   subnet's gateway, the AS numbers from the cloud stack and the Route Server; the tenants' ranges
  *   from the same `EgressTenant` values the cloud stack's firewall rule uses.
+ * - `egw-policy`'s 8.8.8.8 rule keeps the description of the blueprint's manifest ("Gateway to GoogleDNS")
+ *   and selects the gateway pods beside their namespace, but with `tenant == 'tenant0-egw'`, not the
+ *   blueprint's `k8s-app == 'tenant0-egw'`: the operator labels gateway pods with the EgressGateway's
+ *   `template.metadata.labels` (here `tenant: tenant0-egw`), or `projectcalico.org/egw: <name>` when none
+ *   are given, never `k8s-app`, so the blueprint's selector would match no gateway.
+ * - The document enables per-pod egress selection (`EnabledPerNamespaceOrPerPod`), which this stack
+ *   keeps, with a ValidatingAdmissionPolicy `egress-gateway-pod-annotations` and its binding: pods may
+ *   carry `egress.projectcalico.org/*` annotations only in `default`, naming tenant0. Without it any pod
+ *   author could choose a tenant's gateways and take the source range the firewall trusts. Needs
+ *   Kubernetes 1.30 or later (admissionregistration.k8s.io/v1).
+ * - The gateway pods get a termination grace period of 60 s (the library's default), not the
+ *   blueprint's 0: Calico annotates the pods using a terminating gateway with its maintenance window,
+ *   which is empty with 0, so long-lived connections break without warning.
+ * - The Route Server peers use `nextHopMode: Keep`, which replaces the blueprint's deprecated
+ *   `keepOriginalNextHop: true` in the BGPPeer CRD of Calico 3.30 and later (the CRD refuses both together).
  * - Existing objects are patched declaratively rather than with `kubectl patch`/`annotate`:
- *   FelixConfiguration `default` and IPPool `default-ipv4-ippool` are imported into Terraform's state
- *   (kubernetes_manifest refuses to create an object that exists) and applied server-side with the
- *   library's field manager and forced conflicts; the `default` namespace gets its annotation through
- *   `kubernetes_annotations`. The cloud stack also sets `disableBGPExport` on the operator's
- *   Installation, which the operator reconciles the default pool from.
+ *   FelixConfiguration `default` and BGPConfiguration `default` (which Calico creates itself) are
+ *   imported into Terraform's state (kubernetes_manifest refuses to create an object that exists),
+ *   applied server-side with the library's field manager and forced conflicts, and protected from
+ *   deletion (`prevent_destroy`; the `calico_teardown` output lists the `terraform state rm` to run
+ *   before a destroy); the `default` namespace gets its annotation through `kubernetes_annotations`.
+ * - The default pool is not patched: the cloud stack sets `disableBGPExport` on the operator's
+ *   Installation, which owns that pool and reconciles it (the blueprint's `kubectl patch` would be
+ *   a second owner of the same field).
+ * - The objects are checked against the cloud stack's Calico edition: with open source, the egress
+ *   gateways, `egw-policy` and Felix's `egressIPSupport` are refused at synth.
  * - No node gets a `routeReflectorClusterID`: every node of the AKS pool carries the
  *   `route-reflector=true` label, so `peer-with-route-reflectors` peers all nodes with all nodes and no
  *   node has to reflect routes (see README, "Route reflectors").
@@ -71,7 +91,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
     if (!tenant0) throw new ValidationError(this, 'tenants', [], 'the stack needs at least one egress gateway tenant');
 
     const kubernetes = new KubernetesProvider(this, 'kubernetes', cloud.cluster.kubeConnection);
-    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes });
+    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes, edition: cloud.calico.edition });
 
     this.exportFilter = new EgressExportFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
     const routeReflectors = labelSelector(cloud.routeReflectorLabels);
@@ -86,7 +106,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
         peerIps: cloud.routeServer.peerIps,
         asNumber: cloud.routeServer.asn,
         reachableBy: cloud.cluster.nodeSubnet.gatewayIp,
-        keepOriginalNextHop: true,
+        nextHopMode: 'Keep',
         nodeSelector: routeReflectors,
         filters: [this.exportFilter],
         maxPeers: AZURE_ROUTE_SERVER_MAX_PEERS,
@@ -105,15 +125,17 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
       name: 'egw-policy',
       rules: [
         { destination: '10.0.0.0/8', description: 'Local: no gateway' },
-        { destination: '8.8.8.8/32', gateway: tenant0 },
+        { destination: '8.8.8.8/32', description: 'Gateway to GoogleDNS', gateway: tenant0 },
       ],
     });
     new FelixSettings(this.manifests, 'felix', {
       egressIPSupport: 'EnabledPerNamespaceOrPerPod',
+      podEgressGrants: [{ tenant: tenant0, namespaces: ['default'] }],
       flowLogsFlushInterval: '15s',
       flowLogsFileAggregationKindForAllowed: 1,
     });
     new NamespaceEgress(this.manifests, 'default-namespace', { namespace: 'default', tenant: tenant0 });
-    new IpPoolPatch(this.manifests, 'default-pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true } });
+    // The operator's Installation already sets disableBGPExport (cloud stack): the patch then renders nothing.
+    new IpPoolPatch(this.manifests, 'default-pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true }, installedBy: cloud.calico });
   }
 }

@@ -23,6 +23,13 @@
  *   operator reconciles its pools from the Installation).
  * - The cluster is created after the firewall's rule collections too (not only the firewall), so
  *   its nodes can reach their registries the moment they boot.
+ * - The Calico edition is a choice (`calicoEdition`, default Calico Cloud as in the document): with
+ *   Calico Cloud the open-source operator is installed once as the CNI the join starts from, and its
+ *   release then ignores every change (the join owns the operator); Calico Enterprise installs
+ *   Tigera's chart with the license and pull secret as sensitive values.
+ * - A readiness gate (`terraform_data` running kubectl with the cluster's kubeconfig) ends the stack
+ *   only when TigeraStatus `apiserver` and `calico` are Available, so the cluster stack, planned
+ *   after this one, finds `projectcalico.org/v3` served; the machine that deploys needs kubectl.
  */
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack, TerraformVariable, Fn } from 'cdktf';
@@ -34,7 +41,7 @@ import {
   AksCluster, AksOutbound, AzureFirewall, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
   RouteServer, VirtualNetwork,
 } from '../lib/azure';
-import { CalicoOperator, EgressTenant } from '../lib/calico';
+import { CalicoEdition, CalicoOperator, EgressTenant } from '../lib/calico';
 import { SecurityChecks } from '../lib/checks';
 
 /** Inputs of the stack, defaulting to the blueprint's. */
@@ -54,6 +61,13 @@ export interface HubSpokeEgwStackProps {
   readonly tenants?: readonly EgressTenant[];
   /** Minor Kubernetes version; the latest AKS patch of it is used. @default '1.35' */
   readonly kubernetesMinor?: string;
+  /**
+   * The Calico edition. The document joins the cluster to Calico Cloud; egress gateways need Calico
+   * Cloud or Calico Enterprise (the cluster stack refuses them with open source). A function of the
+   * stack when the edition needs this stack's sensitive variables (Enterprise's license and pull
+   * secret). @default CalicoEdition.cloud()
+   */
+  readonly calicoEdition?: CalicoEdition | ((stack: TerraformStack) => CalicoEdition);
 }
 
 /** The blueprint's tenants: tenant0 (10.99.0.0/29) and tenant1 (10.99.0.8/29). */
@@ -265,7 +279,12 @@ export class HubSpokeEgwStack extends TerraformStack {
       bgp: 'Enabled',
       ipPools: [{ cidr: this.cluster.podCidr!, encapsulation: 'VXLAN', disableBGPExport: true }],
       dependsOn: [this.cluster.resource],
+      edition: typeof props.calicoEdition === 'function' ? props.calicoEdition(this) : props.calicoEdition ?? CalicoEdition.cloud(),
+      readinessGate: { kubeconfig: this.cluster.resource.kubeConfigRaw, timeout: '20m' },
     });
+    if (this.calico.ready) {
+      new TerraformOutput(this, 'calico_ready', { value: this.calico.ready.id, description: 'Calico API server and Calico Available (the readiness gate)' });
+    }
 
     new TerraformOutput(this, 'firewall_private_ip', { value: this.firewall.privateIp });
     new TerraformOutput(this, 'firewall_public_ips', { value: this.firewall.publicIps });

@@ -1,6 +1,6 @@
 import {
   ApplicationRule, ApplicationRuleCollection, NetworkRule, NetworkRuleCollection, RuleAction, RuleAddress, RuleCollections,
-  ValidationError,
+  ValidationError, checkIpList,
 } from '../core';
 
 /**
@@ -52,13 +52,68 @@ export const ContainerRegistries = {
   },
 };
 
+/**
+ * How Linux nodes reach NTP (UDP 123), the third required network rule. Microsoft's list names
+ * `ntp.ubuntu.com`; an FQDN in a network rule needs the firewall's DNS proxy, which the Basic tier
+ * does not have, so a Basic firewall takes the addresses form (or none).
+ */
+export abstract class AksNtp {
+  /** UDP 123 to `ntp.ubuntu.com`, as Microsoft's list names it. Needs the firewall's DNS proxy (not on the Basic tier). */
+  public static ubuntuFqdn(): AksNtp {
+    return new FqdnNtp();
+  }
+
+  /**
+   * UDP 123 to NTP servers by address, e.g. your own time servers or the current addresses of
+   * `ntp.ubuntu.com`: works without a DNS proxy, so on the Basic tier. The addresses are yours to keep
+   * current.
+   */
+  public static addresses(addresses: readonly string[]): AksNtp {
+    checkIpList('AksNtp', 'addresses', addresses, { minItems: 1 });
+    return new AddressNtp(addresses);
+  }
+
+  /**
+   * No NTP rule: the nodes keep time from the Azure host. Microsoft's outbound rules page says the
+   * `ntp.ubuntu.com` rule is not needed for nodes provisioned after March 2021.
+   */
+  public static none(): AksNtp {
+    return new NoNtp();
+  }
+
+  /** The rule, or none. @internal */
+  public abstract _rule(name: string, sources?: readonly RuleAddress[]): NetworkRule | undefined;
+}
+
+class FqdnNtp extends AksNtp {
+  public _rule(name: string, sources?: readonly RuleAddress[]): NetworkRule {
+    return { name, protocols: ['UDP'], sources, destinationFqdns: ['ntp.ubuntu.com'], destinationPorts: [123] };
+  }
+}
+
+class AddressNtp extends AksNtp {
+  constructor(private readonly addresses: readonly string[]) {
+    super();
+  }
+
+  public _rule(name: string, sources?: readonly RuleAddress[]): NetworkRule {
+    return { name, protocols: ['UDP'], sources, destinationAddresses: [...this.addresses], destinationPorts: [123] };
+  }
+}
+
+class NoNtp extends AksNtp {
+  public _rule(): undefined {
+    return undefined;
+  }
+}
+
 /** Names of the three required network rules. */
 export interface AksRequiredNetworkRuleNames {
   /** UDP 1194 to the region: the tunnel between nodes and the control plane. @default 'apiudp' */
   readonly apiUdp?: string;
   /** TCP 9000 to the region: the tunnel's TCP fallback. @default 'apitcp' */
   readonly apiTcp?: string;
-  /** UDP 123 to `ntp.ubuntu.com`: time for Linux nodes. @default 'time' */
+  /** UDP 123 to NTP (see {@link AksNtp}): time for Linux nodes. @default 'time' */
   readonly time?: string;
 }
 
@@ -70,6 +125,11 @@ export interface AksRequiredNetworkRulesOptions {
   readonly sources?: readonly RuleAddress[];
   /** Rule names. @default apiudp, apitcp, time */
   readonly names?: AksRequiredNetworkRuleNames;
+  /**
+   * How nodes reach NTP. A Basic firewall (no DNS proxy) needs `AksNtp.addresses([...])` or `AksNtp.none()`.
+   * @default AksNtp.ubuntuFqdn()
+   */
+  readonly ntp?: AksNtp;
 }
 
 /** Options of {@link AksEgressRules.networkCollection}. */
@@ -113,17 +173,23 @@ export function azureCloudServiceTag(region: string): string {
 export const AksEgressRules = {
   /**
    * UDP 1194 and TCP 9000 to `AzureCloud.<region>` (the node-to-control-plane tunnel) and UDP 123 to
-   * `ntp.ubuntu.com`. The last names an FQDN in a network rule, which Azure Firewall resolves with its
-   * DNS proxy: a firewall without it rejects the collection.
+   * NTP. By default the last names `ntp.ubuntu.com`, an FQDN in a network rule, which Azure Firewall
+   * resolves with its DNS proxy: a firewall without it (the Basic tier) rejects the collection, so pass
+   * `ntp: AksNtp.addresses([...])` or `AksNtp.none()` there.
    */
   requiredNetworkRules(options: AksRequiredNetworkRulesOptions): NetworkRule[] {
     const tag = azureCloudServiceTag(options.region);
     const names = options.names ?? {};
     const sources = options.sources;
+    const ntp = options.ntp ?? AksNtp.ubuntuFqdn();
+    if (!(ntp instanceof AksNtp)) {
+      throw new ValidationError('AksEgressRules', 'ntp', ntp, 'expected AksNtp.ubuntuFqdn(), AksNtp.addresses([...]) or AksNtp.none()');
+    }
+    const time = ntp._rule(names.time ?? 'time', sources);
     return [
       { name: names.apiUdp ?? 'apiudp', protocols: ['UDP'], sources, destinationAddresses: [tag], destinationPorts: [1194] },
       { name: names.apiTcp ?? 'apitcp', protocols: ['TCP'], sources, destinationAddresses: [tag], destinationPorts: [9000] },
-      { name: names.time ?? 'time', protocols: ['UDP'], sources, destinationFqdns: ['ntp.ubuntu.com'], destinationPorts: [123] },
+      ...(time ? [time] : []),
     ];
   },
 

@@ -8,8 +8,8 @@ import { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firew
 import { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import {
-  AZURE_FIREWALL_RULE_LIMITS, AZURE_NETWORK_NAME, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
-  checkAzureName, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
+  AZURE_FIREWALL_RULE_LIMITS, AZURE_NAME_RULES, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
+  checkAzureName, checkIpList, checkZones, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
 } from '../core';
 import {
   DIAGNOSTIC_LOG_CATEGORIES, DiagnosticSettings, ILogAnalyticsWorkspace, ResourceDiagnosticsOptions, addDiagnostics,
@@ -223,7 +223,7 @@ export class AzureFirewall extends Construct implements IFirewall {
   constructor(scope: Construct, id: string, props: AzureFirewallProps) {
     super(scope, id);
     firewallBrand.mark(this);
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.firewall);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
     const tier = props.skuTier ?? 'Standard';
@@ -253,6 +253,8 @@ export class AzureFirewall extends Construct implements IFirewall {
     if (props.managementSubnet && props.managementSubnet.name !== 'AzureFirewallManagementSubnet') {
       throw new ValidationError(this, 'managementSubnet', props.managementSubnet.name, 'the management IP configuration goes in AzureFirewallManagementSubnet');
     }
+    if (props.dnsServers !== undefined) checkIpList(this, 'dnsServers', props.dnsServers);
+    if (props.zones !== undefined) checkZones(this, 'zones', props.zones);
     if (props.dnsServers && !this.dnsProxyEnabled) {
       throw new ValidationError(this, 'dnsServers', props.dnsServers, 'custom DNS servers are used by the DNS proxy; turn dnsProxyEnabled on');
     }
@@ -267,14 +269,15 @@ export class AzureFirewall extends Construct implements IFirewall {
     if (format instanceof PolicyFormat) {
       this.policyOptions = format.options;
       this.policyName = format.options.name ?? `${props.name}-policy`;
-      checkAzureName(this, 'ruleFormat.name', this.policyName, AZURE_NETWORK_NAME);
+      checkAzureName(this, 'ruleFormat.name', this.policyName, AZURE_NAME_RULES.firewallPolicy);
       this.policy = new FirewallPolicy(this, 'policy', {
         name: this.policyName,
         resourceGroupName: props.resourceGroup.name,
         location: props.resourceGroup.location,
         sku: tier,
         threatIntelligenceMode: this.threatIntelMode,
-        dns: { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
+        // ARM refuses DNS settings on a Basic policy, even disabled ones (FirewallPolicyHigherTierOnlyProperties).
+        dns: tier === 'Basic' ? undefined : { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
         privateIpRanges: props.privateIpRanges,
         tags: props.tags,
       });
@@ -409,7 +412,7 @@ export class AzureFirewall extends Construct implements IFirewall {
         'known only at deploy time, which could close a cycle. Add it with { group: { name, priority } } to a group of its own');
     }
     if (!group) {
-      checkAzureName(this, `ruleCollections[${collection.name}].group.name`, groupName, AZURE_NETWORK_NAME);
+      checkAzureName(this, `ruleCollections[${collection.name}].group.name`, groupName, AZURE_NAME_RULES.ruleCollectionGroup);
       const { minPriority, maxPriority } = AZURE_FIREWALL_RULE_LIMITS;
       if (!Number.isInteger(priority) || priority < minPriority || priority > maxPriority) {
         throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, priority,

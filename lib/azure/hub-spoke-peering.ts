@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-network-peering';
-import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
+import { AZURE_NAME_RULES, ValidationError, checkAzureName } from '../core';
 import { VirtualNetwork } from './virtual-network';
 
 /** A hub's gateway that spokes reach through gateway transit (a Route Server or a VPN/ExpressRoute gateway). */
@@ -70,8 +70,8 @@ export class HubSpokePeering extends Construct {
     }
     const hubToSpokeName = props.hubToSpokeName ?? `${hub.name}-to-${spoke.name}`;
     const spokeToHubName = props.spokeToHubName ?? `${spoke.name}-to-${hub.name}`;
-    checkAzureName(this, 'hubToSpokeName', hubToSpokeName, AZURE_NETWORK_NAME);
-    checkAzureName(this, 'spokeToHubName', spokeToHubName, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'hubToSpokeName', hubToSpokeName, AZURE_NAME_RULES.virtualNetworkPeering);
+    checkAzureName(this, 'spokeToHubName', spokeToHubName, AZURE_NAME_RULES.virtualNetworkPeering);
     const forwarded = props.allowForwardedTraffic ?? true;
     const dependsOn = props.gateway ? [...props.gateway.dependables] : undefined;
 

@@ -4,7 +4,7 @@ import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { RouteServer as TfRouteServer } from '@cdktf/provider-azurerm/lib/route-server';
 import { RouteServerBgpConnection } from '@cdktf/provider-azurerm/lib/route-server-bgp-connection';
 import {
-  AZURE_NETWORK_NAME, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
+  AZURE_NAME_RULES, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
   knownValue, requireProps, warnUnchecked,
 } from '../core';
 import { standardPublicIp } from './public-ip';
@@ -13,6 +13,9 @@ import { Subnet, VirtualNetwork } from './virtual-network';
 
 /** The AS number of every Azure Route Server. */
 export const AZURE_ROUTE_SERVER_ASN = 65515;
+
+/** The largest AS number a Route Server peer can use: Route Server speaks 2-byte (16-bit) ASNs only. */
+export const AZURE_ROUTE_SERVER_MAX_PEER_ASN = 65534;
 
 /** Most BGP peers one Route Server takes. */
 export const AZURE_ROUTE_SERVER_MAX_PEERS = 8;
@@ -32,7 +35,7 @@ export interface RouteServerPeer {
   readonly name: string;
   /** The peer's IP, in the Route Server's VNet or a VNet peered with it. */
   readonly peerIp: string;
-  /** The peer's AS number; not one Azure or IANA reserves. */
+  /** The peer's AS number: a 2-byte ASN (1 to 65534), not one Azure or IANA reserves. */
   readonly peerAsn: number;
 }
 
@@ -140,7 +143,7 @@ export class RouteServer extends Construct {
       checkAtSynth(this, () => this.checkPeersReachable());
       return;
     }
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeServer);
     this.name = props.name;
     this.subnet = this.checkSubnet(props.subnet);
     this.vnet = props.subnet.vnet;
@@ -198,7 +201,7 @@ export class RouteServer extends Construct {
   /** Adds a BGP connection; checks the peer's AS number, address and the peer limit. */
   public addPeer(peer: RouteServerPeer): RouteServerBgpConnection {
     const field = `peers[${peer.name}]`;
-    checkAzureName(this, `${field}.name`, peer.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, `${field}.name`, peer.name, AZURE_NAME_RULES.bgpConnection);
     if (this._peers.length >= AZURE_ROUTE_SERVER_MAX_PEERS) {
       throw new ValidationError(this, 'peers', this._peers.length + 1,
         `Azure Route Server takes at most ${AZURE_ROUTE_SERVER_MAX_PEERS} BGP peers; peer with route reflectors instead of every node`);
@@ -207,6 +210,10 @@ export class RouteServer extends Construct {
       throw new ValidationError(this, `${field}.name`, peer.name, 'connection names must be unique');
     }
     checkAsn(this, `${field}.peerAsn`, peer.peerAsn, AZURE_RESERVED_ASNS);
+    if (peer.peerAsn > AZURE_ROUTE_SERVER_MAX_PEER_ASN) {
+      throw new ValidationError(this, `${field}.peerAsn`, peer.peerAsn,
+        `Azure Route Server supports 2-byte AS numbers only (1 to ${AZURE_ROUTE_SERVER_MAX_PEER_ASN}); use a private ASN from 64512 to 65534`);
+    }
     if (!Token.isUnresolved(peer.peerIp)) {
       if (!isIpAddress(peer.peerIp)) {
         throw new ValidationError(this, `${field}.peerIp`, peer.peerIp, 'expected the peer\'s IP address, e.g. 10.1.0.4');
@@ -235,7 +242,10 @@ export class RouteServer extends Construct {
     return subnet;
   }
 
-  /** A peer must sit in the Route Server's VNet or one peered with it, or the session never comes up. */
+  /**
+   * A peer must sit in the Route Server's VNet or one peered with it, or the session never comes up;
+   * and not on an address Azure keeps in its subnet (network, .1 to .3, broadcast), which no VM gets.
+   */
   private checkPeersReachable(): void {
     const reachable = [this.vnet, ...this.vnet.peers];
     for (const p of this._peers) {
@@ -243,6 +253,15 @@ export class RouteServer extends Construct {
       if (!reachable.some((v) => v.contains(p.peerIp))) {
         throw new ValidationError(this, `peers[${p.name}].peerIp`, p.peerIp,
           `a Route Server peer must be in ${this.vnet.name} or a VNet peered with it (${reachable.map((v) => `${v.name} ${v.addressSpace.join(',')}`).join('; ')})`);
+      }
+      const subnet = reachable.flatMap((v) => v.subnets).find((s) => s.cidr.contains(p.peerIp));
+      if (subnet && subnet.cidr.version === 4) {
+        const reserved = [0, 1, 2, 3].map((n) => subnet.cidr.host(n)).concat(subnet.cidr.broadcast);
+        if (reserved.includes(p.peerIp)) {
+          throw new ValidationError(this, `peers[${p.name}].peerIp`, p.peerIp,
+            `Azure reserves ${reserved.join(', ')} in subnet ${subnet.vnet.name}/${subnet.name} (${subnet.cidr}); ` +
+            `a peer's address is one a VM can have, from ${subnet.hostIp(0)}`);
+        }
       }
     }
   }

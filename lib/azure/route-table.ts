@@ -3,7 +3,7 @@ import { ITerraformDependable, Token } from 'cdktf';
 import { RouteTable as TfRouteTable } from '@cdktf/provider-azurerm/lib/route-table';
 import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
-import { AZURE_NETWORK_NAME, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
+import { AZURE_NAME_RULES, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
 
@@ -104,7 +104,7 @@ export class RouteTable extends Construct implements IRouteTable {
   constructor(scope: Construct, id: string, props: RouteTableProps) {
     super(scope, id);
     routeTableBrand.mark(this);
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeTable);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
     this.resource = new TfRouteTable(this, 'table', {
@@ -147,7 +147,7 @@ export class RouteTable extends Construct implements IRouteTable {
   /** Adds a route; checks its name, prefix and next hop. */
   public addRoute(spec: RouteSpec): TfRoute {
     const field = `routes[${spec.name}]`;
-    checkAzureName(this, `${field}.name`, spec.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, `${field}.name`, spec.name, AZURE_NAME_RULES.route);
     if (this._routes.some((r) => r.name === spec.name)) {
       throw new ValidationError(this, `${field}.name`, spec.name, 'route names must be unique in a table');
     }

@@ -4,7 +4,9 @@ import { VirtualNetwork as TfVirtualNetwork } from '@cdktf/provider-azurerm/lib/
 import { Subnet as TfSubnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subnet';
 import { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
-import { Cidr, ValidationError, AZURE_NETWORK_NAME, brand, checkAzureName, declareRanges, findOverlap } from '../core';
+import {
+  Cidr, ValidationError, AZURE_NAME_RULES, brand, checkAzureName, checkEnum, checkIpList, checkList, declareRanges, findOverlap,
+} from '../core';
 import type { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
 
@@ -18,6 +20,13 @@ export const AZURE_SPECIAL_SUBNETS: { readonly [name: string]: { readonly maxPre
   AzureBastionSubnet: { maxPrefix: 26, service: 'Azure Bastion' },
 };
 
+/** The service endpoints a subnet can have (the azurerm provider's list of Azure's values). */
+export const AZURE_SERVICE_ENDPOINTS = [
+  'Microsoft.AzureActiveDirectory', 'Microsoft.AzureCosmosDB', 'Microsoft.CognitiveServices', 'Microsoft.ContainerRegistry',
+  'Microsoft.EventHub', 'Microsoft.KeyVault', 'Microsoft.ServiceBus', 'Microsoft.Sql', 'Microsoft.Storage',
+  'Microsoft.Storage.Global', 'Microsoft.Web',
+] as const;
+
 /** Azure's smallest IPv4 subnet: five addresses are reserved in each. */
 export const AZURE_MIN_SUBNET_PREFIX = 29;
 
@@ -27,7 +36,7 @@ export interface SubnetSpec {
   readonly name: string;
   /** e.g. `10.1.0.0/24`; must lie in the VNet's address space. */
   readonly addressPrefix: string;
-  /** Service endpoints, e.g. `Microsoft.Storage`. @default - none */
+  /** Service endpoints, from {@link AZURE_SERVICE_ENDPOINTS}, e.g. `Microsoft.Storage`. @default - none */
   readonly serviceEndpoints?: string[];
   /**
    * Azure's implicit outbound access for VMs without an explicit path out. Off is the secure choice
@@ -46,7 +55,7 @@ export interface VirtualNetworkProps {
   readonly addressSpace: string[];
   /** @default - no subnets; add them with `addSubnet` */
   readonly subnets?: SubnetSpec[];
-  /** Custom DNS servers. @default - Azure-provided DNS */
+  /** Custom DNS servers: IP addresses, e.g. the firewall's private IP. @default - Azure-provided DNS */
   readonly dnsServers?: string[];
   /** @default - none */
   readonly tags?: Tags;
@@ -73,6 +82,8 @@ const EXISTING = Symbol.for('cdktf-kubernetes-egress.existingVirtualNetwork');
 export interface ISubnetRouteTable {
   /** The route table's name in Azure. */
   readonly name: string;
+  /** Its resource ID (a reference), when known: what a grant on the table is scoped to. @default - unknown */
+  readonly id?: string;
   /** Resources to order after: the table, its routes and its associations. */
   readonly dependables: readonly ITerraformDependable[];
   /** The firewall its default route leads to, when the table was built for one. */
@@ -250,10 +261,11 @@ export class VirtualNetwork extends Construct {
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     super(scope, id);
     vnetBrand.mark(this);
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.virtualNetwork);
     if (props.addressSpace.length === 0) {
       throw new ValidationError(this, 'addressSpace', [], 'a VNet needs at least one CIDR block');
     }
+    if (props.dnsServers !== undefined) checkIpList(this, 'dnsServers', props.dnsServers);
     const blocks = props.addressSpace.map((a, i) => ({ cidr: Cidr.parse(a, { site: this, field: `addressSpace[${i}]` }) }));
     const clash = findOverlap(blocks);
     if (clash) {
@@ -307,11 +319,18 @@ export class VirtualNetwork extends Construct {
 
   private addSubnetOf(spec: SubnetSpec, existing: boolean): Subnet {
     const field = `subnets[${spec.name}]`;
-    checkAzureName(this, `${field}.name`, spec.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, `${field}.name`, spec.name, AZURE_NAME_RULES.subnet);
     if (this._subnets.has(spec.name)) {
       throw new ValidationError(this, `${field}.name`, spec.name, 'subnet names must be unique in a VNet');
     }
     const cidr = Cidr.parse(spec.addressPrefix, { site: this, field: `${field}.addressPrefix` });
+    if (spec.serviceEndpoints !== undefined) {
+      const endpoints = checkList<unknown>(this, `${field}.serviceEndpoints`, spec.serviceEndpoints, 'a list of service endpoint names');
+      endpoints.forEach((e, i) => {
+        checkEnum(this, `${field}.serviceEndpoints[${i}]`, e, AZURE_SERVICE_ENDPOINTS, { what: 'a service endpoint' });
+        if (endpoints.indexOf(e) !== i) throw new ValidationError(this, `${field}.serviceEndpoints[${i}]`, e, 'it is listed twice');
+      });
+    }
     if (!this.contains(cidr)) {
       throw new ValidationError(this, `${field}.addressPrefix`, cidr.toString(),
         `a subnet must lie inside the VNet's address space ${this.addressSpace.join(', ')}`);

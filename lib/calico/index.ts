@@ -1,3 +1,4 @@
+export * from './edition';
 export * from './operator';
 export * from './api';
 export * from './cluster-manifests';
@@ -12,3 +13,5 @@ export * from './egress-selection';
 export * from './gre-tunnel';
 export * from './tunnel-peering';
 export * from './bird-templates';
+export * from './selector';
+export * from './pod-egress-admission';

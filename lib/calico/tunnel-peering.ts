@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { Cidr, ValidationError, checkDns1123Subdomain, isIpAddress } from '../core';
+import { NextHopMode } from './api';
 import { BgpFilterRef, CalicoBgp } from './calico-bgp';
 import { ManifestEntry } from './cluster-manifests';
 import { checkInsideRange, isUsableInside, peerSuffix } from './tunnel-inside';
@@ -35,7 +36,9 @@ export interface TunnelBgpPeersProps {
   readonly nodes?: readonly string[];
   /** The prefix length every inside range must have (29 for AWS Transit Gateway Connect). @default - any */
   readonly insidePrefix?: number;
-  /** Announce routes with the next hop of the node that owns them, as every node peers with the router itself. @default true */
+  /** Next hop of the routes sent: `Keep`, the node that owns them, as every node peers with the router itself. @default 'Keep' */
+  readonly nextHopMode?: NextHopMode;
+  /** @deprecated Use `nextHopMode` (Calico's BGPPeer deprecates `keepOriginalNextHop`): true is `Keep`, false `Auto`. @default true */
   readonly keepOriginalNextHop?: boolean;
   /** `None` lets the kernel pick the session's source: the node's inside address, on the tunnel's connected route. @default 'None' */
   readonly sourceAddress?: 'UseNodeIP' | 'None';
@@ -122,7 +125,7 @@ export class TunnelBgpPeers extends Construct {
         node: t.node,
         peerIP: a,
         asNumber: t.routerAsn,
-        keepOriginalNextHop: props.keepOriginalNextHop ?? true,
+        nextHopMode: props.nextHopMode ?? (props.keepOriginalNextHop === false ? 'Auto' : 'Keep'),
         sourceAddress: props.sourceAddress ?? 'None',
         filters: filters.length > 0 ? filters : undefined,
       }, `${props.name}[${t.node}].routerAddresses[${j}]`));

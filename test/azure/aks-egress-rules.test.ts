@@ -1,4 +1,4 @@
-import { AksEgressRules, ContainerRegistries, azureCloudServiceTag } from '../../lib/azure';
+import { AksEgressRules, AksNtp, ContainerRegistries, azureCloudServiceTag } from '../../lib/azure';
 import { resource, synthWith } from '../helpers';
 import { firewall, vnet } from './outbound-fixtures';
 
@@ -9,6 +9,20 @@ describe('AKS egress rule presets', () => {
       { name: 'apitcp', protocols: ['TCP'], sources: undefined, destinationAddresses: ['AzureCloud.eastus'], destinationPorts: [9000] },
       { name: 'time', protocols: ['UDP'], sources: undefined, destinationFqdns: ['ntp.ubuntu.com'], destinationPorts: [123] },
     ]);
+  });
+
+  test('NTP by the addresses the caller gives, or no NTP rule', () => {
+    expect(AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: AksNtp.addresses(['10.0.5.4']) })[2]).toEqual(
+      { name: 'time', protocols: ['UDP'], sources: undefined, destinationAddresses: ['10.0.5.4'], destinationPorts: [123] });
+    expect(AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: AksNtp.none() }).map((r) => r.name)).toEqual(['apiudp', 'apitcp']);
+    expect(AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: AksNtp.ubuntuFqdn() })[2].destinationFqdns).toEqual(['ntp.ubuntu.com']);
+  });
+
+  test('NTP addresses must be IP addresses, and ntp an AksNtp', () => {
+    expect(() => AksNtp.addresses(['ntp.ubuntu.com'])).toThrow('AksNtp: addresses[0] is "ntp.ubuntu.com"; expected an IP address such as 10.0.0.4');
+    expect(() => AksNtp.addresses([])).toThrow('AksNtp: addresses is []; at least 1 entry is needed');
+    expect(() => AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: 'none' as unknown as AksNtp })).toThrow(
+      'AksEgressRules: ntp is "none"; expected AksNtp.ubuntuFqdn(), AksNtp.addresses([...]) or AksNtp.none()');
   });
 
   test('rule names and sources are parameters', () => {

@@ -114,9 +114,12 @@ describe('AppGatewayIngressController', () => {
       `test/agic: cluster is "secureaks1"; cluster secureaks1 uses ${what}; the controller programs the gateway with pod IPs, which the gateway cannot reach there: use Azure CNI or kubenet`);
   });
 
+  const kubenetIdentity = { id: '/subscriptions/x/resourceGroups/spoke/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks', principalId: 'p-1' };
+
   test('with a kubenet cluster, needs a gateway that routes to pods through their nodes', () => {
     const stack = azureStack();
-    expect(() => build(stack, {}, { network: { plugin: 'kubenet', serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', podCidr: '10.244.0.0/16' } }))
+    // Kubenet with a route table of ours runs as a user-assigned identity (AKS refuses a system-assigned one).
+    expect(() => build(stack, {}, { network: { plugin: 'kubenet', serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', podCidr: '10.244.0.0/16' }, userAssignedIdentity: kubenetIdentity }))
       .toThrow(/^test\/agic: gateway is "dzk8sappgw1"; cluster secureaks1 uses kubenet, so the gateway reaches pods only through their nodes; build the gateway with podRouting: AppGatewayPodRouting.kubenet/);
   });
 
@@ -130,6 +133,7 @@ describe('AppGatewayIngressController', () => {
         network: { plugin: 'kubenet', serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', podCidr: '10.244.0.0/16' },
         outbound: AksOutbound.userDefinedRouting(),
         workloadIdentity: true,
+        userAssignedIdentity: kubenetIdentity,
       });
       const gwTable = new RouteTable(stack, 'gw-rt', {
         resourceGroup: s.rg, name: 'dzk8sappgw1-rt',

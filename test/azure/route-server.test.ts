@@ -58,6 +58,24 @@ describe('RouteServer', () => {
     expect(() => rs.addPeer({ name: 'p', peerIp: '10.0.2.4', peerAsn: asn })).toThrow(/reserved by IANA|AS_TRANS/);
   });
 
+  test.each([65552, 131072, 4200000000])('rejects peer ASN %i: Route Server supports 2-byte ASNs only', (asn) => {
+    const { rs } = routeServer();
+    expect(() => rs.addPeer({ name: 'p', peerIp: '10.0.2.4', peerAsn: asn })).toThrow(
+      `test/hub-rs: peers[p].peerAsn is ${asn}; Azure Route Server supports 2-byte AS numbers only (1 to 65534); use a private ASN from 64512 to 65534`);
+  });
+
+  test('accepts the largest 2-byte private ASN', () => {
+    const { rs } = routeServer();
+    expect(rs.addPeer({ name: 'p', peerIp: '10.0.2.4', peerAsn: 65534 }).peerAsnInput).toBe(65534);
+  });
+
+  test.each(['10.0.2.0', '10.0.2.1', '10.0.2.2', '10.0.2.3', '10.0.2.255'])('rejects a peer on %s, an address Azure reserves in its subnet', (ip) => {
+    const { stack } = routeServer({ peers: [{ name: 'nva', peerIp: ip, peerAsn: 63400 }] });
+    expect(() => synth(stack)).toThrow(
+      `test/hub-rs: peers[nva].peerIp is "${ip}"; Azure reserves 10.0.2.0, 10.0.2.1, 10.0.2.2, 10.0.2.3, 10.0.2.255 in subnet hub-vnet/nva (10.0.2.0/24); ` +
+      "a peer's address is one a VM can have, from 10.0.2.4");
+  });
+
   test('rejects a ninth peer', () => {
     const { rs } = routeServer();
     for (let i = 0; i < 8; i++) rs.addPeer({ name: `p${i}`, peerIp: `10.0.2.${10 + i}`, peerAsn: 63400 });

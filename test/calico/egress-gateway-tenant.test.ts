@@ -1,7 +1,8 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cidr, declareRanges } from '../../lib/core';
-import { EgressGatewayTenant, EgressTenant, TenantGateways } from '../../lib/calico';
+import { parseAllDocuments } from 'yaml';
+import { EgressGatewayTenant, EgressGatewayTenantProps, EgressTenant, TenantGateways } from '../../lib/calico';
 import { clusterStack, manifestAddress, manifestResource, synth } from '../helpers';
 
 const tenant0 = () => new EgressTenant({ name: 'tenant0', egressCidr: '10.99.0.0/29' });
@@ -27,6 +28,10 @@ describe('EgressTenant', () => {
     [{ name: 'tenant0', egressCidr: 'fd00::/120' }, 'tenant tenant0: egressCidr is "fd00::/120"; egress gateway ranges are IPv4 ranges'],
     [{ name: 'tenant0', egressCidr: '10.99.0.0/29', namespace: 'tenant0.egw' }, 'tenant tenant0: namespace is "tenant0.egw"; a Kubernetes name is 1 to 63'],
     [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: {} }, 'tenant tenant0: podLabels is {}; gateway pods need at least one label'],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: { tenant: "x' || tenant == 'y" } },
+      "tenant tenant0: podLabels[\"tenant\"] is \"x' || tenant == 'y\"; a label value is empty or 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: { 'bad key': 'x' } },
+      "tenant tenant0: podLabels key \"bad key\" is \"bad key\"; a label key is an optional DNS subdomain prefix and '/', then 1 to 63 letters"],
   ])('rejects %j', (props, message) => {
     expect(() => new EgressTenant(props)).toThrow(message);
   });
@@ -50,7 +55,7 @@ describe('EgressGatewayTenant', () => {
       template: {
         metadata: { labels: { tenant: 'tenant0-egw' } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
@@ -73,6 +78,69 @@ describe('EgressGatewayTenant', () => {
     const spec = manifestResource(json, 'EgressGateway', 'tenant0-egw').manifest.spec;
     expect(spec).toMatchObject({ replicas: 3, logSeverity: 'Debug', egressGatewayFailureDetection: { icmpProbe: { ips: ['10.0.0.4'] } } });
     expect(spec.template.spec).toEqual({ terminationGracePeriodSeconds: 30, nodeSelector: { 'kubernetes.io/os': 'linux' } });
+  });
+
+  test('renders failure detection and the template fields affinity, priorityClassName and resources, in Terraform and YAML', () => {
+    const { stack, manifests } = clusterStack();
+    const affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'egress', operator: 'In', values: ['true'] }] }] } } };
+    new EgressGatewayTenant(manifests, 't', {
+      tenant: tenant0(), topologySpreadConstraints: [], affinity, priorityClassName: 'system-cluster-critical',
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+      failureDetection: {
+        healthTimeoutDataStoreSeconds: 60,
+        icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: 5, timeoutSeconds: 15 },
+        httpProbe: { urls: ['http://www.tigera.io/'], intervalSeconds: 10, timeoutSeconds: 10 },
+      },
+    });
+    const expected = {
+      logSeverity: 'Info', replicas: 2, ipPools: [{ name: 'tenant0-pool' }],
+      template: {
+        metadata: { labels: { tenant: 'tenant0-egw' } },
+        spec: {
+          terminationGracePeriodSeconds: 60, nodeSelector: { 'kubernetes.io/os': 'linux' }, affinity, priorityClassName: 'system-cluster-critical',
+          containers: [{ name: 'egress-gateway', resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } } }],
+        },
+      },
+      egressGatewayFailureDetection: {
+        healthTimeoutDataStoreSeconds: 60,
+        icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: 5, timeoutSeconds: 15 },
+        httpProbe: { urls: ['http://www.tigera.io/'], intervalSeconds: 10, timeoutSeconds: 10 },
+      },
+    };
+    expect(manifestResource(synth(stack), 'EgressGateway', 'tenant0-egw').manifest.spec).toEqual(expected);
+    const yaml = manifests.files().flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()));
+    expect(yaml.find((o) => o.kind === 'EgressGateway').spec).toEqual(expected);
+  });
+
+  test('a probe interval known only at deploy time is not compared, and says so', () => {
+    const { stack, manifests } = clusterStack();
+    const interval = new TerraformVariable(stack, 'interval', { type: 'number' });
+    const t = new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), failureDetection: { icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: interval.numberValue } } });
+    expect(t.node.metadata.map((m) => m.data)).toEqual([
+      'failureDetection.icmpProbe.intervalSeconds is a deploy-time reference to var.interval; the rule that the timeout is at least the interval could not be checked at synth and is checked by the cloud at apply',
+    ]);
+  });
+
+  test.each([
+    [{ failureDetection: {} }, 'failureDetection is {}; give an icmpProbe, an httpProbe or both (the operator refuses neither)'],
+    [{ failureDetection: { icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: 20 } } },
+      "failureDetection.icmpProbe.timeoutSeconds is 15; the timeout must be at least the interval (20s); the operator refuses a shorter one"],
+    [{ failureDetection: { httpProbe: { urls: ['https://example.com'], timeoutSeconds: 5 } } },
+      "failureDetection.httpProbe.timeoutSeconds is 5; the timeout must be at least the interval (10s, the operator's default); the operator refuses a shorter one"],
+    [{ failureDetection: { icmpProbe: { ips: [] } } }, 'failureDetection.icmpProbe.ips is []; at least 1 entry is needed'],
+    [{ failureDetection: { icmpProbe: {} } }, 'failureDetection.icmpProbe.ips (missing) is missing; expected a list of addresses, each an IP address such as 10.0.0.4'],
+    [{ failureDetection: { httpProbe: { urls: [] } } }, 'failureDetection.httpProbe.urls is []; an HTTP probe needs at least one URL'],
+    [{ failureDetection: { icmpProbe: { ips: ['10.0.0.400'] } } }, 'failureDetection.icmpProbe.ips[0] is "10.0.0.400"'],
+    [{ failureDetection: { httpProbe: { urls: ['www.tigera.io'] } } }, 'failureDetection.httpProbe.urls[0] is "www.tigera.io"; an http:// or https:// URL'],
+    [{ failureDetection: { icmpProbe: { ips: ['10.0.0.4'], intervalSeconds: -1 } } }, 'failureDetection.icmpProbe.intervalSeconds is -1; a whole number from 0 to 2147483647'],
+    [{ failureDetection: { icmpProbe: { ips: ['10.0.0.4'] }, healthTimeoutDataStoreSeconds: 0 } }, 'failureDetection.healthTimeoutDataStoreSeconds is 0; a whole number from 1 to 2147483647'],
+    [{ priorityClassName: 'High' }, 'priorityClassName is "High"; a Kubernetes name is up to 253'],
+    [{ resources: { requests: { cpu: '100 millicores' } } }, 'resources.requests.cpu is "100 millicores"; a Kubernetes quantity, e.g. 100m, 0.5, 128Mi or 1Gi'],
+    [{ poolNodeSelector: '!all(' }, 'poolNodeSelector is "!all("; not a Calico selector'],
+    [{ nodeSelector: { 'kubernetes.io/os': 'linux os' } }, 'nodeSelector["kubernetes.io/os"] is "linux os"; a label value is empty or 1 to 63'],
+  ])('rejects %j', (props, message) => {
+    const { manifests } = clusterStack();
+    expect(() => new EgressGatewayTenant(manifests, 't', { tenant: tenant0(), ...props } as EgressGatewayTenantProps)).toThrow(`cluster/calico/t: ${message}`);
   });
 
   test.each([

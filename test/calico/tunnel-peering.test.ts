@@ -16,10 +16,10 @@ describe('TunnelBgpPeers', () => {
     const { stack, peers } = build();
     const json = synth(stack);
     const spec = (name: string) => manifestResource(json, 'BGPPeer', name).manifest.spec;
-    expect(spec('tgw-connect-node-1-a')).toEqual({ node: 'node-1', peerIP: '169.254.8.10', asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None' });
-    expect(spec('tgw-connect-node-1-b')).toEqual({ node: 'node-1', peerIP: '169.254.8.11', asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None' });
-    expect(spec('tgw-connect-node-2-a')).toEqual({ node: 'node-2', peerIP: '169.254.8.18', asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None' });
-    expect(spec('tgw-connect-node-2-b')).toEqual({ node: 'node-2', peerIP: '169.254.8.19', asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None' });
+    expect(spec('tgw-connect-node-1-a')).toEqual({ node: 'node-1', peerIP: '169.254.8.10', asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None' });
+    expect(spec('tgw-connect-node-1-b')).toEqual({ node: 'node-1', peerIP: '169.254.8.11', asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None' });
+    expect(spec('tgw-connect-node-2-a')).toEqual({ node: 'node-2', peerIP: '169.254.8.18', asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None' });
+    expect(spec('tgw-connect-node-2-b')).toEqual({ node: 'node-2', peerIP: '169.254.8.19', asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None' });
     expect(resources(json, 'kubernetes_manifest').filter((r) => r.manifest.kind === 'BGPPeer')).toHaveLength(4);
     expect(Object.fromEntries(Object.entries(peers.peers).map(([n, es]) => [n, es.map((e) => e.object.metadata.name)]))).toEqual({
       'node-1': ['tgw-connect-node-1-a', 'tgw-connect-node-1-b'], 'node-2': ['tgw-connect-node-2-a', 'tgw-connect-node-2-b'],
@@ -36,7 +36,7 @@ describe('TunnelBgpPeers', () => {
     const json = synth(stack);
     const peer = manifestResource(json, 'BGPPeer', 'edge-node-1-a');
     expect(peer.manifest.spec).toEqual({
-      node: 'node-1', peerIP: '169.254.8.10', asNumber: 64512, keepOriginalNextHop: false, sourceAddress: 'UseNodeIP', filters: ['export-egress-ips'],
+      node: 'node-1', peerIP: '169.254.8.10', asNumber: 64512, nextHopMode: 'Auto', sourceAddress: 'UseNodeIP', filters: ['export-egress-ips'],
     });
     expect(peer.depends_on).toEqual([manifestAddress(json, 'BGPFilter', 'export-egress-ips')]);
   });

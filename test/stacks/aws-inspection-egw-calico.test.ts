@@ -67,7 +67,7 @@ describe('aws-inspection-egw-calico', () => {
     ];
     for (const [name, node, ip] of expected) {
       expect(spec('BGPPeer', name)).toEqual({
-        node, peerIP: ip, asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None', filters: ['export-egress-ips'],
+        node, peerIP: ip, asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None', filters: ['export-egress-ips'],
       });
       expect(manifestResource(json, 'BGPPeer', name).depends_on).toEqual([manifestAddress(json, 'BGPFilter', 'export-egress-ips')]);
     }
@@ -95,7 +95,7 @@ describe('aws-inspection-egw-calico', () => {
       template: {
         metadata: { labels: { tenant: 'tenant0-egw' } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
@@ -107,12 +107,18 @@ describe('aws-inspection-egw-calico', () => {
     expect(gw.depends_on).toEqual([manifestAddress(json, 'Namespace', 'tenant0-egw'), manifestAddress(json, 'IPPool', 'tenant0-pool')]);
   });
 
-  test('FelixConfiguration default is patched for egress gateways: imported, then applied with forced conflicts', () => {
-    expect(spec('FelixConfiguration', 'default')).toEqual({ egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
-    expect(manifestResource(json, 'FelixConfiguration', 'default').field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+  test('FelixConfiguration and BGPConfiguration default are patched: imported, applied with forced conflicts, never destroyed', () => {
+    expect(spec('FelixConfiguration', 'default')).toEqual({ egressIPSupport: 'EnabledPerNamespace' });
+    for (const kind of ['BGPConfiguration', 'FelixConfiguration']) {
+      expect(manifestResource(json, kind, 'default').field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+      expect(manifestResource(json, kind, 'default').lifecycle).toEqual({ prevent_destroy: true });
+    }
     expect(json.import).toEqual([
+      { id: 'apiVersion=projectcalico.org/v3,kind=BGPConfiguration,name=default', to: manifestAddress(json, 'BGPConfiguration', 'default') },
       { id: 'apiVersion=projectcalico.org/v3,kind=FelixConfiguration,name=default', to: manifestAddress(json, 'FelixConfiguration', 'default') },
     ]);
+    expect(json.output!.calico_teardown.value).toBe(
+      `cd cdktf.out/stacks/aws-inspection-egw-calico && terraform state rm '${manifestAddress(json, 'BGPConfiguration', 'default')}' '${manifestAddress(json, 'FelixConfiguration', 'default')}'`);
   });
 
   test('holds exactly these objects; without birdTemplate, no ConfigMap', () => {

@@ -52,7 +52,7 @@ describe('hub-spoke-egw-calico', () => {
   test('BGPPeers azure-route-server-a/-b: the Route Server\'s addresses, reachable by the AKS subnet gateway, filtered', () => {
     for (const [name, ip] of [['azure-route-server-a', '10.0.1.4'], ['azure-route-server-b', '10.0.1.5']]) {
       expect(spec('BGPPeer', name)).toEqual({
-        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, keepOriginalNextHop: true,
+        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, nextHopMode: 'Keep',
         nodeSelector: "route-reflector == 'true'", filters: ['export-egress-ips'],
       });
     }
@@ -72,7 +72,7 @@ describe('hub-spoke-egw-calico', () => {
       template: {
         metadata: { labels: { tenant: `${t}-egw` } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
@@ -94,27 +94,54 @@ describe('hub-spoke-egw-calico', () => {
     });
   });
 
-  test('EgressGatewayPolicy egw-policy', () => {
+  test('EgressGatewayPolicy egw-policy, with the blueprint\'s description and a gateway selector on the label the gateway pods carry', () => {
     expect(spec('EgressGatewayPolicy', 'egw-policy')).toEqual({
       rules: [
         { destination: { cidr: '10.0.0.0/8' }, description: 'Local: no gateway' },
-        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+        {
+          destination: { cidr: '8.8.8.8/32' }, description: 'Gateway to GoogleDNS',
+          gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'", selector: "tenant == 'tenant0-egw'" },
+        },
       ],
     });
   });
 
-  test('FelixConfiguration default and IPPool default-ipv4-ippool are patched: imported, then applied with forced conflicts', () => {
+  test('FelixConfiguration default and BGPConfiguration default are patched: imported, applied with forced conflicts, never destroyed', () => {
     expect(spec('FelixConfiguration', 'default')).toEqual({
       egressIPSupport: 'EnabledPerNamespaceOrPerPod', flowLogsFlushInterval: '15s', flowLogsFileAggregationKindForAllowed: 1,
     });
-    expect(spec('IPPool', 'default-ipv4-ippool')).toEqual({ disableBGPExport: true });
-    for (const [kind, name] of [['FelixConfiguration', 'default'], ['IPPool', 'default-ipv4-ippool']]) {
-      expect(manifestResource(json, kind, name).field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+    expect(spec('BGPConfiguration', 'default')).toEqual({ logSeverityScreen: 'Info', nodeToNodeMeshEnabled: false, asNumber: 63400 });
+    for (const kind of ['BGPConfiguration', 'FelixConfiguration']) {
+      expect(manifestResource(json, kind, 'default').field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+      expect(manifestResource(json, kind, 'default').lifecycle).toEqual({ prevent_destroy: true });
     }
     expect(json.import).toEqual([
+      { id: 'apiVersion=projectcalico.org/v3,kind=BGPConfiguration,name=default', to: manifestAddress(json, 'BGPConfiguration', 'default') },
       { id: 'apiVersion=projectcalico.org/v3,kind=FelixConfiguration,name=default', to: manifestAddress(json, 'FelixConfiguration', 'default') },
-      { id: 'apiVersion=projectcalico.org/v3,kind=IPPool,name=default-ipv4-ippool', to: manifestAddress(json, 'IPPool', 'default-ipv4-ippool') },
     ]);
+    expect(json.output!.calico_teardown.value).toBe(
+      `cd cdktf.out/stacks/hub-spoke-egw-calico && terraform state rm '${manifestAddress(json, 'BGPConfiguration', 'default')}' '${manifestAddress(json, 'FelixConfiguration', 'default')}'`);
+    for (const r of resources(json, 'kubernetes_manifest').filter((m) => m.manifest.metadata.name !== 'default')) expect(r.lifecycle).toBeUndefined();
+  });
+
+  test('the default pool is left to the operator, whose Installation sets disableBGPExport', () => {
+    expect(resources(json, 'kubernetes_manifest').filter((r) => r.manifest.metadata.name === 'default-ipv4-ippool')).toEqual([]);
+    expect(parse(resource(cloudJson, 'helm_release', 'calico').values[0]).installation.calicoNetwork.ipPools[0].disableBGPExport).toBe(true);
+  });
+
+  test('per-pod egress selection is kept, with an admission policy granting tenant0 to pods in default only', () => {
+    const policy = manifestResource(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations');
+    expect(policy.manifest.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    expect(policy.manifest.spec.matchConstraints).toEqual({
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
+    });
+    expect(policy.manifest.spec.validations[1].expression).toBe(
+      '!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith("egress.projectcalico.org/")) || '
+      + '(request.namespace in ["default"] && "egress.projectcalico.org/namespaceSelector" in object.metadata.annotations && '
+      + 'object.metadata.annotations["egress.projectcalico.org/namespaceSelector"] == "projectcalico.org/name == \'tenant0-egw\'")');
+    const binding = manifestResource(json, 'ValidatingAdmissionPolicyBinding', 'egress-gateway-pod-annotations');
+    expect(binding.manifest.spec).toEqual({ policyName: 'egress-gateway-pod-annotations', validationActions: ['Deny'] });
+    expect(binding.depends_on).toEqual([manifestAddress(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations')]);
   });
 
   test('namespace default is annotated onto tenant0', () => {
@@ -130,8 +157,9 @@ describe('hub-spoke-egw-calico', () => {
     expect(names).toEqual([
       'BGPConfiguration/default', 'BGPFilter/export-egress-ips', 'BGPPeer/azure-route-server-a', 'BGPPeer/azure-route-server-b',
       'BGPPeer/peer-with-route-reflectors', 'EgressGateway/tenant0-egw', 'EgressGateway/tenant1-egw', 'EgressGatewayPolicy/egw-policy',
-      'FelixConfiguration/default', 'IPPool/default-ipv4-ippool', 'IPPool/tenant0-pool', 'IPPool/tenant1-pool',
+      'FelixConfiguration/default', 'IPPool/tenant0-pool', 'IPPool/tenant1-pool',
       'Namespace/tenant0-egw', 'Namespace/tenant1-egw',
+      'ValidatingAdmissionPolicy/egress-gateway-pod-annotations', 'ValidatingAdmissionPolicyBinding/egress-gateway-pod-annotations',
     ]);
   });
 
@@ -209,7 +237,7 @@ describe('hub-spoke-egw-calico', () => {
     const dir = path.join(a, 'manifests', 'hub-spoke-egw-calico');
     expect(fs.readdirSync(dir)).toEqual([
       '01-export-egress-ips.yaml', '02-bgp.yaml', '03-tenant0.yaml', '04-tenant1.yaml', '05-egw-policy.yaml', '06-felix.yaml',
-      '07-default-namespace.yaml', '08-default-pool.yaml',
+      '07-felix-pod-egress-admission.yaml', '08-default-namespace.yaml',
     ]);
     const docs = fs.readdirSync(dir).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()));
     const tf = JSON.parse(fs.readFileSync(path.join(a, 'stacks', 'hub-spoke-egw-calico', 'cdk.tf.json'), 'utf8'));
@@ -222,6 +250,6 @@ describe('hub-spoke-egw-calico', () => {
     const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const byKey = (list: any[]) => Object.fromEntries(list.map((o) => [key(o), o]));
     expect(byKey(docs)).toEqual(byKey(fromTf));
-    expect(docs).toHaveLength(15);
+    expect(docs).toHaveLength(16);
   });
 });

@@ -1,6 +1,8 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { parse } from 'yaml';
+import { CalicoEdition } from '../../lib/calico';
 import { HubSpokeEgwStack, blueprintPublicFqdns } from '../../stacks/hub-spoke-egw';
+import { HubSpokeEgwCalicoStack } from '../../stacks/hub-spoke-egw-calico';
 import { TfJson, address, resource, resources, synth } from '../helpers';
 
 /** BLUEPRINT.md's Azure table, row by row. */
@@ -191,5 +193,51 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
       calicoNetwork: { bgp: 'Enabled', ipPools: [{ cidr: '10.244.0.0/24', encapsulation: 'VXLAN', disableBGPExport: true }] },
     } });
     expect(json.provider!.helm[0].kubernetes.host).toBe(ref('azurerm_kubernetes_cluster', 'spoke1-aks', 'kube_config[0].host'));
+  });
+});
+
+describe('hub-spoke-egw: Calico edition and readiness gate', () => {
+  test('Calico Cloud by default: the open-source operator installed once, then left to the join (every change ignored)', () => {
+    const stack = new HubSpokeEgwStack(Testing.app(), 'hub-spoke-egw');
+    const json = synth(stack);
+    expect(stack.calico.edition.name).toBe('cloud');
+    expect(resource(json, 'helm_release', 'calico').lifecycle).toEqual({ ignore_changes: 'all' });
+  });
+
+  test('the readiness gate waits with the cluster\'s own kubeconfig, after the release; its id is an output', () => {
+    const stack = new HubSpokeEgwStack(Testing.app(), 'hub-spoke-egw');
+    const json = synth(stack);
+    const [gateId, gate] = Object.entries(json.resource!.terraform_data)[0] as [string, any];
+    expect(gate.depends_on).toEqual([address(json, 'helm_release', 'calico')]);
+    expect(gate.provisioner[0]['local-exec'].environment).toEqual({ CALICO_KUBECONFIG: `\${${address(json, 'azurerm_kubernetes_cluster', 'spoke1-aks')}.kube_config_raw}` });
+    expect(gate.provisioner[0]['local-exec'].command).toContain('kubectl wait --for=condition=Available --timeout=20m tigerastatus/apiserver tigerastatus/calico');
+    expect(json.output!.calico_ready).toEqual({ value: `\${terraform_data.${gateId}.id}`, description: 'Calico API server and Calico Available (the readiness gate)' });
+  });
+
+  test('Calico Enterprise: Tigera\'s chart managed by Terraform, secrets as sensitive variables', () => {
+    const stack = new HubSpokeEgwStack(Testing.app(), 'hub-spoke-egw', {
+      calicoEdition: (s) => CalicoEdition.enterprise({
+        version: 'v3.22.1',
+        license: new TerraformVariable(s, 'calico_license', { type: 'string', sensitive: true }).stringValue,
+        pullSecret: new TerraformVariable(s, 'tigera_pull_secret', { type: 'string', sensitive: true }).stringValue,
+      }),
+    });
+    const json = synth(stack);
+    const release = resource(json, 'helm_release', 'calico');
+    expect(release.set_sensitive[0]).toEqual({ name: 'licenseKeyContent', value: '${var.calico_license}' });
+    expect(Object.values(json.output!).map((o) => JSON.stringify(o.value))).not.toContainEqual(expect.stringContaining('var.'));
+    expect(release).toMatchObject({ repository: 'https://downloads.tigera.io/ee/charts', version: 'v3.22.1' });
+    expect(release.lifecycle).toBeUndefined();
+    expect(release.set_sensitive.map((s: any) => s.name)).toEqual([
+      'licenseKeyContent', 'imagePullSecrets.tigera-pull-secret', 'tigera-prometheus-operator.imagePullSecrets.tigera-pull-secret',
+    ]);
+  });
+
+  test('Calico Open Source: the cluster stack refuses the egress gateways at synth', () => {
+    const app = Testing.app();
+    const cloud = new HubSpokeEgwStack(app, 'hub-spoke-egw', { calicoEdition: CalicoEdition.openSource() });
+    expect(() => new HubSpokeEgwCalicoStack(app, 'hub-spoke-egw-calico', { cloud })).toThrow(
+      'hub-spoke-egw-calico/calico/tenant0: EgressGateway tenant0-egw: kind is "operator.tigera.io/v1 EgressGateway"; ' +
+      'EgressGateway exists in Calico Enterprise and Calico Cloud, not in Calico Open Source; choose CalicoEdition.enterprise(...) or CalicoEdition.cloud()');
   });
 });
