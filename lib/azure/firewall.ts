@@ -19,6 +19,7 @@ import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { Subnet } from './virtual-network';
 import { defaultZones } from './zones';
+import { ExistingAzureFirewall, ExistingFirewallPolicyAttributes, FirewallAttributes } from './existing-firewall';
 
 /** Azure Firewall's limit on public IP addresses per firewall. */
 export const AZURE_FIREWALL_MAX_PUBLIC_IPS = 250;
@@ -220,7 +221,17 @@ export class AzureFirewall extends Construct implements IFirewall {
   }
 
   /** An existing firewall, known by its addresses. */
-  public static fromAttributes(attrs: { name: string; privateIp: string; publicIps: string[]; dnsProxyEnabled?: boolean }): IFirewall {
+  public static fromAttributes(attrs: FirewallAttributes): IFirewall;
+  /**
+   * An existing firewall whose Firewall Policy takes this app's rules, as rule collection groups of
+   * the app's own on that policy (see {@link ExistingAzureFirewall}).
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: ExistingFirewallPolicyAttributes): ExistingAzureFirewall;
+  public static fromAttributes(
+    scopeOrAttrs: Construct | FirewallAttributes, id?: string, policyAttrs?: ExistingFirewallPolicyAttributes,
+  ): IFirewall | ExistingAzureFirewall {
+    if (scopeOrAttrs instanceof Construct) return new ExistingAzureFirewall(scopeOrAttrs, id!, policyAttrs!);
+    const attrs = scopeOrAttrs;
     return {
       name: attrs.name,
       privateIp: attrs.privateIp,

@@ -25,12 +25,16 @@ export interface HubSpokePeeringProps {
    */
   readonly allowForwardedTraffic?: boolean;
   /**
-   * The hub's gateway. With one, the hub side allows gateway transit and the spoke side uses the
-   * remote gateway (so the spoke learns the Route Server's routes), and both peerings wait for it.
+   * The hub's gateway: a `RouteServer`, new or `RouteServer.fromExisting`, or a VPN/ExpressRoute
+   * gateway. With one, the hub side allows gateway transit and both peerings wait for it.
    * @default - no gateway transit
    */
   readonly gateway?: IHubGateway;
-  /** Set to true to use the hub's gateways without passing `gateway`; then it is an error. @default - true when `gateway` is given */
+  /**
+   * Whether the spoke side uses the hub's gateway, so the spoke learns the Route Server's routes. It
+   * needs `gateway` (true without one is an error); false keeps gateway transit on the hub side only.
+   * @default - true when `gateway` is given, false otherwise
+   */
   readonly useRemoteGateways?: boolean;
 }
 

@@ -4,6 +4,7 @@ export * from './virtual-network';
 export * from './hub-spoke-peering';
 export * from './diagnostics';
 export * from './firewall';
+export * from './existing-firewall';
 export * from './route-table';
 export * from './firewall-route-table';
 export * from './route-server';

@@ -171,14 +171,19 @@ export class Subnet extends Construct {
 
   /**
    * The address Azure gives the `index`-th VM (or node) in this subnet: Azure reserves the first four
-   * addresses, so `vmIp(0)` is `.4` and `vmIp(1)` is `.5`.
+   * addresses, so `hostIp(0)` is `.4` and `hostIp(1)` is `.5`. Same name as the AWS subnet's.
    */
-  public vmIp(index: number): string {
+  public hostIp(index: number): string {
     if (!Number.isInteger(index) || index < 0 || index >= this.usableAddressCount) {
-      throw new ValidationError(this, 'vmIp index', index,
+      throw new ValidationError(this, 'hostIp index', index,
         `${this.name} (${this.cidr}) has ${this.usableAddressCount} VM addresses, index 0 to ${this.usableAddressCount - 1}`);
     }
     return this.cidr.host(4 + index);
+  }
+
+  /** @deprecated Use {@link hostIp} (the name the AWS subnet shares); kept for one minor version. */
+  public vmIp(index: number): string {
+    return this.hostIp(index);
   }
 
   /** The route table associated with this subnet, if any. */

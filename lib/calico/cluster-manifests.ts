@@ -8,7 +8,9 @@ import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { stringify } from 'yaml';
 import { CalicoEdition, checkEdition } from './edition';
-import { ValidationError, brand, checkAtSynth, checkDns1123Label, checkDns1123Subdomain } from '../core';
+import {
+  ValidationError, brand, checkAtSynth, checkDns1123Label, checkDns1123Subdomain, requireDistinctProviderAliases,
+} from '../core';
 import { KubernetesObject, StringMap } from './api';
 
 /** The field manager the library applies with, unless told otherwise. */
@@ -98,6 +100,7 @@ export class ClusterManifests extends Construct {
   constructor(scope: Construct, id: string, props: ClusterManifestsProps = {}) {
     super(scope, id);
     manifestsBrand.mark(this);
+    requireDistinctProviderAliases(this);
     this.fieldManager = props.fieldManager ?? DEFAULT_FIELD_MANAGER;
     this.provider = props.provider;
     this.edition = props.edition;

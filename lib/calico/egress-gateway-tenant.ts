@@ -26,7 +26,7 @@ export interface EgressGatewayTenantProps {
   readonly tenant: EgressTenant;
   /** Gateway pods. @default 2 */
   readonly replicas?: number;
-  /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31 */
+  /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31, or 32 for a /32 tenant */
   readonly blockSize?: number;
   /**
    * VXLAN mode of the pool. `Never` routes the gateways' addresses natively, which works only where
@@ -90,6 +90,8 @@ const tenantBrand = brand('EgressGatewayTenant');
  * gets addresses from it unless it names the pool) and the operator's EgressGateway deployment.
  * Declares the range in the app's address plan; at synth it must be clear of every VNet, VPC, transit
  * gateway CIDR block, pod range, service range and other tenant.
+ * @deprecated Use {@link TenantGateways}, the same construct under a name that does not read like a
+ * second kind of tenant; kept for one minor version.
  */
 export class EgressGatewayTenant extends Construct {
   /** True when `x` is an EgressGatewayTenant (works across copies of the library). */
@@ -132,7 +134,8 @@ export class EgressGatewayTenant extends Construct {
     this.tenant = t;
     this.egressCidr = t.egressCidr;
 
-    const blockSize = props.blockSize ?? 31;
+    // A /32 tenant holds one address: its blocks are /32 unless the user says otherwise.
+    const blockSize = props.blockSize ?? Math.max(31, t.egressCidr.prefix);
     if (!Number.isInteger(blockSize) || blockSize < IPV4_BLOCK_SIZES.min || blockSize > IPV4_BLOCK_SIZES.max) {
       throw new ValidationError(this, 'blockSize', blockSize, `an IPv4 pool's block size is /${IPV4_BLOCK_SIZES.min} to /${IPV4_BLOCK_SIZES.max}`);
     }
@@ -167,6 +170,7 @@ export class EgressGatewayTenant extends Construct {
     const vxlanMode = this.checkVxlanMode(props);
 
     declareRanges(this, [{ cidr: t.egressCidr, kind: 'egress', label: `egress range of tenant ${t.name}` }]);
+    checkAtSynth(this, () => this.checkRenderedOnce());
     checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
       'an egress range is announced over BGP and named by firewall rules, so it must not be any other network\'s range'));
 
@@ -228,6 +232,17 @@ export class EgressGatewayTenant extends Construct {
         `the nodes span ${distinct.length} subnets (${distinct.join(', ')}) and nothing routes the egress range between them, so a client's packet to a gateway on another subnet leaves through the subnet's router by the cloud's routes; use CrossSubnet or Always (or set fabricRoutesEgress where the cloud routes the range to the gateway's node)`);
     }
     return mode;
+  }
+
+  /** One declaration rendered twice would otherwise read as a range that overlaps itself. */
+  private checkRenderedOnce(): void {
+    const t = this.tenant;
+    const twin = findInApp(this, EgressGatewayTenant.isEgressGatewayTenant)
+      .find((o) => o !== this && (o.tenant === t || (o.tenant.name === t.name && o.egressCidr.equals(t.egressCidr))));
+    if (twin) {
+      throw new ValidationError(this, 'tenant', t.name, `its gateways are also rendered at ${twin.node.path}; `
+        + 'one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
+    }
   }
 }
 

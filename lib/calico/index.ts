@@ -4,6 +4,7 @@ export * from './api';
 export * from './cluster-manifests';
 export * from './egress-tenant';
 export * from './egress-gateway-tenant';
+export * from './tenant-gateways';
 export * from './bgp-filter';
 export * from './calico-bgp';
 export * from './felix-settings';

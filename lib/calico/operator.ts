@@ -3,7 +3,9 @@ import { DataResource, ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringify } from 'yaml';
-import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Label, checkString, declareRanges } from '../core';
+import {
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Label, checkString, declareRanges, requireDistinctProviderAliases,
+} from '../core';
 import { CalicoEdition } from './edition';
 
 /** Encapsulation of a Calico IP pool. */
@@ -101,6 +103,7 @@ export class CalicoOperator extends Construct {
   constructor(scope: Construct, id: string, props: CalicoOperatorProps) {
     super(scope, id);
     operatorBrand.mark(this);
+    requireDistinctProviderAliases(this);
     const namespace = props.namespace ?? 'tigera-operator';
     checkDns1123Label(this, 'namespace', namespace);
     if (props.ipPools.length === 0) {

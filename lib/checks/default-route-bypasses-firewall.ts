@@ -30,6 +30,13 @@ function azureReason(subnet: Subnet): string | undefined {
 }
 
 function azureFindings(subnet: Subnet): Finding[] {
+  const found = azureSubnetFindings(subnet);
+  // A cluster exempt from the check (its design is to leave without a firewall) covers its node subnet.
+  const clusters = findInApp(subnet, AksCluster.isAksCluster).filter((c) => !c.managedVnet && c.nodeSubnet === subnet);
+  return clusters.length === 0 ? found : found.map((f) => ({ ...f, coveredBy: clusters }));
+}
+
+function azureSubnetFindings(subnet: Subnet): Finding[] {
   const why = azureReason(subnet);
   if (why === undefined) return [];
   const fix = 'a protected subnet sends 0.0.0.0/0 to a firewall: associate a FirewallRouteTable (or a route table whose 0.0.0.0/0 goes to a VirtualAppliance)';

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import { Cidr, RuleAddress, RuleCollection, findInApp, isIpAddress } from '../core';
-import { AzureFirewall } from '../azure';
+import { AzureFirewall, ExistingAzureFirewall } from '../azure';
 import { NetworkFirewall } from '../aws';
 import { EgressGatewayTenant } from '../calico';
 import { SecurityCheck } from './check';
@@ -30,7 +30,7 @@ export const TENANT_WITHOUT_FIREWALL_RULE: SecurityCheck = {
   defaultLevel: 'warning',
   description:
     'An egress gateway tenant exists so that a firewall can tell its traffic apart. When no network or ' +
-    'application rule of any AzureFirewall or NetworkFirewall in the app (all stacks) has a source equal ' +
+    'application rule of any AzureFirewall (new, or an existing one\'s Firewall Policy) or NetworkFirewall in the app (all stacks) has a source equal ' +
     'to the tenant\'s egress range or inside it, the identity buys nothing: the tenant gets what rules ' +
     'from `*` allow, like any other workload, and a typo between the cluster and the firewall goes ' +
     'unnoticed. A broader source (a supernet, `*`) does not name the tenant; a source given as a reference ' +
@@ -38,7 +38,12 @@ export const TENANT_WITHOUT_FIREWALL_RULE: SecurityCheck = {
     'a tenant that should only get what everyone gets.',
   inspect(node: IConstruct) {
     if (!EgressGatewayTenant.isEgressGatewayTenant(node)) return [];
-    const firewalls = [...findInApp(node, AzureFirewall.isAzureFirewall), ...findInApp(node, NetworkFirewall.isNetworkFirewall)];
+    const firewalls = [
+      ...findInApp(node, AzureFirewall.isAzureFirewall),
+      // Rules this app adds to an existing Firewall Policy name tenants as well as a new firewall's.
+      ...findInApp(node, ExistingAzureFirewall.isExistingAzureFirewall),
+      ...findInApp(node, NetworkFirewall.isNetworkFirewall),
+    ];
     if (firewalls.some((f) => namesRange(f.ruleCollections, node.egressCidr))) return [];
     const which = firewalls.length > 0 ? `no rule of ${firewalls.map((f) => f.node.path).join(', ')}` : 'no firewall (the app has none)';
     return [{

@@ -7,3 +7,4 @@ export * from './synth-checks';
 export * from './address-plan';
 export * from './guards';
 export * from './time-sleep';
+export * from './provider-aliases';

@@ -46,7 +46,11 @@ describe('VirtualNetwork', () => {
     expect(s.vmIp(0)).toBe('10.0.1.4');
     expect(s.vmIp(1)).toBe('10.0.1.5');
     expect(s.usableAddressCount).toBe(251);
-    expect(() => s.vmIp(251)).toThrow('test/hub-vnet/AKSSubnet: vmIp index is 251; AKSSubnet (10.0.1.0/24) has 251 VM addresses, index 0 to 250');
+    expect(() => s.vmIp(251)).toThrow('test/hub-vnet/AKSSubnet: hostIp index is 251; AKSSubnet (10.0.1.0/24) has 251 VM addresses, index 0 to 250');
+    // hostIp is the name both clouds share; vmIp stays as a deprecated alias.
+    expect(s.hostIp(0)).toBe('10.0.1.4');
+    expect(s.hostIp(250)).toBe('10.0.1.254');
+    expect(() => s.hostIp(-1)).toThrow('test/hub-vnet/AKSSubnet: hostIp index is -1; AKSSubnet (10.0.1.0/24) has 251 VM addresses, index 0 to 250');
     expect(v.contains('10.0.3.7')).toBe(true);
     expect(v.contains('10.0.4.0')).toBe(false);
   });

@@ -2,7 +2,7 @@ import { TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { Cidr, declareRanges } from '../../lib/core';
 import { parseAllDocuments } from 'yaml';
-import { EgressGatewayTenant, EgressGatewayTenantProps, EgressTenant } from '../../lib/calico';
+import { EgressGatewayTenant, EgressGatewayTenantProps, EgressTenant, TenantGateways } from '../../lib/calico';
 import { clusterStack, manifestAddress, manifestResource, synth } from '../helpers';
 
 const tenant0 = () => new EgressTenant({ name: 'tenant0', egressCidr: '10.99.0.0/29' });
@@ -193,6 +193,31 @@ describe('EgressGatewayTenant', () => {
     new EgressGatewayTenant(b.manifests, 'tenant1', { tenant: new EgressTenant({ name: 'tenant1', egressCidr: '10.99.0.4/30' }) });
     expect(() => synth(b.stack)).toThrow(
       'b/calico/tenant1: tenant.egressCidr is "10.99.0.4/30"; it overlaps egress range of tenant tenant0 (10.99.0.0/29, a/calico/tenant0)');
+  });
+
+  test('one tenant rendered in two clusters is named as such, not as overlapping itself', () => {
+    const app = Testing.app();
+    const a = clusterStack(app, 'a');
+    const b = clusterStack(app, 'b');
+    const t = tenant0();
+    new EgressGatewayTenant(a.manifests, 'tenant0', { tenant: t });
+    new EgressGatewayTenant(b.manifests, 'tenant0', { tenant: t });
+    expect(() => synth(b.stack)).toThrow(
+      'b/calico/tenant0: tenant is "tenant0"; its gateways are also rendered at a/calico/tenant0; one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
+  });
+
+  test('a /32 tenant gets /32 blocks without naming blockSize', () => {
+    const { stack, manifests } = clusterStack();
+    new EgressGatewayTenant(manifests, 't', { tenant: new EgressTenant({ name: 'solo', egressCidr: '10.99.0.9/32' }), replicas: 1 });
+    expect(manifestResource(synth(stack), 'IPPool', 'solo-pool').manifest.spec).toMatchObject({ cidr: '10.99.0.9/32', blockSize: 32 });
+  });
+
+  test('TenantGateways is the new name of the same construct', () => {
+    const { stack, manifests } = clusterStack();
+    const g: TenantGateways = new TenantGateways(manifests, 'tenant0', { tenant: tenant0() });
+    expect(EgressGatewayTenant.isEgressGatewayTenant(g)).toBe(true);
+    expect(EgressGatewayTenant.find(manifests, 'tenant', 'tenant0')).toBe(g);
+    expect(manifestResource(synth(stack), 'IPPool', 'tenant0-pool').manifest.spec.cidr).toBe('10.99.0.0/29');
   });
 
   test('tenants with adjacent ranges pass', () => {
