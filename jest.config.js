@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Type checking is done once by `tsc --noEmit` in `npm test`; jest only transpiles.
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // Type checking is done once by `tsc --noEmit` in `npm test`; jest only strips the types, with
+  // sucrase (pure JavaScript, no native binary per platform, several times faster than ts-jest).
+  transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

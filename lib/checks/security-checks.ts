@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { IAspect } from 'cdktf';
 import { ValidationError } from '../core';
-import { Subnet } from '../azure';
-import { VpcSubnet } from '../aws';
+import type { Subnet } from '../azure';
+import type { VpcSubnet } from '../aws';
 import { ALLOW_ANY_ANY_ANY } from './allow-any-any-any';
 import { API_SERVER_OPEN } from './api-server-open';
 import { CheckLevel, SecurityCheck, SecurityCheckId } from './check';
