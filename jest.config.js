@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The install tests (pack, five scratch installs) run on their own: `npm run test:packaging`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/packaging/'],
   // Type checking is done once by `tsc --noEmit` in `npm test`; jest only strips the types, with
   // sucrase (pure JavaScript, no native binary per platform, several times faster than ts-jest).
   transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
