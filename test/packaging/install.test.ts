@@ -130,7 +130,8 @@ describe('the packed package', () => {
       "import { Cidr } from 'cdktf-kubernetes-egress/core';",
       "import { ClusterManifests } from 'cdktf-kubernetes-egress/calico';",
       "import { egressReport } from 'cdktf-kubernetes-egress/report';",
-      'export const all: unknown[] = [AzureFirewall, NetworkFirewall, SecurityChecks, Cidr.parse, ClusterManifests, egressReport];',
+      "import * as everything from 'cdktf-kubernetes-egress';",
+      'export const all: unknown[] = [AzureFirewall, NetworkFirewall, SecurityChecks, Cidr.parse, ClusterManifests, egressReport, everything.VirtualNetwork];',
       '',
     ].join('\n'));
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
