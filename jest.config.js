@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default (cores - 1) is one worker on a 2-core machine: the suite then runs serially.
+  maxWorkers: Math.max(2, require('os').availableParallelism() - 1),
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The install tests (pack, five scratch installs) run on their own: `npm run test:packaging`.
