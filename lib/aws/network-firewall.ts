@@ -200,9 +200,10 @@ export class NetworkFirewall extends Construct {
     });
 
     // Endpoint IDs by availability zone, from the firewall's sync states (a set: looked up by zone,
-    // never by position).
-    const states = TerraformIterator.fromComplexList(this.resource.firewallStatus.get(0).syncStates, 'availability_zone');
-    this.endpoints = new TerraformLocal(this, 'endpoint-ids', states.forExpressionForMap('key', 'val.attachment[0].endpoint_id'));
+    // never by position). The key is named explicitly: a fromComplexList iterator's `key` is the
+    // zone under cdktf but the list index under cdktn.
+    const states = TerraformIterator.fromList(this.resource.firewallStatus.get(0).syncStates);
+    this.endpoints = new TerraformLocal(this, 'endpoint-ids', states.forExpressionForMap('val.availability_zone', 'val.attachment[0].endpoint_id'));
 
     // (2) Traffic the transit gateway hands to the inspection VPC goes through the firewall endpoint
     // in the zone it arrived in (appliance mode keeps both directions of a flow in one zone).

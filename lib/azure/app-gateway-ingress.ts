@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
-import { Release } from '@cdktf/provider-helm/lib/release';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+// Types only: the helm bindings load when an AppGatewayIngress is built (its caller passes a
+// HelmProvider, so they are installed), never when `cdktf-kubernetes-egress/azure` is loaded.
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { stringify } from 'yaml';
@@ -176,7 +178,8 @@ export class AppGatewayIngressController extends Construct {
     // The controller calls ARM with these roles on its first start: wait for them to propagate.
     const dependsOn: ITerraformDependable[] = [cluster.resource, gateway.resource, this.federatedCredential,
       ...this.roleAssignments.flatMap((r) => [r.resource, r.propagated]), ...(props.dependsOn ?? [])];
-    this.release = new Release(this, 'release', {
+    const helm: typeof import('@cdktf/provider-helm/lib/release') = require('@cdktf/provider-helm/lib/release');
+    this.release = new helm.Release(this, 'release', {
       provider: props.provider,
       name: releaseName,
       chart: AGIC_CHART,

@@ -1,9 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import { Cidr, NetworkRule, RuleAddress, RuleCollection, RulePort, renderAddress, renderSources } from '../core';
-import { AzureFirewall } from '../azure';
-import { NetworkFirewall } from '../aws';
 import { Finding, SecurityCheck } from './check';
+import { isAzureFirewall, isNetworkFirewall } from './brands';
 
 /**
  * True when `address` stands for every address: `*`, `0.0.0.0/0` or `::/0` (a string or a Cidr).
@@ -106,8 +105,8 @@ export const ALLOW_ANY_ANY_ANY: SecurityCheck = {
     'An AWS Network Firewall whose default actions drop nothing passes all unmatched traffic, which is the ' +
     'same hole: it is flagged too.',
   inspect(node: IConstruct) {
-    if (AzureFirewall.isAzureFirewall(node)) return findings(node, node.ruleCollections);
-    if (NetworkFirewall.isNetworkFirewall(node)) {
+    if (isAzureFirewall(node)) return findings(node, node.ruleCollections);
+    if (isNetworkFirewall(node)) {
       const out = findings(node, node.ruleCollections);
       if (!node.statefulDefaultActions.some((a) => a.startsWith('aws:drop_'))) {
         out.push({

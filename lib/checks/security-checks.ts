@@ -1,10 +1,11 @@
 import { IConstruct } from 'constructs';
 import { IAspect } from 'cdktf';
 import { ValidationError } from '../core';
-import { AksCluster, Subnet } from '../azure';
-import { VpcSubnet } from '../aws';
+import type { AksCluster, Subnet } from '../azure';
+import type { VpcSubnet } from '../aws';
 import { ALLOW_ANY_ANY_ANY } from './allow-any-any-any';
 import { API_SERVER_OPEN } from './api-server-open';
+import { isAksCluster } from './brands';
 import { CheckLevel, SecurityCheck, SecurityCheckId } from './check';
 import { DEFAULT_ROUTE_BYPASSES_FIREWALL, markProtected } from './default-route-bypasses-firewall';
 import { RecordedExemption, annotate, exemptionFor, exemptionsInApp, recordExemption } from './exemptions';
@@ -72,7 +73,7 @@ export class SecurityChecks implements IAspect {
    * `userDefinedRouting` through a firewall meets EGRESS003 without it.
    */
   public static internetEgressByDesign(cluster: AksCluster, reason: string): void {
-    if (!AksCluster.isAksCluster(cluster)) {
+    if (!isAksCluster(cluster)) {
       throw new ValidationError('SecurityChecks', 'cluster', cluster, 'internetEgressByDesign takes an AksCluster');
     }
     recordExemption(cluster, 'EGRESS003', reason, IDS);

@@ -1,10 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import { Cidr, RuleAddress, RuleCollection, findInApp, isIpAddress } from '../core';
-import { AzureFirewall, ExistingAzureFirewall } from '../azure';
-import { NetworkFirewall } from '../aws';
-import { EgressGatewayTenant } from '../calico';
 import { SecurityCheck } from './check';
+import { isAzureFirewall, isEgressGatewayTenant, isExistingAzureFirewall, isNetworkFirewall } from './brands';
 
 /** True when `source` is a literal range or address inside `range`; a reference cannot be judged and does not name it. */
 function names(range: Cidr, source: RuleAddress): boolean {
@@ -37,12 +35,12 @@ export const TENANT_WITHOUT_FIREWALL_RULE: SecurityCheck = {
     'cannot be judged and does not either. Fix: add a rule with `sources: [tenant.egressCidr]`, or exempt ' +
     'a tenant that should only get what everyone gets.',
   inspect(node: IConstruct) {
-    if (!EgressGatewayTenant.isEgressGatewayTenant(node)) return [];
+    if (!isEgressGatewayTenant(node)) return [];
     const firewalls = [
-      ...findInApp(node, AzureFirewall.isAzureFirewall),
+      ...findInApp(node, isAzureFirewall),
       // Rules this app adds to an existing Firewall Policy name tenants as well as a new firewall's.
-      ...findInApp(node, ExistingAzureFirewall.isExistingAzureFirewall),
-      ...findInApp(node, NetworkFirewall.isNetworkFirewall),
+      ...findInApp(node, isExistingAzureFirewall),
+      ...findInApp(node, isNetworkFirewall),
     ];
     if (firewalls.some((f) => namesRange(f.ruleCollections, node.egressCidr))) return [];
     const which = firewalls.length > 0 ? `no rule of ${firewalls.map((f) => f.node.path).join(', ')}` : 'no firewall (the app has none)';
