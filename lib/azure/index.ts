@@ -19,3 +19,4 @@ export * from './nat-gateway';
 export * from './aks-egress-rules';
 export * from './aks-ingress-addon';
 export * from './firewall-dnat';
+export * from './aks-route-reflector-pool';
