@@ -14,3 +14,4 @@ export * from './tunnel-peering';
 export * from './bird-templates';
 export * from './selector';
 export * from './pod-egress-admission';
+export * from './route-reflector-cluster-id';
