@@ -25,7 +25,7 @@
  *   peering stays unfiltered: the nodes need each other's routes.
  * - The EgressGateways live in `tenant0-egw` / `tenant1-egw` (the blueprint's module uses `tenant0`
  *   while its manifests use `tenant0-egw`).
- * - Peer IPs come from the Route Server construct (`routeServer.peerIps`), `reachableBy` from the AKS
+ * - Peer IPs come from the Route Server construct (`routeServer.peerIps`), `reachableBy` from the route reflector
  *   subnet's gateway, the AS numbers from the cloud stack and the Route Server; the tenants' ranges
  *   from the same `EgressTenant` values the cloud stack's firewall rule uses.
  * - `egw-policy`'s 8.8.8.8 rule keeps the description of the blueprint's manifest ("Gateway to GoogleDNS")
@@ -54,9 +54,15 @@
  *   a second owner of the same field).
  * - The objects are checked against the cloud stack's Calico edition: with open source, the egress
  *   gateways, `egw-policy` and Felix's `egressIPSupport` are refused at synth.
- * - No node gets a `routeReflectorClusterID`: every node of the AKS pool carries the
- *   `route-reflector=true` label, so `peer-with-route-reflectors` peers all nodes with all nodes and no
- *   node has to reflect routes (see README, "Route reflectors").
+ * - Route reflectors that reflect: the blueprint labels every node `route-reflector=true` and gives
+ *   none a route reflector cluster ID, so none reflects. Here the route reflectors are the cloud stack's
+ *   dedicated pool `rr` (in RouteReflectorSubnet); `calico-route-reflector-id` (ServiceAccount,
+ *   ClusterRole to get and patch nodes, binding, DaemonSet on `route-reflector == 'true'` nodes)
+ *   annotates each of them with `projectcalico.org/RouteReflectorClusterID=244.0.0.1`, also nodes AKS
+ *   replaces later (AKS node pools cannot set annotations, and node names are unknown at synth).
+ *   `peer-with-route-reflectors` (every node with the route reflectors) is Calico's documented
+ *   peering; the Route Server peers are the pool's 4 possible addresses (nodes plus surge), reached
+ *   through RouteReflectorSubnet's gateway (see README, "Route reflectors").
  *
  * Egress gateways, EgressGatewayPolicy, `egressIPSupport` and flow logs are Calico Enterprise / Calico
  * Cloud features: the document joins the cluster to Calico Cloud before this step.
@@ -68,7 +74,7 @@ import { ValidationError } from '../lib/core';
 import { AZURE_RESERVED_ASNS, AZURE_ROUTE_SERVER_MAX_PEERS } from '../lib/azure';
 import {
   CalicoBgp, CloudPeerFilter, ClusterManifests, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch,
-  NamespaceEgress, labelSelector,
+  NamespaceEgress, RouteReflectorClusterId, labelSelector,
 } from '../lib/calico';
 import { SecurityChecks } from '../lib/checks';
 import { HubSpokeEgwStack } from './hub-spoke-egw';
@@ -85,6 +91,7 @@ export interface HubSpokeEgwCalicoStackProps {
 export class HubSpokeEgwCalicoStack extends TerraformStack {
   public readonly manifests: ClusterManifests;
   public readonly bgp: CalicoBgp;
+  public readonly routeReflectorClusterId: RouteReflectorClusterId;
   public readonly exportFilter: CloudPeerFilter;
   public readonly tenants: readonly EgressGatewayTenant[];
 
@@ -100,6 +107,10 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
 
     this.exportFilter = new CloudPeerFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
     const routeReflectors = labelSelector(cloud.routeReflectorLabels);
+    this.routeReflectorClusterId = new RouteReflectorClusterId(this.manifests, 'route-reflector-id', {
+      nodeLabels: cloud.routeReflectorLabels,
+      clusterId: '244.0.0.1',
+    });
     this.bgp = new CalicoBgp(this.manifests, 'bgp', {
       asNumber: cloud.calicoAsn,
       reservedAsns: AZURE_RESERVED_ASNS,
@@ -110,7 +121,7 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
         name: 'azure-route-server',
         peerIps: cloud.routeServer.peerIps,
         asNumber: cloud.routeServer.asn,
-        reachableBy: cloud.cluster.nodeSubnet.gatewayIp,
+        reachableBy: cloud.routeReflectorPool.subnet.gatewayIp,
         nextHopMode: 'Keep',
         nodeSelector: routeReflectors,
         filters: [this.exportFilter],

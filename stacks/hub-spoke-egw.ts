@@ -15,8 +15,17 @@
  *   address, and an egress gateway tenant reaches only what its own rules allow (tenant0: www.tigera.io).
  * - The Docker Hub FQDNs of `allowed-fqdns` are `ContainerRegistries.dockerHub()`, Docker's current
  *   allowlist: the blueprint's three plus the R2 bucket anonymous and personal-plan pulls fetch layers from.
- * - The Route Server's BGP peers (`10.1.0.4`, `10.1.0.5`) are the first two VM addresses of the AKS
- *   subnet, derived from it rather than typed in; their ASN is the one Calico uses, declared once.
+ * - Route reflectors: document 000 labels every node of the default pool `route-reflector=true` and
+ *   pins the Route Server's two BGP peers to `10.1.0.4` and `10.1.0.5`, the first two node addresses of
+ *   AKSSubnet. AKS does not keep those addresses across scale, repair, upgrade and surge, and without a
+ *   route reflector cluster ID none of those nodes reflects. Here, as in Tigera's Azure Route Server
+ *   guide, a dedicated pool `rr` of 3 route reflectors (max surge 1) lives in its own subnet
+ *   `RouteReflectorSubnet` (10.1.1.0/28, behind the same firewall route table); Azure gives a new node
+ *   the lowest free address, so every route reflector has one of its first 4 VM addresses
+ *   (10.1.1.4 to 10.1.1.7), and the Route Server peers with all 4 (`spoke-rs-bgpconnection-peer-1` to
+ *   `-4`; it takes 8). The default pool carries no route reflector label: its nodes are clients. The
+ *   cluster ID is set in the cluster stack (hub-spoke-egw-calico). The peers' ASN is the one Calico
+ *   uses, declared once.
  * - Both peerings allow forwarded traffic (the blueprint leaves it off), so traffic the hub firewall
  *   forwards into the spoke (DNAT, replies routed by the Route Server) is accepted.
  * - Kubernetes is the latest AKS patch of 1.35 (the blueprint pins 1.26, long out of support), and
@@ -50,7 +59,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { RuleCollections, ValidationError } from '../lib/core';
 import {
-  AksCluster, AksEgressRules, AksOutbound, AzureFirewall, ContainerRegistries, IpGroup, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
+  AksCluster, AksEgressRules, AksOutbound, AksRouteReflectorPool, AzureFirewall, ContainerRegistries, IpGroup, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering, KubernetesVersion,
   RouteServer, VirtualNetwork,
 } from '../lib/azure';
 import { CalicoEdition, CalicoOperator, EgressTenant } from '../lib/calico';
@@ -127,10 +136,12 @@ export class HubSpokeEgwStack extends TerraformStack {
   public readonly calicoAsn: number;
   /** The egress gateway tenants. */
   public readonly tenants: readonly EgressTenant[];
-  /** The node label of the Calico route reflectors (every node of the default pool carries it). */
-  public readonly routeReflectorLabels: { readonly [key: string]: string } = { 'route-reflector': 'true' };
-  /** Nodes carrying that label: the whole default pool. */
-  public readonly routeReflectorCount = 2;
+  /** The dedicated pool of Calico route reflectors, the Route Server's BGP peers. */
+  public readonly routeReflectorPool: AksRouteReflectorPool;
+  /** The node label of the Calico route reflectors (the nodes of `routeReflectorPool`). */
+  public readonly routeReflectorLabels: { readonly [key: string]: string };
+  /** The most route reflectors at once (nodes plus surge): every one of them peers with the Route Server. */
+  public readonly routeReflectorCount: number;
 
   constructor(scope: Construct, id: string, props: HubSpokeEgwStackProps = {}) {
     super(scope, id);
@@ -162,25 +173,21 @@ export class HubSpokeEgwStack extends TerraformStack {
       resourceGroup: spokeRg,
       name: 'spoke1-vnet',
       addressSpace: ['10.1.0.0/22'],
-      subnets: [{ name: 'AKSSubnet', addressPrefix: '10.1.0.0/24' }],
+      subnets: [{ name: 'AKSSubnet', addressPrefix: '10.1.0.0/24' }, { name: 'RouteReflectorSubnet', addressPrefix: '10.1.1.0/28' }],
     });
     const aksSubnet = this.spokeVnet.subnet('AKSSubnet');
     // The shared rules allow the nodes (pods leave SNATed to their node's address), not `*`; tenants'
     // egress ranges get only their own rules.
     const fromNodes = [new IpGroup(this, 'spoke1-aks-ipg', { resourceGroup: spokeRg, name: 'spoke1-aks-ipg', subnets: [aksSubnet] }).id];
+    const rrSubnet = this.spokeVnet.subnet('RouteReflectorSubnet');
 
-    // The first two nodes of the AKS subnet act as Calico route reflectors and peer with the Route Server.
+    // Its peers are the route reflector pool's addresses, added once the pool exists (after the cluster).
     this.routeServer = new RouteServer(this, 'hub-rs', {
       resourceGroup: hubRg,
       name: 'hub-rs',
       publicIpName: 'hub-rs-pip',
       subnet: this.hubVnet.subnet('RouteServerSubnet'),
       branchToBranchTrafficEnabled: false,
-      peers: [0, 1].map((i) => ({
-        name: `spoke-rs-bgpconnection-peer-${i + 1}`,
-        peerIp: aksSubnet.vmIp(i),
-        peerAsn: this.calicoAsn,
-      })),
     });
 
     const peering = new HubSpokePeering(this, 'hub-spoke1-peering', {
@@ -246,7 +253,7 @@ export class HubSpokeEgwStack extends TerraformStack {
       name: 'spoke_1-fw-rt',
       firewall: this.firewall,
       defaultRouteName: 'hub-fw-r',
-      subnets: [aksSubnet],
+      subnets: [aksSubnet, rrSubnet],
     });
 
     this.cluster = new AksCluster(this, 'spoke1-aks', {
@@ -256,10 +263,9 @@ export class HubSpokeEgwStack extends TerraformStack {
       kubernetesVersion: KubernetesVersion.latestPatchOf(props.kubernetesMinor ?? '1.35'),
       defaultNodePool: {
         name: 'default',
-        nodeCount: this.routeReflectorCount,
+        nodeCount: 2,
         vmSize: 'Standard_D2_v2',
         subnet: aksSubnet,
-        nodeLabels: { ...this.routeReflectorLabels },
       },
       linuxProfile: { adminUsername: 'azureuser', sshPublicKey: sshKey.stringValue },
       network: { plugin: 'none', serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10', podCidr: '10.244.0.0/24' },
@@ -270,6 +276,22 @@ export class HubSpokeEgwStack extends TerraformStack {
       'document 000 keeps the API server public without authorized ranges: the helm release and the cluster stack ' +
       '(hub-spoke-egw-calico) reach it from wherever Terraform runs, which the example cannot know; in production authorize ' +
       '[...firewallPublicIpRanges(firewall), <the deployers\' ranges>] or make the cluster private and deploy from inside the VNet');
+
+    this.routeReflectorPool = new AksRouteReflectorPool(this, 'spoke1-rr', {
+      cluster: this.cluster,
+      subnet: rrSubnet,
+      name: 'rr',
+      nodeCount: 3,
+      maxSurge: 1,
+      vmSize: 'Standard_D2_v2',
+    });
+    this.routeReflectorLabels = this.routeReflectorPool.nodeLabels;
+    this.routeReflectorCount = this.routeReflectorPool.peerIps.length;
+    this.routeReflectorPool.peerIps.forEach((peerIp, i) => this.routeServer.addPeer({
+      name: `spoke-rs-bgpconnection-peer-${i + 1}`,
+      peerIp,
+      peerAsn: this.calicoAsn,
+    }));
 
     // Added after the cluster, whose FQDN it names: the firewall resolves it through its DNS proxy, and so
     // do the nodes, whose VNet's DNS server is the firewall.

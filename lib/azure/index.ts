@@ -22,3 +22,4 @@ export * from './aks-ingress-addon';
 export * from './firewall-dnat';
 export * from './zones';
 export * from './ip-group';
+export * from './aks-route-reflector-pool';

@@ -16,3 +16,4 @@ export * from './bird-templates';
 export * from './selector';
 export * from './pod-egress-admission';
 export * from './cloud-peer-filter';
+export * from './route-reflector-cluster-id';

@@ -49,10 +49,20 @@ describe('hub-spoke-egw-calico', () => {
     expect(spec('BGPPeer', 'peer-with-route-reflectors')).toEqual({ nodeSelector: 'all()', peerSelector: "route-reflector == 'true'" });
   });
 
-  test('BGPPeers azure-route-server-a/-b: the Route Server\'s addresses, reachable by the AKS subnet gateway, filtered', () => {
+  test('calico-route-reflector-id annotates the route reflector pool\'s nodes with cluster ID 244.0.0.1', () => {
+    const ds = resources(json, 'kubernetes_manifest').find((r) => r.manifest.kind === 'DaemonSet')!.manifest;
+    expect(ds.metadata).toEqual({ name: 'calico-route-reflector-id', namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'calico-route-reflector-id' } });
+    expect(ds.spec.template.spec.nodeSelector).toEqual({ 'route-reflector': 'true' });
+    expect(ds.spec.template.spec.initContainers[0].args).toEqual(
+      ['annotate', 'node', '$(NODE_NAME)', '--overwrite', 'projectcalico.org/RouteReflectorClusterID=244.0.0.1']);
+    expect(resources(json, 'kubernetes_manifest').find((r) => r.manifest.kind === 'ClusterRole')!.manifest.rules)
+      .toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }]);
+  });
+
+  test('BGPPeers azure-route-server-a/-b: the Route Server\'s addresses, reachable by the route reflector subnet\'s gateway, filtered', () => {
     for (const [name, ip] of [['azure-route-server-a', '10.0.1.4'], ['azure-route-server-b', '10.0.1.5']]) {
       expect(spec('BGPPeer', name)).toEqual({
-        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, nextHopMode: 'Keep',
+        peerIP: ip, reachableBy: '10.1.1.1', asNumber: 65515, nextHopMode: 'Keep',
         nodeSelector: "route-reflector == 'true'", filters: ['export-egress-ips'],
       });
     }
@@ -161,9 +171,10 @@ describe('hub-spoke-egw-calico', () => {
     const names = resources(json, 'kubernetes_manifest').map((r) => `${r.manifest.kind}/${r.manifest.metadata.name}`).sort();
     expect(names).toEqual([
       'BGPConfiguration/default', 'BGPFilter/export-egress-ips', 'BGPPeer/azure-route-server-a', 'BGPPeer/azure-route-server-b',
-      'BGPPeer/peer-with-route-reflectors', 'EgressGateway/tenant0-egw', 'EgressGateway/tenant1-egw', 'EgressGatewayPolicy/egw-policy',
+      'BGPPeer/peer-with-route-reflectors', 'ClusterRole/calico-route-reflector-id', 'ClusterRoleBinding/calico-route-reflector-id',
+      'DaemonSet/calico-route-reflector-id', 'EgressGateway/tenant0-egw', 'EgressGateway/tenant1-egw', 'EgressGatewayPolicy/egw-policy',
       'FelixConfiguration/default', 'IPPool/tenant0-pool', 'IPPool/tenant1-pool',
-      'Namespace/tenant0-egw', 'Namespace/tenant1-egw',
+      'Namespace/tenant0-egw', 'Namespace/tenant1-egw', 'ServiceAccount/calico-route-reflector-id',
       'ValidatingAdmissionPolicy/egress-gateway-pod-annotations', 'ValidatingAdmissionPolicyBinding/egress-gateway-pod-annotations',
     ]);
   });
@@ -241,8 +252,8 @@ describe('hub-spoke-egw-calico', () => {
 
     const dir = path.join(a, 'manifests', 'hub-spoke-egw-calico');
     expect(fs.readdirSync(dir)).toEqual([
-      '01-export-egress-ips.yaml', '02-bgp.yaml', '03-tenant0.yaml', '04-tenant1.yaml', '05-egw-policy.yaml', '06-felix.yaml',
-      '07-felix-pod-egress-admission.yaml', '08-default-namespace.yaml',
+      '01-export-egress-ips.yaml', '02-route-reflector-id.yaml', '03-bgp.yaml', '04-tenant0.yaml', '05-tenant1.yaml', '06-egw-policy.yaml',
+      '07-felix.yaml', '08-felix-pod-egress-admission.yaml', '09-default-namespace.yaml',
     ]);
     const docs = fs.readdirSync(dir).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()));
     const tf = JSON.parse(fs.readFileSync(path.join(a, 'stacks', 'hub-spoke-egw-calico', 'cdk.tf.json'), 'utf8'));
@@ -255,6 +266,6 @@ describe('hub-spoke-egw-calico', () => {
     const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const byKey = (list: any[]) => Object.fromEntries(list.map((o) => [key(o), o]));
     expect(byKey(docs)).toEqual(byKey(fromTf));
-    expect(docs).toHaveLength(16);
+    expect(docs).toHaveLength(20);
   });
 });

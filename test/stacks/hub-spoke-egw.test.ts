@@ -133,7 +133,7 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
     }]);
   });
 
-  test('spoke route table spoke_1-fw-rt: hub-fw-r 0.0.0.0/0 to the firewall private IP, associated with AKSSubnet', () => {
+  test('spoke route table spoke_1-fw-rt: hub-fw-r 0.0.0.0/0 to the firewall private IP, associated with AKSSubnet and RouteReflectorSubnet', () => {
     const rt = resource(json, 'azurerm_route_table', 'spoke_1-fw-rt');
     expect(rt.resource_group_name).toBe(spokeRg);
     expect(resource(json, 'azurerm_route', 'hub-fw-r')).toMatchObject({
@@ -141,9 +141,10 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
       next_hop_in_ip_address: ref('azurerm_firewall', 'hub-fw', 'ip_configuration[0].private_ip_address'),
       route_table_name: ref('azurerm_route_table', 'spoke_1-fw-rt', 'name'),
     });
-    expect(resources(json, 'azurerm_subnet_route_table_association')).toEqual([{
-      subnet_id: ref('azurerm_subnet', 'AKSSubnet', 'id'), route_table_id: ref('azurerm_route_table', 'spoke_1-fw-rt', 'id'),
-    }]);
+    expect(resources(json, 'azurerm_subnet_route_table_association')).toEqual([
+      { subnet_id: ref('azurerm_subnet', 'AKSSubnet', 'id'), route_table_id: ref('azurerm_route_table', 'spoke_1-fw-rt', 'id') },
+      { subnet_id: ref('azurerm_subnet', 'RouteReflectorSubnet', 'id'), route_table_id: ref('azurerm_route_table', 'spoke_1-fw-rt', 'id') },
+    ]);
   });
 
   test('Route Server public IP hub-rs-pip, Static, Standard', () => {
@@ -157,18 +158,34 @@ describe('hub-spoke-egw reproduces BLUEPRINT.md', () => {
     });
   });
 
-  test('BGP connections to 10.1.0.4 and 10.1.0.5 with peer ASN 63400', () => {
+  test('BGP connections to every address a route reflector can have (10.1.1.4 to 10.1.1.7: 3 nodes + 1 surge) with peer ASN 63400', () => {
     const rsId = ref('azurerm_route_server', 'hub-rs', 'id');
-    expect(resource(json, 'azurerm_route_server_bgp_connection', 'spoke-rs-bgpconnection-peer-1')).toEqual({ name: 'spoke-rs-bgpconnection-peer-1', peer_ip: '10.1.0.4', peer_asn: 63400, route_server_id: rsId });
-    expect(resource(json, 'azurerm_route_server_bgp_connection', 'spoke-rs-bgpconnection-peer-2')).toEqual({ name: 'spoke-rs-bgpconnection-peer-2', peer_ip: '10.1.0.5', peer_asn: 63400, route_server_id: rsId });
+    expect(resources(json, 'azurerm_route_server_bgp_connection')).toEqual(['10.1.1.4', '10.1.1.5', '10.1.1.6', '10.1.1.7'].map((ip, i) => ({
+      name: `spoke-rs-bgpconnection-peer-${i + 1}`, peer_ip: ip, peer_asn: 63400, route_server_id: rsId,
+    })));
   });
 
-  test('AKS spoke1-aks: dns prefix aks, default pool, route-reflector label, SystemAssigned, SSH key, plugin none, UDR, after route table, firewall and peering', () => {
+  test('route reflector pool rr: 3 labelled nodes, max surge 1, in RouteReflectorSubnet 10.1.1.0/28 behind the firewall route table', () => {
+    expect(resource(json, 'azurerm_subnet', 'RouteReflectorSubnet')).toMatchObject({
+      address_prefixes: ['10.1.1.0/28'], virtual_network_name: ref('azurerm_virtual_network', 'spoke1-vnet', 'name'),
+    });
+    const pool = resource(json, 'azurerm_kubernetes_cluster_node_pool', 'rr');
+    expect(pool).toMatchObject({
+      name: 'rr', node_count: 3, mode: 'User', vm_size: 'Standard_D2_v2', node_labels: { 'route-reflector': 'true' },
+      upgrade_settings: { max_surge: '1' },
+      kubernetes_cluster_id: ref('azurerm_kubernetes_cluster', 'spoke1-aks', 'id'), vnet_subnet_id: ref('azurerm_subnet', 'RouteReflectorSubnet', 'id'),
+    });
+    const association = Object.entries(json.resource!.azurerm_subnet_route_table_association)
+      .find(([, a]) => a.subnet_id === ref('azurerm_subnet', 'RouteReflectorSubnet', 'id'))![0];
+    expect(pool.depends_on).toEqual(expect.arrayContaining([`azurerm_subnet_route_table_association.${association}`]));
+  });
+
+  test('AKS spoke1-aks: dns prefix aks, default pool of route reflector clients (no route-reflector label), SystemAssigned, SSH key, plugin none, UDR, after route table, firewall and peering', () => {
     const aks = resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks');
     expect(aks).toMatchObject({
       dns_prefix: 'aks', private_cluster_enabled: false, resource_group_name: spokeRg,
       default_node_pool: { name: 'default', type: 'VirtualMachineScaleSets', node_count: 2, vm_size: 'Standard_D2_v2',
-        vnet_subnet_id: ref('azurerm_subnet', 'AKSSubnet', 'id'), node_labels: { 'route-reflector': 'true' } },
+        vnet_subnet_id: ref('azurerm_subnet', 'AKSSubnet', 'id') },
       identity: { type: 'SystemAssigned' },
       linux_profile: { admin_username: 'azureuser', ssh_key: { key_data: '${var.admin_ssh_key}' } },
       network_profile: { network_plugin: 'none', service_cidr: '10.9.0.0/24', dns_service_ip: '10.9.0.10', outbound_type: 'userDefinedRouting' },
