@@ -43,7 +43,11 @@ function packAndInstall(): PackedInstall {
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readme-scratch', version: '1.0.0', private: true }));
       const kept = join(dir, 'cdktf-kubernetes-egress.tgz');
       writeFileSync(kept, readFileSync(tarball));
-      npm(['install', kept, 'cdktf@0.21.0', 'constructs@10.4.2', '--prefer-offline', '--no-audit', '--no-fund'], dir);
+      // The provider bindings are optional peers: a user installs the ones their app uses, and the README's
+      // programs use all four, at the versions this repository tests.
+      const dev = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+      const bindings = Object.keys(dev).filter((n) => n.startsWith('@cdktf/provider-')).map((n) => `${n}@${dev[n]}`);
+      npm(['install', kept, `cdktf@${dev.cdktf}`, `constructs@${dev.constructs}`, ...bindings, '--prefer-offline', '--no-audit', '--no-fund'], dir);
       // The compiler comes from this repository: the scratch project only needs what users install at run time.
       for (const dev of ['typescript', '@types/node']) {
         const target = join(dir, 'node_modules', dev);
