@@ -26,7 +26,7 @@ export interface EgressGatewayTenantProps {
   readonly tenant: EgressTenant;
   /** Gateway pods. @default 2 */
   readonly replicas?: number;
-  /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31, or 32 for a /32 tenant */
+  /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31, or 32 for a /32 tenant or with `aws` */
   readonly blockSize?: number;
   /**
    * VXLAN mode of the pool. `Never` routes the gateways' addresses natively, which works only where
@@ -158,7 +158,8 @@ export class EgressGatewayTenant extends Construct {
     this.egressCidr = t.egressCidr;
 
     // A /32 tenant holds one address: its blocks are /32 unless the user says otherwise.
-    const blockSize = props.blockSize ?? Math.max(31, t.egressCidr.prefix);
+    // An AWS-backed pool hands each gateway its own /32 (Calico Enterprise's AWS examples).
+    const blockSize = props.blockSize ?? (props.aws ? 32 : Math.max(31, t.egressCidr.prefix));
     if (!Number.isInteger(blockSize) || blockSize < IPV4_BLOCK_SIZES.min || blockSize > IPV4_BLOCK_SIZES.max) {
       throw new ValidationError(this, 'blockSize', blockSize, `an IPv4 pool's block size is /${IPV4_BLOCK_SIZES.min} to /${IPV4_BLOCK_SIZES.max}`);
     }

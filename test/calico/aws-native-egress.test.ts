@@ -14,7 +14,7 @@ describe('EgressGatewayTenant with AWS-native addressing', () => {
   test('backs the pool by the VPC subnet, unencapsulated and kept out of BGP, and pins the gateways to its zone', () => {
     const json = render();
     expect(manifestResource(json, 'IPPool', 'tenant0-pool').manifest.spec).toEqual({
-      cidr: '10.10.100.8/29', blockSize: 31, nodeSelector: '!all()', vxlanMode: 'Never',
+      cidr: '10.10.100.8/29', blockSize: 32, nodeSelector: '!all()', vxlanMode: 'Never',
       awsSubnetID: 'subnet-0123456789abcdef0', disableBGPExport: true,
     });
     const spec = manifestResource(json, 'EgressGateway', 'tenant0-egw', 'tenant0-egw').manifest.spec;
