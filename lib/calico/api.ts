@@ -186,6 +186,8 @@ export interface IPPoolSpec {
   /** Nodes whose pods may get addresses from the pool; `!all()` for none (egress gateways pick pools explicitly). */
   readonly nodeSelector?: string;
   readonly allowedUses?: readonly ('Workload' | 'Tunnel' | 'HostSecondaryInterface')[];
+  /** The VPC subnet backing the pool (Calico Enterprise on AWS, with `awsSecondaryIPSupport`). */
+  readonly awsSubnetID?: string;
 }
 
 /** A range Calico IPAM assigns addresses from. */
@@ -205,8 +207,13 @@ export interface IPPoolPatchObject extends KubernetesObject {
 /** Egress gateway support modes of Felix. */
 export type EgressIPSupport = 'Disabled' | 'EnabledPerNamespace' | 'EnabledPerNamespaceOrPerPod';
 
+/** AWS secondary IP support modes of Felix (Calico Enterprise). */
+export type AwsSecondaryIPSupport = 'Disabled' | 'Enabled' | 'EnabledENIPerWorkload';
+
 /** The FelixConfiguration fields the library models (Calico has many more). */
 export interface FelixConfigurationSpec {
+  /** Lets Felix give pods of AWS-backed IP pools secondary ENIs and addresses. @default 'Disabled' (Calico's) */
+  readonly awsSecondaryIPSupport?: AwsSecondaryIPSupport;
   /** @default 'Disabled' (Calico's) */
   readonly egressIPSupport?: EgressIPSupport;
   /** How often flow logs are flushed, e.g. `15s`. @default '300s' (Calico's) */
@@ -339,6 +346,8 @@ export interface EgressGatewaySpec {
     };
   };
   readonly egressGatewayFailureDetection?: EgressGatewayFailureDetection;
+  /** Native AWS addresses (pools backed by a VPC subnet) and Elastic IPs of the gateways. */
+  readonly aws?: { readonly nativeIP?: 'Enabled' | 'Disabled'; readonly elasticIPs?: readonly string[] };
 }
 
 /** The operator's EgressGateway (namespaced). */

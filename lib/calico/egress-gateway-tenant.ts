@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, checkString, declareRanges, findInApp, requireProps,
   warnUnchecked,
 } from '../core';
 import {
@@ -26,7 +26,7 @@ export interface EgressGatewayTenantProps {
   readonly tenant: EgressTenant;
   /** Gateway pods. @default 2 */
   readonly replicas?: number;
-  /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31, or 32 for a /32 tenant */
+  /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31, or 32 for a /32 tenant or with `aws` */
   readonly blockSize?: number;
   /**
    * VXLAN mode of the pool. `Never` routes the gateways' addresses natively, which works only where
@@ -50,6 +50,14 @@ export interface EgressGatewayTenantProps {
    * @default false
    */
   readonly fabricRoutesEgress?: boolean;
+  /**
+   * AWS-native addressing (Calico Enterprise, the second AWS strategy beside Transit Gateway Connect):
+   * the tenant's egress range lies inside a VPC subnet of the gateways' zone, the pool is backed by it
+   * (`awsSubnetID`), Felix gives the gateways secondary ENIs and addresses there (needs FelixSettings
+   * `awsSecondaryIPSupport`), and the VPC routes their addresses natively: no BGP, no tunnel, no VXLAN.
+   * @default - not AWS-backed (the range is announced over BGP)
+   */
+  readonly aws?: EgressGatewayAwsSubnet;
   /** Nodes whose ordinary pods may use the pool: none, only gateways name it. @default '!all()' */
   readonly poolNodeSelector?: string;
   /** @default 'Info' */
@@ -84,6 +92,21 @@ export interface EgressGatewayTenantProps {
 }
 
 const tenantBrand = brand('EgressGatewayTenant');
+
+/** The VPC subnet of an AWS-native tenant ({@link EgressGatewayTenantProps.aws}). */
+export interface EgressGatewayAwsSubnet {
+  /** e.g. `subnet-0123456789abcdef0`, or a reference (`AwsEgressGatewaySubnets.subnetIds[0]`). */
+  readonly subnetId: string;
+  /** The subnet's CIDR, a literal, e.g. `10.10.100.0/28`: the tenant's egress range must lie inside it. */
+  readonly subnetCidr: Cidr | string;
+  /** The subnet's zone, e.g. `us-east-1a`: the gateways run only on nodes there. */
+  readonly availabilityZone: string;
+  /**
+   * Elastic IPs (allocation IDs or addresses) Calico associates with the gateways, for a fixed public
+   * source address. @default - none
+   */
+  readonly elasticIps?: readonly string[];
+}
 
 /**
  * A tenant's egress gateways in the cluster: its namespace, an IPPool of its egress range (no pod
@@ -135,7 +158,8 @@ export class EgressGatewayTenant extends Construct {
     this.egressCidr = t.egressCidr;
 
     // A /32 tenant holds one address: its blocks are /32 unless the user says otherwise.
-    const blockSize = props.blockSize ?? Math.max(31, t.egressCidr.prefix);
+    // An AWS-backed pool hands each gateway its own /32 (Calico Enterprise's AWS examples).
+    const blockSize = props.blockSize ?? (props.aws ? 32 : Math.max(31, t.egressCidr.prefix));
     if (!Number.isInteger(blockSize) || blockSize < IPV4_BLOCK_SIZES.min || blockSize > IPV4_BLOCK_SIZES.max) {
       throw new ValidationError(this, 'blockSize', blockSize, `an IPv4 pool's block size is /${IPV4_BLOCK_SIZES.min} to /${IPV4_BLOCK_SIZES.max}`);
     }
@@ -167,11 +191,13 @@ export class EgressGatewayTenant extends Construct {
       }
     }
     if (props.failureDetection !== undefined) checkFailureDetection(this, props.failureDetection);
-    const vxlanMode = this.checkVxlanMode(props);
+    const aws = props.aws === undefined ? undefined : this.checkAws(props);
+    const vxlanMode = aws ? 'Never' : this.checkVxlanMode(props);
 
     declareRanges(this, [{ cidr: t.egressCidr, kind: 'egress', label: `egress range of tenant ${t.name}` }]);
     checkAtSynth(this, () => this.checkRenderedOnce());
-    checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
+    // An AWS-backed range lies inside its VPC subnet by design.
+    checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, aws ? ['vnet', 'transit', 'pod', 'service', 'egress'] : ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
       'an egress range is announced over BGP and named by firewall rules, so it must not be any other network\'s range'));
 
     const ns: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: t.namespace } };
@@ -186,6 +212,7 @@ export class EgressGatewayTenant extends Construct {
         blockSize,
         nodeSelector: props.poolNodeSelector ?? '!all()',
         vxlanMode,
+        ...(aws ? { awsSubnetID: aws.subnetId, disableBGPExport: true } : {}),
       },
     };
     this.pool = manifests.add(this, 'ippool', pool);
@@ -208,7 +235,10 @@ export class EgressGatewayTenant extends Construct {
           metadata: { labels: t.podLabels },
           spec: {
             terminationGracePeriodSeconds: grace,
-            nodeSelector: props.nodeSelector ?? { 'kubernetes.io/os': 'linux' },
+            nodeSelector: {
+              ...(props.nodeSelector ?? { 'kubernetes.io/os': 'linux' }),
+              ...(aws ? { 'topology.kubernetes.io/zone': aws.availabilityZone } : {}),
+            },
             ...(spread.length > 0 ? { topologySpreadConstraints: spread } : {}),
             ...(props.affinity !== undefined ? { affinity: props.affinity } : {}),
             ...(props.priorityClassName !== undefined ? { priorityClassName: props.priorityClassName } : {}),
@@ -216,9 +246,39 @@ export class EgressGatewayTenant extends Construct {
           },
         },
         ...(props.failureDetection ? { egressGatewayFailureDetection: props.failureDetection } : {}),
+        ...(aws ? { aws: { nativeIP: 'Enabled' as const, ...(aws.elasticIps?.length ? { elasticIPs: [...aws.elasticIps] } : {}) } } : {}),
       },
     };
     this.gateway = manifests.add(this, 'egress-gateway', gateway, { dependsOn: [this.namespace, this.pool] });
+  }
+
+  /** An AWS-backed pool: its range inside the subnet, clear of AWS's reserved addresses, not encapsulated. */
+  private checkAws(props: EgressGatewayTenantProps): EgressGatewayAwsSubnet {
+    const aws = props.aws!;
+    requireProps(this, 'aws', aws, ['subnetId', 'subnetCidr', 'availabilityZone']);
+    const subnet = Cidr.of(aws.subnetCidr, { site: this, field: 'aws.subnetCidr' });
+    const range = this.tenant.egressCidr;
+    if (!subnet.contains(range)) {
+      throw new ValidationError(this, 'tenant.egressCidr', range.toString(),
+        `an AWS-backed pool lies inside its VPC subnet ${subnet} (aws.subnetCidr)`);
+    }
+    // AWS reserves the first four addresses and the last one of every subnet.
+    const reserved = [0, 1, 2, 3, -1].map((n) => subnet.host(n)).filter((a) => range.contains(a));
+    if (reserved.length > 0) {
+      throw new ValidationError(this, 'tenant.egressCidr', range.toString(),
+        `AWS reserves ${reserved.join(', ')} in subnet ${subnet} (the first four addresses and the last); choose a range clear of them`);
+    }
+    if (props.vxlanMode !== undefined && props.vxlanMode !== 'Never') {
+      throw new ValidationError(this, 'vxlanMode', props.vxlanMode,
+        "an AWS-backed pool is routed natively by the VPC: only 'Never'");
+    }
+    if (props.fabricRoutesEgress !== undefined || props.nodeSubnets !== undefined) {
+      throw new ValidationError(this, props.fabricRoutesEgress !== undefined ? 'fabricRoutesEgress' : 'nodeSubnets',
+        props.fabricRoutesEgress ?? props.nodeSubnets, 'not with aws: the VPC routes the gateways\' addresses');
+    }
+    const eips = aws.elasticIps === undefined ? [] : checkList<string>(this, 'aws.elasticIps', aws.elasticIps, 'a list of Elastic IP allocation IDs or addresses');
+    eips.forEach((e, i) => checkString(this, `aws.elasticIps[${i}]`, e, 'an Elastic IP allocation ID or address'));
+    return aws;
   }
 
   private checkVxlanMode(props: EgressGatewayTenantProps): EncapsulationMode {

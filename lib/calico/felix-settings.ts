@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ValidationError, checkEnum, checkNumber } from '../core';
-import { CALICO_API_VERSION, EgressIPSupport, FelixConfiguration, FelixConfigurationSpec } from './api';
+import { AwsSecondaryIPSupport, CALICO_API_VERSION, EgressIPSupport, FelixConfiguration, FelixConfigurationSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { PodEgressAdmission, PodEgressGrant } from './pod-egress-admission';
 
@@ -24,6 +24,9 @@ export interface FelixSettingsProps extends FelixConfigurationSpec {
 
 /** The values of FelixConfiguration's `egressIPSupport` (Calico Enterprise's FelixConfiguration reference). */
 export const EGRESS_IP_SUPPORT_MODES: readonly EgressIPSupport[] = ['Disabled', 'EnabledPerNamespace', 'EnabledPerNamespaceOrPerPod'];
+
+/** The values of FelixConfiguration's `awsSecondaryIPSupport` (Calico Enterprise, egress gateways on AWS). */
+export const AWS_SECONDARY_IP_SUPPORT_MODES: readonly AwsSecondaryIPSupport[] = ['Disabled', 'Enabled', 'EnabledENIPerWorkload'];
 
 const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
 
@@ -64,6 +67,9 @@ export class FelixSettings extends Construct {
       if (v !== undefined && !DURATION.test(v)) {
         throw new ValidationError(this, field, v, 'expected a duration such as 15s, 5m or 1h30m');
       }
+    }
+    if (spec.awsSecondaryIPSupport !== undefined) {
+      checkEnum(this, 'awsSecondaryIPSupport', spec.awsSecondaryIPSupport, AWS_SECONDARY_IP_SUPPORT_MODES);
     }
     if (spec.egressGatewayPollFailureCount !== undefined) {
       checkNumber(this, 'egressGatewayPollFailureCount', spec.egressGatewayPollFailureCount, { min: 1 });
