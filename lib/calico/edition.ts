@@ -225,6 +225,7 @@ export const ENTERPRISE_FELIX_FIELDS: readonly string[] = [
   'flowLogsFileAggregationKindForAllowed',
   'flowLogsFileAggregationKindForDenied',
   'flowLogsFileEnabled',
+  'awsSecondaryIPSupport',
   'dnsLogsFlushInterval',
 ];
 

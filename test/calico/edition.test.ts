@@ -33,6 +33,7 @@ describe('ClusterManifests edition', () => {
     ['egressIPSupport', { egressIPSupport: 'EnabledPerNamespace' as const }, '"EnabledPerNamespace"'],
     ['flowLogsFileAggregationKindForAllowed', { flowLogsFileAggregationKindForAllowed: 1 as const }, '1'],
     ['dnsLogsFlushInterval', { dnsLogsFlushInterval: '10s' }, '"10s"'],
+    ['awsSecondaryIPSupport', { awsSecondaryIPSupport: 'Enabled' as const }, '"Enabled"'],
   ])('open source refuses FelixConfiguration %s', (field, props, shown) => {
     const { manifests } = cluster(CalicoEdition.openSource());
     expect(() => new FelixSettings(manifests, 'felix', props)).toThrow(
@@ -44,7 +45,7 @@ describe('ClusterManifests edition', () => {
     const { stack, manifests } = cluster(CalicoEdition.openSource());
     new FelixSettings(manifests, 'felix', { logSeverityScreen: 'Warning', flowLogsFlushInterval: '15s' });
     expect(manifestResource(synth(stack), 'FelixConfiguration', 'default').manifest.spec).toEqual({ logSeverityScreen: 'Warning', flowLogsFlushInterval: '15s' });
-    expect(ENTERPRISE_FELIX_FIELDS).toEqual(['egressIPSupport', 'flowLogsFileAggregationKindForAllowed', 'flowLogsFileAggregationKindForDenied', 'flowLogsFileEnabled', 'dnsLogsFlushInterval']);
+    expect(ENTERPRISE_FELIX_FIELDS).toEqual(['egressIPSupport', 'flowLogsFileAggregationKindForAllowed', 'flowLogsFileAggregationKindForDenied', 'flowLogsFileEnabled', 'awsSecondaryIPSupport', 'dnsLogsFlushInterval']);
   });
 
   test.each([
