@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ValidationError } from '../core';
+import { requireProps } from '../core/guards';
 import { AWS_MAX_VPC_PREFIX, AwsTags, Vpc, VpcSubnet, VpcSubnetSpec } from './vpc';
 
 /** Group label of an inspection VPC's firewall subnets. */
@@ -41,6 +42,7 @@ export class InspectionVpc extends Vpc {
   public readonly availabilityZones: readonly string[];
 
   constructor(scope: Construct, id: string, props: InspectionVpcProps) {
+    requireProps(`${scope.node.path}/${id}`, 'InspectionVpc', props, ['name', 'cidrBlock', 'availabilityZones']);
     super(scope, id, { name: props.name, cidrBlock: props.cidrBlock, tags: props.tags });
     const zones = props.availabilityZones;
     if (zones.length === 0) {

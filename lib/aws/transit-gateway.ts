@@ -7,6 +7,7 @@ import { Ec2TransitGatewayRouteTableAssociation } from '@cdktf/provider-aws/lib/
 import { Ec2TransitGatewayRouteTablePropagation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation';
 import { Ec2TransitGatewayRoute } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route';
 import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isPrivateAsn } from '../core';
+import { requireProps } from '../core/guards';
 import { InspectionVpc } from './inspection-vpc';
 import { AwsTags, Vpc, VpcRouteTarget, VpcSubnet, checkAwsName } from './vpc';
 
@@ -95,6 +96,7 @@ export class TransitGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: TransitGatewayProps) {
     super(scope, id);
+    requireProps(this, 'TransitGateway', props, ['name']);
     tgwBrand.mark(this);
     checkAwsName(this, 'name', props.name);
     this.name = props.name;
@@ -298,6 +300,7 @@ export class TransitGatewayVpcAttachment extends Construct implements ITransitGa
 
   constructor(scope: Construct, id: string, props: TransitGatewayVpcAttachmentProps) {
     super(scope, id);
+    requireProps(this, 'TransitGatewayVpcAttachment', props, ['transitGateway', 'name', 'vpc', 'subnets', 'applianceMode']);
     this.name = props.name;
     this.transitGateway = props.transitGateway;
     this.vpc = props.vpc;
@@ -385,6 +388,7 @@ export class TransitGatewayRouteTable extends Construct {
 
   constructor(scope: Construct, id: string, props: TransitGatewayRouteTableProps) {
     super(scope, id);
+    requireProps(this, 'TransitGatewayRouteTable', props, ['transitGateway', 'name']);
     this.name = props.name;
     this.transitGateway = props.transitGateway;
     this.resource = new Ec2TransitGatewayRouteTable(this, 'table', {

@@ -7,6 +7,7 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Route as TfRoute } from '@cdktf/provider-aws/lib/route';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Cidr, ValidationError, brand, declareRanges, isIpAddress } from '../core';
+import { requireProps } from '../core/guards';
 
 /** Tags of AWS resources. */
 export type AwsTags = { readonly [key: string]: string };
@@ -233,6 +234,7 @@ export class Vpc extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
+    requireProps(this, 'Vpc', props, ['name', 'cidrBlock']);
     vpcBrand.mark(this);
     checkAwsName(this, 'name', props.name);
     const cidr = Cidr.parse(props.cidrBlock, { site: this, field: 'cidrBlock' });

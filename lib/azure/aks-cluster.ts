@@ -3,6 +3,7 @@ import { Aspects, DefaultTokenResolver, Fn, ITerraformDependable, StringConcat, 
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isIpAddress } from '../core';
+import { requireProps } from '../core/guards';
 import { AksOutbound, AksOutboundType } from './aks-outbound';
 import { ContainerInsights } from './container-insights';
 import { ILogAnalyticsWorkspace } from './diagnostics';
@@ -213,6 +214,7 @@ export class AksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
+    requireProps(this, 'AksCluster', props, ['resourceGroup', 'name', 'defaultNodePool', 'network']);
     clusterBrand.mark(this);
     this.name = props.name;
     this._nodeSubnet = props.defaultNodePool.subnet;

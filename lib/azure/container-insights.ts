@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { checkAzureName } from '../core';
+import { requireProps } from '../core/guards';
 import { ILogAnalyticsWorkspace } from './diagnostics';
 import { IResourceGroup, Tags } from './resource-group';
 
@@ -40,6 +41,7 @@ export class ContainerInsights extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerInsightsProps) {
     super(scope, id);
+    requireProps(this, 'ContainerInsights', props, ['resourceGroup', 'clusterId', 'clusterName', 'workspace']);
     const name = props.dataCollectionRuleName ?? `MSCI-${props.resourceGroup.location}-${props.clusterName}`;
     checkAzureName(this, 'dataCollectionRuleName', name, {
       pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{1,62}[A-Za-z0-9_]$/,

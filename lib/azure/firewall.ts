@@ -11,6 +11,7 @@ import {
   AZURE_FIREWALL_RULE_LIMITS, AZURE_NETWORK_NAME, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
   checkAzureName, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
 } from '../core';
+import { requireProps } from '../core/guards';
 import {
   DIAGNOSTIC_LOG_CATEGORIES, DiagnosticSettings, ILogAnalyticsWorkspace, ResourceDiagnosticsOptions, addDiagnostics,
 } from './diagnostics';
@@ -211,6 +212,7 @@ export class AzureFirewall extends Construct implements IFirewall {
 
   constructor(scope: Construct, id: string, props: AzureFirewallProps) {
     super(scope, id);
+    requireProps(this, 'AzureFirewall', props, ['resourceGroup', 'name', 'subnet']);
     firewallBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     this.name = props.name;

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-network-peering';
 import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
+import { requireProps } from '../core/guards';
 import { VirtualNetwork } from './virtual-network';
 
 /** A hub's gateway that spokes reach through gateway transit (a Route Server or a VPN/ExpressRoute gateway). */
@@ -47,6 +48,7 @@ export class HubSpokePeering extends Construct {
 
   constructor(scope: Construct, id: string, props: HubSpokePeeringProps) {
     super(scope, id);
+    requireProps(this, 'HubSpokePeering', props, ['hub', 'spoke']);
     const { hub, spoke } = props;
     if (hub === spoke) {
       throw new ValidationError(this, 'spoke', spoke.name, 'a VNet cannot be peered with itself');

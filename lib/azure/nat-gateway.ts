@@ -5,6 +5,7 @@ import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-g
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NETWORK_NAME, ValidationError, brand, checkAzureName } from '../core';
+import { requireProps } from '../core/guards';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetNatGateway, Subnet, VirtualNetwork } from './virtual-network';
@@ -71,6 +72,7 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
 
   constructor(scope: Construct, id: string, props: NatGatewayProps) {
     super(scope, id);
+    requireProps(this, 'NatGateway', props, ['resourceGroup', 'name']);
     natGatewayBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     this.name = props.name;

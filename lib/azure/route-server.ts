@@ -6,6 +6,7 @@ import { RouteServerBgpConnection } from '@cdktf/provider-azurerm/lib/route-serv
 import {
   AZURE_NETWORK_NAME, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
 } from '../core';
+import { requireProps } from '../core/guards';
 import { standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { Subnet, VirtualNetwork } from './virtual-network';
@@ -86,6 +87,7 @@ export class RouteServer extends Construct {
 
   constructor(scope: Construct, id: string, props: RouteServerProps) {
     super(scope, id);
+    requireProps(this, 'RouteServer', props, ['resourceGroup', 'name', 'subnet']);
     routeServerBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     if (props.subnet.name !== 'RouteServerSubnet') {

@@ -4,6 +4,7 @@ import { RouteTable as TfRouteTable } from '@cdktf/provider-azurerm/lib/route-ta
 import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
+import { requireProps } from '../core/guards';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
 
@@ -103,6 +104,7 @@ export class RouteTable extends Construct implements IRouteTable {
 
   constructor(scope: Construct, id: string, props: RouteTableProps) {
     super(scope, id);
+    requireProps(this, 'RouteTable', props, ['resourceGroup', 'name']);
     routeTableBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     this.name = props.name;

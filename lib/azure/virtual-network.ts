@@ -5,6 +5,7 @@ import { Subnet as TfSubnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subnet';
 import { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
 import { Cidr, ValidationError, AZURE_NETWORK_NAME, brand, checkAzureName, declareRanges, findOverlap } from '../core';
+import { requireProps } from '../core/guards';
 import type { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
 
@@ -244,6 +245,7 @@ export class VirtualNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     super(scope, id);
+    requireProps(this, 'VirtualNetwork', props, ['resourceGroup', 'name', 'addressSpace']);
     vnetBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     if (props.addressSpace.length === 0) {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, isIpAddress } from '../core';
+import { requireProps } from '../core/guards';
 import { BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION } from './api';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
@@ -88,6 +89,7 @@ export class CalicoBgp extends Construct {
 
   constructor(scope: Construct, id: string, props: CalicoBgpProps) {
     super(scope, id);
+    requireProps(this, 'CalicoBgp', props, ['asNumber']);
     bgpBrand.mark(this);
     this.manifests = ClusterManifests.of(this);
     checkAsn(this, 'asNumber', props.asNumber, props.reservedAsns ?? []);

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, findInApp } from '../core';
+import { requireProps } from '../core/guards';
 import {
   CALICO_API_VERSION, EgressGateway, EgressGatewayLogSeverity, EgressGatewaySpec, EncapsulationMode, IPPool, Namespace,
   OPERATOR_API_VERSION, StringMap, TopologySpreadConstraint,
@@ -80,6 +81,7 @@ export class EgressGatewayTenant extends Construct {
 
   constructor(scope: Construct, id: string, props: EgressGatewayTenantProps) {
     super(scope, id);
+    requireProps(this, 'EgressGatewayTenant', props, ['tenant']);
     tenantBrand.mark(this);
     const manifests = ClusterManifests.of(this);
     const t = props.tenant;

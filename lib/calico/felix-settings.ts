@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ValidationError } from '../core';
+import { requireProps } from '../core/guards';
 import { CALICO_API_VERSION, FelixConfiguration, FelixConfigurationSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 
@@ -19,6 +20,7 @@ export class FelixSettings extends Construct {
 
   constructor(scope: Construct, id: string, props: FelixSettingsProps) {
     super(scope, id);
+    requireProps(this, 'FelixSettings', props, []);
     const spec = Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as FelixConfigurationSpec;
     if (Object.keys(spec).length === 0) {
       throw new ValidationError(this, 'props', {}, 'name at least one FelixConfiguration field to set');

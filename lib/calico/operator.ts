@@ -4,6 +4,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringify } from 'yaml';
 import { Cidr, ValidationError, brand, checkDns1123Label } from '../core';
+import { requireProps } from '../core/guards';
 
 /** The Calico release the library is tested with (tigera-operator chart version). */
 export const CALICO_VERSION = 'v3.33.1';
@@ -72,6 +73,7 @@ export class CalicoOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: CalicoOperatorProps) {
     super(scope, id);
+    requireProps(this, 'CalicoOperator', props, ['provider', 'ipPools']);
     operatorBrand.mark(this);
     const namespace = props.namespace ?? 'tigera-operator';
     checkDns1123Label(this, 'namespace', namespace);

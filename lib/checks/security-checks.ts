@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IAspect } from 'cdktf';
-import { ValidationError } from '../core';
+import { ValidationError, checkEnum, requireProps } from '../core';
 import { Subnet } from '../azure';
 import { VpcSubnet } from '../aws';
 import { ALLOW_ANY_ANY_ANY } from './allow-any-any-any';
@@ -24,7 +24,7 @@ export const SECURITY_CHECKS: readonly SecurityCheck[] = [
   TENANT_WITHOUT_FIREWALL_RULE,
 ];
 
-const LEVELS: readonly string[] = ['error', 'warning', 'off'];
+const LEVELS: readonly CheckLevel[] = ['error', 'warning', 'off'];
 const IDS: readonly string[] = SECURITY_CHECKS.map((c) => c.id);
 
 /** Props of {@link SecurityChecks}. */
@@ -76,12 +76,11 @@ export class SecurityChecks implements IAspect {
   private readonly levels: ReadonlyMap<SecurityCheckId, CheckLevel>;
 
   constructor(props: SecurityChecksProps = {}) {
-    if (props.defaultLevel !== undefined && !LEVELS.includes(props.defaultLevel)) {
-      throw new ValidationError('SecurityChecks', 'defaultLevel', props.defaultLevel, `a level is ${LEVELS.join(', ')}`);
-    }
+    requireProps('SecurityChecks', 'SecurityChecks', props, []);
+    if (props.defaultLevel !== undefined) checkEnum('SecurityChecks', 'defaultLevel', props.defaultLevel, LEVELS, { what: 'a level' });
     for (const [id, level] of Object.entries(props.levels ?? {})) {
       if (!IDS.includes(id)) throw new ValidationError('SecurityChecks', 'levels', id, `the security checks are ${IDS.join(', ')}`);
-      if (!LEVELS.includes(level as string)) throw new ValidationError('SecurityChecks', `levels.${id}`, level, `a level is ${LEVELS.join(', ')}`);
+      checkEnum('SecurityChecks', `levels.${id}`, level, LEVELS, { what: 'a level' });
     }
     this.levels = new Map(SECURITY_CHECKS.map((c) => [c.id, props.levels?.[c.id] ?? props.defaultLevel ?? c.defaultLevel]));
   }

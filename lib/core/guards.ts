@@ -83,7 +83,7 @@ export function nearest<T extends string>(value: string, allowed: readonly T[]):
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -70,9 +70,9 @@ describe('SecurityChecks', () => {
     expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS999: 'error' } as unknown as { [id in SecurityCheckId]?: CheckLevel } })).message)
       .toBe('SecurityChecks: levels is "EGRESS999"; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007');
     expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS001: 'fatal' as CheckLevel } })).message)
-      .toBe('SecurityChecks: levels.EGRESS001 is "fatal"; a level is error, warning, off');
+      .toBe('SecurityChecks: levels.EGRESS001 is "fatal"; a level is allowed: "error", "warning", "off"');
     expect(validationErrorOf(() => new SecurityChecks({ defaultLevel: 'loud' as CheckLevel })).message)
-      .toBe('SecurityChecks: defaultLevel is "loud"; a level is error, warning, off');
+      .toBe('SecurityChecks: defaultLevel is "loud"; a level is allowed: "error", "warning", "off"');
   });
 
   describe('exemptions', () => {
