@@ -8,6 +8,8 @@ import { Ec2TransitGatewayRouteTablePropagation } from '@cdktf/provider-aws/lib/
 import { Ec2TransitGatewayRoute } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route';
 import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isPrivateAsn } from '../core';
 import { requireProps } from '../core/guards';
+import { declareLink, linksInApp } from '../core/app-registry';
+import { formatValue } from '../core/errors';
 import { InspectionVpc } from './inspection-vpc';
 import { AwsTags, Vpc, VpcRouteTarget, VpcSubnet, checkAwsName } from './vpc';
 
@@ -301,6 +303,7 @@ export class TransitGatewayVpcAttachment extends Construct implements ITransitGa
   constructor(scope: Construct, id: string, props: TransitGatewayVpcAttachmentProps) {
     super(scope, id);
     requireProps(this, 'TransitGatewayVpcAttachment', props, ['transitGateway', 'name', 'vpc', 'subnets', 'applianceMode']);
+    checkSingleAttachment(this, props.transitGateway, props.vpc);
     this.name = props.name;
     this.transitGateway = props.transitGateway;
     this.vpc = props.vpc;
@@ -462,4 +465,14 @@ export class TransitGatewayRouteTable extends Construct {
     this.routeResources[route.destination] = resource;
     return resource;
   }
+}
+
+// AWS keeps one VPC attachment per VPC and transit gateway (DuplicateTransitGatewayAttachment at apply).
+function checkSingleAttachment(owner: TransitGatewayVpcAttachment, tgw: TransitGateway, vpc: Vpc): void {
+  const other = linksInApp(owner).find((l) => l.kind === 'tgw-vpc-attachment' && l.from === tgw && l.to === vpc);
+  if (other) {
+    throw new ValidationError(owner, 'vpc', vpc.name,
+      `${other.owner.node.path} already attaches it to transit gateway ${formatValue(tgw.name)}; AWS allows one attachment per VPC and transit gateway (put more subnets in that attachment)`);
+  }
+  declareLink({ kind: 'tgw-vpc-attachment', from: tgw, to: vpc, owner });
 }

@@ -12,6 +12,7 @@ import {
   checkAzureName, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
 } from '../core';
 import { requireProps } from '../core/guards';
+import { declareName } from '../core/app-registry';
 import {
   DIAGNOSTIC_LOG_CATEGORIES, DiagnosticSettings, ILogAnalyticsWorkspace, ResourceDiagnosticsOptions, addDiagnostics,
 } from './diagnostics';
@@ -213,6 +214,7 @@ export class AzureFirewall extends Construct implements IFirewall {
   constructor(scope: Construct, id: string, props: AzureFirewallProps) {
     super(scope, id);
     requireProps(this, 'AzureFirewall', props, ['resourceGroup', 'name', 'subnet']);
+    declareName(this, { type: 'azurerm_firewall', what: 'firewall', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     firewallBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     this.name = props.name;

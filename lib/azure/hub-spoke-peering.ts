@@ -3,6 +3,7 @@ import { ITerraformDependable } from 'cdktf';
 import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-network-peering';
 import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
 import { requireProps } from '../core/guards';
+import { checkPeering, declareLink } from '../core/app-registry';
 import { VirtualNetwork } from './virtual-network';
 
 /** A hub's gateway that spokes reach through gateway transit (a Route Server or a VPN/ExpressRoute gateway). */
@@ -66,6 +67,7 @@ export class HubSpokePeering extends Construct {
       throw new ValidationError(this, 'gateway', undefined,
         'useRemoteGateways needs the hub\'s gateway (e.g. its RouteServer) so the peering can wait for it');
     }
+    checkPeering(this, hub, spoke, useRemote);
     const hubToSpokeName = props.hubToSpokeName ?? `${hub.name}-to-${spoke.name}`;
     const spokeToHubName = props.spokeToHubName ?? `${spoke.name}-to-${hub.name}`;
     checkAzureName(this, 'hubToSpokeName', hubToSpokeName, AZURE_NETWORK_NAME);
@@ -96,6 +98,7 @@ export class HubSpokePeering extends Construct {
       // Azure refuses remote gateways until the hub's side allows gateway transit: create it after that side.
       dependsOn: useRemote ? [...(dependsOn ?? []), this.hubToSpoke] : dependsOn,
     });
+    declareLink({ kind: 'peering', from: hub, to: spoke, owner: this, usesRemoteGateway: useRemote });
     hub._addPeer(spoke, this.dependables);
     spoke._addPeer(hub, this.dependables);
   }

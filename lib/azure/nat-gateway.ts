@@ -6,6 +6,7 @@ import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NETWORK_NAME, ValidationError, brand, checkAzureName } from '../core';
 import { requireProps } from '../core/guards';
+import { declareName } from '../core/app-registry';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetNatGateway, Subnet, VirtualNetwork } from './virtual-network';
@@ -73,6 +74,7 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
   constructor(scope: Construct, id: string, props: NatGatewayProps) {
     super(scope, id);
     requireProps(this, 'NatGateway', props, ['resourceGroup', 'name']);
+    declareName(this, { type: 'azurerm_nat_gateway', what: 'NAT gateway', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     natGatewayBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     this.name = props.name;

@@ -5,6 +5,7 @@ import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
 import { requireProps } from '../core/guards';
+import { declareName } from '../core/app-registry';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
 
@@ -105,6 +106,7 @@ export class RouteTable extends Construct implements IRouteTable {
   constructor(scope: Construct, id: string, props: RouteTableProps) {
     super(scope, id);
     requireProps(this, 'RouteTable', props, ['resourceGroup', 'name']);
+    declareName(this, { type: 'azurerm_route_table', what: 'route table', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     routeTableBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     this.name = props.name;

@@ -6,6 +6,7 @@ import { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subn
 import { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
 import { Cidr, ValidationError, AZURE_NETWORK_NAME, brand, checkAzureName, declareRanges, findOverlap } from '../core';
 import { requireProps } from '../core/guards';
+import { declareName } from '../core/app-registry';
 import type { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
 
@@ -246,6 +247,7 @@ export class VirtualNetwork extends Construct {
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     super(scope, id);
     requireProps(this, 'VirtualNetwork', props, ['resourceGroup', 'name', 'addressSpace']);
+    if (!(props as unknown as Record<symbol, unknown>)[EXISTING]) declareName(this, { type: 'azurerm_virtual_network', what: 'VNet', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     vnetBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     if (props.addressSpace.length === 0) {

@@ -6,3 +6,4 @@ export * from './rules';
 export * from './synth-checks';
 export * from './address-plan';
 export * from './guards';
+export * from './app-registry';
