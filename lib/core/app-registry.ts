@@ -49,16 +49,17 @@ function relationsOf(scope: IConstruct): AppRelations {
 }
 
 /**
- * A key for a value the cloud compares: the literal the app knows behind it (Azure compares names
- * and resource group names without case), else the reference it is (the same token is the same
- * value), else undefined when nothing can be said.
+ * A key for a value the cloud compares: a literal as it is (Azure compares names and resource group
+ * names without case), a reference by what it refers to (the same token is the same value), else
+ * undefined when nothing can be said. References are not resolved to the literal behind them here:
+ * that takes a look-up in the whole app, per construct, and keys stay cheap on apps of hundreds of
+ * spokes; two references to one resource group resource are one resource group all the same.
  */
-function keyOf(scope: IConstruct, value: unknown, caseInsensitive: boolean): string | undefined {
-  const known = knownValue(scope, value);
-  if (typeof known === 'string' && !isDeployTime(known)) return `=${caseInsensitive ? known.toLowerCase() : known}`;
+function keyOf(value: unknown, caseInsensitive: boolean): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (!isDeployTime(value)) return `=${caseInsensitive ? value.toLowerCase() : value}`;
   const ids = referenceIdentifiers(value);
-  if (ids.length === 1 && typeof value === 'string') return `@${ids[0]}`;
-  return undefined;
+  return ids.length === 1 ? `@${ids[0]}` : undefined;
 }
 
 /** Options of {@link declareName}. */
@@ -87,8 +88,8 @@ export interface NameDeclaration {
  */
 export function declareName(owner: IConstruct, d: NameDeclaration): void {
   const ci = d.caseInsensitive ?? true;
-  const scopeKey = keyOf(owner, d.scope, ci);
-  const nameKey = keyOf(owner, d.name, ci);
+  const scopeKey = keyOf(d.scope, ci);
+  const nameKey = keyOf(d.name, ci);
   if (scopeKey === undefined || nameKey === undefined || !nameKey.startsWith('=')) return;
   const key = `${d.type}|${scopeKey}|${nameKey}`;
   const names = relationsOf(owner).names;
@@ -98,7 +99,7 @@ export function declareName(owner: IConstruct, d: NameDeclaration): void {
       `${other.owner.node.path} already names a ${d.what} ${other.shown} in ${d.scopeWhat} ${formatValue(knownValue(owner, d.scope) ?? d.scope)}; `
       + `Azure keeps one ${d.what} of a name per ${d.scopeWhat}`);
   }
-  names.set(key, { owner, shown: formatValue(knownValue(owner, d.name)) });
+  names.set(key, { owner, shown: formatValue(d.name) });
 }
 
 /** Every link declared in the app `scope` belongs to, in the order declared. */
