@@ -2,6 +2,7 @@ import { Annotations, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Cidr, isIpAddress } from './cidr';
 import { describeToken, ErrorSite, formatValue, isDeployTime, referenceIdentifiers, typeName, ValidationError } from './errors';
+import { installStackHooks } from './synth-checks';
 
 /*
  * The shared guards every construct uses on entry. They exist so that a JavaScript caller without
@@ -17,6 +18,7 @@ import { describeToken, ErrorSite, formatValue, isDeployTime, referenceIdentifie
 export function requireProps<T extends object>(
   site: ErrorSite, construct: string, props: T | undefined, required: readonly (keyof T & string)[],
 ): asserts props is T {
+  if (typeof site !== 'string') installStackHooks(site);
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     throw new ValidationError(site, 'props', props, `${construct} takes an object of props with ${listNames(required)}`);
   }
