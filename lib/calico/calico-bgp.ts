@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, isIpAddress } from '../core';
-import { requireProps } from '../core/guards';
+import { checkIpList, requireLiteral, requireProps } from '../core/guards';
 import { BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION } from './api';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
@@ -151,7 +151,11 @@ export class CalicoBgp extends Construct {
   }
 
   /** Adds one BGPPeer per address of `router`. */
-  public addExternalRouter(router: ExternalBgpRouter, field = `externalRouters[${router.name}]`): ManifestEntry[] {
+  public addExternalRouter(router: ExternalBgpRouter, field = `externalRouters[${router?.name}]`): ManifestEntry[] {
+    requireProps(this, 'addExternalRouter', router, ['name', 'peerIps', 'asNumber']);
+    requireLiteral(this, `${field}.peerIps`, router.peerIps,
+      'pass the literal addresses (for an Azure Route Server: routeServer.peerIps, not routeServer.virtualRouterIps, which is known only at deploy time)');
+    checkIpList(this, `${field}.peerIps`, router.peerIps);
     if (router.peerIps.length === 0) {
       throw new ValidationError(this, `${field}.peerIps`, [], 'an external router needs at least one address');
     }

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import * as azure from '../../lib/azure';
 import * as aws from '../../lib/aws';
@@ -148,5 +148,63 @@ describe('checks: SecurityChecks props from JavaScript', () => {
   test('a misspelt level suggests the right one', () => {
     expect(messageOf(() => new SecurityChecks({ defaultLevel: 'Warning' as any })))
       .toBe('SecurityChecks: defaultLevel is "Warning"; a level is allowed: "error", "warning", "off"; did you mean "warning"?');
+  });
+});
+
+describe('deploy-time values where a literal is needed, and no raw token in any message', () => {
+  function routeServerAndBgp() {
+    const s = stack();
+    const rg = resourceGroup(s);
+    const hub = new azure.VirtualNetwork(s, 'hub', {
+      resourceGroup: rg, name: 'hub', addressSpace: ['10.0.0.0/16'], subnets: [{ name: 'RouteServerSubnet', addressPrefix: '10.0.1.0/26' }],
+    });
+    const rs = new azure.RouteServer(s, 'rs', { resourceGroup: rg, name: 'rs', subnet: hub.subnet('RouteServerSubnet') });
+    const manifests = new calico.ClusterManifests(s, 'calico');
+    return { s, rs, manifests };
+  }
+
+  test('calico: routeServer.virtualRouterIps where peerIps are needed names what to pass', () => {
+    const { rs, manifests } = routeServerAndBgp();
+    expect(messageOf(() => new calico.CalicoBgp(manifests, 'bgp', {
+      asNumber: 63400,
+      externalRouters: [{ name: 'rs', peerIps: rs.virtualRouterIps, asNumber: 65515 }],
+    }))).toBe('app/calico/bgp: externalRouters[0].peerIps is a deploy-time reference to azurerm_route_server.rs_route-server_B1557B08.virtual_router_ips; '
+      + 'a literal is needed here because it is checked at synth; pass the literal addresses '
+      + '(for an Azure Route Server: routeServer.peerIps, not routeServer.virtualRouterIps, which is known only at deploy time)');
+  });
+
+  test('calico: a peer address with a lookalike character is shown escaped', () => {
+    const { manifests } = routeServerAndBgp();
+    expect(messageOf(() => new calico.CalicoBgp(manifests, 'bgp', {
+      asNumber: 63400,
+      externalRouters: [{ name: 'rs', peerIps: ['10.0.1.4', '10.0.1.\uFF15'], asNumber: 65515 }],
+    }))).toBe('app/calico/bgp: externalRouters[0].peerIps[1] is "10.0.1.\\uFF15"; expected an IP address such as 10.0.0.4');
+  });
+
+  // Every family, with tokens where literals are usually given: whatever is refused is refused with
+  // a message that names the reference, never the token's encoding.
+  const RAW = /TfToken|e\+29\d|\$\{Token/;
+  const cases: [string, (s: TerraformStack, token: string) => unknown][] = [
+    ['azure: a VNet address space from a reference', (s, t) => new azure.VirtualNetwork(s, 'v', { resourceGroup: resourceGroup(s), name: 'v', addressSpace: [t] })],
+    ['azure: a route table route prefix from a reference', (s, t) => new azure.RouteTable(s, 'rt', {
+      resourceGroup: resourceGroup(s), name: 'rt', routes: [{ name: 'r', addressPrefix: t, nextHop: azure.NextHop.internet() }],
+    })],
+    ['aws: a VPC CIDR from a reference', (s, t) => new aws.Vpc(s, 'vpc', { name: 'vpc', cidrBlock: t })],
+    ['aws: a transit gateway ASN from a reference', (s, t) => new aws.TransitGateway(s, 'tgw', { name: 'tgw', amazonSideAsn: Token.asNumber(t) })],
+    ['calico: a cluster AS number from a reference', (s, t) => new calico.CalicoBgp(new calico.ClusterManifests(s, 'c'), 'bgp', { asNumber: Token.asNumber(t) })],
+    ['calico: an egress tenant range from a reference', (_, t) => new calico.EgressTenant({ name: 'tenant0', egressCidr: t })],
+  ];
+  test.each(cases)('%s', (_, build) => {
+    const s = stack();
+    const token = resourceGroup(s, 'ref').location;
+    let message = '';
+    try {
+      build(s, token);
+      Testing.synth(s, true);
+    } catch (e) {
+      if (!(e instanceof Error) || e instanceof TypeError) throw e;
+      message = e.message;
+    }
+    expect(message).not.toMatch(RAW);
   });
 });
