@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, isIpAddress } from '../core';
-import { checkIpList, requireLiteral, requireProps } from '../core/guards';
+import { requireLiteral, requireProps } from '../core/guards';
 import { BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION } from './api';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
@@ -155,7 +155,6 @@ export class CalicoBgp extends Construct {
     requireProps(this, 'addExternalRouter', router, ['name', 'peerIps', 'asNumber']);
     requireLiteral(this, `${field}.peerIps`, router.peerIps,
       'pass the literal addresses (for an Azure Route Server: routeServer.peerIps, not routeServer.virtualRouterIps, which is known only at deploy time)');
-    checkIpList(this, `${field}.peerIps`, router.peerIps);
     if (router.peerIps.length === 0) {
       throw new ValidationError(this, `${field}.peerIps`, [], 'an external router needs at least one address');
     }

@@ -178,7 +178,7 @@ describe('deploy-time values where a literal is needed, and no raw token in any 
     expect(messageOf(() => new calico.CalicoBgp(manifests, 'bgp', {
       asNumber: 63400,
       externalRouters: [{ name: 'rs', peerIps: ['10.0.1.4', '10.0.1.\uFF15'], asNumber: 65515 }],
-    }))).toBe('app/calico/bgp: externalRouters[0].peerIps[1] is "10.0.1.\\uFF15"; expected an IP address such as 10.0.0.4');
+    }))).toBe('app/calico/bgp: externalRouters[0].peerIps[1].peerIP is "10.0.1.\\uFF15"; expected an IP address (optionally with :port), e.g. 10.0.1.4');
   });
 
   // Every family, with tokens where literals are usually given: whatever is refused is refused with
