@@ -58,7 +58,6 @@ export abstract class AppGatewayPodRouting {
 
   /** Pods are behind their nodes (kubenet): the gateway's subnet is associated with `routeTable`. */
   public static kubenet(options: KubenetPodRoutingOptions): AppGatewayPodRouting {
-    requireProps('AppGatewayPodRouting.kubenet()', 'AppGatewayPodRouting.kubenet', options, ['routeTable']);
     return new KubenetRouting(options);
   }
 

@@ -6,6 +6,7 @@ import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
+import { rangesInApp } from '../core/address-plan';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
 
@@ -121,6 +122,7 @@ export class RouteTable extends Construct implements IRouteTable {
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const s of props.subnets ?? []) this.associate(s);
     checkAtSynth(this, () => this.checkFirewallSubnets());
+    checkAtSynth(this, () => this.checkNextHopsConnected());
   }
 
   /** The table's resource ID (a reference). */
@@ -209,4 +211,34 @@ export class RouteTable extends Construct implements IRouteTable {
         'a route table on AzureFirewallSubnet must send 0.0.0.0/0 to Internet, or the firewall loses its own way out');
     }
   }
+
+  /*
+   * A virtual appliance whose IP lies in a VNet of this app that is neither the VNet of an associated
+   * subnet nor peered with it cannot be reached: Azure accepts the route and drops the traffic. An IP
+   * outside the app's VNets (on premises, behind a gateway) and VNets that already exist (their
+   * peerings are not known to the app) are not judged.
+   */
+  private checkNextHopsConnected(): void {
+    for (const r of this._routes) {
+      const ip = r.nextHop.ip;
+      if (r.nextHop.type !== 'VirtualAppliance' || ip === undefined || Token.isUnresolved(ip)) continue;
+      const home = rangesInApp(this).find((d) => d.kind === 'vnet' && d.cidr.contains(ip))?.owner as unknown as VnetView | undefined;
+      if (!home || home.existing || !Array.isArray(home.peers)) continue;
+      for (const s of this._subnets) {
+        const v = s.vnet as unknown as VnetView;
+        if (v === home || v.existing || v.peers.includes(home)) continue;
+        throw new ValidationError(this, `routes[${r.name}].nextHop.ip`, ip,
+          `it lies in VNet ${home.name} (${home.node.path}), which subnet ${s.name} of VNet ${v.name} cannot reach: `
+          + 'the two VNets are not peered; peer them (HubSpokePeering) or use an appliance in a connected network');
+      }
+    }
+  }
+}
+
+/** What the next-hop check reads of a VNet. */
+interface VnetView {
+  readonly name: string;
+  readonly existing: boolean;
+  readonly peers: readonly unknown[];
+  readonly node: { readonly path: string };
 }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { TerraformStack } from 'cdktf';
 import { Cidr } from './cidr';
 import { ValidationError, formatValue, isDeployTime, referenceIdentifiers } from './errors';
 import { knownValue } from './guards';
@@ -82,16 +83,18 @@ export interface NameDeclaration {
 
 /**
  * Records that `owner` creates a resource of `type` named `name` in `scope`, and throws a
- * ValidationError when another construct of the app already did: the cloud refuses the second (Azure
- * keeps one VNet, route table or firewall of a name per resource group). A name or scope the app
- * cannot know is not compared.
+ * ValidationError when another construct of the same stack already did: the cloud refuses the second
+ * (Azure keeps one VNet, route table or firewall of a name per resource group). Stacks are not
+ * compared with each other (each may deploy to another subscription). A name or scope the app cannot
+ * know is not compared.
  */
 export function declareName(owner: IConstruct, d: NameDeclaration): void {
   const ci = d.caseInsensitive ?? true;
   const scopeKey = keyOf(d.scope, ci);
   const nameKey = keyOf(d.name, ci);
   if (scopeKey === undefined || nameKey === undefined || !nameKey.startsWith('=')) return;
-  const key = `${d.type}|${scopeKey}|${nameKey}`;
+  // Per stack: stacks of one app may deploy to other subscriptions, where the same names are free.
+  const key = `${stackPath(owner)}|${d.type}|${scopeKey}|${nameKey}`;
   const names = relationsOf(owner).names;
   const other = names.get(key);
   if (other && other.owner !== owner) {
@@ -152,4 +155,11 @@ export function checkPeering(owner: IConstruct, hub: PeerableNetwork, spoke: Pee
       }
     }
   }
+}
+
+function stackPath(c: IConstruct): string {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) {
+    if (TerraformStack.isStack(s)) return s.node.path;
+  }
+  return '';
 }

@@ -101,8 +101,6 @@ describe('missing required props name the missing one, for every construct', () 
       .toBe('AppGatewayIngress.newGateway(): subnetCidr is missing; AppGatewayIngress.newGateway requires it');
     expect(messageOf(() => azure.AppGatewayIngress.newGatewayInSubnet(undefined as any)))
       .toBe("AppGatewayIngress.newGatewayInSubnet(): props is missing; AppGatewayIngress.newGatewayInSubnet takes an object of props with 'name', 'subnet'");
-    expect(messageOf(() => azure.AppGatewayPodRouting.kubenet({} as any)))
-      .toBe('AppGatewayPodRouting.kubenet(): routeTable is missing; AppGatewayPodRouting.kubenet requires it');
     expect(messageOf(() => aws.FirewallLogging.s3({} as any)))
       .toBe('FirewallLogging.s3(): bucketName is missing; FirewallLogging.s3 requires it');
   });

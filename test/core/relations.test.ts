@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { AzureFirewall, HubSpokePeering, NatGateway, RouteServer, RouteTable, VirtualNetwork } from '../../lib/azure';
+import { AzureFirewall, HubSpokePeering, NatGateway, NextHop, RouteServer, RouteTable, VirtualNetwork } from '../../lib/azure';
 import { TransitGateway, TransitGatewayVpcAttachment } from '../../lib/aws';
 import { ValidationError } from '../../lib/core';
 import { azureStack, resourceGroup } from '../helpers';
@@ -31,13 +31,17 @@ describe('one name per resource type and resource group', () => {
       .toBe('app/b: name is "hub-vnet"; app/a already names a VNet "hub-vnet" in resource group "net"; Azure keeps one VNet of a name per resource group');
   });
 
-  test('names compare without case, as Azure does, across stacks of one app', () => {
+  test('names compare without case, as Azure does', () => {
+    const stack = azureStack(Testing.app(), 'app');
+    vnet(stack, 'a', 'hub-vnet', '10.0.0.0/16');
+    expect(messageOf(() => vnet(stack, 'b', 'HUB-VNET', '10.1.0.0/16')))
+      .toBe('app/b: name is "HUB-VNET"; app/a already names a VNet "hub-vnet" in resource group "net"; Azure keeps one VNet of a name per resource group');
+  });
+
+  test('stacks are not compared: each may deploy to another subscription', () => {
     const app = Testing.app();
-    const one = azureStack(app, 'one');
-    const two = azureStack(app, 'two');
-    vnet(one, 'a', 'hub-vnet', '10.0.0.0/16');
-    expect(messageOf(() => vnet(two, 'b', 'HUB-VNET', '10.1.0.0/16')))
-      .toBe('two/b: name is "HUB-VNET"; one/a already names a VNet "hub-vnet" in resource group "net"; Azure keeps one VNet of a name per resource group');
+    vnet(azureStack(app, 'one'), 'a', 'hub-vnet', '10.0.0.0/16');
+    expect(() => vnet(azureStack(app, 'two'), 'b', 'hub-vnet', '10.1.0.0/16')).not.toThrow();
   });
 
   test('the same name in another resource group, or for another resource type, is fine', () => {
@@ -128,5 +132,32 @@ describe('transit gateway attachments', () => {
     new TransitGatewayVpcAttachment(stack, 'a1', { transitGateway: tgw, name: 'a1', vpc, subnets, applianceMode: false });
     expect(messageOf(() => new TransitGatewayVpcAttachment(stack, 'a2', { transitGateway: tgw, name: 'a2', vpc, subnets, applianceMode: false })))
       .toBe('app/a2: vpc is "source"; app/a1 already attaches it to transit gateway "hub-tgw"; AWS allows one attachment per VPC and transit gateway (put more subnets in that attachment)');
+  });
+});
+
+describe('a route whose next hop lives in a network that is not connected', () => {
+  function build(peer: boolean) {
+    const stack = azureStack(Testing.app(), 'app');
+    const rg = resourceGroup(stack, 'net');
+    const hub = new VirtualNetwork(stack, 'hub', { resourceGroup: rg, name: 'hub', addressSpace: ['10.0.0.0/16'] });
+    const spoke = new VirtualNetwork(stack, 'spoke', {
+      resourceGroup: rg, name: 'spoke', addressSpace: ['10.1.0.0/16'], subnets: [{ name: 'nodes', addressPrefix: '10.1.0.0/22' }],
+    });
+    if (peer) new HubSpokePeering(stack, 'peering', { hub, spoke });
+    new RouteTable(stack, 'rt', {
+      resourceGroup: rg, name: 'rt', routes: [{ name: 'default', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.0.0.4') }],
+      subnets: [spoke.subnet('nodes')],
+    });
+    return stack;
+  }
+
+  test('an appliance in a VNet of the app that the subnet\'s VNet is not peered with fails at synth', () => {
+    expect(messageOf(() => Testing.synth(build(false), true)))
+      .toBe('app/rt: routes[default].nextHop.ip is "10.0.0.4"; it lies in VNet hub (app/hub), which subnet nodes of VNet spoke cannot reach: '
+        + 'the two VNets are not peered; peer them (HubSpokePeering) or use an appliance in a connected network');
+  });
+
+  test('peered, or an appliance outside the app\'s VNets, it passes', () => {
+    expect(() => Testing.synth(build(true), true)).not.toThrow();
   });
 });
