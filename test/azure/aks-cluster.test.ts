@@ -140,6 +140,8 @@ describe('AksCluster', () => {
     test('associates a given route table', () => {
       const stack = azureStack();
       const w = world(stack);
+      // The appliance lives in the hub: the spoke is peered with it (the route would lead nowhere otherwise).
+      new HubSpokePeering(stack, 'peering', { hub: w.hub, spoke: w.spoke });
       const rt = new RouteTable(stack, 'rt', { resourceGroup: w.spokeRg, name: 'mine', routes: [{ name: 'd', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.0.0.4') }] });
       new AksCluster(stack, 'aks', { resourceGroup: w.spokeRg, name: 'c', defaultNodePool: { subnet: w.subnet }, network, outbound: AksOutbound.userDefinedRouting({ routeTable: rt }) });
       const json = synth(stack);
