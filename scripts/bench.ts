@@ -2,14 +2,17 @@
  * Benchmark: prints wall time and peak memory of importing the library and of synthesizing the
  * example stacks, each measured in a fresh process (median of several runs). For the generated hubs
  * it also synthesizes the very same Terraform JSON with plain cdktf (raw TerraformResources, no
- * library) and prints the ratio, and the cost per spoke of both. Asserts nothing.
- *   npm run bench            (RUNS=5 for more runs; SPOKES=1,10 for other generated hub sizes)
+ * library) and prints the ratio, and the cost per spoke of both. Then the size of the packed library
+ * installed as each kind of user installs it. Asserts nothing.
+ *   npm run bench            (RUNS=5 for more runs; SPOKES=1,10 for other generated hub sizes;
+ *                             INSTALLS=0 to skip the installs, which need the npm registry or cache)
  */
 import { execFileSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { EXAMPLES } from '../stacks/examples';
+import { INSTALL_KINDS, install, installedBytes, pack } from './installs';
 
 const runs = Number(process.env.RUNS ?? 3);
 const spokeCounts = (process.env.SPOKES ?? '1,10,100').split(',').map(Number);
@@ -63,4 +66,27 @@ for (let i = 1; i < compared.length; i++) {
   const n = b.spokes - a.spokes;
   console.log(`  per spoke from ${a.spokes} to ${b.spokes}: library ${((b.library.ms - a.library.ms) / n).toFixed(1)} ms, `
     + `plain cdktf ${((b.plain.ms - a.plain.ms) / n).toFixed(1)} ms`);
+}
+
+async function installSizes(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'egress-bench-install-'));
+  try {
+    const tarball = pack(work);
+    const dirs = await Promise.all(INSTALL_KINDS.map((kind) => install(kind, tarball, work)));
+    const w = Math.max(...INSTALL_KINDS.map((k) => k.description.length));
+    console.log(`\n${'install (node_modules of a new app)'.padEnd(w)}  ${'MB'.padStart(6)}  ${'goal MB'.padStart(7)}`);
+    INSTALL_KINDS.forEach((kind, i) => {
+      const mb = installedBytes(dirs[i]) / 1e6;
+      console.log(`${kind.description.padEnd(w)}  ${mb.toFixed(0).padStart(6)}  ${(kind.goalMB === undefined ? '-' : String(kind.goalMB)).padStart(7)}`);
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.env.INSTALLS !== '0') {
+  installSizes().catch((e: Error) => {
+    console.error(e.message);
+    process.exitCode = 1;
+  });
 }

@@ -69,6 +69,6 @@ export function buildGeneratedHub(app: App, spokes: number): void {
     });
     new EgressExportFilter(manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
     tenants.forEach((tenant) => new EgressGatewayTenant(manifests, tenant.name, { tenant, replicas: 2, blockSize: 31 }));
-    new FelixSettings(manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
+    new FelixSettings(manifests, 'felix', {});  // egressIPSupport: EnabledPerNamespace, the library's default
   }
 }

@@ -22,7 +22,21 @@
  *   the library's secure default the document does not set up. The route table keeps BGP route
  *   propagation on, as `az network route-table create` does.
  * - UDR: the Application Gateway ingress add-on (section 4.8, `az aks enable-addons`) is part of the
- *   cluster resource instead of a later command.
+ *   cluster resource instead of a later command, and its subnet (the document's --appgw-subnet-cidr
+ *   10.42.3.0/24) is declared here as `appgw-subnet` (`newGatewayInSubnet`): the add-on's identity gets
+ *   Network Contributor on that subnet only. With a CIDR, AKS would create the subnet itself and the
+ *   identity would need the whole VNet, firewall and node subnets included.
+ * - UDR: network collection `aksapiserver` (priority 110, `AksEgressRules.apiServerCollection`): TCP 443
+ *   to the API server by FQDN, which Microsoft's outbound rules ask for pods outside kube-system such as
+ *   the ingress controller; the VNet's DNS server is the firewall (`useFirewallDns`), so the nodes
+ *   resolve that FQDN and ntp.ubuntu.com to the addresses the firewall matches.
+ * - UDR: rule sources are the IP Group `aks-nodes-ipg` (aks-subnet), not `*`: only the nodes may use
+ *   the egress rules.
+ * - Docker Hub (4.7) is `ContainerRegistries.dockerHub({ signIn: true })`, Docker's current allowlist.
+ * - User NAT: the cluster waits 60 s (`time_sleep`, hashicorp/time) after natClusterId's grant on the
+ *   subnet, as the CLI waits for a new assignment to propagate; AKS checks it when creating the cluster.
+ * - UDR: the firewall and its public IPs are zone-redundant (zones 1, 2, 3), the library's default in a
+ *   region with availability zones; the document creates them without zones.
  * - UDR: `--api-server-authorized-ip-ranges $FWPUBLIC_IP` becomes the firewall's public IP as a /32, by
  *   reference.
  */
@@ -33,7 +47,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RuleCollections } from '../lib/core';
 import {
   AksCluster, AksEgressRules, AksOutbound, AppGatewayIngress, AzureFirewall, ContainerRegistries, FirewallRouteTable,
-  FirewallRuleFormat, NatGateway, VirtualNetwork, firewallPublicIpRanges,
+  FirewallRuleFormat, IpGroup, NatGateway, VirtualNetwork, firewallPublicIpRanges,
 } from '../lib/azure';
 import { SecurityChecks } from '../lib/checks';
 
@@ -166,9 +180,13 @@ export class AksOutboundUdrStack extends TerraformStack {
       subnets: [
         { name: 'aks-subnet', addressPrefix: '10.42.1.0/24' },
         { name: 'AzureFirewallSubnet', addressPrefix: '10.42.2.0/24' },
+        // 4.8's --appgw-subnet-cidr, declared here so the add-on's grant covers this subnet only.
+        { name: 'appgw-subnet', addressPrefix: '10.42.3.0/24' },
       ],
     });
     const aksSubnet = this.vnet.subnet('aks-subnet');
+    // The egress rules allow the node subnet, not `*`.
+    const fromNodes = [new IpGroup(this, 'nodes-ipg', { resourceGroup: rg, name: 'aks-nodes-ipg', subnets: [aksSubnet] }).id];
 
     this.firewall = new AzureFirewall(this, 'firewall', {
       resourceGroup: rg,
@@ -179,21 +197,21 @@ export class AksOutboundUdrStack extends TerraformStack {
       dnsProxyEnabled: true,
       ruleFormat: FirewallRuleFormat.classic(),
       ruleCollections: [
-        AksEgressRules.networkCollection({ region: location }),
-        AksEgressRules.applicationCollection(),
+        RuleCollections.fromIpGroups(AksEgressRules.networkCollection({ region: location }), fromNodes),
+        RuleCollections.fromIpGroups(AksEgressRules.applicationCollection(), fromNodes),
         // 4.7: the image pull of `kubectl run nginx --image=nginx`.
         RuleCollections.application({
           name: 'dockerhub-registry',
           priority: 200,
           action: 'Allow',
-          rules: [AksEgressRules.registryApplicationRule(ContainerRegistries.dockerHub({ signIn: true }), { name: 'dockerhub-registry' })],
+          rules: [{ ...AksEgressRules.registryApplicationRule(ContainerRegistries.dockerHub({ signIn: true }), { name: 'dockerhub-registry' }), sourceIpGroups: fromNodes }],
         }),
         // 4.7: `curl http://ifconfig.me`, to see the firewall's public IP as the pod's source.
         RuleCollections.application({
           name: 'ifconfig',
           priority: 300,
           action: 'Allow',
-          rules: [{ name: 'ifconfig', targetFqdns: ['ifconfig.me'], protocols: [{ type: 'Http', port: 80 }] }],
+          rules: [{ name: 'ifconfig', sourceIpGroups: fromNodes, targetFqdns: ['ifconfig.me'], protocols: [{ type: 'Http', port: 80 }] }],
         }),
       ],
     });
@@ -214,8 +232,12 @@ export class AksOutboundUdrStack extends TerraformStack {
       network: { plugin: 'azure', ...serviceRange(props, '10.103.0.0/16') },
       outbound: AksOutbound.userDefinedRouting(),
       apiServerAuthorizedIpRanges: firewallPublicIpRanges(this.firewall),
-      ingressApplicationGateway: AppGatewayIngress.newGateway({ name: 'azure-appgateway', subnetCidr: '10.42.3.0/24' }),
+      ingressApplicationGateway: AppGatewayIngress.newGatewayInSubnet({ name: 'azure-appgateway', subnet: this.vnet.subnet('appgw-subnet') }),
     });
+    // Pods outside kube-system (the AGIC pod among them) reach the API server through the firewall.
+    this.firewall.addRuleCollection(RuleCollections.fromIpGroups(
+      AksEgressRules.apiServerCollection({ cluster: this.cluster, priority: 110 }), fromNodes));
+    this.vnet.useFirewallDns(this.firewall);
 
     new TerraformOutput(this, 'firewall_private_ip', { value: this.firewall.privateIp });
     new TerraformOutput(this, 'firewall_public_ip', { value: this.firewall.publicIps[0] });

@@ -17,14 +17,24 @@
  *   AWS strongly recommends configuring both, and routes learned on either are accumulated for the
  *   Connect peer, so a session lost to AWS maintenance costs no route. Every value comes from the
  *   cloud stack's ConnectPeer constructs (literals, never retyped); the node names from its one node list.
- * - BGPFilter `export-egress-ips`: `Accept In 198.51.100.0/28`, then `Reject`, on those peers only:
- *   only the egress gateway's range reaches the transit gateway (the mesh stays unfiltered).
+ * - BGPFilter `export-egress-ips` (a `CloudPeerFilter`), on those peers only (the mesh stays
+ *   unfiltered): reject routes learned from other BGP peers and routes through Calico's tunnels, then
+ *   `Accept In 198.51.100.0/28`, then `Reject`; import nothing. The document accepts the range
+ *   whatever its origin: with the mesh on and `keepOriginalNextHop`, each node would also announce
+ *   the other nodes' gateway blocks with their node address (outside its /29) as next hop; and what
+ *   the transit gateway announces would make Calico route through the tunnel, around inspection.
  * - tenant0's egress gateways: namespace `tenant0-egw`, IPPool `tenant0-pool` (198.51.100.0/28 in the
- *   egress block 198.51.100.0/24, /31 blocks, no pod but the gateways takes from it), EgressGateway
+ *   egress block 198.51.100.0/24, /31 blocks, no pod but the gateways takes from it, `vxlanMode:
+ *   CrossSubnet` where the document has `Never`: the nodes are in two subnets (one per zone) and only the
+ *   transit gateway routes the egress range, so without encapsulation a client's packet to a gateway in
+ *   the other zone would leave through the VPC router to the transit gateway, through the firewall, and
+ *   back over any node's tunnel), EgressGateway
  *   `tenant0-egw` (2 replicas, spread over zones). The tenant is the very EgressTenant whose range is
  *   the firewall rule's source in the cloud stack.
- * - FelixConfiguration `default` patched with `egressIPSupport: EnabledPerNamespaceOrPerPod`, without
- *   which egress gateways carry nothing (imported, then applied server-side; see README).
+ * - FelixConfiguration `default` patched with `egressIPSupport: EnabledPerNamespace` (the library's
+ *   default), without which egress gateways carry nothing (imported, then applied server-side; see
+ *   README). Not per pod: the document annotates no pod, and per-pod selection would let any pod author
+ *   choose the tenant's gateways unless an admission policy says where (FelixSettings `podEgressGrants`).
  * - With `birdTemplate`, the ConfigMap `bird-templates` in `tigera-operator` (below).
  *
  * The BGP sessions need two things outside Kubernetes objects:
@@ -53,15 +63,19 @@
  * (`kubeconfigPath`, default `~/.kube/config`; `kubeconfigContext`, default its current context). The
  * stack depends on the cloud stack explicitly (`addDependency`), so `cdktf deploy '*'` applies the
  * network first (`~` in the path is the deploying user's home). Egress gateways, `egressIPSupport`
- * and custom BIRD templates are Calico Enterprise features.
+ * and custom BIRD templates are Calico Enterprise features: the objects are checked against
+ * `calicoEdition` (default Calico Cloud), and open source refuses them at synth.
+ * BGPConfiguration `default` and FelixConfiguration `default`, which Calico creates itself, are
+ * imported and patched server-side, and protected from deletion (`prevent_destroy`; the
+ * `calico_teardown` output lists the `terraform state rm` to run before a destroy).
  */
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ValidationError } from '../lib/core';
-import { TGW_CONNECT_INSIDE_PREFIX } from '../lib/aws';
+import { TGW_CONNECT_INSIDE_LAYOUT, TGW_CONNECT_INSIDE_PREFIX } from '../lib/aws';
 import {
-  BirdTemplates, CalicoBgp, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
+  BirdTemplates, CalicoBgp, CalicoEdition, ClusterManifests, CloudPeerFilter, EgressGatewayTenant, EgressTenant, FelixSettings, TunnelBgpPeers,
 } from '../lib/calico';
 import { AwsInspectionEgwStack } from './aws-inspection-egw';
 
@@ -85,6 +99,11 @@ export interface AwsInspectionEgwCalicoStackProps {
    * @default - none: no ConfigMap; the sessions need the multihop edit some other way
    */
   readonly birdTemplate?: string;
+  /**
+   * The Calico edition the cluster runs (installed outside this app); egress gateways and custom BIRD
+   * templates need Calico Enterprise or Calico Cloud. @default CalicoEdition.cloud()
+   */
+  readonly calicoEdition?: CalicoEdition;
 }
 
 /** The cluster stack of document 004: Calico's BGP with the transit gateway and the egress gateways. */
@@ -92,7 +111,7 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
   public readonly manifests: ClusterManifests;
   public readonly bgp: CalicoBgp;
   public readonly transitGatewayPeers: TunnelBgpPeers;
-  public readonly exportFilter: EgressExportFilter;
+  public readonly exportFilter: CloudPeerFilter;
   public readonly tenant: EgressGatewayTenant;
   /** The `bird-templates` ConfigMap, when `birdTemplate` is given. */
   public readonly birdTemplates?: BirdTemplates;
@@ -112,9 +131,9 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
       configPath: props.kubeconfigPath ?? '~/.kube/config',
       configContext: props.kubeconfigContext,
     });
-    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes });
+    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes, edition: props.calicoEdition ?? CalicoEdition.cloud() });
 
-    this.exportFilter = new EgressExportFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants: [tenant] });
+    this.exportFilter = new CloudPeerFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants: [tenant] });
     this.bgp = new CalicoBgp(this.manifests, 'bgp', { asNumber: cloud.calicoAsn, nodeToNodeMesh: true, logSeverity: 'Info' });
     this.transitGatewayPeers = new TunnelBgpPeers(this.manifests, 'tgw-connect', {
       bgp: this.bgp,
@@ -128,13 +147,18 @@ export class AwsInspectionEgwCalicoStack extends TerraformStack {
         routerAsn: p.transitGatewayAsn,
       })),
       insidePrefix: TGW_CONNECT_INSIDE_PREFIX,
+      insideLayout: TGW_CONNECT_INSIDE_LAYOUT,
       keepOriginalNextHop: true,
       sourceAddress: 'None',
       filters: [this.exportFilter],
     });
 
-    this.tenant = new EgressGatewayTenant(this.manifests, tenant.name, { tenant, replicas: 2, blockSize: 31 });
-    new FelixSettings(this.manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
+    // The nodes sit in one subnet per zone and only the transit gateway routes the egress range:
+    // client-to-gateway packets across zones are VXLAN-encapsulated (CrossSubnet, the default then).
+    this.tenant = new EgressGatewayTenant(this.manifests, tenant.name, {
+      tenant, replicas: 2, blockSize: 31, nodeSubnets: cloud.sourceVpc.subnetsInGroup('nodes').map((s) => s.cidr),
+    });
+    new FelixSettings(this.manifests, 'felix', {});
 
     if (props.birdTemplate !== undefined) {
       this.birdTemplates = new BirdTemplates(this.manifests, 'bird-templates', {

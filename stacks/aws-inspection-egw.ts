@@ -26,7 +26,8 @@
  *   cloud-config, for kubeadm).
  * - Each node's GRE interface is cloud-init user data (netplan `tunnels: gre1`, mode gre, local the
  *   node, remote 192.0.2.1, the node's inside address /29, MTU 8476: the transit gateway's 8500 bytes
- *   less 24 of GRE and outer IPv4 header), output as `node_user_data` and written to
+ *   less 24 of GRE and outer IPv4 header, outer TTL 255 where the document's tunnel inherits the inner
+ *   TTL, and loose reverse-path filtering on gre1, where replies to the egress gateways arrive), output as `node_user_data` and written to
  *   cdktf.out/user-data/aws-inspection-egw/<node>.yaml, for the instances' `user_data`.
  * - AS numbers: the transit gateway keeps AWS's default 64512; Calico speaks 65001. They differ on
  *   purpose: Calico's own default is also 64512, and over iBGP the transit gateway would ignore the
@@ -34,13 +35,15 @@
  * - The service port is 8080/TCP (the document does not name one).
  * - Rules: `egress-gateway-to-service` (priority 100) passes TCP 8080 from the egress gateway range
  *   to 10.0.0.55; `deny-to-service` (priority 200) drops everything else to 10.0.0.55. Anything no
- *   rule passes is dropped too (`aws:drop_established`) and logged to CloudWatch Logs.
+ *   rule passes is dropped too, connection set-up included (`aws:drop_strict`, the default while every
+ *   rule is 5-tuple), and logged (`aws:alert_strict`) to CloudWatch Logs.
  * - Both spokes send 0.0.0.0/0 to the transit gateway (the document's source VPC only routes the
  *   destination VPC there): every path out of a spoke crosses the firewall, even if an Internet
  *   gateway is added later. The source VPC's node subnets also route 192.0.2.0/24 there, for GRE.
  *   The inspection VPC has no Internet gateway or NAT (the document's traffic stays between VPCs), so
  *   the nodes have no path to the Internet at all: images and packages must come from registry
- *   mirrors or VPC endpoints, or the inspection VPC needs a NAT gateway and firewall rules for them.
+ *   mirrors or VPC endpoints, or the inspection VPC needs `internetEgress` (a NAT gateway per zone
+ *   behind the firewall) and firewall rules for them.
  * - No EC2 instances: the document's nodes are vanilla Kubernetes on EC2 and its service a plain
  *   instance; the stack builds the network they land in, the nodes' security group (GRE from the
  *   transit gateway, everything between nodes, everything out), and checks at synth that 10.0.0.55

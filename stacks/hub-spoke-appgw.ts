@@ -37,8 +37,15 @@
  *   (network `time` 101 and application `aksfwar` 101, `dns` 102 and `osupdates` 102) never clash.
  * - The lost `osupdates` FQDNs are the Ubuntu update hosts AKS documents today (security.ubuntu.com,
  *   azure.archive.ubuntu.com, changelogs.ubuntu.com, snapshot.ubuntu.com); the lost `dockerhub` FQDNs
- *   are the hosts Docker documents for pulls (auth.docker.io, registry-1.docker.io,
- *   production.cloudflare.docker.com and the R2 bucket Docker Hub serves layers from).
+ *   are `ContainerRegistries.dockerHub()`, the hosts Docker documents for pulls (auth.docker.io,
+ *   registry-1.docker.io, production.cloudflare.docker.com and the R2 bucket Docker Hub serves layers from).
+ * - Rule sources are the IP Group `secureaks-ipg` (aks-1-subnet and aks-2-subnet) instead of the
+ *   document's `*`: only the clusters' nodes may use the egress rules.
+ * - Rule collection group `dzk8sfw1-apiserver` (150) with network collection `aksapiserver`
+ *   (`AksEgressRules.apiServerCollection`): TCP 443 to the API server by FQDN, which Microsoft's outbound
+ *   rules ask for pods outside kube-system (the AGIC controller reads Ingresses there); the AGIC release
+ *   waits for it. k8snet's DNS server is the firewall (`useFirewallDns`), so the nodes resolve that FQDN to
+ *   the address the firewall matches.
  * - The gateway is WAF_v2 with a WAF policy (`dzk8sappgw1-waf`, OWASP 3.2, Prevention) instead of the
  *   inline WAF configuration, TLS policy AppGwSslPolicy20220101, and its access/WAF logs go to the
  *   firewall's workspace `dzk8sfw1-lagw`; Terraform ignores the listeners, backends and rules AGIC owns.
@@ -49,6 +56,8 @@
  *   `AppGatewayPodRouting.kubenet({ routeTable })` of the gateway construct. The document copied every
  *   route of the node table to the gateway's table, the firewall's 0.0.0.0/0 included, which
  *   Application Gateway v2 does not support; the construct refuses that.
+ * - The firewall and its public IPs are zone-redundant (zones 1, 2, 3), the library's default in a
+ *   region with availability zones; the document creates them without zones.
  * - Both peerings allow forwarded traffic (the document allowed VNet access only), for traffic the
  *   hub firewall forwards into the spoke.
  */
@@ -59,8 +68,8 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { RuleCollection, RuleCollections } from '../lib/core';
 import {
-  AksCluster, AksOutbound, AppGatewayIngressController, ApplicationGateway, AzureFirewall, FirewallRouteTable,
-  FirewallRuleFormat, HubSpokePeering, LogAnalyticsWorkspace, RoleScope, VirtualNetwork,
+  AksCluster, AksEgressRules, AksOutbound, AppGatewayIngressController, ContainerRegistries, ApplicationGateway, AzureFirewall, FirewallRouteTable,
+  FirewallRuleFormat, HubSpokePeering, IpGroup, LogAnalyticsWorkspace, RoleScope, VirtualNetwork,
 } from '../lib/azure';
 import { SecurityChecks } from '../lib/checks';
 
@@ -71,12 +80,7 @@ export const AKS_SUBNET_SERVICE_ENDPOINTS = ['Microsoft.Sql', 'Microsoft.AzureCo
 export const UBUNTU_UPDATE_FQDNS = ['security.ubuntu.com', 'azure.archive.ubuntu.com', 'changelogs.ubuntu.com', 'snapshot.ubuntu.com'];
 
 /** Hosts a Docker Hub pull talks to (Docker's documented allowlist). */
-export const DOCKER_HUB_FQDNS = [
-  'auth.docker.io',
-  'registry-1.docker.io',
-  'production.cloudflare.docker.com',
-  'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com',
-];
+export const DOCKER_HUB_FQDNS: readonly string[] = ContainerRegistries.dockerHub().fqdns;
 
 const WEB = [{ type: 'Http' as const, port: 80 }, { type: 'Https' as const, port: 443 }];
 
@@ -168,6 +172,8 @@ export class HubSpokeAppgwStack extends TerraformStack {
     });
     const aks1 = this.spokeVnet.subnet('aks-1-subnet');
     const aks2 = this.spokeVnet.subnet('aks-2-subnet');
+    // The document's rules allow the AKS subnets, not `*`.
+    const fromNodes = [new IpGroup(this, 'aks-ipg', { resourceGroup: vnetRg, name: 'secureaks-ipg', subnets: [aks1, aks2] }).id];
 
     const peering = new HubSpokePeering(this, 'hub-spoke1-peering', {
       hub: this.hubVnet,
@@ -186,7 +192,7 @@ export class HubSpokeAppgwStack extends TerraformStack {
       ipConfigurationName: 'dzk8sfw1',
       ruleFormat: FirewallRuleFormat.policy(),
       diagnostics: { workspace: networkLogs },
-      ruleCollections: document003RuleCollections(location),
+      ruleCollections: document003RuleCollections(location).map((c) => RuleCollections.fromIpGroups(c, fromNodes)),
     });
 
     this.routeTable = new FirewallRouteTable(this, 'secureaks1-rt', {
@@ -225,6 +231,13 @@ export class HubSpokeAppgwStack extends TerraformStack {
       diagnostics: { workspace: networkLogs },
     });
 
+    // Pods outside kube-system (the controller among them) reach the API server through the firewall.
+    // The rule names the cluster, which waits for the default groups: it gets a group of its own.
+    const apiServerGroup = { name: 'dzk8sfw1-apiserver', priority: 150 };
+    this.firewall.addRuleCollection(RuleCollections.fromIpGroups(
+      AksEgressRules.apiServerCollection({ cluster: this.cluster, priority: 100 }), fromNodes), { group: apiServerGroup });
+    this.spokeVnet.useFirewallDns(this.firewall);
+
     const helm = new HelmProvider(this, 'helm', { kubernetes: this.cluster.kubeConnection });
     this.ingressController = new AppGatewayIngressController(this, 'agic', {
       provider: helm,
@@ -235,6 +248,7 @@ export class HubSpokeAppgwStack extends TerraformStack {
       readerScopes: [RoleScope.resourceGroup(appgwRg), RoleScope.resourceGroup(kubeRg)],
       namespace: 'kube-system',
       watchNamespaces: ['default'],
+      dependsOn: [this.firewall.policyRuleCollectionGroups[apiServerGroup.name]],
     });
 
     new TerraformOutput(this, 'firewall_private_ip', { value: this.firewall.privateIp });

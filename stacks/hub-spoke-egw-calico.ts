@@ -11,8 +11,13 @@
  * objects are written as YAML to cdktf.out/manifests/hub-spoke-egw-calico/ during synth.
  *
  * Where it differs from the blueprint, and why:
- * - BGPFilter `export-egress-ips` is `Accept In 10.99.0.0/29`, `Accept In 10.99.0.8/29`, then `Reject`
- *   (everything else). The blueprint's `Reject NotIn 10.99.0.0/29`, `Reject NotIn 10.99.0.8/29` is
+ * - BGPFilter `export-egress-ips` (a `CloudPeerFilter`) rejects routes learned from other BGP peers
+ *   (`source: RemotePeers`) and routes through Calico's tunnels (`vxlan.calico`, `tunl0`,
+ *   `wireguard.cali`) first, so a route reflector announces only the gateway blocks it holds, not other
+ *   nodes' blocks with their addresses as next hop (`keepOriginalNextHop`); then `Accept In
+ *   10.99.0.0/29`, `Accept In 10.99.0.8/29`, then `Reject` (everything else); and it imports nothing
+ *   from the Route Server (`importV4: Reject`): the nodes reach the VNets by Azure's own routes, and
+ *   the Route Server's routes must not reprogram the cluster. The blueprint's `Reject NotIn 10.99.0.0/29`, `Reject NotIn 10.99.0.8/29` is
  *   evaluated in order and the first matching rule decides, so its first rule rejects tenant1's range
  *   and tenant1 would never be announced.
  * - The filter is listed in `filters` of the two Route Server peers. A BGPFilter only acts on the
@@ -20,18 +25,44 @@
  *   peering stays unfiltered: the nodes need each other's routes.
  * - The EgressGateways live in `tenant0-egw` / `tenant1-egw` (the blueprint's module uses `tenant0`
  *   while its manifests use `tenant0-egw`).
- * - Peer IPs come from the Route Server construct (`routeServer.peerIps`), `reachableBy` from the AKS
+ * - Peer IPs come from the Route Server construct (`routeServer.peerIps`), `reachableBy` from the route reflector
  *   subnet's gateway, the AS numbers from the cloud stack and the Route Server; the tenants' ranges
  *   from the same `EgressTenant` values the cloud stack's firewall rule uses.
+ * - `egw-policy`'s 8.8.8.8 rule keeps the description of the blueprint's manifest ("Gateway to GoogleDNS")
+ *   and selects the gateway pods beside their namespace, but with `tenant == 'tenant0-egw'`, not the
+ *   blueprint's `k8s-app == 'tenant0-egw'`: the operator labels gateway pods with the EgressGateway's
+ *   `template.metadata.labels` (here `tenant: tenant0-egw`), or `projectcalico.org/egw: <name>` when none
+ *   are given, never `k8s-app`, so the blueprint's selector would match no gateway.
+ * - The document enables per-pod egress selection (`EnabledPerNamespaceOrPerPod`), which this stack
+ *   keeps, with a ValidatingAdmissionPolicy `egress-gateway-pod-annotations` and its binding: pods may
+ *   carry `egress.projectcalico.org/*` annotations only in `default`, naming tenant0. Without it any pod
+ *   author could choose a tenant's gateways and take the source range the firewall trusts. Needs
+ *   Kubernetes 1.30 or later (admissionregistration.k8s.io/v1).
+ * - The gateway pods get a termination grace period of 60 s (the library's default), not the
+ *   blueprint's 0: Calico annotates the pods using a terminating gateway with its maintenance window,
+ *   which is empty with 0, so long-lived connections break without warning.
+ * - The Route Server peers use `nextHopMode: Keep`, which replaces the blueprint's deprecated
+ *   `keepOriginalNextHop: true` in the BGPPeer CRD of Calico 3.30 and later (the CRD refuses both together).
  * - Existing objects are patched declaratively rather than with `kubectl patch`/`annotate`:
- *   FelixConfiguration `default` and IPPool `default-ipv4-ippool` are imported into Terraform's state
- *   (kubernetes_manifest refuses to create an object that exists) and applied server-side with the
- *   library's field manager and forced conflicts; the `default` namespace gets its annotation through
- *   `kubernetes_annotations`. The cloud stack also sets `disableBGPExport` on the operator's
- *   Installation, which the operator reconciles the default pool from.
- * - No node gets a `routeReflectorClusterID`: every node of the AKS pool carries the
- *   `route-reflector=true` label, so `peer-with-route-reflectors` peers all nodes with all nodes and no
- *   node has to reflect routes (see README, "Route reflectors").
+ *   FelixConfiguration `default` and BGPConfiguration `default` (which Calico creates itself) are
+ *   imported into Terraform's state (kubernetes_manifest refuses to create an object that exists),
+ *   applied server-side with the library's field manager and forced conflicts, and protected from
+ *   deletion (`prevent_destroy`; the `calico_teardown` output lists the `terraform state rm` to run
+ *   before a destroy); the `default` namespace gets its annotation through `kubernetes_annotations`.
+ * - The default pool is not patched: the cloud stack sets `disableBGPExport` on the operator's
+ *   Installation, which owns that pool and reconciles it (the blueprint's `kubectl patch` would be
+ *   a second owner of the same field).
+ * - The objects are checked against the cloud stack's Calico edition: with open source, the egress
+ *   gateways, `egw-policy` and Felix's `egressIPSupport` are refused at synth.
+ * - Route reflectors that reflect: the blueprint labels every node `route-reflector=true` and gives
+ *   none a route reflector cluster ID, so none reflects. Here the route reflectors are the cloud stack's
+ *   dedicated pool `rr` (in RouteReflectorSubnet); `calico-route-reflector-id` (ServiceAccount,
+ *   ClusterRole to get and patch nodes, binding, DaemonSet on `route-reflector == 'true'` nodes)
+ *   annotates each of them with `projectcalico.org/RouteReflectorClusterID=244.0.0.1`, also nodes AKS
+ *   replaces later (AKS node pools cannot set annotations, and node names are unknown at synth).
+ *   `peer-with-route-reflectors` (every node with the route reflectors) is Calico's documented
+ *   peering; the Route Server peers are the pool's 4 possible addresses (nodes plus surge), reached
+ *   through RouteReflectorSubnet's gateway (see README, "Route reflectors").
  *
  * Egress gateways, EgressGatewayPolicy, `egressIPSupport` and flow logs are Calico Enterprise / Calico
  * Cloud features: the document joins the cluster to Calico Cloud before this step.
@@ -42,8 +73,8 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ValidationError } from '../lib/core';
 import { AZURE_RESERVED_ASNS, AZURE_ROUTE_SERVER_MAX_PEERS } from '../lib/azure';
 import {
-  CalicoBgp, ClusterManifests, EgressExportFilter, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch,
-  NamespaceEgress, labelSelector,
+  CalicoBgp, CloudPeerFilter, ClusterManifests, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch,
+  NamespaceEgress, RouteReflectorClusterId, labelSelector,
 } from '../lib/calico';
 import { SecurityChecks } from '../lib/checks';
 import { HubSpokeEgwStack } from './hub-spoke-egw';
@@ -60,7 +91,8 @@ export interface HubSpokeEgwCalicoStackProps {
 export class HubSpokeEgwCalicoStack extends TerraformStack {
   public readonly manifests: ClusterManifests;
   public readonly bgp: CalicoBgp;
-  public readonly exportFilter: EgressExportFilter;
+  public readonly routeReflectorClusterId: RouteReflectorClusterId;
+  public readonly exportFilter: CloudPeerFilter;
   public readonly tenants: readonly EgressGatewayTenant[];
 
   constructor(scope: Construct, id: string, props: HubSpokeEgwCalicoStackProps) {
@@ -71,10 +103,14 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
     if (!tenant0) throw new ValidationError(this, 'tenants', [], 'the stack needs at least one egress gateway tenant');
 
     const kubernetes = new KubernetesProvider(this, 'kubernetes', cloud.cluster.kubeConnection);
-    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes });
+    this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes, edition: cloud.calico.edition });
 
-    this.exportFilter = new EgressExportFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
+    this.exportFilter = new CloudPeerFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
     const routeReflectors = labelSelector(cloud.routeReflectorLabels);
+    this.routeReflectorClusterId = new RouteReflectorClusterId(this.manifests, 'route-reflector-id', {
+      nodeLabels: cloud.routeReflectorLabels,
+      clusterId: '244.0.0.1',
+    });
     this.bgp = new CalicoBgp(this.manifests, 'bgp', {
       asNumber: cloud.calicoAsn,
       reservedAsns: AZURE_RESERVED_ASNS,
@@ -85,8 +121,8 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
         name: 'azure-route-server',
         peerIps: cloud.routeServer.peerIps,
         asNumber: cloud.routeServer.asn,
-        reachableBy: cloud.cluster.nodeSubnet.gatewayIp,
-        keepOriginalNextHop: true,
+        reachableBy: cloud.routeReflectorPool.subnet.gatewayIp,
+        nextHopMode: 'Keep',
         nodeSelector: routeReflectors,
         filters: [this.exportFilter],
         maxPeers: AZURE_ROUTE_SERVER_MAX_PEERS,
@@ -105,15 +141,17 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
       name: 'egw-policy',
       rules: [
         { destination: '10.0.0.0/8', description: 'Local: no gateway' },
-        { destination: '8.8.8.8/32', gateway: tenant0 },
+        { destination: '8.8.8.8/32', description: 'Gateway to GoogleDNS', gateway: tenant0 },
       ],
     });
     new FelixSettings(this.manifests, 'felix', {
       egressIPSupport: 'EnabledPerNamespaceOrPerPod',
+      podEgressGrants: [{ tenant: tenant0, namespaces: ['default'] }],
       flowLogsFlushInterval: '15s',
       flowLogsFileAggregationKindForAllowed: 1,
     });
     new NamespaceEgress(this.manifests, 'default-namespace', { namespace: 'default', tenant: tenant0 });
-    new IpPoolPatch(this.manifests, 'default-pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true } });
+    // The operator's Installation already sets disableBGPExport (cloud stack): the patch then renders nothing.
+    new IpPoolPatch(this.manifests, 'default-pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true }, installedBy: cloud.calico });
   }
 }

@@ -5,8 +5,11 @@ import {
 } from '@cdktf/provider-aws/lib/networkfirewall-rule-group';
 import {
   ApplicationRuleCollection, Cidr, ErrorSite, NetworkRuleCollection, RuleAddress, RuleCollection, RuleLimits, RulePort,
-  ValidationError, isIpAddress,
+  NetworkProtocol, ValidationError, checkEnum, isIpAddress,
 } from '../core';
+
+/** The model's network rule protocols, as the renderer maps them. */
+const NETWORK_PROTOCOLS: readonly NetworkProtocol[] = ['TCP', 'UDP', 'ICMP', 'Any'];
 
 /**
  * Renders the provider-neutral rule model as AWS Network Firewall stateful rule groups, one group
@@ -95,6 +98,8 @@ function renderNetwork(site: ErrorSite, collection: NetworkRuleCollection): Rend
     // Azure's "Any" with ports means TCP and UDP on those ports; with "*" it is every IP protocol.
     // ICMP has no ports.
     const headers: { protocol: string; port: string }[] = [];
+    // Case matters: the provider passes the protocol through and Network Firewall refuses "tcp" at apply.
+    rule.protocols.forEach((p, k) => checkEnum(site, `${rat}.protocols[${k}]`, p, NETWORK_PROTOCOLS));
     for (const protocol of rule.protocols) {
       if (protocol === 'ICMP') headers.push({ protocol: 'ICMP', port: 'ANY' });
       else if (protocol === 'Any' && ports.every((p) => p === 'ANY')) headers.push({ protocol: 'IP', port: 'ANY' });
@@ -148,6 +153,7 @@ function renderApplication(site: ErrorSite, collection: ApplicationRuleCollectio
         'FQDN tags are Azure Firewall\'s; on AWS list the domains in targetFqdns');
     }
     const types = (rule.protocols ?? []).map((p, j) => {
+      checkEnum(site, `${rat}.protocols[${j}].type`, p.type, ['Http', 'Https', 'Mssql']);
       const t = TARGET_TYPES[p.type];
       if (!t) {
         throw new ValidationError(site, `${rat}.protocols[${j}].type`, p.type,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, ITerraformDependable, TerraformIterator, TerraformLocal, Token } from 'cdktf';
+import { Annotations, Fn, ITerraformDependable, TerraformIterator, TerraformLocal, Token } from 'cdktf';
 import { NetworkfirewallFirewall } from '@cdktf/provider-aws/lib/networkfirewall-firewall';
 import { NetworkfirewallFirewallPolicy } from '@cdktf/provider-aws/lib/networkfirewall-firewall-policy';
 import { NetworkfirewallRuleGroup } from '@cdktf/provider-aws/lib/networkfirewall-rule-group';
@@ -8,7 +8,9 @@ import {
   NetworkfirewallLoggingConfigurationLoggingConfigurationLogDestinationConfig,
 } from '@cdktf/provider-aws/lib/networkfirewall-logging-configuration';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { RuleCollection, ValidationError, brand, described, validateRuleCollection, validateRuleCollections } from '../core';
+import {
+  Cidr, RuleCollection, ValidationError, brand, described, isIpAddress, rangesInApp, validateRuleCollection, validateRuleCollections,
+} from '../core';
 import { requireProps } from '../core/guards';
 import { InspectionVpc } from './inspection-vpc';
 import {
@@ -18,6 +20,10 @@ import { AwsTags, VpcRouteTarget } from './vpc';
 
 /** What a stateful engine in strict order does with packets no rule matched. */
 export type StatefulDefaultAction = 'aws:drop_strict' | 'aws:drop_established' | 'aws:alert_strict' | 'aws:alert_established';
+
+/** Ranges that are never on the Internet: RFC 1918, shared (RFC 6598), link-local and loopback. */
+const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8']
+  .map((c) => Cidr.parse(c));
 
 /** The log types Network Firewall writes. */
 export type FirewallLogType = 'ALERT' | 'FLOW' | 'TLS';
@@ -96,10 +102,14 @@ export interface NetworkFirewallProps {
   /** Initial rule collections. @default - none; add them with `addRuleCollection` */
   readonly ruleCollections?: RuleCollection[];
   /**
-   * What happens to packets no rule matched. `aws:drop_established` lets TCP handshakes through so
-   * domain list (TLS SNI, HTTP Host) rules can see the names, then drops whatever no rule passed;
-   * `aws:alert_established` logs it.
-   * @default ['aws:drop_established', 'aws:alert_established']
+   * What happens to packets no rule matched. `aws:drop_strict` drops every packet no rule passed,
+   * connection set-up included; `aws:alert_strict` logs it. `aws:drop_established` lets packets of
+   * connections not yet established through (TCP handshakes), which domain list (TLS SNI, HTTP Host)
+   * rules need to see the names, and drops the rest of what no rule passed; with only 5-tuple rules
+   * it is weaker, as handshakes to any destination pass. `aws:drop_strict` with an application rule
+   * collection is refused: its domain list would never see a name.
+   * @default - ['aws:drop_strict', 'aws:alert_strict'] while no collection is an application
+   * collection; ['aws:drop_established', 'aws:alert_established'] once one is
    */
   readonly statefulDefaultActions?: StatefulDefaultAction[];
   /** @default FirewallLogging.cloudWatch() */
@@ -150,8 +160,7 @@ export class NetworkFirewall extends Construct {
   public readonly logGroups: { [type: string]: CloudwatchLogGroup } = {};
   /** The logging configuration, unless logging is off. */
   public readonly loggingConfiguration?: NetworkfirewallLoggingConfiguration;
-  /** The stateful default actions. */
-  public readonly statefulDefaultActions: readonly StatefulDefaultAction[];
+  private readonly givenDefaultActions?: readonly StatefulDefaultAction[];
   private readonly endpoints: TerraformLocal;
   private readonly _collections: RuleCollection[] = [];
   private readonly minimumCapacity: number;
@@ -176,7 +185,7 @@ export class NetworkFirewall extends Construct {
       throw new ValidationError(this, 'minimumRuleGroupCapacity', this.minimumCapacity,
         `a stateful rule group's capacity is 1 to ${NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY}`);
     }
-    this.statefulDefaultActions = this.checkDefaultActions(props.statefulDefaultActions ?? ['aws:drop_established', 'aws:alert_established']);
+    if (props.statefulDefaultActions !== undefined) this.givenDefaultActions = this.checkDefaultActions(props.statefulDefaultActions);
 
     this.policy = new NetworkfirewallFirewallPolicy(this, 'policy', {
       name: `${props.name}-policy`,
@@ -194,9 +203,10 @@ export class NetworkFirewall extends Construct {
     });
 
     // Endpoint IDs by availability zone, from the firewall's sync states (a set: looked up by zone,
-    // never by position).
-    const states = TerraformIterator.fromComplexList(this.resource.firewallStatus.get(0).syncStates, 'availability_zone');
-    this.endpoints = new TerraformLocal(this, 'endpoint-ids', states.forExpressionForMap('key', 'val.attachment[0].endpoint_id'));
+    // never by position). The key is named explicitly: a fromComplexList iterator's `key` is the
+    // zone under cdktf but the list index under cdktn.
+    const states = TerraformIterator.fromList(this.resource.firewallStatus.get(0).syncStates);
+    this.endpoints = new TerraformLocal(this, 'endpoint-ids', states.forExpressionForMap('val.availability_zone', 'val.attachment[0].endpoint_id'));
 
     // (2) Traffic the transit gateway hands to the inspection VPC goes through the firewall endpoint
     // in the zone it arrived in (appliance mode keeps both directions of a flow in one zone).
@@ -208,6 +218,18 @@ export class NetworkFirewall extends Construct {
       });
     }
 
+    // (5) With Internet egress, replies from the NAT gateway to the ranges behind the transit gateway
+    // go through the endpoint of the NAT gateway's zone, the one the request crossed.
+    for (const subnet of props.vpc.publicSubnets) {
+      for (const range of props.vpc.returnRanges) {
+        subnet.addRoute({
+          destination: range.toString(),
+          target: VpcRouteTarget.vpcEndpoint(this.endpointId(subnet.availabilityZone)),
+          intent: '(5) replies from the Internet into the firewall endpoint of the same zone',
+        });
+      }
+    }
+
     this.loggingConfiguration = this.configureLogging(props.logging ?? FirewallLogging.cloudWatch(), props.tags);
 
     for (const c of props.ruleCollections ?? []) this.addRuleCollection(c);
@@ -216,6 +238,20 @@ export class NetworkFirewall extends Construct {
   /** The firewall's ARN (a reference). */
   public get arn(): string {
     return this.resource.arn;
+  }
+
+  /**
+   * The stateful default actions: the given ones, or strict (`aws:drop_strict`, `aws:alert_strict`)
+   * unless an application collection needs connections established to see names.
+   */
+  public get statefulDefaultActions(): readonly StatefulDefaultAction[] {
+    if (this.givenDefaultActions) return this.givenDefaultActions;
+    return this.needsEstablished() ? ['aws:drop_established', 'aws:alert_established'] : ['aws:drop_strict', 'aws:alert_strict'];
+  }
+
+  /** Domain list (application) groups match names carried after the handshake. */
+  private needsEstablished(): boolean {
+    return this._collections.some((c) => c.kind === 'application');
   }
 
   /** The rule collections so far, in the order they were added. */
@@ -248,12 +284,17 @@ export class NetworkFirewall extends Construct {
         `the rule group is named ${groupName}; Network Firewall names are 1 to 128 letters, digits and "-"`);
     }
     this.checkPriorities([...this._collections, collection]);
+    if (collection.kind === 'application' && this.givenDefaultActions?.includes('aws:drop_strict')) {
+      throw new ValidationError(this, 'statefulDefaultActions', [...this.givenDefaultActions],
+        `application collection ${collection.name} is a domain list, which sees names only once a connection is established; aws:drop_strict drops the handshake first: use aws:drop_established`);
+    }
     const rendered = renderNetworkFirewallRuleGroup(this, collection);
     if (rendered.requiredCapacity > NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY) {
       throw new ValidationError(this, `ruleCollections[${collection.name}].rules`, described(`${rendered.requiredCapacity} stateful rules`),
         `a stateful rule group holds at most ${NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY}; split the collection`);
     }
     this._collections.push(collection);
+    this.warnUnreachableInternet(collection);
     const group = new NetworkfirewallRuleGroup(this, `rule-group-${collection.name}`, {
       name: groupName,
       type: 'STATEFUL',
@@ -276,6 +317,31 @@ export class NetworkFirewall extends Construct {
       statefulEngineOptions: { ruleOrder: 'STRICT_ORDER' },
       statefulRuleGroupReference: ordered.map((c) => ({ resourceArn: this.ruleGroups[c.name].arn, priority: c.priority })),
     };
+  }
+
+  /**
+   * Warns when an Allow rule names an Internet destination (a domain, or an address outside the private
+   * ranges and every range the app declares) while the inspection VPC has no way to the Internet.
+   */
+  private warnUnreachableInternet(collection: RuleCollection): void {
+    if (this.vpc.hasInternetEgress || collection.kind === 'dnat' || collection.action !== 'Allow') return;
+    const declared = rangesInApp(this).map((r) => r.cidr);
+    const internal = (a: unknown): boolean => {
+      if (a instanceof Cidr) return PRIVATE_RANGES.some((p) => p.contains(a)) || declared.some((d) => d.contains(a));
+      if (typeof a !== 'string' || Token.isUnresolved(a) || a === '*') return true;
+      if (!Cidr.isValid(a) && !isIpAddress(a)) return true;
+      const c = Cidr.parse(isIpAddress(a) ? `${a}/${a.includes(':') ? 128 : 32}` : a);
+      return c.version !== 4 || PRIVATE_RANGES.some((p) => p.contains(c)) || declared.some((d) => d.contains(c));
+    };
+    collection.rules.forEach((rule, i) => {
+      const names = collection.kind === 'application' ? (rule as { targetFqdns?: readonly string[] }).targetFqdns ?? [] : [];
+      const addresses = collection.kind === 'network' ? (rule as { destinationAddresses?: readonly unknown[] }).destinationAddresses ?? [] : [];
+      const external = [...names, ...addresses.filter((a) => !internal(a)).map(String)];
+      if (external.length > 0) {
+        Annotations.of(this).addWarning(
+          `ruleCollections[${collection.name}].rules[${i}] allows ${external.join(', ')} on the Internet, but inspection VPC ${this.vpc.name} has no route to the Internet; give it internetEgress, or the rule never matches traffic that arrives`);
+      }
+    });
   }
 
   private checkPriorities(collections: readonly RuleCollection[]): void {

@@ -25,6 +25,13 @@ export const TGW_CONNECT_RESERVED_INSIDE_CIDRS: readonly Cidr[] = [
   '169.254.169.248/29',
 ].map((c) => Cidr.parse(c));
 
+/**
+ * Who holds which address of a Connect peer's inside /29, as offsets from its network address: the
+ * appliance (the node) the first (`169.254.8.9` of `169.254.8.8/29`), the transit gateway the second
+ * and third, one per BGP session. The shape of Calico's `TunnelInsideLayout`.
+ */
+export const TGW_CONNECT_INSIDE_LAYOUT = { nodeHost: 1, routerHosts: [2, 3], router: 'AWS Transit Gateway Connect' } as const;
+
 /** IP protocol number of GRE, what carries a Connect peer's traffic. */
 export const GRE_PROTOCOL = 47;
 
@@ -131,7 +138,7 @@ export class ConnectPeer extends Construct {
    * on the node's GRE interface and used as the source of its BGP sessions.
    */
   public get peerInsideAddress(): string {
-    return this.insideCidr.host(1);
+    return this.insideCidr.host(TGW_CONNECT_INSIDE_LAYOUT.nodeHost);
   }
 
   /**
@@ -139,7 +146,8 @@ export class ConnectPeer extends Construct {
    * `169.254.8.11`): one BGP session to each, for redundancy; what Calico's BGPPeers point at.
    */
   public get transitGatewayInsideAddresses(): [string, string] {
-    return [this.insideCidr.host(2), this.insideCidr.host(3)];
+    const [a, b] = TGW_CONNECT_INSIDE_LAYOUT.routerHosts;
+    return [this.insideCidr.host(a), this.insideCidr.host(b)];
   }
 }
 
@@ -261,6 +269,11 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
       if (!this.transport.vpc.contains(spec.peerAddress)) {
         throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,
           `the node must be in the transport VPC ${this.transport.vpc.name} (${this.transport.vpc.cidr}), whose attachment carries the tunnel`);
+      }
+      const home = this.transport.vpc.subnets.find((s) => s.cidr.contains(spec.peerAddress));
+      if (home && !home.isUsableAddress(spec.peerAddress)) {
+        throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,
+          `AWS reserves it in subnet ${home.name} (${home.cidr}): the network address, the VPC router (+1), DNS (+2), future use (+3) and the broadcast address; no instance can hold it. Use ${home.hostIp(0)} or later`);
       }
       const same = this._peers.find((p) => p.peerAddress === spec.peerAddress);
       if (same) {

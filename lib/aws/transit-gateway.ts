@@ -6,8 +6,7 @@ import { Ec2TransitGatewayRouteTable } from '@cdktf/provider-aws/lib/ec2-transit
 import { Ec2TransitGatewayRouteTableAssociation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association';
 import { Ec2TransitGatewayRouteTablePropagation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation';
 import { Ec2TransitGatewayRoute } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route';
-import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isPrivateAsn } from '../core';
-import { requireProps } from '../core/guards';
+import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isPrivateAsn, requireProps } from '../core';
 import { declareLink, linksInApp } from '../core/app-registry';
 import { formatValue } from '../core/errors';
 import { InspectionVpc } from './inspection-vpc';
@@ -72,15 +71,62 @@ export interface VpcAttachmentOptions {
 
 const tgwBrand = brand('TransitGateway');
 
+/** What an existing transit gateway is known by, for {@link TransitGateway.fromAttributes}. */
+export interface TransitGatewayAttributes {
+  /** Its ID, e.g. `tgw-0123456789abcdef0`, or a reference (a data source's `id`). */
+  readonly transitGatewayId: string;
+  /** A name for messages and for the `Name` tags of what this app attaches to it, e.g. `network-tgw`. */
+  readonly name: string;
+  /** Its Amazon-side ASN. @default 64512 */
+  readonly amazonSideAsn?: number;
+  /** Its CIDR blocks, which Connect attachments take their GRE addresses from. @default - none */
+  readonly cidrBlocks?: string[];
+}
+
+/**
+ * A transit gateway, new or existing: what attachments, route tables and Connect attachments need
+ * of it. The default route table association and propagation of an existing one must be off (as a
+ * new one's are), or attachments would also land in its default route table.
+ */
+export interface ITransitGateway {
+  /** Its ID (a reference, or the existing one's). */
+  readonly id: string;
+  /** The name in messages and `Name` tags. */
+  readonly name: string;
+  /** The Amazon-side ASN. */
+  readonly asn: number;
+  /** The CIDR blocks. */
+  readonly cidrBlocks: readonly Cidr[];
+  /** Adds a route table. */
+  addRouteTable(name: string): TransitGatewayRouteTable;
+  /** Attaches a VPC. */
+  attachVpc(options: VpcAttachmentOptions): TransitGatewayVpcAttachment;
+  /** Attaches an inspection VPC. */
+  attachInspectionVpc(vpc: InspectionVpc, name?: string): TransitGatewayVpcAttachment;
+}
+
+/** Marks the props of an existing transit gateway: its ID. */
+const EXISTING_ID = Symbol('existingTransitGatewayId');
+
 /**
  * A transit gateway with the safe routing defaults of a hub: no default route table association or
  * propagation (every attachment is placed in a route table on purpose), shared attachments not
  * accepted automatically, DNS and VPN ECMP support on.
  */
-export class TransitGateway extends Construct {
+export class TransitGateway extends Construct implements ITransitGateway {
   /** True when `x` is a TransitGateway (works across copies of the library). */
   public static isTransitGateway(x: unknown): x is TransitGateway {
     return tgwBrand.is(x);
+  }
+
+  /**
+   * An existing transit gateway (e.g. a network team's), usable wherever a new one is: attach VPCs,
+   * add route tables, Connect attachments. Nothing of the gateway itself is created or changed.
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: TransitGatewayAttributes): TransitGateway {
+    requireProps(`${scope.node.path}/${id}`, 'TransitGateway.fromAttributes', attrs, ['transitGatewayId', 'name']);
+    const props = { name: attrs.name, amazonSideAsn: attrs.amazonSideAsn, cidrBlocks: attrs.cidrBlocks, [EXISTING_ID]: attrs.transitGatewayId };
+    return new TransitGateway(scope, id, props);
   }
 
   /** The `Name` tag. */
@@ -89,8 +135,8 @@ export class TransitGateway extends Construct {
   public readonly asn: number;
   /** The CIDR blocks, in the order given. */
   public readonly cidrBlocks: readonly Cidr[];
-  /** The aws_ec2_transit_gateway resource (escape hatch). */
-  public readonly resource: Ec2TransitGateway;
+  private readonly _resource?: Ec2TransitGateway;
+  private readonly existingId?: string;
   private readonly _routeTables: TransitGatewayRouteTable[] = [];
   private readonly _vpcAttachments: TransitGatewayVpcAttachment[] = [];
   private readonly _connectAttachments: IConnectRegistration[] = [];
@@ -110,7 +156,8 @@ export class TransitGateway extends Construct {
     }
     this.cidrBlocks = this.checkCidrBlocks(props.cidrBlocks ?? []);
     declareRanges(this, this.cidrBlocks.map((cidr) => ({ cidr, kind: 'transit', label: `transit gateway ${props.name} CIDR block` })));
-    this.resource = new Ec2TransitGateway(this, 'tgw', {
+    this.existingId = (props as { [EXISTING_ID]?: string })[EXISTING_ID];
+    if (this.existingId === undefined) this._resource = new Ec2TransitGateway(this, 'tgw', {
       description: props.description,
       amazonSideAsn: this.asn,
       defaultRouteTableAssociation: 'disable',
@@ -137,7 +184,20 @@ export class TransitGateway extends Construct {
 
   /** The transit gateway's ID (a reference). */
   public get id(): string {
-    return this.resource.id;
+    return this.existingId ?? this.resource.id;
+  }
+
+  /** True when this is an existing transit gateway ({@link TransitGateway.fromAttributes}). */
+  public get isExisting(): boolean {
+    return this.existingId !== undefined;
+  }
+
+  /** The aws_ec2_transit_gateway resource (escape hatch); an existing transit gateway has none. */
+  public get resource(): Ec2TransitGateway {
+    if (!this._resource) {
+      throw new ValidationError(this, 'resource', this.existingId, 'an existing transit gateway (fromAttributes) has no resource in this app');
+    }
+    return this._resource;
   }
 
   /** The route tables, in the order they were added. */
@@ -213,8 +273,20 @@ export class TransitGateway extends Construct {
   public attachInspectionVpc(vpc: InspectionVpc, name?: string): TransitGatewayVpcAttachment {
     const attachment = this.attachVpc({ vpc, name, subnets: vpc.transitGatewaySubnets, applianceMode: true });
     // (3) Inspected traffic goes back to the transit gateway, which looks its destination up in the
-    // inspection attachment's route table.
-    attachment.routeToTransitGateway(vpc.firewallSubnets, ['0.0.0.0/0'], '(3) back to the transit gateway after inspection');
+    // inspection attachment's route table; with Internet egress only the ranges behind it do, and the
+    // rest leaves through the NAT gateway of the zone (5).
+    if (vpc.hasInternetEgress) {
+      attachment.routeToTransitGateway(vpc.firewallSubnets, vpc.returnRanges.map(String), '(3) back to the transit gateway after inspection');
+      for (const subnet of vpc.firewallSubnets) {
+        subnet.addRoute({
+          destination: '0.0.0.0/0',
+          target: VpcRouteTarget.natGateway(vpc.natGateways[subnet.availabilityZone].id),
+          intent: '(5) to the Internet through the NAT gateway of the same zone',
+        });
+      }
+    } else {
+      attachment.routeToTransitGateway(vpc.firewallSubnets, ['0.0.0.0/0'], '(3) back to the transit gateway after inspection');
+    }
     return attachment;
   }
 

@@ -1,13 +1,15 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable, Token } from 'cdktf';
+import { ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Vpc as TfVpc } from '@cdktf/provider-aws/lib/vpc';
 import { Subnet as TfSubnet } from '@cdktf/provider-aws/lib/subnet';
 import { RouteTable as TfRouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Route as TfRoute } from '@cdktf/provider-aws/lib/route';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
-import { Cidr, ValidationError, brand, declareRanges, isIpAddress } from '../core';
-import { requireProps } from '../core/guards';
+import {
+  Cidr, ValidationError, brand, checkAtSynth, checkList, declareRanges, isIpAddress, knownValue, requireProps, warnUnchecked,
+} from '../core';
 
 /** Tags of AWS resources. */
 export type AwsTags = { readonly [key: string]: string };
@@ -39,6 +41,37 @@ export interface VpcSubnetSpec {
   readonly group?: string;
 }
 
+/** Marks the props of existing VPCs and subnets. */
+const EXISTING = Symbol('existingVpc');
+
+/** An existing subnet, for {@link Vpc.fromAttributes}. */
+export interface ExistingSubnetAttributes {
+  /** e.g. `subnet-0123456789abcdef0`, or a reference. */
+  readonly subnetId: string;
+  /** The route table associated with it, where this app adds routes, e.g. `rtb-0123456789abcdef0`. */
+  readonly routeTableId: string;
+  /** A name for messages, unique in the VPC. */
+  readonly name: string;
+  /** Its IPv4 CIDR, a literal: the library checks addresses against it. */
+  readonly cidr: string;
+  /** Its availability zone, e.g. `us-east-1a`. */
+  readonly availabilityZone: string;
+  /** @default 'private' */
+  readonly group?: string;
+}
+
+/** An existing VPC, for {@link Vpc.fromAttributes}. */
+export interface VpcAttributes {
+  /** e.g. `vpc-0123456789abcdef0`, or a reference. */
+  readonly vpcId: string;
+  /** A name for messages and the `Name` tags of what this app attaches to it. */
+  readonly name: string;
+  /** Its IPv4 CIDR, a literal (declared in the app's address plan). */
+  readonly cidrBlock: string;
+  /** The subnets this app uses. @default - none */
+  readonly subnets?: readonly ExistingSubnetAttributes[];
+}
+
 /** Props of {@link Vpc}. */
 export interface VpcProps {
   /** The VPC's `Name` tag, e.g. `source-vpc`. */
@@ -62,7 +95,7 @@ export interface VpcProps {
 /** Where a VPC route sends traffic. */
 export interface VpcRouteTarget {
   /** What the target is, for messages and checks. */
-  readonly kind: 'transitGateway' | 'vpcEndpoint';
+  readonly kind: 'transitGateway' | 'vpcEndpoint' | 'natGateway' | 'internetGateway';
   /** The target's ID (usually a reference). */
   readonly id: string;
   /** Resources the route must wait for (e.g. the transit gateway's attachment to this VPC). */
@@ -81,6 +114,14 @@ export const VpcRouteTarget = {
   /** A VPC endpoint, e.g. a Network Firewall endpoint. */
   vpcEndpoint(id: string): VpcRouteTarget {
     return { kind: 'vpcEndpoint', id };
+  },
+  /** A NAT gateway. */
+  natGateway(id: string): VpcRouteTarget {
+    return { kind: 'natGateway', id };
+  },
+  /** An Internet gateway. */
+  internetGateway(id: string): VpcRouteTarget {
+    return { kind: 'internetGateway', id };
   },
 };
 
@@ -116,10 +157,9 @@ export class VpcSubnet extends Construct {
   public readonly group: string;
   /** The VPC it belongs to. */
   public readonly vpc: Vpc;
-  /** The aws_subnet resource (escape hatch). */
-  public readonly resource: TfSubnet;
-  /** The subnet's own aws_route_table. */
-  public readonly routeTable: TfRouteTable;
+  private readonly _resource?: TfSubnet;
+  private readonly _routeTable?: TfRouteTable;
+  private readonly existing?: ExistingSubnetAttributes;
   /** The aws_route resources, by destination. */
   public readonly routeResources: { [destination: string]: TfRoute } = {};
   private readonly _routes: VpcRoute[] = [];
@@ -133,26 +173,66 @@ export class VpcSubnet extends Construct {
     this.cidr = cidr;
     this.availabilityZone = spec.availabilityZone;
     this.group = spec.group ?? 'private';
-    this.resource = new TfSubnet(this, 'subnet', {
-      vpcId: vpc.id,
-      cidrBlock: cidr.toString(),
-      availabilityZone: spec.availabilityZone,
-      mapPublicIpOnLaunch: false,
-      tags: { ...tags, Name: spec.name },
-    });
-    this.routeTable = new TfRouteTable(this, 'route-table', {
-      vpcId: vpc.id,
-      tags: { ...tags, Name: `${spec.name}-rt` },
-    });
-    new RouteTableAssociation(this, 'route-table-association', {
-      subnetId: this.resource.id,
-      routeTableId: this.routeTable.id,
-    });
+    this.existing = (spec as { [EXISTING]?: ExistingSubnetAttributes })[EXISTING];
+    if (this.existing === undefined) {
+      this._resource = new TfSubnet(this, 'subnet', {
+        vpcId: vpc.id,
+        cidrBlock: cidr.toString(),
+        availabilityZone: spec.availabilityZone,
+        mapPublicIpOnLaunch: false,
+        tags: { ...tags, Name: spec.name },
+      });
+      this._routeTable = new TfRouteTable(this, 'route-table', {
+        vpcId: vpc.id,
+        tags: { ...tags, Name: `${spec.name}-rt` },
+      });
+      new RouteTableAssociation(this, 'route-table-association', {
+        subnetId: this._resource.id,
+        routeTableId: this._routeTable.id,
+      });
+    }
+    checkAtSynth(this, () => this.checkRegion());
+  }
+
+  /** The aws_subnet resource (escape hatch); an existing subnet ({@link Vpc.fromAttributes}) has none. */
+  public get resource(): TfSubnet {
+    if (!this._resource) throw new ValidationError(this, 'resource', this.existing?.subnetId, 'an existing subnet (Vpc.fromAttributes) has no resource in this app');
+    return this._resource;
+  }
+
+  /** The subnet's own aws_route_table; an existing subnet has none (its routes go to `routeTableId`). */
+  public get routeTable(): TfRouteTable {
+    if (!this._routeTable) throw new ValidationError(this, 'routeTable', this.existing?.routeTableId, 'an existing subnet (Vpc.fromAttributes) has no route table resource in this app; use routeTableId');
+    return this._routeTable;
+  }
+
+  /** The ID of the route table routes are added to (a reference, or the existing one's). */
+  public get routeTableId(): string {
+    return this.existing ? this.existing.routeTableId : this.routeTable.id;
+  }
+
+  /** The zone is one of the region the subnet's provider deploys to: `us-east-1a` in `us-east-1`. */
+  private checkRegion(): void {
+    const az = this.availabilityZone;
+    if (Token.isUnresolved(az)) return;
+    const provider = (this._resource?.provider as AwsProvider | undefined)
+      ?? TerraformStack.of(this).node.findAll().find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
+    if (!provider || provider.region === undefined) return;
+    const region = knownValue(this, provider.region);
+    if (typeof region !== 'string') {
+      warnUnchecked(this, 'availabilityZone', provider.region, 'that the zone is in the provider\'s region');
+      return;
+    }
+    // A zone is the region and a letter (us-east-1a), or a Local or Wavelength Zone under it (us-east-1-bos-1a).
+    if (!(az.startsWith(region) && /^(-[a-z0-9-]+)?[a-z]$/.test(az.slice(region.length)))) {
+      throw new ValidationError(this, 'availabilityZone', az,
+        `the AWS provider of this subnet deploys to region ${region}: a zone of it, e.g. ${region}a`);
+    }
   }
 
   /** The subnet's ID (a reference). */
   public get id(): string {
-    return this.resource.id;
+    return this.existing ? this.existing.subnetId : this.resource.id;
   }
 
   /** The routes added so far. */
@@ -199,10 +279,12 @@ export class VpcSubnet extends Construct {
     }
     this._routes.push(route);
     const resource = new TfRoute(this, `route-${route.destination.replace(/[^0-9a-zA-Z]+/g, '-')}`, {
-      routeTableId: this.routeTable.id,
+      routeTableId: this.routeTableId,
       destinationCidrBlock: route.destination,
       transitGatewayId: route.target.kind === 'transitGateway' ? route.target.id : undefined,
       vpcEndpointId: route.target.kind === 'vpcEndpoint' ? route.target.id : undefined,
+      natGatewayId: route.target.kind === 'natGateway' ? route.target.id : undefined,
+      gatewayId: route.target.kind === 'internetGateway' ? route.target.id : undefined,
       dependsOn: route.target.dependsOn && route.target.dependsOn.length > 0 ? [...route.target.dependsOn] : undefined,
     });
     this.routeResources[route.destination] = resource;
@@ -225,8 +307,8 @@ export class Vpc extends Construct {
   public readonly name: string;
   /** Its IPv4 range. */
   public readonly cidr: Cidr;
-  /** The aws_vpc resource (escape hatch). */
-  public readonly resource: TfVpc;
+  private readonly _resource?: TfVpc;
+  private readonly existingId?: string;
   /** The aws_default_security_group that takes every rule off the default group, unless turned off. */
   public readonly defaultSecurityGroup?: DefaultSecurityGroup;
   private readonly _subnets = new Map<string, VpcSubnet>();
@@ -246,24 +328,58 @@ export class Vpc extends Construct {
     this.cidr = cidr;
     this.tags = props.tags;
     declareRanges(this, [{ cidr, kind: 'vpc', label: `VPC ${props.name}` }]);
-    this.resource = new TfVpc(this, 'vpc', {
-      cidrBlock: cidr.toString(),
-      enableDnsSupport: true,
-      enableDnsHostnames: props.enableDnsHostnames ?? true,
-      tags: { ...props.tags, Name: props.name },
-    });
-    if (props.restrictDefaultSecurityGroup ?? true) {
-      this.defaultSecurityGroup = new DefaultSecurityGroup(this, 'default-security-group', {
-        vpcId: this.resource.id,
-        tags: { ...props.tags, Name: `${props.name}-default` },
+    this.existingId = (props as { [EXISTING]?: string })[EXISTING];
+    if (this.existingId === undefined) {
+      this._resource = new TfVpc(this, 'vpc', {
+        cidrBlock: cidr.toString(),
+        enableDnsSupport: true,
+        enableDnsHostnames: props.enableDnsHostnames ?? true,
+        tags: { ...props.tags, Name: props.name },
       });
+      if (props.restrictDefaultSecurityGroup ?? true) {
+        this.defaultSecurityGroup = new DefaultSecurityGroup(this, 'default-security-group', {
+          vpcId: this._resource.id,
+          tags: { ...props.tags, Name: `${props.name}-default` },
+        });
+      }
     }
     for (const spec of props.subnets ?? []) this.addSubnet(spec);
   }
 
-  /** The VPC's ID (a reference). */
+  /**
+   * An existing VPC and subnets (e.g. a network team's), usable wherever new ones are: attach it to
+   * a transit gateway, route its subnets, put Connect peers in it. Nothing of the VPC or its subnets
+   * is created or changed, except the routes this app adds to the subnets' route tables (each
+   * subnet names its route table; a table shared by several subnets gets each route once per subnet
+   * that names it, so give shared tables' subnets through one of them).
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: VpcAttributes): Vpc {
+    const site = `${scope.node.path}/${id}`;
+    requireProps(site, 'Vpc.fromAttributes', attrs, ['vpcId', 'name', 'cidrBlock']);
+    const subnets = checkList<ExistingSubnetAttributes>(site, 'subnets', attrs.subnets ?? [], 'a list of existing subnets');
+    subnets.forEach((sub, i) => requireProps(`${site}.subnets[${i}]`, 'an existing subnet', sub, ['subnetId', 'routeTableId', 'name', 'cidr', 'availabilityZone']));
+    return new Vpc(scope, id, {
+      name: attrs.name,
+      cidrBlock: attrs.cidrBlock,
+      subnets: subnets.map((sub) => ({ name: sub.name, cidr: sub.cidr, availabilityZone: sub.availabilityZone, group: sub.group, [EXISTING]: sub })),
+      [EXISTING]: attrs.vpcId,
+    } as VpcProps);
+  }
+
+  /** The VPC's ID (a reference, or the existing one's). */
   public get id(): string {
-    return this.resource.id;
+    return this.existingId ?? this.resource.id;
+  }
+
+  /** True when this is an existing VPC ({@link Vpc.fromAttributes}). */
+  public get isExisting(): boolean {
+    return this.existingId !== undefined;
+  }
+
+  /** The aws_vpc resource (escape hatch); an existing VPC has none. */
+  public get resource(): TfVpc {
+    if (!this._resource) throw new ValidationError(this, 'resource', this.existingId, 'an existing VPC (Vpc.fromAttributes) has no resource in this app');
+    return this._resource;
   }
 
   /** The subnets, in the order they were added. */

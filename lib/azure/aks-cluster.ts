@@ -1,10 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
-import { Aspects, DefaultTokenResolver, Fn, ITerraformDependable, StringConcat, Token, Tokenization, dependable } from 'cdktf';
+import { Annotations, Aspects, DefaultTokenResolver, Fn, ITerraformDependable, StringConcat, Token, Tokenization, dependable } from 'cdktf';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
-import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isIpAddress } from '../core';
+import {
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
+} from '../core';
+import { AksIdentityReference, AksOutbound, AksOutboundType } from './aks-outbound';
 import { requireProps } from '../core/guards';
-import { AksOutbound, AksOutboundType } from './aks-outbound';
 import { ContainerInsights } from './container-insights';
 import { ILogAnalyticsWorkspace } from './diagnostics';
 import { AppGatewayIngress } from './aks-ingress-addon';
@@ -12,6 +14,18 @@ import { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
 import { RoleAssignment, RoleScope, grantRole } from './role-assignment';
 import { Subnet } from './virtual-network';
+
+/** The most pods AKS runs per node, with every network plugin. */
+export const AKS_MAX_PODS_PER_NODE = 250;
+
+/** The fewest pods per node AKS accepts. */
+export const AKS_MIN_PODS_PER_NODE = 10;
+
+/** AKS's default max pods per node with Azure CNI (non-overlay), which pre-allocates them in the node subnet. */
+export const AKS_AZURE_CNI_DEFAULT_MAX_PODS = 30;
+
+/** AKS's default max surge of a node pool during upgrades: 10% of the pool, rounded up. */
+export const AKS_DEFAULT_MAX_SURGE = '10%';
 
 /** Ranges AKS does not accept for its service or pod CIDR. */
 export const AKS_RESERVED_RANGES: readonly string[] = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'];
@@ -72,8 +86,14 @@ export interface AksNodePoolProps {
   readonly name?: string;
   /** @default 'Standard_D2s_v5' */
   readonly vmSize?: string;
-  /** @default 3 */
+  /** The number of nodes; with `autoScaling`, the initial number, between its counts. @default 3 (with autoScaling: AKS starts at minCount) */
   readonly nodeCount?: number;
+  /**
+   * The cluster autoscaler, between `minCount` and `maxCount` nodes (1 to 1000). The node subnet is
+   * sized for `maxCount`.
+   * @default - off: a fixed `nodeCount`
+   */
+  readonly autoScaling?: { readonly minCount: number; readonly maxCount: number };
   /**
    * The subnet the nodes get their addresses from. Without one, AKS creates and manages the node VNet
    * itself (what `az aks create` does without `--vnet-subnet-id`).
@@ -84,8 +104,18 @@ export interface AksNodePoolProps {
   readonly nodeLabels?: { [key: string]: string };
   /** @default - no zones */
   readonly zones?: string[];
-  /** @default - AKS's default for the network plugin */
+  /**
+   * 10 to 250. With Azure CNI (non-overlay) each node takes `maxPods + 1` addresses of its subnet,
+   * which the subnet size is checked against.
+   * @default - AKS's default for the network plugin (30 for Azure CNI)
+   */
   readonly maxPods?: number;
+  /**
+   * Extra nodes AKS adds during an upgrade: a count (`2`) or a percentage of `nodeCount` (`'33%'`,
+   * rounded up). They need addresses in the node subnet too, which the subnet size is checked against.
+   * @default - AKS's default, 10% (at least one node); not sent
+   */
+  readonly maxSurge?: number | string;
 }
 
 /** The cluster's network. */
@@ -126,8 +156,21 @@ export interface AksClusterProps {
   readonly outbound?: AksOutbound;
   /** Admin user and SSH public key for the nodes. @default - none */
   readonly linuxProfile?: { readonly adminUsername: string; readonly sshPublicKey: string };
-  /** User-assigned identities to run the control plane as. @default - a system-assigned identity */
+  /**
+   * User-assigned identities to run the control plane as, by ID only: grant them what AKS needs on
+   * the node subnet (and with kubenet, its route table) yourself. Prefer `userAssignedIdentity`.
+   * @default - a system-assigned identity
+   */
   readonly userAssignedIdentityIds?: string[];
+  /**
+   * The user-assigned identity to run the control plane as, e.g. a `ManagedIdentity`. In a node
+   * subnet of yours it is granted Network Contributor on the subnet and, with kubenet, on the subnet's
+   * route table (AKS checks both before it creates the cluster), and the cluster is created after the
+   * grants. Kubenet with a route table on the node subnet needs a user-assigned identity: AKS refuses a
+   * system-assigned one (CustomRouteTableWithUnsupportedMSIType).
+   * @default - a system-assigned identity
+   */
+  readonly userAssignedIdentity?: AksIdentityReference;
   /**
    * CIDRs allowed to reach the public API server. Without them it is open to the Internet (the
    * security checks flag that). When the cluster's traffic leaves through a firewall, its nodes
@@ -141,13 +184,14 @@ export interface AksClusterProps {
    */
   readonly ingressApplicationGateway?: AppGatewayIngress;
   /**
-   * Grant the cluster's system-assigned identity Network Contributor on its node subnet, as
-   * `az aks create` does: AKS joins nodes and internal load balancers to the subnet. A user-assigned
-   * identity you pass needs that grant from you (see `grantRole`).
-   * @default true when the cluster runs in a subnet of yours with a system-assigned identity
+   * Grant the cluster's identity Network Contributor on its node subnet, as `az aks create` does: AKS
+   * joins nodes and internal load balancers to the subnet. Covers the system-assigned identity and
+   * `userAssignedIdentity` (with kubenet also on the route table); identities given only by ID in
+   * `userAssignedIdentityIds` need the grant from you (see `grantRole`).
+   * @default true when the cluster runs in a subnet of yours with a system-assigned identity or `userAssignedIdentity`
    */
   readonly grantSubnetAccess?: boolean;
-  /** @default false */
+  /** The API server has a private endpoint only. Not with `apiServerAuthorizedIpRanges` (AKS does not support both). @default false */
   readonly privateClusterEnabled?: boolean;
   /** Other resources to create the cluster after. @default - none */
   readonly dependsOn?: ITerraformDependable[];
@@ -205,8 +249,10 @@ export class AksCluster extends Construct {
   public readonly privateClusterEnabled: boolean;
   /** The CIDRs allowed to reach a public API server; empty when none were given (open to the Internet). */
   public readonly apiServerAuthorizedIpRanges: readonly string[];
-  /** Network Contributor of the system-assigned identity on the node subnet, when granted. */
+  /** Network Contributor of the cluster's identity (system-assigned, or `userAssignedIdentity`) on the node subnet, when granted. */
   public readonly subnetAccess?: RoleAssignment;
+  /** Network Contributor of `userAssignedIdentity` on the node subnet's route table (kubenet), when granted. */
+  public readonly routeTableAccess?: RoleAssignment;
   /** Network Contributor of the ingress add-on's identity, when the add-on has a network to manage. */
   public readonly ingressAddonAccess?: RoleAssignment;
   private readonly dependencies = new Set<ITerraformDependable>();
@@ -237,12 +283,13 @@ export class AksCluster extends Construct {
       cluster: this,
       clusterName: props.name,
       nodeSubnet: this._nodeSubnet,
-      nodeCount: props.defaultNodePool.nodeCount ?? 3,
+      nodeCount: props.defaultNodePool.autoScaling?.maxCount ?? props.defaultNodePool.nodeCount ?? 3,
       resourceGroup: props.resourceGroup,
     });
     this.outboundType = outbound.outboundType;
     this.firewall = outbound.firewall;
-    const identityIds = [...(props.userAssignedIdentityIds ?? []), ...(outbound.identityIds ?? [])];
+    const identity = props.userAssignedIdentity;
+    const identityIds = [...(props.userAssignedIdentityIds ?? []), ...(identity ? [identity.id] : []), ...(outbound.identityIds ?? [])];
     if (identityIds.length > 1) {
       throw new ValidationError(this, 'userAssignedIdentityIds', identityIds,
         'AKS runs its control plane as one user-assigned identity; with userAssignedNatGateway pass it as { identity } to the outbound strategy');
@@ -275,12 +322,16 @@ export class AksCluster extends Construct {
       defaultNodePool: {
         name: pool.name ?? 'default',
         vmSize: pool.vmSize ?? 'Standard_D2s_v5',
-        nodeCount: pool.nodeCount ?? 3,
+        nodeCount: pool.autoScaling ? pool.nodeCount : pool.nodeCount ?? 3,
+        autoScalingEnabled: pool.autoScaling ? true : undefined,
+        minCount: pool.autoScaling?.minCount,
+        maxCount: pool.autoScaling?.maxCount,
         vnetSubnetId: this._nodeSubnet?.id,
         type: 'VirtualMachineScaleSets',
         nodeLabels: pool.nodeLabels,
         zones: pool.zones,
         maxPods: pool.maxPods,
+        upgradeSettings: pool.maxSurge !== undefined ? { maxSurge: String(pool.maxSurge) } : undefined,
       },
       identity: identityIds.length > 0 ? { type: 'UserAssigned', identityIds } : { type: 'SystemAssigned' },
       linuxProfile: props.linuxProfile
@@ -326,6 +377,27 @@ export class AksCluster extends Construct {
         RoleScope.resource(this._nodeSubnet, `subnet ${this._nodeSubnet.name}`),
         { description: `AKS ${props.name} joins nodes and load balancers to its node subnet` });
     }
+    if (this._nodeSubnet && identity && (props.grantSubnetAccess ?? true)) {
+      // AKS checks the identity's rights on the subnet (and a kubenet route table) before it creates
+      // the cluster, so the cluster waits for the grants.
+      this.subnetAccess = grantRole(this, 'subnet-network-contributor', identity, 'Network Contributor',
+        RoleScope.resource(this._nodeSubnet, `subnet ${this._nodeSubnet.name}`),
+        { description: `AKS ${props.name} joins nodes and load balancers to its node subnet` });
+      this.addDependencies([this.subnetAccess.propagated]);
+      const table = this._nodeSubnet.routeTable;
+      if (props.network.plugin === 'kubenet' && table?.id !== undefined) {
+        this.routeTableAccess = grantRole(this, 'route-table-network-contributor', identity, 'Network Contributor',
+          RoleScope.resource({ id: table.id }, `route table ${table.name}`),
+          { description: `AKS ${props.name} (kubenet) writes its pod routes into route table ${table.name}` });
+        this.addDependencies([this.routeTableAccess.propagated]);
+      }
+    }
+    if (props.network.plugin === 'kubenet' && this._nodeSubnet) {
+      const subnet = this._nodeSubnet;
+      const granted = identity !== undefined && (props.grantSubnetAccess ?? true);
+      this.checkKubenetRouteTable(subnet, identityIds.length > 0, granted, false);
+      checkAtSynth(this, () => this.checkKubenetRouteTable(subnet, identityIds.length > 0, granted, true));
+    }
     const addonScope = props.ingressApplicationGateway?.networkScope(ingressContext);
     if (addonScope) {
       // The add-on's own identity creates or joins the gateway's subnet.
@@ -338,7 +410,9 @@ export class AksCluster extends Construct {
     // cluster waits for the path to the hub's firewall.
     Aspects.of(this).add({
       visit: (node: IConstruct) => {
-        if (node === this && this._nodeSubnet) this.addDependencies(this._nodeSubnet.vnet.peeringDependables);
+        if (node === this && this._nodeSubnet) {
+          this.addDependencies([...this._nodeSubnet.vnet.peeringDependables, ...this._nodeSubnet.vnet.dnsDependables]);
+        }
       },
     });
     checkAtSynth(this, () => this.checkRangesAgainstApp());
@@ -425,15 +499,114 @@ export class AksCluster extends Construct {
     if (!Number.isInteger(count) || count < 1 || count > 1000) {
       throw new ValidationError(this, 'defaultNodePool.nodeCount', count, 'a node pool has 1 to 1000 nodes');
     }
-    const subnet = this._nodeSubnet;
-    if (subnet && count > subnet.usableAddressCount) {
-      throw new ValidationError(this, 'defaultNodePool.nodeCount', count,
-        `subnet ${subnet.name} (${subnet.cidr}) has room for ${subnet.usableAddressCount} nodes`);
+    const pool = props.defaultNodePool;
+    const scaling = pool.autoScaling;
+    if (scaling !== undefined) {
+      checkNumber(this, 'defaultNodePool.autoScaling.minCount', scaling.minCount, { min: 1, max: 1000, why: 'a node pool has 1 to 1000 nodes' });
+      checkNumber(this, 'defaultNodePool.autoScaling.maxCount', scaling.maxCount, {
+        min: scaling.minCount, max: 1000, why: `the autoscaler's maxCount is minCount (${scaling.minCount}) to 1000`,
+      });
+      if (pool.nodeCount !== undefined && (count < scaling.minCount || count > scaling.maxCount)) {
+        throw new ValidationError(this, 'defaultNodePool.nodeCount', count,
+          `with autoScaling the initial count is between minCount ${scaling.minCount} and maxCount ${scaling.maxCount}`);
+      }
+    }
+    const identity = props.userAssignedIdentity;
+    if (identity !== undefined) {
+      if (identity === null || typeof identity !== 'object' || typeof identity.id !== 'string' || typeof identity.principalId !== 'string') {
+        throw new ValidationError(this, 'userAssignedIdentity', identity,
+          'expected { id, principalId } of a user-assigned identity, e.g. a ManagedIdentity');
+      }
+    }
+    if (pool.maxPods !== undefined) {
+      checkNumber(this, 'defaultNodePool.maxPods', pool.maxPods, {
+        min: AKS_MIN_PODS_PER_NODE, max: AKS_MAX_PODS_PER_NODE,
+        why: `AKS runs ${AKS_MIN_PODS_PER_NODE} to ${AKS_MAX_PODS_PER_NODE} pods per node`,
+      });
+    }
+    checkLabels(this, 'defaultNodePool.nodeLabels', pool.nodeLabels);
+    if (pool.zones !== undefined) checkZones(this, 'defaultNodePool.zones', pool.zones);
+    this.checkSubnetRoom(props, scaling?.maxCount ?? count, scaling ? 'defaultNodePool.autoScaling.maxCount' : 'defaultNodePool.nodeCount');
+    if (props.privateClusterEnabled && props.apiServerAuthorizedIpRanges?.length) {
+      throw new ValidationError(this, 'apiServerAuthorizedIpRanges', props.apiServerAuthorizedIpRanges,
+        'AKS does not support authorized IP ranges on a private cluster (its API server has no public endpoint to restrict); ' +
+        'leave them out, or set privateClusterEnabled to false');
     }
     for (const [i, range] of (props.apiServerAuthorizedIpRanges ?? []).entries()) {
       if (!Token.isUnresolved(range) && !isIpAddress(range) && !Cidr.isValid(range)) {
         Cidr.parse(range, { site: this, field: `apiServerAuthorizedIpRanges[${i}]` });
       }
+    }
+  }
+
+  /**
+   * The node subnet must hold every node, the surge nodes of an upgrade, and with Azure CNI
+   * (non-overlay) each node's pre-allocated pod addresses; Azure keeps five addresses of it.
+   */
+  private checkSubnetRoom(props: AksClusterProps, nodes: number, field: string): void {
+    const subnet = this._nodeSubnet;
+    if (!subnet || subnet.cidr.version !== 4) return;
+    const pool = props.defaultNodePool;
+    const surge = this.surgeNodes(pool.maxSurge, nodes);
+    const podsFromSubnet = props.network.plugin === 'azure' && props.network.pluginMode !== 'overlay';
+    const room = subnet.usableAddressCount;
+    const have = `subnet ${subnet.name} (${subnet.cidr}) has ${room} addresses for nodes (${subnet.cidr.size} minus the 5 Azure reserves)`;
+    const surgeText = `${surge} surge node${surge === 1 ? '' : 's'}${pool.maxSurge === undefined ? ` (AKS's default max surge, ${AKS_DEFAULT_MAX_SURGE})` : ''}`;
+    if (podsFromSubnet) {
+      const maxPods = pool.maxPods ?? AKS_AZURE_CNI_DEFAULT_MAX_PODS;
+      const needed = (nodes + surge) * (maxPods + 1);
+      if (needed > room) {
+        throw new ValidationError(this, field, nodes,
+          `${have}; Azure CNI takes each node's address and its maxPods pod addresses from the subnet: ` +
+          `(${nodes} nodes + ${surgeText}) x (${maxPods} max pods + 1) = ${needed}; use a larger subnet, fewer nodes or pods, or Azure CNI Overlay`);
+      }
+    } else if (nodes + surge > room) {
+      throw new ValidationError(this, field, nodes,
+        `${have}; the pool needs ${nodes} nodes + ${surgeText} = ${nodes + surge}`);
+    }
+  }
+
+  /** Nodes an upgrade adds: `maxSurge` as a count, or as a percentage of the pool rounded up. */
+  private surgeNodes(maxSurge: number | string | undefined, nodes: number): number {
+    const value = maxSurge ?? AKS_DEFAULT_MAX_SURGE;
+    const allowed = "a whole number of nodes of at least 1 (e.g. 2) or a percentage from 1% to 100% (e.g. '33%')";
+    if (typeof value === 'number') {
+      checkNumber(this, 'defaultNodePool.maxSurge', value, { min: 1, why: allowed });
+      return value;
+    }
+    const m = typeof value === 'string' ? /^(\d{1,3})%$|^(\d+)$/.exec(value) : null;
+    const pct = m?.[1] !== undefined ? Number(m[1]) : undefined;
+    const count = m?.[2] !== undefined ? Number(m[2]) : undefined;
+    if (!m || (pct !== undefined && (pct < 1 || pct > 100)) || (count !== undefined && count < 1)) {
+      throw new ValidationError(this, 'defaultNodePool.maxSurge', value, allowed);
+    }
+    return count ?? Math.max(1, Math.ceil((nodes * pct!) / 100));
+  }
+
+  /**
+   * Kubenet writes pod routes into the node subnet's route table. AKS refuses a route table of yours
+   * with a system-assigned identity (CustomRouteTableWithUnsupportedMSIType), and with a user-assigned
+   * one it checks the identity's rights on the table (CustomRouteTableMissingPermission).
+   */
+  private checkKubenetRouteTable(subnet: Subnet, userAssigned: boolean, granted: boolean, atSynth: boolean): void {
+    const table = subnet.routeTable;
+    if (!table) return;
+    if (!userAssigned) {
+      throw new ValidationError(this, 'identity', 'SystemAssigned',
+        `kubenet with route table ${table.name} on node subnet ${subnet.name} needs a user-assigned identity; ` +
+        'AKS refuses a system-assigned one (CustomRouteTableWithUnsupportedMSIType): pass userAssignedIdentity');
+    }
+    if (granted && !this.routeTableAccess) {
+      throw new ValidationError(this, 'userAssignedIdentity', table.name, table.id === undefined
+        ? `route table ${table.name} of node subnet ${subnet.name} has no known ID, so its identity cannot be granted ` +
+          'Network Contributor on it (CustomRouteTableMissingPermission); use a RouteTable, or grant it yourself and pass userAssignedIdentityIds'
+        : `route table ${table.name} was associated with node subnet ${subnet.name} after the cluster was declared, so its ` +
+          'identity was not granted Network Contributor on it (CustomRouteTableMissingPermission); associate the route table first');
+    }
+    if (!granted && atSynth) {
+      Annotations.of(this).addWarning(`kubenet with route table ${table.name}: grant the cluster's user-assigned identity ` +
+        `Network Contributor on route table ${table.name} and subnet ${subnet.name} before the cluster is created, ` +
+        'or pass it as userAssignedIdentity to have the grants made (CustomRouteTableMissingPermission)');
     }
   }
 

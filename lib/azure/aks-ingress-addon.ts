@@ -28,6 +28,14 @@ export interface NewAppGatewayOptions {
   readonly name: string;
   /** Range of the subnet AKS creates for it in the cluster's VNet, e.g. `10.42.3.0/24`. */
   readonly subnetCidr: string;
+  /**
+   * In a VNet of yours, the add-on's identity creates the gateway's subnet, so it needs Network
+   * Contributor on the whole VNet: with it, whoever can use that identity can also detach the node
+   * subnet's route table and bypass the firewall. Refused unless this is set; the secure choice is
+   * `newGatewayInSubnet` with a subnet you declare, whose grant covers that subnet only.
+   * @default false
+   */
+  readonly allowVnetWideGrant?: boolean;
 }
 
 /** Options of {@link AppGatewayIngress.newGatewayInSubnet}. */
@@ -108,6 +116,12 @@ class NewGateway extends AppGatewayIngress {
     const subnet = ctx.nodeSubnet;
     if (subnet) {
       const vnet = subnet.vnet;
+      if (!this.options.allowVnetWideGrant) {
+        throw new ValidationError(ctx.cluster, 'ingressApplicationGateway', 'newGateway',
+          `AKS would create the gateway's subnet in VNet ${vnet.name}, which needs Network Contributor for the add-on on the whole ` +
+          'VNet (enough to detach the node subnet\'s route table and bypass the firewall); declare the gateway\'s subnet and use ' +
+          'AppGatewayIngress.newGatewayInSubnet({ name, subnet }), or set allowVnetWideGrant');
+      }
       if (!vnet.contains(cidr)) {
         throw new ValidationError(ctx.cluster, field, cidr.toString(),
           `AKS creates the gateway's subnet in the cluster's VNet ${vnet.name}; pick a range inside ${vnet.addressSpace.join(', ')}`);

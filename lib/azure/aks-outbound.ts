@@ -385,7 +385,8 @@ class UserAssignedNatGatewayOutbound extends AksOutbound {
     return {
       outboundType: 'userAssignedNATGateway',
       identityIds: [identity.id],
-      dependsOn: [...gateway.dependables, role.resource],
+      // The cluster is created with this identity, and AKS checks the grant at once: wait for it to propagate.
+      dependsOn: [...gateway.dependables, role.resource, role.propagated],
     };
   }
 }

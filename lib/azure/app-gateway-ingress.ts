@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
-import { Release } from '@cdktf/provider-helm/lib/release';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+// Types only: the helm bindings load when an AppGatewayIngress is built (its caller passes a
+// HelmProvider, so they are installed), never when `cdktf-kubernetes-egress/azure` is loaded.
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { stringify } from 'yaml';
@@ -52,6 +54,11 @@ export interface AppGatewayIngressControllerProps {
   readonly federatedCredentialName?: string;
   /** @default 'kube-system' */
   readonly namespace?: string;
+  /**
+   * Further resources the release waits for, e.g. the firewall rule that lets pods reach the API server.
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
   /** The helm release; the service account's name follows from it. @default 'ingress-azure' */
   readonly releaseName?: string;
   /** @default AGIC_CHART_VERSION */
@@ -170,9 +177,11 @@ export class AppGatewayIngressController extends Construct {
         ? { kubernetes: { watchNamespace: props.watchNamespaces.join(',') } }
         : {}),
     };
+    // The controller calls ARM with these roles on its first start: wait for them to propagate.
     const dependsOn: ITerraformDependable[] = [cluster.resource, gateway.resource, this.federatedCredential,
-      ...this.roleAssignments.map((r) => r.resource)];
-    this.release = new Release(this, 'release', {
+      ...this.roleAssignments.flatMap((r) => [r.resource, r.propagated]), ...(props.dependsOn ?? [])];
+    const helm: typeof import('@cdktf/provider-helm/lib/release') = require('@cdktf/provider-helm/lib/release');
+    this.release = new helm.Release(this, 'release', {
       provider: props.provider,
       name: releaseName,
       chart: AGIC_CHART,

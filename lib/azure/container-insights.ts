@@ -1,13 +1,19 @@
 import { Construct } from 'constructs';
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
-import { checkAzureName } from '../core';
+import { ValidationError, checkAzureName, knownValue, warnUnchecked } from '../core';
 import { requireProps } from '../core/guards';
 import { ILogAnalyticsWorkspace } from './diagnostics';
 import { IResourceGroup, Tags } from './resource-group';
 
 /** The stream Container insights sends through its data collection rule. */
 export const CONTAINER_INSIGHTS_STREAM = 'Microsoft-ContainerInsights-Group-Default';
+
+/** Azure's rule for data collection rule names (the Azure CLI cuts the name it generates to 64 characters). */
+const DATA_COLLECTION_RULE_NAME = {
+  pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{1,62}[A-Za-z0-9_]$/,
+  allowed: "a data collection rule name is 3 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
+};
 
 /** Props of {@link ContainerInsights}. */
 export interface ContainerInsightsProps {
@@ -43,10 +49,8 @@ export class ContainerInsights extends Construct {
     super(scope, id);
     requireProps(this, 'ContainerInsights', props, ['resourceGroup', 'clusterId', 'clusterName', 'workspace']);
     const name = props.dataCollectionRuleName ?? `MSCI-${props.resourceGroup.location}-${props.clusterName}`;
-    checkAzureName(this, 'dataCollectionRuleName', name, {
-      pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{1,62}[A-Za-z0-9_]$/,
-      allowed: "a data collection rule name is 3 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit",
-    });
+    checkAzureName(this, 'dataCollectionRuleName', name, DATA_COLLECTION_RULE_NAME);
+    if (props.dataCollectionRuleName === undefined) this.checkGeneratedName(props);
     this.workspace = props.workspace;
     this.rule = new MonitorDataCollectionRule(this, 'rule', {
       name,
@@ -74,5 +78,23 @@ export class ContainerInsights extends Construct {
       dataCollectionRuleId: this.rule.id,
       description: 'Routes Container insights data of the cluster to its workspace',
     });
+  }
+
+  /**
+   * The default name carries the location, usually a reference (`rg.location`): check it with the
+   * literal the app set, so a long cluster name fails here and not at apply.
+   */
+  private checkGeneratedName(props: ContainerInsightsProps): void {
+    const location = knownValue(this, props.resourceGroup.location);
+    const cluster = knownValue(this, props.clusterName);
+    if (typeof location !== 'string' || typeof cluster !== 'string') {
+      warnUnchecked(this, 'dataCollectionRuleName', `MSCI-${props.resourceGroup.location}-${props.clusterName}`, 'its length (64 at most)');
+      return;
+    }
+    const generated = `MSCI-${location}-${cluster}`;
+    if (!DATA_COLLECTION_RULE_NAME.pattern.test(generated)) {
+      throw new ValidationError(this, 'dataCollectionRuleName (generated)', generated,
+        `${DATA_COLLECTION_RULE_NAME.allowed}; this one is ${generated.length}: pass containerInsights.dataCollectionRuleName`);
+    }
   }
 }

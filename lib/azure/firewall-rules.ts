@@ -8,7 +8,7 @@ import {
   FirewallPolicyRuleCollectionGroupNatRuleCollection,
   FirewallPolicyRuleCollectionGroupNetworkRuleCollection,
 } from '@cdktf/provider-azurerm/lib/firewall-policy-rule-collection-group';
-import { NetworkRule, RuleCollection, renderAddress, renderSources } from '../core';
+import { NetworkRule, RuleCollection, renderAddress, renderSourceAddresses } from '../core';
 
 /** Renders the provider-neutral rule model for Azure Firewall. */
 
@@ -23,7 +23,8 @@ function networkRule(r: NetworkRule) {
   return {
     name: r.name,
     description: r.description,
-    sourceAddresses: renderSources(r.sources),
+    sourceAddresses: renderSourceAddresses(r),
+    sourceIpGroups: orUndefined(r.sourceIpGroups),
     destinationAddresses: orUndefined(r.destinationAddresses?.map(renderAddress)),
     destinationFqdns: orUndefined(r.destinationFqdns),
     destinationPorts: ports(r.destinationPorts),
@@ -61,7 +62,8 @@ export function renderClassicCollection(scope: Construct, collection: RuleCollec
         rule: collection.rules.map((r) => ({
           name: r.name,
           description: r.description,
-          sourceAddresses: renderSources(r.sources),
+          sourceAddresses: renderSourceAddresses(r),
+          sourceIpGroups: orUndefined(r.sourceIpGroups),
           targetFqdns: orUndefined(r.targetFqdns),
           fqdnTags: orUndefined(r.fqdnTags),
           protocol: orUndefined(r.protocols?.map((p) => ({ type: p.type, port: p.port }))),
@@ -74,7 +76,8 @@ export function renderClassicCollection(scope: Construct, collection: RuleCollec
         rule: collection.rules.map((r) => ({
           name: r.name,
           description: r.description,
-          sourceAddresses: renderSources(r.sources),
+          sourceAddresses: renderSourceAddresses(r),
+          sourceIpGroups: orUndefined(r.sourceIpGroups),
           destinationAddresses: [r.destinationAddress],
           destinationPorts: ports(r.destinationPorts),
           translatedAddress: r.translatedAddress,
@@ -112,7 +115,8 @@ export function renderPolicyCollections(collections: readonly RuleCollection[]):
           rule: c.rules.map((r) => ({
             name: r.name,
             description: r.description,
-            sourceAddresses: renderSources(r.sources),
+            sourceAddresses: renderSourceAddresses(r),
+            sourceIpGroups: orUndefined(r.sourceIpGroups),
             destinationFqdns: orUndefined(r.targetFqdns),
             destinationFqdnTags: orUndefined(r.fqdnTags),
             protocols: orUndefined(r.protocols?.map((p) => ({ type: p.type, port: p.port }))),
@@ -127,7 +131,8 @@ export function renderPolicyCollections(collections: readonly RuleCollection[]):
           rule: c.rules.map((r) => ({
             name: r.name,
             description: r.description,
-            sourceAddresses: renderSources(r.sources),
+            sourceAddresses: renderSourceAddresses(r),
+            sourceIpGroups: orUndefined(r.sourceIpGroups),
             destinationAddress: r.destinationAddress,
             destinationPorts: ports(r.destinationPorts),
             translatedAddress: r.translatedAddress,

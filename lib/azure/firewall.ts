@@ -8,8 +8,8 @@ import { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firew
 import { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import {
-  AZURE_FIREWALL_RULE_LIMITS, AZURE_NETWORK_NAME, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
-  checkAzureName, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
+  AZURE_FIREWALL_RULE_LIMITS, AZURE_NAME_RULES, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
+  checkAzureName, checkCidrList, checkEnum, checkIpList, checkZones, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
 } from '../core';
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
@@ -20,6 +20,8 @@ import { renderClassicCollection, renderPolicyCollections } from './firewall-rul
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { Subnet } from './virtual-network';
+import { defaultZones } from './zones';
+import { ExistingAzureFirewall, ExistingFirewallPolicyAttributes, FirewallAttributes } from './existing-firewall';
 
 /** Azure Firewall's limit on public IP addresses per firewall. */
 export const AZURE_FIREWALL_MAX_PUBLIC_IPS = 250;
@@ -109,6 +111,42 @@ export interface AddRuleCollectionOptions {
   readonly group?: RuleCollectionGroupOptions;
 }
 
+/** What IDPS does with traffic matching a signature. */
+export type IdpsMode = 'Off' | 'Alert' | 'Deny';
+
+/** One signature whose mode differs from the policy's. */
+export interface IdpsSignatureOverride {
+  /** The signature's ID, e.g. `'2024897'`. */
+  readonly id: string;
+  readonly state: IdpsMode;
+}
+
+/** Traffic IDPS does not inspect. */
+export interface IdpsTrafficBypass {
+  readonly name: string;
+  readonly protocol: 'Any' | 'TCP' | 'UDP' | 'ICMP';
+  /** @default - none */
+  readonly description?: string;
+  /** @default - any source */
+  readonly sourceAddresses?: string[];
+  /** @default - any destination */
+  readonly destinationAddresses?: string[];
+  /** @default - any port */
+  readonly destinationPorts?: string[];
+}
+
+/** Intrusion detection and prevention (IDPS) of a Premium Firewall Policy. */
+export interface IntrusionDetectionOptions {
+  /** `Alert` logs matches, `Deny` also drops them, `Off` turns IDPS off. */
+  readonly mode: IdpsMode;
+  /** Per-signature modes. @default - none */
+  readonly signatureOverrides?: IdpsSignatureOverride[];
+  /** Flows IDPS leaves alone. @default - none */
+  readonly trafficBypass?: IdpsTrafficBypass[];
+  /** Ranges IDPS treats as internal (its HOME_NET). @default - Azure's default (IANA private ranges) */
+  readonly privateRanges?: string[];
+}
+
 /** Props of {@link AzureFirewall}. */
 export interface AzureFirewallProps {
   readonly resourceGroup: IResourceGroup;
@@ -139,9 +177,20 @@ export interface AzureFirewallProps {
   readonly dnsProxyEnabled?: boolean;
   /** DNS servers the proxy forwards to. @default - Azure DNS */
   readonly dnsServers?: string[];
-  /** @default 'Alert' */
+  /**
+   * `Deny` drops traffic to and from known malicious addresses and domains, `Alert` only logs it.
+   * @default 'Alert'
+   */
   readonly threatIntelMode?: 'Off' | 'Alert' | 'Deny';
-  /** Availability zones, e.g. ['1', '2', '3']. @default - none */
+  /**
+   * IDPS, Premium tier with a Firewall Policy only. `{ mode: 'Deny' }` drops what the signatures match.
+   * @default - { mode: 'Alert' } on the Premium tier; none on the others (they have no IDPS)
+   */
+  readonly intrusionDetection?: IntrusionDetectionOptions;
+  /**
+   * Availability zones of the firewall and its public IPs, e.g. ['1', '2', '3']; `[]` for none.
+   * @default - ['1', '2', '3'] where the region has zones (AZURE_REGIONS_WITH_ZONES), none elsewhere
+   */
   readonly zones?: string[];
   /** Destinations not SNATed. @default - Azure's default (IANA private ranges) */
   readonly privateIpRanges?: string[];
@@ -174,7 +223,17 @@ export class AzureFirewall extends Construct implements IFirewall {
   }
 
   /** An existing firewall, known by its addresses. */
-  public static fromAttributes(attrs: { name: string; privateIp: string; publicIps: string[]; dnsProxyEnabled?: boolean }): IFirewall {
+  public static fromAttributes(attrs: FirewallAttributes): IFirewall;
+  /**
+   * An existing firewall whose Firewall Policy takes this app's rules, as rule collection groups of
+   * the app's own on that policy (see {@link ExistingAzureFirewall}).
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: ExistingFirewallPolicyAttributes): ExistingAzureFirewall;
+  public static fromAttributes(
+    scopeOrAttrs: Construct | FirewallAttributes, id?: string, policyAttrs?: ExistingFirewallPolicyAttributes,
+  ): IFirewall | ExistingAzureFirewall {
+    if (scopeOrAttrs instanceof Construct) return new ExistingAzureFirewall(scopeOrAttrs, id!, policyAttrs!);
+    const attrs = scopeOrAttrs;
     return {
       name: attrs.name,
       privateIp: attrs.privateIp,
@@ -216,7 +275,7 @@ export class AzureFirewall extends Construct implements IFirewall {
     requireProps(this, 'AzureFirewall', props, ['resourceGroup', 'name', 'subnet']);
     declareName(this, { type: 'azurerm_firewall', what: 'firewall', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     firewallBrand.mark(this);
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.firewall);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
     const tier = props.skuTier ?? 'Standard';
@@ -232,6 +291,8 @@ export class AzureFirewall extends Construct implements IFirewall {
       throw new ValidationError(this, 'threatIntelMode', 'Deny', "the Basic tier only alerts on threat intelligence: 'Alert' or 'Off'");
     }
 
+    const idps = this.intrusionDetectionOf(props, tier, format.kind);
+
     if (props.subnet.name !== 'AzureFirewallSubnet') {
       throw new ValidationError(this, 'subnet', props.subnet.name, 'Azure Firewall is deployed into a subnet named AzureFirewallSubnet');
     }
@@ -246,11 +307,17 @@ export class AzureFirewall extends Construct implements IFirewall {
     if (props.managementSubnet && props.managementSubnet.name !== 'AzureFirewallManagementSubnet') {
       throw new ValidationError(this, 'managementSubnet', props.managementSubnet.name, 'the management IP configuration goes in AzureFirewallManagementSubnet');
     }
+    if (props.dnsServers !== undefined) checkIpList(this, 'dnsServers', props.dnsServers);
+    if (props.zones !== undefined) checkZones(this, 'zones', props.zones);
     if (props.dnsServers && !this.dnsProxyEnabled) {
       throw new ValidationError(this, 'dnsServers', props.dnsServers, 'custom DNS servers are used by the DNS proxy; turn dnsProxyEnabled on');
     }
 
-    const base = { resourceGroup: props.resourceGroup, zones: props.zones, tags: props.tags };
+    // Zone-redundant by default where the region has zones: a zonal outage leaves the egress path up.
+    const zones = props.zones !== undefined
+      ? (props.zones.length > 0 ? props.zones : undefined)
+      : defaultZones(this, 'resourceGroup.location', props.resourceGroup.location);
+    const base = { resourceGroup: props.resourceGroup, zones, tags: props.tags };
     this.publicIpResources = publicIpNames(this, props.name, props, AZURE_FIREWALL_MAX_PUBLIC_IPS, 'a firewall')
       .map((name, i) => standardPublicIp(this, publicIpId(i), { ...base, name }));
     const mgmtIp = props.managementSubnet
@@ -260,14 +327,16 @@ export class AzureFirewall extends Construct implements IFirewall {
     if (format instanceof PolicyFormat) {
       this.policyOptions = format.options;
       this.policyName = format.options.name ?? `${props.name}-policy`;
-      checkAzureName(this, 'ruleFormat.name', this.policyName, AZURE_NETWORK_NAME);
+      checkAzureName(this, 'ruleFormat.name', this.policyName, AZURE_NAME_RULES.firewallPolicy);
       this.policy = new FirewallPolicy(this, 'policy', {
         name: this.policyName,
         resourceGroupName: props.resourceGroup.name,
         location: props.resourceGroup.location,
         sku: tier,
         threatIntelligenceMode: this.threatIntelMode,
-        dns: { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
+        intrusionDetection: idps,
+        // ARM refuses DNS settings on a Basic policy, even disabled ones (FirewallPolicyHigherTierOnlyProperties).
+        dns: tier === 'Basic' ? undefined : { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
         privateIpRanges: props.privateIpRanges,
         tags: props.tags,
       });
@@ -280,7 +349,7 @@ export class AzureFirewall extends Construct implements IFirewall {
       location: props.resourceGroup.location,
       skuName: 'AZFW_VNet',
       skuTier: tier,
-      zones: props.zones,
+      zones,
       // With a policy, DNS and threat intelligence settings live on the policy.
       dnsProxyEnabled: this.policy ? undefined : this.dnsProxyEnabled,
       dnsServers: this.policy ? undefined : props.dnsServers,
@@ -373,6 +442,33 @@ export class AzureFirewall extends Construct implements IFirewall {
     ];
   }
 
+  /** The policy's IDPS block: checked options, Alert by default on Premium, refused below Premium. */
+  private intrusionDetectionOf(props: AzureFirewallProps, tier: string, format: 'classic' | 'policy') {
+    const given = props.intrusionDetection;
+    if (given === undefined) return tier === 'Premium' && format === 'policy' ? { mode: 'Alert' } : undefined;
+    if (tier !== 'Premium') {
+      throw new ValidationError(this, 'intrusionDetection.mode', given?.mode, `IDPS is a Premium feature; the ${tier} tier has none (set skuTier: 'Premium')`);
+    }
+    const modes: readonly IdpsMode[] = ['Off', 'Alert', 'Deny'];
+    checkEnum(this, 'intrusionDetection.mode', given.mode, modes);
+    (given.signatureOverrides ?? []).forEach((o, i) => {
+      if (typeof o?.id !== 'string' || !/^\d{1,10}$/.test(o.id)) {
+        throw new ValidationError(this, `intrusionDetection.signatureOverrides[${i}].id`, o?.id, 'a signature ID is its number, e.g. "2024897"');
+      }
+      checkEnum(this, `intrusionDetection.signatureOverrides[${i}].state`, o.state, modes);
+    });
+    (given.trafficBypass ?? []).forEach((b, i) => {
+      checkEnum(this, `intrusionDetection.trafficBypass[${i}].protocol`, b?.protocol, ['Any', 'TCP', 'UDP', 'ICMP'] as const);
+    });
+    if (given.privateRanges) checkCidrList(this, 'intrusionDetection.privateRanges', given.privateRanges);
+    return {
+      mode: given.mode,
+      signatureOverrides: given.signatureOverrides?.map((o) => ({ id: o.id, state: o.state })),
+      trafficBypass: given.trafficBypass?.map((b) => ({ ...b })),
+      privateRanges: given.privateRanges,
+    };
+  }
+
   /** Names are unique across the firewall; priorities within a kind are unique per rule collection group. */
   private validateAll(entries: readonly { collection: RuleCollection; group: string }[]): void {
     const names = entries.map((e) => e.collection.name);
@@ -402,7 +498,7 @@ export class AzureFirewall extends Construct implements IFirewall {
         'known only at deploy time, which could close a cycle. Add it with { group: { name, priority } } to a group of its own');
     }
     if (!group) {
-      checkAzureName(this, `ruleCollections[${collection.name}].group.name`, groupName, AZURE_NETWORK_NAME);
+      checkAzureName(this, `ruleCollections[${collection.name}].group.name`, groupName, AZURE_NAME_RULES.ruleCollectionGroup);
       const { minPriority, maxPriority } = AZURE_FIREWALL_RULE_LIMITS;
       if (!Number.isInteger(priority) || priority < minPriority || priority > maxPriority) {
         throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, priority,

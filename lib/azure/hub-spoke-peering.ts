@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-network-peering';
-import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
+import { AZURE_NAME_RULES, ValidationError, checkAzureName } from '../core';
 import { requireProps } from '../core/guards';
 import { checkPeering, declareLink } from '../core/app-registry';
 import { VirtualNetwork } from './virtual-network';
@@ -27,12 +27,16 @@ export interface HubSpokePeeringProps {
    */
   readonly allowForwardedTraffic?: boolean;
   /**
-   * The hub's gateway. With one, the hub side allows gateway transit and the spoke side uses the
-   * remote gateway (so the spoke learns the Route Server's routes), and both peerings wait for it.
+   * The hub's gateway: a `RouteServer`, new or `RouteServer.fromExisting`, or a VPN/ExpressRoute
+   * gateway. With one, the hub side allows gateway transit and both peerings wait for it.
    * @default - no gateway transit
    */
   readonly gateway?: IHubGateway;
-  /** Set to true to use the hub's gateways without passing `gateway`; then it is an error. @default - true when `gateway` is given */
+  /**
+   * Whether the spoke side uses the hub's gateway, so the spoke learns the Route Server's routes. It
+   * needs `gateway` (true without one is an error); false keeps gateway transit on the hub side only.
+   * @default - true when `gateway` is given, false otherwise
+   */
   readonly useRemoteGateways?: boolean;
 }
 
@@ -70,8 +74,8 @@ export class HubSpokePeering extends Construct {
     checkPeering(this, hub, spoke, useRemote);
     const hubToSpokeName = props.hubToSpokeName ?? `${hub.name}-to-${spoke.name}`;
     const spokeToHubName = props.spokeToHubName ?? `${spoke.name}-to-${hub.name}`;
-    checkAzureName(this, 'hubToSpokeName', hubToSpokeName, AZURE_NETWORK_NAME);
-    checkAzureName(this, 'spokeToHubName', spokeToHubName, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'hubToSpokeName', hubToSpokeName, AZURE_NAME_RULES.virtualNetworkPeering);
+    checkAzureName(this, 'spokeToHubName', spokeToHubName, AZURE_NAME_RULES.virtualNetworkPeering);
     const forwarded = props.allowForwardedTraffic ?? true;
     const dependsOn = props.gateway ? [...props.gateway.dependables] : undefined;
 

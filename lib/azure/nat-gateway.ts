@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable, Token } from 'cdktf';
+import { ITerraformDependable } from 'cdktf';
 import { NatGateway as TfNatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
 import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
-import { AZURE_NETWORK_NAME, ValidationError, brand, checkAzureName } from '../core';
+import {
+  AZURE_NAME_RULES, ValidationError, brand, checkAzureName, knownEqual, knownValue, warnUnchecked,
+} from '../core';
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
@@ -76,7 +78,7 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     requireProps(this, 'NatGateway', props, ['resourceGroup', 'name']);
     declareName(this, { type: 'azurerm_nat_gateway', what: 'NAT gateway', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     natGatewayBrand.mark(this);
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.natGateway);
     this.name = props.name;
     this.location = props.resourceGroup.location;
     this.idleTimeoutMinutes = props.idleTimeoutMinutes ?? 4;
@@ -157,13 +159,23 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     this.subnetAssociations[`${subnet.vnet.name}/${subnet.name}`] = association;
   }
 
+  /**
+   * The gateway and the VNet must share a region. Both locations are usually references
+   * (`rg.location`): compare the literals the app gave their resource groups, and say so when neither
+   * is known.
+   */
   private checkRegion(vnet: VirtualNetwork): void {
-    const here = this.location;
-    const there = vnet.location;
-    if (Token.isUnresolved(here) || Token.isUnresolved(there)) return;
-    const norm = (l: string) => l.toLowerCase().replace(/\s+/g, '');
-    if (norm(here) !== norm(there)) {
-      throw new ValidationError(this, 'subnets', `${vnet.name} (${there})`, `a NAT gateway serves subnets in its own region, ${here}`);
+    const same = knownEqual(this, this.location, vnet.location);
+    if (same === undefined) {
+      const hereKnown = knownValue(this, this.location) !== undefined;
+      warnUnchecked(this, hereKnown ? `location of VNet ${vnet.name}` : 'location', hereKnown ? vnet.location : this.location,
+        `that VNet ${vnet.name} is in the NAT gateway's region`);
+      return;
+    }
+    if (!same) {
+      const here = knownValue(this, this.location);
+      const there = knownValue(this, vnet.location);
+      throw new ValidationError(this, 'subnets', `${vnet.name} (${String(there)})`, `a NAT gateway serves subnets in its own region, ${String(here)}`);
     }
   }
 }

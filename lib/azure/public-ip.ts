@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
-import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
+import { AZURE_NAME_RULES, ValidationError, checkAzureName } from '../core';
 import { IResourceGroup, Tags } from './resource-group';
 
 /** How a construct's public IPs are named: explicitly, or by count from the construct's name. */
@@ -38,7 +38,7 @@ export function publicIpNames(site: Construct, baseName: string, naming: PublicI
     }
     names = Array.from({ length: count }, (_, i) => `${baseName}-ip-${i + 1}`);
   }
-  names.forEach((n, i) => checkAzureName(site, `publicIpNames[${i}]`, n, AZURE_NETWORK_NAME));
+  names.forEach((n, i) => checkAzureName(site, `publicIpNames[${i}]`, n, AZURE_NAME_RULES.publicIp));
   return names;
 }
 
@@ -57,7 +57,7 @@ export interface StandardPublicIpProps {
  * Route Servers and Application Gateway v2 accept.
  */
 export function standardPublicIp(scope: Construct, id: string, props: StandardPublicIpProps): PublicIp {
-  checkAzureName(scope, id === 'public-ip' ? 'publicIpName' : `publicIp[${id}].name`, props.name, AZURE_NETWORK_NAME);
+  checkAzureName(scope, id === 'public-ip' ? 'publicIpName' : `publicIp[${id}].name`, props.name, AZURE_NAME_RULES.publicIp);
   return new PublicIp(scope, id, {
     name: props.name,
     resourceGroupName: props.resourceGroup.name,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { RoleAssignment as TfRoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { ValidationError } from '../core';
+import { ROLE_PROPAGATION_WAIT, TimeSleep, ValidationError } from '../core';
 import { requireProps } from '../core/guards';
 
 /**
@@ -142,6 +142,7 @@ export class RoleAssignment extends Construct {
   public readonly scope: RoleScope;
   /** The azurerm_role_assignment resource (escape hatch). */
   public readonly resource: TfRoleAssignment;
+  private _propagated?: TimeSleep;
 
   constructor(scope: Construct, id: string, props: RoleAssignmentProps) {
     super(scope, id);
@@ -175,6 +176,20 @@ export class RoleAssignment extends Construct {
       skipServicePrincipalAadCheck: principalType === 'ServicePrincipal' ? true : undefined,
       description: props.description,
     });
+  }
+
+  /**
+   * A `time_sleep` of {@link ROLE_PROPAGATION_WAIT} after the assignment (created on first use, one per
+   * assignment, replaced when the assignment is): what a resource that needs the role at its creation
+   * depends on. Azure takes up to minutes to propagate a new assignment; the Azure CLI waits too.
+   */
+  public get propagated(): TimeSleep {
+    this._propagated ??= new TimeSleep(this, 'propagation', {
+      createDuration: ROLE_PROPAGATION_WAIT,
+      triggers: { role_assignment_id: this.resource.id },
+      dependsOn: [this.resource],
+    });
+    return this._propagated;
   }
 }
 

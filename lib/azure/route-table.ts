@@ -3,7 +3,7 @@ import { ITerraformDependable, Token } from 'cdktf';
 import { RouteTable as TfRouteTable } from '@cdktf/provider-azurerm/lib/route-table';
 import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
-import { AZURE_NETWORK_NAME, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
+import { AZURE_NAME_RULES, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import { rangesInApp } from '../core/address-plan';
@@ -109,7 +109,7 @@ export class RouteTable extends Construct implements IRouteTable {
     requireProps(this, 'RouteTable', props, ['resourceGroup', 'name']);
     declareName(this, { type: 'azurerm_route_table', what: 'route table', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     routeTableBrand.mark(this);
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeTable);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
     this.resource = new TfRouteTable(this, 'table', {
@@ -153,7 +153,7 @@ export class RouteTable extends Construct implements IRouteTable {
   /** Adds a route; checks its name, prefix and next hop. */
   public addRoute(spec: RouteSpec): TfRoute {
     const field = `routes[${spec.name}]`;
-    checkAzureName(this, `${field}.name`, spec.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, `${field}.name`, spec.name, AZURE_NAME_RULES.route);
     if (this._routes.some((r) => r.name === spec.name)) {
       throw new ValidationError(this, `${field}.name`, spec.name, 'route names must be unique in a table');
     }

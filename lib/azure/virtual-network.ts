@@ -4,7 +4,10 @@ import { VirtualNetwork as TfVirtualNetwork } from '@cdktf/provider-azurerm/lib/
 import { Subnet as TfSubnet } from '@cdktf/provider-azurerm/lib/subnet';
 import { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subnet';
 import { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
-import { Cidr, ValidationError, AZURE_NETWORK_NAME, brand, checkAzureName, declareRanges, findOverlap } from '../core';
+import { VirtualNetworkDnsServers } from '@cdktf/provider-azurerm/lib/virtual-network-dns-servers';
+import {
+  Cidr, ValidationError, AZURE_NAME_RULES, brand, checkAzureName, checkEnum, checkIpList, checkList, declareRanges, findOverlap,
+} from '../core';
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import type { IFirewall } from './firewall';
@@ -20,6 +23,13 @@ export const AZURE_SPECIAL_SUBNETS: { readonly [name: string]: { readonly maxPre
   AzureBastionSubnet: { maxPrefix: 26, service: 'Azure Bastion' },
 };
 
+/** The service endpoints a subnet can have (the azurerm provider's list of Azure's values). */
+export const AZURE_SERVICE_ENDPOINTS = [
+  'Microsoft.AzureActiveDirectory', 'Microsoft.AzureCosmosDB', 'Microsoft.CognitiveServices', 'Microsoft.ContainerRegistry',
+  'Microsoft.EventHub', 'Microsoft.KeyVault', 'Microsoft.ServiceBus', 'Microsoft.Sql', 'Microsoft.Storage',
+  'Microsoft.Storage.Global', 'Microsoft.Web',
+] as const;
+
 /** Azure's smallest IPv4 subnet: five addresses are reserved in each. */
 export const AZURE_MIN_SUBNET_PREFIX = 29;
 
@@ -29,7 +39,7 @@ export interface SubnetSpec {
   readonly name: string;
   /** e.g. `10.1.0.0/24`; must lie in the VNet's address space. */
   readonly addressPrefix: string;
-  /** Service endpoints, e.g. `Microsoft.Storage`. @default - none */
+  /** Service endpoints, from {@link AZURE_SERVICE_ENDPOINTS}, e.g. `Microsoft.Storage`. @default - none */
   readonly serviceEndpoints?: string[];
   /**
    * Azure's implicit outbound access for VMs without an explicit path out. Off is the secure choice
@@ -48,7 +58,11 @@ export interface VirtualNetworkProps {
   readonly addressSpace: string[];
   /** @default - no subnets; add them with `addSubnet` */
   readonly subnets?: SubnetSpec[];
-  /** Custom DNS servers. @default - Azure-provided DNS */
+  /**
+   * Custom DNS servers (IP addresses), set on the VNet itself. For servers known only at deploy time (a firewall in
+   * this VNet) use `useFirewallDns` or `setDnsServers`, which avoid a dependency cycle.
+   * @default - Azure-provided DNS
+   */
   readonly dnsServers?: string[];
   /** @default - none */
   readonly tags?: Tags;
@@ -75,6 +89,8 @@ const EXISTING = Symbol.for('cdktf-kubernetes-egress.existingVirtualNetwork');
 export interface ISubnetRouteTable {
   /** The route table's name in Azure. */
   readonly name: string;
+  /** Its resource ID (a reference), when known: what a grant on the table is scoped to. @default - unknown */
+  readonly id?: string;
   /** Resources to order after: the table, its routes and its associations. */
   readonly dependables: readonly ITerraformDependable[];
   /** The firewall its default route leads to, when the table was built for one. */
@@ -157,14 +173,19 @@ export class Subnet extends Construct {
 
   /**
    * The address Azure gives the `index`-th VM (or node) in this subnet: Azure reserves the first four
-   * addresses, so `vmIp(0)` is `.4` and `vmIp(1)` is `.5`.
+   * addresses, so `hostIp(0)` is `.4` and `hostIp(1)` is `.5`. Same name as the AWS subnet's.
    */
-  public vmIp(index: number): string {
+  public hostIp(index: number): string {
     if (!Number.isInteger(index) || index < 0 || index >= this.usableAddressCount) {
-      throw new ValidationError(this, 'vmIp index', index,
+      throw new ValidationError(this, 'hostIp index', index,
         `${this.name} (${this.cidr}) has ${this.usableAddressCount} VM addresses, index 0 to ${this.usableAddressCount - 1}`);
     }
     return this.cidr.host(4 + index);
+  }
+
+  /** @deprecated Use {@link hostIp} (the name the AWS subnet shares); kept for one minor version. */
+  public vmIp(index: number): string {
+    return this.hostIp(index);
   }
 
   /** The route table associated with this subnet, if any. */
@@ -243,16 +264,20 @@ export class VirtualNetwork extends Construct {
   private readonly _subnets = new Map<string, Subnet>();
   private readonly _peers: VirtualNetwork[] = [];
   private readonly _peeringDependables: ITerraformDependable[] = [];
+  private readonly hasInlineDnsServers: boolean;
+  /** The VNet's DNS servers as a resource of their own, once `setDnsServers` or `useFirewallDns` was called. */
+  public dnsServersResource?: VirtualNetworkDnsServers;
 
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     super(scope, id);
     requireProps(this, 'VirtualNetwork', props, ['resourceGroup', 'name', 'addressSpace']);
     if (!(props as unknown as Record<symbol, unknown>)[EXISTING]) declareName(this, { type: 'azurerm_virtual_network', what: 'VNet', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     vnetBrand.mark(this);
-    checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.virtualNetwork);
     if (props.addressSpace.length === 0) {
       throw new ValidationError(this, 'addressSpace', [], 'a VNet needs at least one CIDR block');
     }
+    if (props.dnsServers !== undefined) checkIpList(this, 'dnsServers', props.dnsServers);
     const blocks = props.addressSpace.map((a, i) => ({ cidr: Cidr.parse(a, { site: this, field: `addressSpace[${i}]` }) }));
     const clash = findOverlap(blocks);
     if (clash) {
@@ -262,6 +287,7 @@ export class VirtualNetwork extends Construct {
     this.addressSpace = blocks.map((b) => b.cidr);
     this.resourceGroupName = props.resourceGroup.name;
     this.location = props.resourceGroup.location;
+    this.hasInlineDnsServers = (props.dnsServers?.length ?? 0) > 0;
     declareRanges(this, this.addressSpace.map((cidr) => ({ cidr, kind: 'vnet', label: `VNet ${props.name}` })));
     const existingSubnets = (props as unknown as { [EXISTING]?: ExistingVirtualNetworkProps['subnets'] })[EXISTING];
     this.existing = existingSubnets !== undefined;
@@ -306,11 +332,18 @@ export class VirtualNetwork extends Construct {
 
   private addSubnetOf(spec: SubnetSpec, existing: boolean): Subnet {
     const field = `subnets[${spec.name}]`;
-    checkAzureName(this, `${field}.name`, spec.name, AZURE_NETWORK_NAME);
+    checkAzureName(this, `${field}.name`, spec.name, AZURE_NAME_RULES.subnet);
     if (this._subnets.has(spec.name)) {
       throw new ValidationError(this, `${field}.name`, spec.name, 'subnet names must be unique in a VNet');
     }
     const cidr = Cidr.parse(spec.addressPrefix, { site: this, field: `${field}.addressPrefix` });
+    if (spec.serviceEndpoints !== undefined) {
+      const endpoints = checkList<unknown>(this, `${field}.serviceEndpoints`, spec.serviceEndpoints, 'a list of service endpoint names');
+      endpoints.forEach((e, i) => {
+        checkEnum(this, `${field}.serviceEndpoints[${i}]`, e, AZURE_SERVICE_ENDPOINTS, { what: 'a service endpoint' });
+        if (endpoints.indexOf(e) !== i) throw new ValidationError(this, `${field}.serviceEndpoints[${i}]`, e, 'it is listed twice');
+      });
+    }
     if (!this.contains(cidr)) {
       throw new ValidationError(this, `${field}.addressPrefix`, cidr.toString(),
         `a subnet must lie inside the VNet's address space ${this.addressSpace.join(', ')}`);
@@ -342,6 +375,42 @@ export class VirtualNetwork extends Construct {
       throw new ValidationError(this, 'subnet', name, `${this.name} has subnets ${[...this._subnets.keys()].join(', ') || '(none)'}`);
     }
     return s;
+  }
+
+  /**
+   * Sets the VNet's DNS servers with a resource of its own (`azurerm_virtual_network_dns_servers`), so
+   * they may name something created after the VNet, such as a firewall in it, without a dependency
+   * cycle. Workloads in the VNet (AKS clusters) wait for it: nodes take their DNS servers at boot.
+   */
+  public setDnsServers(servers: readonly string[]): VirtualNetworkDnsServers {
+    if (this.hasInlineDnsServers) {
+      throw new ValidationError(this, 'dnsServers', 'setDnsServers', 'the VNet has dnsServers in its props; set them in one place only');
+    }
+    if (this.dnsServersResource) {
+      throw new ValidationError(this, 'dnsServers', 'setDnsServers', 'the DNS servers are set already; a VNet has one list of DNS servers');
+    }
+    if (servers.length === 0) throw new ValidationError(this, 'dnsServers', [], 'name at least one DNS server');
+    this.dnsServersResource = new VirtualNetworkDnsServers(this, 'dns-servers', {
+      virtualNetworkId: this.id,
+      dnsServers: [...servers],
+    });
+    return this.dnsServersResource;
+  }
+
+  /**
+   * Points the VNet's DNS at the firewall's DNS proxy (its private IP), so clients resolve FQDNs to
+   * the same addresses the firewall matches FQDNs in network rules against.
+   */
+  public useFirewallDns(firewall: IFirewall): VirtualNetworkDnsServers {
+    if (!firewall.dnsProxyEnabled) {
+      throw new ValidationError(this, 'dnsServers', firewall.name, 'the firewall\'s DNS proxy is off; turn dnsProxyEnabled on to use it as DNS server');
+    }
+    return this.setDnsServers([firewall.privateIp]);
+  }
+
+  /** What a workload in this VNet waits for besides its subnet: the VNet's DNS servers resource, when set. */
+  public get dnsDependables(): readonly ITerraformDependable[] {
+    return this.dnsServersResource ? [this.dnsServersResource] : [];
   }
 
   /** The peering resources of this VNet, both directions: what a workload reaching a peer waits for. */

@@ -85,6 +85,11 @@ export interface BgpPassword {
   readonly secretKeyRef: { readonly name: string; readonly key: string };
 }
 
+/** Next hop calculation of a BGPPeer (`nextHopMode`, Calico 3.30 and later). */
+export type NextHopMode = 'Auto' | 'Self' | 'Keep';
+/** The values of {@link NextHopMode}. */
+export const NEXT_HOP_MODES: readonly NextHopMode[] = ['Auto', 'Self', 'Keep'];
+
 /** Spec of a BGPPeer. */
 export interface BGPPeerSpec {
   /** The node this peering applies to; not with `nodeSelector`. @default - all nodes */
@@ -99,8 +104,10 @@ export interface BGPPeerSpec {
   readonly localASNumber?: number;
   /** Calico nodes to peer with, e.g. `route-reflector == 'true'`. */
   readonly peerSelector?: string;
-  /** Advertise routes with their original next hop instead of this node. @default false */
+  /** @deprecated Use `nextHopMode: 'Keep'` (Calico 3.30 and later); the CRD refuses both together. @default false */
   readonly keepOriginalNextHop?: boolean;
+  /** Next hop of routes sent to the peer: `Keep` (their original next hop), `Self` (this node), `Auto` (BGP's rule). @default - Auto */
+  readonly nextHopMode?: NextHopMode;
   readonly password?: BgpPassword;
   /** `UseNodeIP` (Calico's default) binds the session to the node's IP; `None` lets the kernel choose. */
   readonly sourceAddress?: 'UseNodeIP' | 'None';
@@ -210,6 +217,10 @@ export interface FelixConfigurationSpec {
   readonly flowLogsFileAggregationKindForDenied?: 0 | 1 | 2;
   readonly flowLogsFileEnabled?: boolean;
   readonly dnsLogsFlushInterval?: string;
+  /** How often Felix polls each egress gateway's health port, e.g. `10s`. @default '10s' (Calico's) */
+  readonly egressGatewayPollInterval?: string;
+  /** Failed polls after which Felix stops sending traffic to a gateway. @default 3 (Calico's) */
+  readonly egressGatewayPollFailureCount?: number;
   readonly logSeverityScreen?: 'Debug' | 'Info' | 'Warning' | 'Error' | 'Fatal';
 }
 
@@ -266,6 +277,47 @@ export interface Toleration {
   readonly tolerationSeconds?: number;
 }
 
+/** Compute resources of a container (Kubernetes quantities, e.g. `100m`, `128Mi`). */
+export interface ResourceRequirements {
+  readonly requests?: StringMap;
+  readonly limits?: StringMap;
+}
+
+/** A container of the gateway deployment whose resources are set (the operator names it `egress-gateway`). */
+export interface EgressGatewayContainer {
+  readonly name: 'egress-gateway';
+  readonly resources?: ResourceRequirements;
+}
+
+/** Kubernetes affinity of a pod (node, pod and pod anti-affinity), passed through as written. */
+export type Affinity = { readonly [key: string]: unknown };
+
+/** An ICMP probe of an EgressGateway's upstream. */
+export interface EgressGatewayIcmpProbe {
+  readonly ips: readonly string[];
+  /** @default 5 (the operator's) */
+  readonly intervalSeconds?: number;
+  /** @default 15 (the operator's) */
+  readonly timeoutSeconds?: number;
+}
+
+/** An HTTP probe of an EgressGateway's upstream. */
+export interface EgressGatewayHttpProbe {
+  readonly urls: readonly string[];
+  /** @default 10 (the operator's) */
+  readonly intervalSeconds?: number;
+  /** @default 30 (the operator's) */
+  readonly timeoutSeconds?: number;
+}
+
+/** How an EgressGateway decides it is ready: its datastore connection and probes of its upstream. */
+export interface EgressGatewayFailureDetection {
+  /** @default 90 (the operator's) */
+  readonly healthTimeoutDataStoreSeconds?: number;
+  readonly icmpProbe?: EgressGatewayIcmpProbe;
+  readonly httpProbe?: EgressGatewayHttpProbe;
+}
+
 /** Spec of the operator's EgressGateway: a deployment of gateway pods. */
 export interface EgressGatewaySpec {
   /** @default 1 (the operator's) */
@@ -281,13 +333,12 @@ export interface EgressGatewaySpec {
       readonly terminationGracePeriodSeconds?: number;
       readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
       readonly tolerations?: readonly Toleration[];
+      readonly affinity?: Affinity;
+      readonly priorityClassName?: string;
+      readonly containers?: readonly EgressGatewayContainer[];
     };
   };
-  readonly egressGatewayFailureDetection?: {
-    readonly healthTimeoutDataStoreSeconds?: number;
-    readonly icmpProbe?: { readonly ips: readonly string[]; readonly intervalSeconds?: number; readonly timeoutSeconds?: number };
-    readonly httpProbe?: { readonly urls: readonly string[]; readonly intervalSeconds?: number; readonly timeoutSeconds?: number };
-  };
+  readonly egressGatewayFailureDetection?: EgressGatewayFailureDetection;
 }
 
 /** The operator's EgressGateway (namespaced). */
@@ -316,6 +367,8 @@ export const EGRESS_ANNOTATIONS = {
   namespaceSelector: 'egress.projectcalico.org/namespaceSelector',
   /** Selects the gateway pods within it. */
   selector: 'egress.projectcalico.org/selector',
+  /** The most gateways a pod's traffic is spread over. */
+  maxNextHops: 'egress.projectcalico.org/maxNextHops',
   /** Names an EgressGatewayPolicy instead. */
   egressGatewayPolicy: 'egress.projectcalico.org/egressGatewayPolicy',
 } as const;

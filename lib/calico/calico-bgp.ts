@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, isIpAddress } from '../core';
+import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkEnum, isIpAddress } from '../core';
+import {
+  BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, NEXT_HOP_MODES, NextHopMode,
+} from './api';
 import { requireLiteral, requireProps } from '../core/guards';
-import { BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION } from './api';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
+import { checkSelector } from './selector';
 import { peerSuffix } from './tunnel-inside';
 
 /** A BGPFilter, by construct or by name. */
@@ -35,7 +38,17 @@ export interface ExternalBgpRouter {
   readonly nodeSelector?: string;
   /** The gateway the router is reached through (e.g. the node subnet's gateway). @default - directly */
   readonly reachableBy?: string;
-  /** Announce routes with the next hop of the node that owns them, not the announcing node. @default false */
+  /**
+   * Next hop of the routes sent to the router: `Keep` announces them with the next hop of the node that
+   * owns them (what route reflectors peering with a cloud router need), `Self` with the announcing
+   * node, `Auto` BGP's default. @default - BGP's default (Auto)
+   */
+  readonly nextHopMode?: NextHopMode;
+  /**
+   * @deprecated Deprecated in Calico's BGPPeer (3.30 and later) in favour of `nextHopMode`; `true` is rendered
+   * as `nextHopMode: 'Keep'`. Not with `nextHopMode`.
+   * @default false
+   */
   readonly keepOriginalNextHop?: boolean;
   /** @default - Calico's default (UseNodeIP) */
   readonly sourceAddress?: 'UseNodeIP' | 'None';
@@ -68,7 +81,8 @@ export interface CalicoBgpProps {
 const bgpBrand = brand('CalicoBgp');
 
 /**
- * Calico's BGP: the `default` BGPConfiguration (AS number, mesh, log level), the peering of the nodes
+ * Calico's BGP: the `default` BGPConfiguration (AS number, mesh, log level; patched, as calico-node
+ * creates it at startup), the peering of the nodes
  * with route reflectors and BGPPeers for routers outside the cluster. `addPeer` adds any other
  * BGPPeer (for example one per node, as Transit Gateway Connect needs).
  */
@@ -104,7 +118,8 @@ export class CalicoBgp extends Construct {
         asNumber: props.asNumber,
       },
     };
-    this.configuration = this.manifests.add(this, 'configuration', config);
+    // calico-node creates `default` at startup: patched (import + server-side apply), never created.
+    this.configuration = this.manifests.patch(this, 'configuration', config);
 
     if (props.routeReflectors) {
       const rr = props.routeReflectors;
@@ -125,6 +140,13 @@ export class CalicoBgp extends Construct {
 
   /** Adds a BGPPeer; checks the exclusive fields and AS number per the BGPPeer reference. */
   public addPeer(name: string, spec: BGPPeerSpec, field = `peers[${name}]`): ManifestEntry {
+    checkSelector(this, `${field}.nodeSelector`, spec.nodeSelector);
+    checkSelector(this, `${field}.peerSelector`, spec.peerSelector);
+    if (spec.keepOriginalNextHop && spec.nextHopMode !== undefined) {
+      throw new ValidationError(this, `${field}.keepOriginalNextHop`, spec.keepOriginalNextHop,
+        'keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode \'Keep\' alone');
+    }
+    if (spec.nextHopMode !== undefined) checkEnum(this, `${field}.nextHopMode`, spec.nextHopMode, NEXT_HOP_MODES);
     if (spec.node !== undefined && spec.nodeSelector !== undefined) {
       throw new ValidationError(this, `${field}.node`, spec.node, 'a BGPPeer takes node or nodeSelector, not both');
     }
@@ -162,12 +184,17 @@ export class CalicoBgp extends Construct {
       throw new ValidationError(this, `${field}.peeringNodes`, router.peeringNodes,
         `${router.name} takes at most ${router.maxPeers} BGP peers; select fewer nodes (route reflectors) to peer with it`);
     }
+    if (router.keepOriginalNextHop && router.nextHopMode !== undefined) {
+      throw new ValidationError(this, `${field}.keepOriginalNextHop`, router.keepOriginalNextHop,
+        'keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode \'Keep\' alone');
+    }
+    const nextHopMode = router.nextHopMode ?? (router.keepOriginalNextHop ? 'Keep' : undefined);
     const filters = (router.filters ?? []).map((f) => (typeof f === 'string' ? f : f.name));
     return router.peerIps.map((ip, i) => this.addPeer(`${router.name}-${peerSuffix(i)}`, {
       peerIP: ip,
       reachableBy: router.reachableBy,
       asNumber: router.asNumber,
-      keepOriginalNextHop: router.keepOriginalNextHop,
+      nextHopMode,
       sourceAddress: router.sourceAddress,
       password: router.password,
       nodeSelector: router.nodeSelector ?? 'all()',

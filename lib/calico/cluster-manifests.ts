@@ -1,13 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { ISynthesisSession, ITerraformDependable, TerraformStack, Token } from 'cdktf';
+import { ISynthesisSession, ITerraformDependable, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { stringify } from 'yaml';
-import { ValidationError, brand, checkAtSynth, checkDns1123Label, checkDns1123Subdomain } from '../core';
+import { CalicoEdition, checkEdition } from './edition';
+import {
+  ValidationError, brand, checkAtSynth, checkDns1123Label, checkDns1123Subdomain, requireDistinctProviderAliases,
+} from '../core';
 import { KubernetesObject, StringMap } from './api';
 
 /** The field manager the library applies with, unless told otherwise. */
@@ -51,6 +54,12 @@ export interface ClusterManifestsProps {
   readonly fieldManager?: string;
   /** Write the objects as YAML under `<outdir>/manifests/<stack>/` during synth. @default true */
   readonly writeYaml?: boolean;
+  /**
+   * The Calico edition the cluster runs (e.g. `operator.edition` of the cloud stack): with open source,
+   * objects only Calico Enterprise and Calico Cloud have are refused at synth.
+   * @default - not checked: the objects are rendered whatever edition runs
+   */
+  readonly edition?: CalicoEdition;
 }
 
 const manifestsBrand = brand('ClusterManifests');
@@ -84,13 +93,17 @@ export class ClusterManifests extends Construct {
   public readonly fieldManager: string;
   /** The kubernetes provider, when the objects are rendered as Terraform. */
   public readonly provider?: KubernetesProvider;
+  /** The edition the objects are checked against, when given. */
+  public readonly edition?: CalicoEdition;
   private readonly _entries: ManifestEntry[] = [];
 
   constructor(scope: Construct, id: string, props: ClusterManifestsProps = {}) {
     super(scope, id);
     manifestsBrand.mark(this);
+    requireDistinctProviderAliases(this);
     this.fieldManager = props.fieldManager ?? DEFAULT_FIELD_MANAGER;
     this.provider = props.provider;
+    this.edition = props.edition;
     if (props.writeYaml ?? true) {
       checkAtSynth(this, () => this.files());
       addCustomSynthesis(this, { onSynthesize: (session) => this.writeFiles(session) });
@@ -104,6 +117,11 @@ export class ClusterManifests extends Construct {
 
   /** Adds a new object the library owns; `owner` is the construct declaring it. */
   public add<T extends KubernetesObject>(owner: Construct, id: string, object: T, options: AddManifestOptions = {}): ManifestEntry {
+    const creator = CALICO_CREATED[`${object.apiVersion}/${object.kind}/${object.metadata.name}`];
+    if (creator) {
+      throw new ValidationError(owner, `${object.kind} ${object.metadata.name}: metadata.name`, object.metadata.name,
+        `${creator} creates ${object.kind} ${object.metadata.name} itself and kubernetes_manifest cannot create an object that exists; patch it (ClusterManifests.patch)`);
+    }
     return this.register(owner, object, 'create', this.provider && new Manifest(owner, id, {
       provider: this.provider,
       manifest: plain(object),
@@ -126,10 +144,36 @@ export class ClusterManifests extends Construct {
         manifest: plain(object),
         fieldManager: { name: this.fieldManager, forceConflicts: true },
         dependsOn: resourcesOf(options.dependsOn),
+        // Calico owns the object: a destroy must forget it (terraform state rm), never delete it.
+        lifecycle: { preventDestroy: true },
       });
       importWithoutLocalProbe(resource, importId(object));
+      this.teardownOutput();
     }
     return this.register(owner, object, 'patch', resource);
+  }
+
+  /**
+   * Addresses of the patched objects (`kubernetes_manifest.<id>`), which are protected from deletion
+   * (`prevent_destroy`): `terraform state rm` them before `cdktf destroy` of the stack.
+   */
+  public protectedAddresses(): string[] {
+    const stack = TerraformStack.of(this);
+    return this._entries.filter((e) => e.mode === 'patch' && e.resource !== undefined)
+      .map((e) => `${e.resource!.terraformResourceType}.${stack.getLogicalId(e.resource!)}`);
+  }
+
+  private teardownOutput(): void {
+    const id = `${this.node.id.replace(/[^A-Za-z0-9_]/g, '_')}_teardown`;
+    if (this.node.tryFindChild(id)) return;
+    const stack = TerraformStack.of(this);
+    const output = new TerraformOutput(this, id, {
+      value: Lazy.stringValue({
+        produce: () => `cd cdktf.out/stacks/${stack.node.id} && terraform state rm ${this.protectedAddresses().map((a) => `'${a}'`).join(' ')}`,
+      }),
+      description: 'Run before cdktf destroy: forgets the objects Calico created (kept in the cluster, protected from deletion)',
+    });
+    output.overrideLogicalId(id);
   }
 
   /** Sets annotations on an object that already exists, leaving the rest of it alone. */
@@ -187,6 +231,7 @@ export class ClusterManifests extends Construct {
 
   private register(owner: Construct, object: KubernetesObject, mode: ManifestMode, resource?: Manifest | Annotations): ManifestEntry {
     const what = `${object.kind} ${object.metadata.name}`;
+    checkEdition(owner, this.edition, object);
     checkDns1123Subdomain(owner, `${what}: metadata.name`, object.metadata.name);
     if (object.kind === 'Namespace') checkDns1123Label(owner, `${what}: metadata.name`, object.metadata.name);
     if (object.metadata.namespace !== undefined) checkDns1123Label(owner, `${what}: metadata.namespace`, object.metadata.namespace);
@@ -201,6 +246,20 @@ export class ClusterManifests extends Construct {
     return entry;
   }
 }
+
+/**
+ * Objects Calico creates itself (calico-node at startup, kube-controllers, the operator from its
+ * Installation), by `apiVersion/kind/name`: they can be patched, never created.
+ */
+export const CALICO_CREATED: { readonly [key: string]: string } = {
+  'projectcalico.org/v3/BGPConfiguration/default': 'calico-node',
+  'projectcalico.org/v3/FelixConfiguration/default': 'calico-node',
+  'projectcalico.org/v3/ClusterInformation/default': 'calico-node',
+  'projectcalico.org/v3/IPAMConfiguration/default': 'calico-node',
+  'projectcalico.org/v3/KubeControllersConfiguration/default': 'calico-kube-controllers',
+  'projectcalico.org/v3/IPPool/default-ipv4-ippool': 'the Tigera operator (from its Installation)',
+  'projectcalico.org/v3/IPPool/default-ipv6-ippool': 'the Tigera operator (from its Installation)',
+};
 
 /** Deep copy without undefined fields: the same JSON for Terraform and YAML. */
 function plain<T>(value: T): T {

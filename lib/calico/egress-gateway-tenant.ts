@@ -1,15 +1,25 @@
 import { Construct, IConstruct } from 'constructs';
-import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, findInApp } from '../core';
-import { requireProps } from '../core/guards';
+import { Token } from 'cdktf';
 import {
-  CALICO_API_VERSION, EgressGateway, EgressGatewayLogSeverity, EgressGatewaySpec, EncapsulationMode, IPPool, Namespace,
-  OPERATOR_API_VERSION, StringMap, TopologySpreadConstraint,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp,
+  requireProps,
+  warnUnchecked,
+} from '../core';
+import {
+  Affinity, CALICO_API_VERSION, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, IPPool,
+  Namespace, OPERATOR_API_VERSION, ResourceRequirements, StringMap, TopologySpreadConstraint,
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant } from './egress-tenant';
+import { checkSelector } from './selector';
 
 /** Smallest and largest block size of an IPv4 pool (Calico's IPPool reference). */
 export const IPV4_BLOCK_SIZES = { min: 20, max: 32 } as const;
+
+/** Default termination grace period of gateway pods: time for the pods using them to react to the maintenance annotations. */
+export const DEFAULT_GATEWAY_GRACE_SECONDS = 60;
+/** The VXLAN modes of an IPPool. */
+const ENCAPSULATION_MODES: readonly EncapsulationMode[] = ['Never', 'Always', 'CrossSubnet'];
 
 /** Props of {@link EgressGatewayTenant}. */
 export interface EgressGatewayTenantProps {
@@ -17,25 +27,61 @@ export interface EgressGatewayTenantProps {
   readonly tenant: EgressTenant;
   /** Gateway pods. @default 2 */
   readonly replicas?: number;
-  /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31 */
+  /** Prefix length of the pool's per-node blocks: a /31 block holds two gateways. @default 31, or 32 for a /32 tenant */
   readonly blockSize?: number;
-  /** VXLAN mode of the pool: the gateways' addresses are routed natively, announced over BGP. @default 'Never' */
+  /**
+   * VXLAN mode of the pool. `Never` routes the gateways' addresses natively, which works only where
+   * every packet from a client pod to a gateway stays on a link both nodes share, or where the cloud
+   * routes the egress range to the right node in every node subnet (`fabricRoutesEgress`). Across
+   * subnets without that, a client's packet goes to the subnet's router, which sends it by its own
+   * routes (to the transit gateway, through inspection, back through any node's tunnel): `Never` is
+   * then refused, and `CrossSubnet` encapsulates exactly the packets that cross a subnet boundary.
+   * @default - 'CrossSubnet' when `nodeSubnets` names more than one subnet and `fabricRoutesEgress` is false; otherwise 'Never'
+   */
   readonly vxlanMode?: EncapsulationMode;
+  /**
+   * The subnets the cluster's nodes (clients and gateways) are in, e.g. one per availability zone.
+   * @default - one subnet
+   */
+  readonly nodeSubnets?: readonly (Cidr | string)[];
+  /**
+   * True where the cloud routes the egress range to the gateway's node in every node subnet, e.g.
+   * Azure Route Server, which learns the gateways' routes over BGP and programs them into the VNet.
+   * False for AWS Transit Gateway Connect, which routes the range only from the transit gateway.
+   * @default false
+   */
+  readonly fabricRoutesEgress?: boolean;
   /** Nodes whose ordinary pods may use the pool: none, only gateways name it. @default '!all()' */
   readonly poolNodeSelector?: string;
   /** @default 'Info' */
   readonly logSeverity?: EgressGatewayLogSeverity;
   /** Node selector of the gateway pods. @default { 'kubernetes.io/os': 'linux' } */
   readonly nodeSelector?: StringMap;
-  /** Termination grace period of the gateway pods, in seconds. @default 0 */
+  /**
+   * Termination grace period of the gateway pods, in seconds. While a gateway terminates, Calico
+   * annotates the pods using it with the maintenance window (`egress.projectcalico.org/gatewayMaintenance*`)
+   * so they can move long-lived connections; with 0 the window is empty and connections just break.
+   * @default DEFAULT_GATEWAY_GRACE_SECONDS (60)
+   */
   readonly terminationGracePeriodSeconds?: number;
+  /** Affinity of the gateway pods (Kubernetes `affinity`). @default - the operator's (anti-affinity between gateways; no virtual nodes on AKS) */
+  readonly affinity?: Affinity;
+  /** PriorityClass of the gateway pods, e.g. `system-cluster-critical`. @default - none */
+  readonly priorityClassName?: string;
+  /** Requests and limits of the `egress-gateway` container. @default - the operator's */
+  readonly resources?: ResourceRequirements;
   /**
    * How the gateway pods spread; `[]` for no constraint.
    * @default - at most one more gateway in any zone than in another (maxSkew 1 over topology.kubernetes.io/zone, DoNotSchedule)
    */
   readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
-  /** Readiness probes of the gateways' upstream. @default - none */
-  readonly failureDetection?: EgressGatewaySpec['egressGatewayFailureDetection'];
+  /**
+   * Readiness probes of the gateways' upstream: a gateway whose probes all fail reports not ready and
+   * Felix stops sending traffic to it, e.g. `icmpProbe.ips` the firewall's private address (a literal
+   * when the YAML is written). The operator refuses a probe timeout shorter than its interval.
+   * @default - none
+   */
+  readonly failureDetection?: EgressGatewayFailureDetection;
 }
 
 const tenantBrand = brand('EgressGatewayTenant');
@@ -45,6 +91,8 @@ const tenantBrand = brand('EgressGatewayTenant');
  * gets addresses from it unless it names the pool) and the operator's EgressGateway deployment.
  * Declares the range in the app's address plan; at synth it must be clear of every VNet, VPC, transit
  * gateway CIDR block, pod range, service range and other tenant.
+ * @deprecated Use {@link TenantGateways}, the same construct under a name that does not read like a
+ * second kind of tenant; kept for one minor version.
  */
 export class EgressGatewayTenant extends Construct {
   /** True when `x` is an EgressGatewayTenant (works across copies of the library). */
@@ -88,7 +136,8 @@ export class EgressGatewayTenant extends Construct {
     this.tenant = t;
     this.egressCidr = t.egressCidr;
 
-    const blockSize = props.blockSize ?? 31;
+    // A /32 tenant holds one address: its blocks are /32 unless the user says otherwise.
+    const blockSize = props.blockSize ?? Math.max(31, t.egressCidr.prefix);
     if (!Number.isInteger(blockSize) || blockSize < IPV4_BLOCK_SIZES.min || blockSize > IPV4_BLOCK_SIZES.max) {
       throw new ValidationError(this, 'blockSize', blockSize, `an IPv4 pool's block size is /${IPV4_BLOCK_SIZES.min} to /${IPV4_BLOCK_SIZES.max}`);
     }
@@ -104,12 +153,26 @@ export class EgressGatewayTenant extends Construct {
       throw new ValidationError(this, 'replicas', replicas,
         `each gateway takes an address of ${t.egressCidr}, which has ${t.egressCidr.size}`);
     }
-    const grace = props.terminationGracePeriodSeconds ?? 0;
+    const grace = props.terminationGracePeriodSeconds ?? DEFAULT_GATEWAY_GRACE_SECONDS;
     if (!Number.isInteger(grace) || grace < 0) {
       throw new ValidationError(this, 'terminationGracePeriodSeconds', grace, 'a grace period is a whole number of seconds, 0 or more');
     }
 
+    if (props.priorityClassName !== undefined) checkDns1123Subdomain(this, 'priorityClassName', props.priorityClassName);
+    checkSelector(this, 'poolNodeSelector', props.poolNodeSelector);
+    checkLabels(this, 'nodeSelector', props.nodeSelector);
+    for (const kind of ['requests', 'limits'] as const) {
+      for (const [name, quantity] of Object.entries(props.resources?.[kind] ?? {})) {
+        if (typeof quantity !== 'string' || !QUANTITY.test(quantity)) {
+          throw new ValidationError(this, `resources.${kind}.${name}`, quantity, 'a Kubernetes quantity, e.g. 100m, 0.5, 128Mi or 1Gi');
+        }
+      }
+    }
+    if (props.failureDetection !== undefined) checkFailureDetection(this, props.failureDetection);
+    const vxlanMode = this.checkVxlanMode(props);
+
     declareRanges(this, [{ cidr: t.egressCidr, kind: 'egress', label: `egress range of tenant ${t.name}` }]);
+    checkAtSynth(this, () => this.checkRenderedOnce());
     checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
       'an egress range is announced over BGP and named by firewall rules, so it must not be any other network\'s range'));
 
@@ -124,7 +187,7 @@ export class EgressGatewayTenant extends Construct {
         cidr: t.egressCidr.toString(),
         blockSize,
         nodeSelector: props.poolNodeSelector ?? '!all()',
-        vxlanMode: props.vxlanMode ?? 'Never',
+        vxlanMode,
       },
     };
     this.pool = manifests.add(this, 'ippool', pool);
@@ -149,11 +212,82 @@ export class EgressGatewayTenant extends Construct {
             terminationGracePeriodSeconds: grace,
             nodeSelector: props.nodeSelector ?? { 'kubernetes.io/os': 'linux' },
             ...(spread.length > 0 ? { topologySpreadConstraints: spread } : {}),
+            ...(props.affinity !== undefined ? { affinity: props.affinity } : {}),
+            ...(props.priorityClassName !== undefined ? { priorityClassName: props.priorityClassName } : {}),
+            ...(props.resources !== undefined ? { containers: [{ name: 'egress-gateway' as const, resources: props.resources }] } : {}),
           },
         },
         ...(props.failureDetection ? { egressGatewayFailureDetection: props.failureDetection } : {}),
       },
     };
     this.gateway = manifests.add(this, 'egress-gateway', gateway, { dependsOn: [this.namespace, this.pool] });
+  }
+
+  private checkVxlanMode(props: EgressGatewayTenantProps): EncapsulationMode {
+    const subnets = (props.nodeSubnets ?? []).map((c, i) => Cidr.of(c, { site: this, field: `nodeSubnets[${i}]` }));
+    const distinct = subnets.filter((c, i) => subnets.findIndex((d) => d.equals(c)) === i);
+    const acrossSubnets = distinct.length > 1 && !(props.fabricRoutesEgress ?? false);
+    const mode = props.vxlanMode ?? (acrossSubnets ? 'CrossSubnet' : 'Never');
+    checkEnum(this, 'vxlanMode', mode, ENCAPSULATION_MODES);
+    if (acrossSubnets && mode === 'Never') {
+      throw new ValidationError(this, 'vxlanMode', mode,
+        `the nodes span ${distinct.length} subnets (${distinct.join(', ')}) and nothing routes the egress range between them, so a client's packet to a gateway on another subnet leaves through the subnet's router by the cloud's routes; use CrossSubnet or Always (or set fabricRoutesEgress where the cloud routes the range to the gateway's node)`);
+    }
+    return mode;
+  }
+
+  /** One declaration rendered twice would otherwise read as a range that overlaps itself. */
+  private checkRenderedOnce(): void {
+    const t = this.tenant;
+    const twin = findInApp(this, EgressGatewayTenant.isEgressGatewayTenant)
+      .find((o) => o !== this && (o.tenant === t || (o.tenant.name === t.name && o.egressCidr.equals(t.egressCidr))));
+    if (twin) {
+      throw new ValidationError(this, 'tenant', t.name, `its gateways are also rendered at ${twin.node.path}; `
+        + 'one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
+    }
+  }
+}
+
+const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
+
+/** The operator's defaults of a probe's interval and timeout (EgressGateway CRD). */
+const PROBE_DEFAULTS = { icmpProbe: { interval: 5, timeout: 15 }, httpProbe: { interval: 10, timeout: 30 } } as const;
+
+/** The operator's checks of `egressGatewayFailureDetection`, at synth (it would only mark the gateway degraded). */
+function checkFailureDetection(site: IConstruct, fd: EgressGatewayFailureDetection): void {
+  if (fd.icmpProbe === undefined && fd.httpProbe === undefined) {
+    throw new ValidationError(site, 'failureDetection', fd, 'give an icmpProbe, an httpProbe or both (the operator refuses neither)');
+  }
+  if (fd.healthTimeoutDataStoreSeconds !== undefined) {
+    checkNumber(site, 'failureDetection.healthTimeoutDataStoreSeconds', fd.healthTimeoutDataStoreSeconds, { min: 1, max: 2147483647 });
+  }
+  if (fd.icmpProbe !== undefined) {
+    checkIpList(site, 'failureDetection.icmpProbe.ips', fd.icmpProbe.ips, { minItems: 1 });
+  }
+  if (fd.httpProbe !== undefined) {
+    const urls = checkList<unknown>(site, 'failureDetection.httpProbe.urls', fd.httpProbe.urls, 'a list of http:// or https:// URLs');
+    if (urls.length === 0) throw new ValidationError(site, 'failureDetection.httpProbe.urls', [], 'an HTTP probe needs at least one URL');
+    urls.forEach((u, i) => {
+      if (typeof u === 'string' && Token.isUnresolved(u)) return;
+      if (typeof u !== 'string' || !/^https?:\/\/[^\s/]+/.test(u)) {
+        throw new ValidationError(site, `failureDetection.httpProbe.urls[${i}]`, u, 'an http:// or https:// URL');
+      }
+    });
+  }
+  for (const kind of ['icmpProbe', 'httpProbe'] as const) {
+    const probe = fd[kind];
+    if (probe === undefined) continue;
+    const field = `failureDetection.${kind}`;
+    if (probe.intervalSeconds !== undefined) checkNumber(site, `${field}.intervalSeconds`, probe.intervalSeconds, { min: 0, max: 2147483647 });
+    if (probe.timeoutSeconds !== undefined) checkNumber(site, `${field}.timeoutSeconds`, probe.timeoutSeconds, { min: 0, max: 2147483647 });
+    const interval = probe.intervalSeconds ?? PROBE_DEFAULTS[kind].interval;
+    const timeout = probe.timeoutSeconds ?? PROBE_DEFAULTS[kind].timeout;
+    if (Token.isUnresolved(interval) || Token.isUnresolved(timeout)) {
+      const [which, value] = Token.isUnresolved(interval) ? ['intervalSeconds', interval] : ['timeoutSeconds', timeout];
+      warnUnchecked(site, `${field}.${which}`, value, 'the rule that the timeout is at least the interval');
+    } else if (timeout < interval) {
+      throw new ValidationError(site, `${field}.timeoutSeconds`, timeout,
+        `the timeout must be at least the interval (${interval}s${probe.intervalSeconds === undefined ? ', the operator\'s default' : ''}); the operator refuses a shorter one`);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Cidr, ValidationError, checkAtSynth, checkDns1123Label } from '../core';
+import { Cidr, ValidationError, checkAtSynth, checkDns1123Label, checkEnum, checkNumber } from '../core';
 import { requireProps } from '../core/guards';
 import {
   CALICO_API_VERSION, EGRESS_ANNOTATIONS, EgressGatewayPolicy, EgressGatewayRule, EgressGatewaySelector, Namespace, StringMap,
@@ -7,15 +7,18 @@ import {
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressGatewayTenant } from './egress-gateway-tenant';
 import { EgressTenant } from './egress-tenant';
+import { checkSelector } from './selector';
 
 /**
  * The annotations that send a namespace's or a pod's traffic through `tenant`'s gateways (put them on
  * pods yourself; {@link NamespaceEgress} puts them on namespaces).
  */
-export function egressAnnotations(tenant: EgressTenant, options: { selectPods?: boolean } = {}): StringMap {
+export function egressAnnotations(tenant: EgressTenant, options: { selectPods?: boolean; maxNextHops?: number } = {}): StringMap {
+  if (options.maxNextHops !== undefined) checkNumber(`tenant ${tenant.name}`, 'maxNextHops', options.maxNextHops, { min: 1 });
   return {
     [EGRESS_ANNOTATIONS.namespaceSelector]: tenant.namespaceSelector,
     ...(options.selectPods ? { [EGRESS_ANNOTATIONS.selector]: tenant.gatewaySelector } : {}),
+    ...(options.maxNextHops !== undefined ? { [EGRESS_ANNOTATIONS.maxNextHops]: String(options.maxNextHops) } : {}),
   };
 }
 
@@ -29,6 +32,8 @@ export interface NamespaceEgressProps {
   readonly tenant?: EgressTenant;
   /** Also select the tenant's gateway pods by label, not only their namespace. @default false */
   readonly selectPods?: boolean;
+  /** With `tenant`: the most gateways each pod's traffic is spread over. @default - all of them (Calico's) */
+  readonly maxNextHops?: number;
   /** Choose gateways per destination with this EgressGatewayPolicy (construct or name). Not with `tenant`. @default - none (then `tenant`) */
   readonly policy?: EgressPolicy | string;
 }
@@ -55,7 +60,8 @@ export class NamespaceEgress extends Construct {
     }
     if (props.tenant !== undefined) {
       const tenant = props.tenant;
-      this.annotations = egressAnnotations(tenant, { selectPods: props.selectPods });
+      if (props.maxNextHops !== undefined) checkNumber(this, 'maxNextHops', props.maxNextHops, { min: 1 });
+      this.annotations = egressAnnotations(tenant, { selectPods: props.selectPods, maxNextHops: props.maxNextHops });
       checkAtSynth(this, () => EgressGatewayTenant.find(this, 'tenant', tenant));
     } else {
       const policy = props.policy!;
@@ -89,9 +95,20 @@ export interface EgressPolicyRule {
    * @default - none: the destination is reached without a gateway
    */
   readonly gateway?: EgressTenant | EgressGatewaySelector;
-  /** @default - Calico's default (None) */
+  /**
+   * With a tenant as `gateway`: also select its gateway pods by their labels (`selector` beside
+   * `namespaceSelector`), so only the tenant's gateways are used even if other pods run in its namespace.
+   * @default true
+   */
+  readonly selectPods?: boolean;
+  /** With a tenant as `gateway`: the most gateways a pod's traffic is spread over. @default - all of them (Calico's) */
+  readonly maxNextHops?: number;
+  /** `PreferNodeLocal` uses a gateway on the pod's own node when there is one. @default - Calico's default (None) */
   readonly gatewayPreference?: 'None' | 'PreferNodeLocal';
 }
+
+/** Values of an EgressGatewayPolicy rule's `gatewayPreference` (Calico's EgressGatewayPolicy reference). */
+export const GATEWAY_PREFERENCES: readonly ('None' | 'PreferNodeLocal')[] = ['None', 'PreferNodeLocal'];
 
 /** Props of {@link EgressPolicy}. */
 export interface EgressPolicyProps {
@@ -131,17 +148,33 @@ export class EgressPolicy extends Construct {
       return {
         ...(dest ? { destination: { cidr: dest.toString() } } : {}),
         ...(r.description !== undefined ? { description: r.description } : {}),
-        ...(r.gateway !== undefined ? { gateway: this.gatewayOf(r.gateway, `rules[${i}].gateway`) } : {}),
-        ...(r.gatewayPreference !== undefined ? { gatewayPreference: r.gatewayPreference } : {}),
+        ...(r.gateway !== undefined ? { gateway: this.gatewayOf(r, `rules[${i}]`) } : {}),
+        ...(r.gatewayPreference !== undefined
+          ? { gatewayPreference: checkEnum(this, `rules[${i}].gatewayPreference`, r.gatewayPreference, GATEWAY_PREFERENCES) } : {}),
       };
     });
     const object: EgressGatewayPolicy = { apiVersion: CALICO_API_VERSION, kind: 'EgressGatewayPolicy', metadata: { name: props.name }, spec: { rules } };
     this.policy = ClusterManifests.of(this).add(this, 'policy', object);
   }
 
-  private gatewayOf(gateway: EgressTenant | EgressGatewaySelector, field: string): EgressGatewaySelector {
-    if (!('egressCidr' in gateway)) return gateway;
-    checkAtSynth(this, () => EgressGatewayTenant.find(this, field, gateway));
-    return { namespaceSelector: gateway.namespaceSelector };
+  private gatewayOf(rule: EgressPolicyRule, at: string): EgressGatewaySelector {
+    const gateway = rule.gateway!;
+    if (!('egressCidr' in gateway)) {
+      checkSelector(this, `${at}.gateway.namespaceSelector`, gateway.namespaceSelector);
+      checkSelector(this, `${at}.gateway.selector`, gateway.selector);
+      if (gateway.maxNextHops !== undefined) checkNumber(this, `${at}.gateway.maxNextHops`, gateway.maxNextHops, { min: 1 });
+      if (rule.maxNextHops !== undefined || rule.selectPods !== undefined) {
+        throw new ValidationError(this, `${at}.${rule.maxNextHops !== undefined ? 'maxNextHops' : 'selectPods'}`,
+          rule.maxNextHops ?? rule.selectPods, 'only with a tenant as gateway; with a selector, set gateway.maxNextHops and gateway.selector');
+      }
+      return gateway;
+    }
+    if (rule.maxNextHops !== undefined) checkNumber(this, `${at}.maxNextHops`, rule.maxNextHops, { min: 1 });
+    checkAtSynth(this, () => EgressGatewayTenant.find(this, `${at}.gateway`, gateway));
+    return {
+      namespaceSelector: gateway.namespaceSelector,
+      ...((rule.selectPods ?? true) ? { selector: gateway.gatewaySelector } : {}),
+      ...(rule.maxNextHops !== undefined ? { maxNextHops: rule.maxNextHops } : {}),
+    };
   }
 }

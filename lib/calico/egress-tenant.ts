@@ -1,4 +1,4 @@
-import { Cidr, ValidationError, checkDns1123Label, checkDns1123Subdomain } from '../core';
+import { Cidr, ValidationError, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core';
 import { requireProps } from '../core/guards';
 import { StringMap, labelSelector, namespaceNameSelector } from './api';
 
@@ -57,6 +57,8 @@ export class EgressTenant {
     checkDns1123Label(site, 'namespace', this.namespace);
     checkDns1123Subdomain(site, 'poolName', this.poolName);
     checkDns1123Subdomain(site, 'gatewayName', this.gatewayName);
+    // The labels become selectors (`tenant == 'tenant0-egw'`): a value with a quote or `||` would change what they match.
+    checkLabels(site, 'podLabels', props.podLabels);
     this.podLabels = { ...(props.podLabels ?? { tenant: this.gatewayName }) };
     if (Object.keys(this.podLabels).length === 0) {
       throw new ValidationError(site, 'podLabels', {}, 'gateway pods need at least one label for policies to select them by');

@@ -17,6 +17,17 @@ export const GRE_OVERHEAD = { 4: 24, 6: 44 } as const;
 /** The MTU of an Ethernet path, what a tunnel's underlay is assumed to carry unless told otherwise. */
 export const ETHERNET_MTU = 1500;
 
+/** The TTL of the tunnel's outer packets: the largest, so the outer packet never inherits a spent inner TTL. */
+export const GRE_OUTER_TTL = 255;
+
+/** `rp_filter` 2: loose reverse-path filtering, a source need only be reachable through some interface. */
+export const RP_FILTER_LOOSE = 2;
+
+function rpFilterKey(ifname: string): string {
+  // rp_filter exists for IPv4 only; the inside addresses are IPv4 whatever the outer family.
+  return `net.ipv4.conf.${ifname}.rp_filter`;
+}
+
 /** The smallest MTU an IPv4 interface may have (RFC 791). */
 const MIN_IPV4_MTU = 68;
 
@@ -59,8 +70,10 @@ const INTERFACE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
 /**
  * Cloud-init user data that gives each node its GRE tunnel: a netplan `tunnels:` entry (mode `gre`,
  * local and remote outer addresses, the node's inside address with its prefix, an MTU that fits the
- * underlay) written to `/etc/netplan/60-<interface>.yaml`, the GRE kernel module loaded at every boot,
- * and `netplan apply` on first boot. Cloud-init ignores network settings in user data, hence a file
+ * underlay, outer TTL 255 rather than the inner packet's) written to `/etc/netplan/60-<interface>.yaml`,
+ * the GRE kernel module loaded at every boot, loose reverse-path filtering (`rp_filter` 2) on the
+ * tunnel interface, where replies to egress gateways arrive although the route back to their source
+ * is another interface, and `netplan apply` on first boot. Cloud-init ignores network settings in user data, hence a file
  * netplan reads rather than a `network:` key.
  *
  * Provider-neutral: it takes plain addresses, which a stack wires from its cloud's constructs (on AWS,
@@ -176,6 +189,8 @@ export class GreTunnelUserData extends Construct {
             remote: t.remoteAddress,
             addresses: [`${t.insideAddress}/${t.inside.prefix}`],
             mtu: this.mtu,
+            // Without it the outer packet inherits the inner packet's TTL (netplan's default, 0).
+            ttl: GRE_OUTER_TTL,
           },
         },
       },
@@ -187,8 +202,12 @@ export class GreTunnelUserData extends Construct {
         { path: `/etc/modules-load.d/${ifname}.conf`, permissions: '0644', content: `${module}\n` },
         // netplan refuses to read configuration other users can read.
         { path: `/etc/netplan/60-${ifname}.yaml`, permissions: '0600', content: stringify(netplan, { lineWidth: 0 }) },
+        // Replies to the egress gateways arrive on the tunnel while the route back to their source is
+        // the node's own interface: strict reverse-path filtering would drop them. Loose (2) on the
+        // tunnel only; systemd-udevd applies it whenever the interface appears.
+        { path: `/etc/sysctl.d/60-${ifname}.conf`, permissions: '0644', content: `${rpFilterKey(ifname)} = ${RP_FILTER_LOOSE}\n` },
       ],
-      runcmd: [`modprobe ${module}`, 'netplan apply'],
+      runcmd: [`modprobe ${module}`, 'netplan apply', `sysctl -w ${rpFilterKey(ifname)}=${RP_FILTER_LOOSE}`],
     };
     return [
       '#cloud-config',

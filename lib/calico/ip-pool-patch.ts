@@ -3,6 +3,10 @@ import { ValidationError } from '../core';
 import { requireProps } from '../core/guards';
 import { CALICO_API_VERSION, IPPoolPatchObject, IPPoolSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
+import { CalicoInstallPool, CalicoOperator } from './operator';
+
+/** The name the operator gives the IPv4 pool of its Installation. */
+export const DEFAULT_IPV4_POOL = 'default-ipv4-ippool';
 
 /** Props of {@link IpPoolPatch}. */
 export interface IpPoolPatchProps {
@@ -10,6 +14,25 @@ export interface IpPoolPatchProps {
   readonly name: string;
   /** The fields to set, e.g. `{ disableBGPExport: true }`. */
   readonly spec: Partial<IPPoolSpec>;
+  /**
+   * The operator whose Installation creates the pool (`default-ipv4-ippool` is its first pool). The
+   * operator owns that pool and reconciles it from the Installation: fields the Installation already
+   * sets to the same value are left out of the patch (no patch at all when none remains), a different
+   * value is refused. @default - none: every field is patched
+   */
+  readonly installedBy?: CalicoOperator;
+}
+
+/** The IPPool fields the Installation's pool sets, as the operator renders them. */
+function installationFields(pool: CalicoInstallPool): Partial<IPPoolSpec> {
+  const encapsulation = pool.encapsulation ?? 'VXLAN';
+  return {
+    ...(pool.natOutgoing === undefined ? {} : { natOutgoing: pool.natOutgoing }),
+    ...(pool.blockSize === undefined ? {} : { blockSize: pool.blockSize }),
+    ...(pool.disableBGPExport === undefined ? {} : { disableBGPExport: pool.disableBGPExport }),
+    vxlanMode: encapsulation === 'VXLAN' ? 'Always' : encapsulation === 'VXLANCrossSubnet' ? 'CrossSubnet' : 'Never',
+    ipipMode: encapsulation === 'IPIP' ? 'Always' : encapsulation === 'IPIPCrossSubnet' ? 'CrossSubnet' : 'Never',
+  };
 }
 
 /**
@@ -18,8 +41,10 @@ export interface IpPoolPatchProps {
  * pool (`CalicoInstallPool`), which the operator reconciles the pool from.
  */
 export class IpPoolPatch extends Construct {
-  /** The patch. */
-  public readonly patch: ManifestEntry;
+  /** The patch; none when the operator's Installation already sets every field. */
+  public readonly patch?: ManifestEntry;
+  /** The fields left to the operator's Installation (set there to the same value). */
+  public readonly ownedByOperator: readonly string[];
 
   constructor(scope: Construct, id: string, props: IpPoolPatchProps) {
     super(scope, id);
@@ -31,7 +56,25 @@ export class IpPoolPatch extends Construct {
     if (spec.cidr !== undefined) {
       throw new ValidationError(this, 'spec.cidr', spec.cidr, 'the CIDR of an existing pool cannot change; create a new pool instead');
     }
-    const object: IPPoolPatchObject = { apiVersion: CALICO_API_VERSION, kind: 'IPPool', metadata: { name: props.name }, spec };
-    this.patch = ClusterManifests.of(this).patch(this, 'ippool', object);
+    const manifests = ClusterManifests.of(this);
+    const owned: string[] = [];
+    const pool = props.installedBy && props.name === DEFAULT_IPV4_POOL ? props.installedBy.installPools[0] : undefined;
+    if (pool) {
+      const installed = installationFields(pool) as Record<string, unknown>;
+      for (const [field, value] of Object.entries(spec)) {
+        if (installed[field] === undefined) continue;
+        if (installed[field] !== value) {
+          throw new ValidationError(this, `spec.${field}`, value,
+            `the operator reconciles ${DEFAULT_IPV4_POOL} from its Installation, which sets ${field} to ${JSON.stringify(installed[field])} ` +
+            `and would revert the patch; set it on ${props.installedBy!.node.path} ipPools[0] instead`);
+        }
+        owned.push(field);
+      }
+    }
+    this.ownedByOperator = owned;
+    const rest = Object.fromEntries(Object.entries(spec).filter(([k]) => !owned.includes(k))) as Partial<IPPoolSpec>;
+    if (Object.keys(rest).length === 0) return;
+    const object: IPPoolPatchObject = { apiVersion: CALICO_API_VERSION, kind: 'IPPool', metadata: { name: props.name }, spec: rest };
+    this.patch = manifests.patch(this, 'ippool', object);
   }
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { Cidr, ValidationError, checkDns1123Subdomain, isIpAddress } from '../core';
+import { Cidr, ValidationError, checkDns1123Subdomain, checkEnum, isIpAddress } from '../core';
+import { NextHopMode } from './api';
 import { requireProps } from '../core/guards';
 import { BgpFilterRef, CalicoBgp } from './calico-bgp';
 import { ManifestEntry } from './cluster-manifests';
@@ -20,6 +21,20 @@ export interface NodeTunnelPeer {
   readonly routerAsn: number;
 }
 
+/**
+ * Which addresses of a tunnel's inside range belong to whom, when the router fixes it, as offsets from
+ * the range's network address. AWS Transit Gateway Connect: the appliance (node) takes the first
+ * (offset 1), the transit gateway the second and third (2 and 3).
+ */
+export interface TunnelInsideLayout {
+  /** The node's address. */
+  readonly nodeHost: number;
+  /** The router's BGP addresses. */
+  readonly routerHosts: readonly number[];
+  /** Who fixes it, for messages, e.g. `AWS Transit Gateway Connect`. */
+  readonly router: string;
+}
+
 /** Props of {@link TunnelBgpPeers}. */
 export interface TunnelBgpPeersProps {
   /** The cluster's BGP, which gets the BGPPeers and whose AS number the router's must differ from. */
@@ -36,7 +51,15 @@ export interface TunnelBgpPeersProps {
   readonly nodes?: readonly string[];
   /** The prefix length every inside range must have (29 for AWS Transit Gateway Connect). @default - any */
   readonly insidePrefix?: number;
-  /** Announce routes with the next hop of the node that owns them, as every node peers with the router itself. @default true */
+  /**
+   * The router's fixed use of the inside range: the node's address and every router address must be
+   * where it says (with AWS Transit Gateway Connect, `TGW_CONNECT_INSIDE_LAYOUT` of the AWS area).
+   * @default - any usable addresses
+   */
+  readonly insideLayout?: TunnelInsideLayout;
+  /** Next hop of the routes sent: `Keep`, the node that owns them, as every node peers with the router itself. @default 'Keep' */
+  readonly nextHopMode?: NextHopMode;
+  /** @deprecated Use `nextHopMode` (Calico's BGPPeer deprecates `keepOriginalNextHop`): true is `Keep`, false `Auto`. @default true */
   readonly keepOriginalNextHop?: boolean;
   /** `None` lets the kernel pick the session's source: the node's inside address, on the tunnel's connected route. @default 'None' */
   readonly sourceAddress?: 'UseNodeIP' | 'None';
@@ -98,6 +121,7 @@ export class TunnelBgpPeers extends Construct {
       }
     }
 
+    const sourceAddress = checkEnum(this, 'sourceAddress', props.sourceAddress ?? 'None', ['UseNodeIP', 'None']);
     const filters = (props.filters ?? []).map((f) => (typeof f === 'string' ? f : f.name));
     const peers: { [node: string]: ManifestEntry[] } = {};
     props.tunnels.forEach((t) => {
@@ -109,6 +133,21 @@ export class TunnelBgpPeers extends Construct {
       }
       if (t.routerAddresses.length === 0) {
         throw new ValidationError(this, `${field}.routerAddresses`, [], 'a tunnel needs the router\'s BGP address');
+      }
+      const layout = props.insideLayout;
+      if (layout) {
+        const nodeAt = inside.host(layout.nodeHost);
+        if (t.nodeAddress !== nodeAt) {
+          throw new ValidationError(this, `${field}.nodeAddress`, t.nodeAddress,
+            `${layout.router} gives the node (appliance) ${nodeAt} of ${inside}`);
+        }
+        const routerAt = layout.routerHosts.map((h) => inside.host(h));
+        t.routerAddresses.forEach((a, j) => {
+          if (!routerAt.includes(a)) {
+            throw new ValidationError(this, `${field}.routerAddresses[${j}]`, a,
+              `${layout.router} has ${routerAt.join(' and ')} of ${inside}; peer with those, not the node's own address or a free one`);
+          }
+        });
       }
       t.routerAddresses.forEach((a, j) => {
         if (!usable(a) || a === t.nodeAddress) {
@@ -124,8 +163,8 @@ export class TunnelBgpPeers extends Construct {
         node: t.node,
         peerIP: a,
         asNumber: t.routerAsn,
-        keepOriginalNextHop: props.keepOriginalNextHop ?? true,
-        sourceAddress: props.sourceAddress ?? 'None',
+        nextHopMode: props.nextHopMode ?? (props.keepOriginalNextHop === false ? 'Auto' : 'Keep'),
+        sourceAddress,
         filters: filters.length > 0 ? filters : undefined,
       }, `${props.name}[${t.node}].routerAddresses[${j}]`));
     });

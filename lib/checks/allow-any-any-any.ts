@@ -1,9 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import { Cidr, NetworkRule, RuleAddress, RuleCollection, RulePort, renderAddress, renderSources } from '../core';
-import { AzureFirewall } from '../azure';
-import { NetworkFirewall } from '../aws';
 import { Finding, SecurityCheck } from './check';
+import { isAzureFirewall, isNetworkFirewall } from './brands';
 
 /**
  * True when `address` stands for every address: `*`, `0.0.0.0/0` or `::/0` (a string or a Cidr).
@@ -59,7 +58,8 @@ export function coversAnyPort(ports: readonly RulePort[]): boolean {
 /** True for a network rule that lets any source reach any destination on any port. */
 export function isAnyAnyAny(rule: NetworkRule): boolean {
   const sources = rule.sources ?? [];
-  const anySource = sources.length === 0 || coversAnyAddress(sources);
+  // IP Groups alone name their addresses, not any source.
+  const anySource = (sources.length === 0 && (rule.sourceIpGroups ?? []).length === 0) || coversAnyAddress(sources);
   const anyDestination = coversAnyAddress(rule.destinationAddresses ?? []) || (rule.destinationFqdns ?? []).includes('*');
   return anySource && anyDestination && coversAnyPort(rule.destinationPorts);
 }
@@ -105,8 +105,8 @@ export const ALLOW_ANY_ANY_ANY: SecurityCheck = {
     'An AWS Network Firewall whose default actions drop nothing passes all unmatched traffic, which is the ' +
     'same hole: it is flagged too.',
   inspect(node: IConstruct) {
-    if (AzureFirewall.isAzureFirewall(node)) return findings(node, node.ruleCollections);
-    if (NetworkFirewall.isNetworkFirewall(node)) {
+    if (isAzureFirewall(node)) return findings(node, node.ruleCollections);
+    if (isNetworkFirewall(node)) {
       const out = findings(node, node.ruleCollections);
       if (!node.statefulDefaultActions.some((a) => a.startsWith('aws:drop_'))) {
         out.push({

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import { Cidr } from '../core';
-import { AksCluster } from '../azure';
 import { SecurityCheck } from './check';
+import { isAksCluster } from './brands';
 
 /**
  * True when the literal ranges together hold every address (`0.0.0.0/0`, `::/0`, or pieces that add
@@ -26,7 +26,7 @@ export const API_SERVER_OPEN: SecurityCheck = {
     '...firewallPublicIpRanges(firewall) when its egress leaves through a firewall), or make the cluster ' +
     'private. A range given as a reference counts as a restriction.',
   inspect(node: IConstruct) {
-    if (!AksCluster.isAksCluster(node) || node.privateClusterEnabled) return [];
+    if (!isAksCluster(node) || node.privateClusterEnabled) return [];
     const ranges = node.apiServerAuthorizedIpRanges;
     if (ranges.length > 0 && !coverEverything(ranges)) return [];
     return [{

@@ -22,6 +22,11 @@ export interface Finding {
   readonly value: unknown;
   /** Why it matters and what would pass. */
   readonly allowed: string;
+  /**
+   * Other constructs whose exemptions also cover the finding, e.g. the cluster whose nodes live in a
+   * subnet a finding is about. @default - only the site and its scopes
+   */
+  readonly coveredBy?: readonly IConstruct[];
 }
 
 /** A named, documented security check, run by {@link SecurityChecks} on every construct it visits. */

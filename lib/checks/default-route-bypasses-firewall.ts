@@ -1,8 +1,9 @@
 import { IConstruct } from 'constructs';
 import { Cidr, findInApp } from '../core';
-import { AksCluster, IRouteTable, Subnet } from '../azure';
-import { NetworkFirewall, TransitGateway, TransitGatewayVpcAttachment, VpcRoute, VpcSubnet } from '../aws';
+import type { AksCluster, IRouteTable, Subnet } from '../azure';
+import type { TransitGatewayVpcAttachment, VpcRoute, VpcSubnet } from '../aws';
 import { Finding, SecurityCheck } from './check';
+import { isAksCluster, isNetworkFirewall, isSubnet, isTransitGateway, isVpcSubnet } from './brands';
 
 const PROTECTED = Symbol.for('cdktf-kubernetes-egress.protectedSubnet');
 
@@ -22,7 +23,7 @@ function isDefaultRoute(destination: string): boolean {
 /** Why an Azure subnet is protected, or undefined when it is not. */
 function azureReason(subnet: Subnet): string | undefined {
   if (isMarked(subnet)) return 'it is marked protected';
-  const cluster = findInApp(subnet, AksCluster.isAksCluster).find((c) => !c.managedVnet && c.nodeSubnet === subnet);
+  const cluster = findInApp(subnet, isAksCluster).find((c) => !c.managedVnet && c.nodeSubnet === subnet);
   if (cluster) return `it holds the nodes of cluster ${cluster.name}`;
   const firewall = subnet.routeTable?.firewall;
   if (firewall) return `its route table was built for firewall ${firewall.name}`;
@@ -30,6 +31,13 @@ function azureReason(subnet: Subnet): string | undefined {
 }
 
 function azureFindings(subnet: Subnet): Finding[] {
+  const found = azureSubnetFindings(subnet);
+  // A cluster exempt from the check (its design is to leave without a firewall) covers its node subnet.
+  const clusters = findInApp(subnet, isAksCluster).filter((c) => !c.managedVnet && c.nodeSubnet === subnet);
+  return clusters.length === 0 ? found : found.map((f) => ({ ...f, coveredBy: clusters }));
+}
+
+function azureSubnetFindings(subnet: Subnet): Finding[] {
   const why = azureReason(subnet);
   if (why === undefined) return [];
   const fix = 'a protected subnet sends 0.0.0.0/0 to a firewall: associate a FirewallRouteTable (or a route table whose 0.0.0.0/0 goes to a VirtualAppliance)';
@@ -72,11 +80,11 @@ function managedVnetFindings(cluster: AksCluster): Finding[] {
 
 /** The VPC attachments of every transit gateway in the app. */
 function vpcAttachments(scope: IConstruct): TransitGatewayVpcAttachment[] {
-  return findInApp(scope, TransitGateway.isTransitGateway).flatMap((t) => [...t.vpcAttachments]);
+  return findInApp(scope, isTransitGateway).flatMap((t) => [...t.vpcAttachments]);
 }
 
 function hostsFirewall(scope: IConstruct, vpc: unknown): boolean {
-  return findInApp(scope, NetworkFirewall.isNetworkFirewall).some((f) => f.vpc === vpc);
+  return findInApp(scope, isNetworkFirewall).some((f) => f.vpc === vpc);
 }
 
 /** Why a VPC subnet is protected, or undefined when it is not. */
@@ -151,9 +159,9 @@ export const DEFAULT_ROUTE_BYPASSES_FIREWALL: SecurityCheck = {
     'NetworkFirewall, or to a firewall endpoint in its own VPC. Fix: associate a FirewallRouteTable ' +
     '(AksOutbound.userDefinedRouting({ firewall }) builds one), or route the spoke through the inspection VPC.',
   inspect(node: IConstruct) {
-    if (AksCluster.isAksCluster(node)) return managedVnetFindings(node);
-    if (Subnet.isSubnet(node)) return azureFindings(node);
-    if (VpcSubnet.isVpcSubnet(node)) return awsFindings(node);
+    if (isAksCluster(node)) return managedVnetFindings(node);
+    if (isSubnet(node)) return azureFindings(node);
+    if (isVpcSubnet(node)) return awsFindings(node);
     return [];
   },
 };

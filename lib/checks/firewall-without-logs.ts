@@ -1,7 +1,6 @@
 import { IConstruct } from 'constructs';
-import { AzureFirewall } from '../azure';
-import { NetworkFirewall } from '../aws';
 import { SecurityCheck } from './check';
+import { isAzureFirewall, isNetworkFirewall } from './brands';
 
 /** EGRESS006: a firewall that records nothing: Azure Firewall diagnostics off, Network Firewall logging none. */
 export const FIREWALL_WITHOUT_LOGS: SecurityCheck = {
@@ -16,7 +15,7 @@ export const FIREWALL_WITHOUT_LOGS: SecurityCheck = {
     'destination of yours. Diagnostics that send metrics only (no log category or category group) are ' +
     'flagged as well: metrics count hits, they do not record them.',
   inspect(node: IConstruct) {
-    if (AzureFirewall.isAzureFirewall(node) && node.diagnostics === undefined) {
+    if (isAzureFirewall(node) && node.diagnostics === undefined) {
       return [{
         site: node,
         field: 'diagnostics',
@@ -24,7 +23,7 @@ export const FIREWALL_WITHOUT_LOGS: SecurityCheck = {
         allowed: 'a firewall keeps a record of what it allowed and denied: leave diagnostics on (a Log Analytics workspace)',
       }];
     }
-    if (AzureFirewall.isAzureFirewall(node) && node.diagnostics
+    if (isAzureFirewall(node) && node.diagnostics
       && node.diagnostics.logCategories.length === 0 && node.diagnostics.logCategoryGroups.length === 0) {
       return [{
         site: node,
@@ -33,7 +32,7 @@ export const FIREWALL_WITHOUT_LOGS: SecurityCheck = {
         allowed: 'metrics alone record no rule hits: send the rule logs (the default categories, or the allLogs group)',
       }];
     }
-    if (NetworkFirewall.isNetworkFirewall(node) && node.loggingConfiguration === undefined) {
+    if (isNetworkFirewall(node) && node.loggingConfiguration === undefined) {
       return [{
         site: node,
         field: 'logging',

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Cidr, findInApp, rangesInApp } from '../core';
-import { AksCluster } from '../azure';
-import { BGPFilterRule, BGPPeer, BgpFilter, CalicoBgp, CalicoOperator, ClusterManifests, IPPool } from '../calico';
+import type { BGPFilterRule, BGPPeer, CalicoBgp, IPPool } from '../calico';
 import { Finding, SecurityCheck } from './check';
+import { clusterManifestsOf, isAksCluster, isBgpFilter, isCalicoBgp, isCalicoOperator } from './brands';
 
 /** A pod range of the app, with how messages name it. */
 interface PodRange {
@@ -20,14 +20,14 @@ function podRanges(scope: IConstruct): PodRange[] {
   const add = (cidr: Cidr, label: string) => {
     if (!out.some((r) => r.cidr.equals(cidr))) out.push({ cidr, label });
   };
-  for (const c of findInApp(scope, AksCluster.isAksCluster)) {
+  for (const c of findInApp(scope, isAksCluster)) {
     if (c.networkPlugin === 'none' && c.podCidr) add(c.podCidr, `pod CIDR of cluster ${c.name}`);
   }
-  for (const o of findInApp(scope, CalicoOperator.isCalicoOperator)) {
+  for (const o of findInApp(scope, isCalicoOperator)) {
     o.pools.forEach((p, i) => add(p, `pool ${i} of ${o.node.path}`));
   }
   for (const r of rangesInApp(scope)) {
-    if (r.kind === 'pod' && !AksCluster.isAksCluster(r.owner)) add(r.cidr, r.label);
+    if (r.kind === 'pod' && !isAksCluster(r.owner)) add(r.cidr, r.label);
   }
   return out;
 }
@@ -38,8 +38,8 @@ function podRanges(scope: IConstruct): PodRange[] {
  * and the operator reconciles its pools from the Installation.
  */
 function exportDisabled(bgp: CalicoBgp, range: Cidr): boolean {
-  const byOperator = findInApp(bgp, CalicoOperator.isCalicoOperator).some((o) => o.bgpExportDisabledPools.some((p) => p.contains(range)));
-  const manifests = ClusterManifests.of(bgp);
+  const byOperator = findInApp(bgp, isCalicoOperator).some((o) => o.bgpExportDisabledPools.some((p) => p.contains(range)));
+  const manifests = clusterManifestsOf(bgp);
   const byPool = manifests.entries.some((e) => e.mode === 'create' && e.object.kind === 'IPPool'
     && (e.object as IPPool).spec.disableBGPExport === true && Cidr.isValid((e.object as IPPool).spec.cidr)
     && Cidr.parse((e.object as IPPool).spec.cidr).contains(range));
@@ -76,8 +76,8 @@ function routesOf(range: Cidr, rules: readonly BGPFilterRule[]): Cidr[] {
 }
 
 function findings(bgp: CalicoBgp): Finding[] {
-  const manifests = ClusterManifests.of(bgp);
-  const filters = findInApp(bgp, BgpFilter.isBgpFilter).filter((f) => ClusterManifests.of(f) === manifests);
+  const manifests = clusterManifestsOf(bgp);
+  const filters = findInApp(bgp, isBgpFilter).filter((f) => clusterManifestsOf(f) === manifests);
   const pods = podRanges(bgp);
   const out: Finding[] = [];
   for (const [name, entry] of Object.entries(bgp.peers)) {
@@ -123,6 +123,6 @@ export const POD_POOL_BGP_EXPORT: SecurityCheck = {
     'disableBGPExport. Fix: list an EgressExportFilter in the peer\'s filters (only egress ranges leave), ' +
     'and set disableBGPExport on the pod pool in CalicoInstallPool.',
   inspect(node: IConstruct) {
-    return CalicoBgp.isCalicoBgp(node) ? findings(node) : [];
+    return isCalicoBgp(node) ? findings(node) : [];
   },
 };

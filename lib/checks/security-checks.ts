@@ -1,10 +1,11 @@
 import { IConstruct } from 'constructs';
-import { Aspects, IAspect, TerraformStack } from 'cdktf';
+import { IAspect, Aspects, TerraformStack } from 'cdktf';
 import { ValidationError, addStackHook, checkEnum, requireProps } from '../core';
-import { Subnet } from '../azure';
-import { VpcSubnet } from '../aws';
+import type { AksCluster, Subnet } from '../azure';
+import type { VpcSubnet } from '../aws';
 import { ALLOW_ANY_ANY_ANY } from './allow-any-any-any';
 import { API_SERVER_OPEN } from './api-server-open';
+import { isAksCluster } from './brands';
 import { CheckLevel, SecurityCheck, SecurityCheckId } from './check';
 import { DEFAULT_ROUTE_BYPASSES_FIREWALL, markProtected } from './default-route-bypasses-firewall';
 import { RecordedExemption, annotate, exemptionFor, exemptionsInApp, recordExemption } from './exemptions';
@@ -68,6 +69,19 @@ export class SecurityChecks implements IAspect {
   }
 
   /**
+   * Declares that `cluster` leaves to the Internet without a firewall by design, for `reason`: an
+   * exemption from EGRESS003 on the cluster, which covers its node subnet too. The outbound types
+   * `loadBalancer`, `managedNATGateway` and `userAssignedNATGateway` leave that way; only
+   * `userDefinedRouting` through a firewall meets EGRESS003 without it.
+   */
+  public static internetEgressByDesign(cluster: AksCluster, reason: string): void {
+    if (!isAksCluster(cluster)) {
+      throw new ValidationError('SecurityChecks', 'cluster', cluster, 'internetEgressByDesign takes an AksCluster');
+    }
+    recordExemption(cluster, 'EGRESS003', reason, IDS);
+  }
+
+  /**
    * Marks a subnet as protected: check EGRESS003 then requires its default route to lead to a
    * firewall, as for the node subnets of AKS clusters and the spokes of a transit gateway.
    */
@@ -112,7 +126,7 @@ export class SecurityChecks implements IAspect {
         const level = this.levelOf(check.id);
         if (level === 'off') continue;
         for (const finding of check.inspect(node)) {
-          if (exemptionFor(finding.site, check.id)) continue;
+          if (exemptionFor(finding.site, check.id) || finding.coveredBy?.some((c) => exemptionFor(c, check.id))) continue;
           const error = new ValidationError(finding.site, finding.field, finding.value, `${finding.allowed} (security check ${check.id} ${check.name})`);
           if (level === 'error') errors.push(error);
           else annotate(finding.site, 'warning', error.message);

@@ -1,10 +1,8 @@
 import { IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import { Cidr, RuleAddress, RuleCollection, findInApp, isIpAddress } from '../core';
-import { AzureFirewall } from '../azure';
-import { NetworkFirewall } from '../aws';
-import { EgressGatewayTenant } from '../calico';
 import { SecurityCheck } from './check';
+import { isAzureFirewall, isEgressGatewayTenant, isExistingAzureFirewall, isNetworkFirewall } from './brands';
 
 /** True when `source` is a literal range or address inside `range`; a reference cannot be judged and does not name it. */
 function names(range: Cidr, source: RuleAddress): boolean {
@@ -30,15 +28,20 @@ export const TENANT_WITHOUT_FIREWALL_RULE: SecurityCheck = {
   defaultLevel: 'warning',
   description:
     'An egress gateway tenant exists so that a firewall can tell its traffic apart. When no network or ' +
-    'application rule of any AzureFirewall or NetworkFirewall in the app (all stacks) has a source equal ' +
+    'application rule of any AzureFirewall (new, or an existing one\'s Firewall Policy) or NetworkFirewall in the app (all stacks) has a source equal ' +
     'to the tenant\'s egress range or inside it, the identity buys nothing: the tenant gets what rules ' +
     'from `*` allow, like any other workload, and a typo between the cluster and the firewall goes ' +
     'unnoticed. A broader source (a supernet, `*`) does not name the tenant; a source given as a reference ' +
     'cannot be judged and does not either. Fix: add a rule with `sources: [tenant.egressCidr]`, or exempt ' +
     'a tenant that should only get what everyone gets.',
   inspect(node: IConstruct) {
-    if (!EgressGatewayTenant.isEgressGatewayTenant(node)) return [];
-    const firewalls = [...findInApp(node, AzureFirewall.isAzureFirewall), ...findInApp(node, NetworkFirewall.isNetworkFirewall)];
+    if (!isEgressGatewayTenant(node)) return [];
+    const firewalls = [
+      ...findInApp(node, isAzureFirewall),
+      // Rules this app adds to an existing Firewall Policy name tenants as well as a new firewall's.
+      ...findInApp(node, isExistingAzureFirewall),
+      ...findInApp(node, isNetworkFirewall),
+    ];
     if (firewalls.some((f) => namesRange(f.ruleCollections, node.egressCidr))) return [];
     const which = firewalls.length > 0 ? `no rule of ${firewalls.map((f) => f.node.path).join(', ')}` : 'no firewall (the app has none)';
     return [{

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { AzureFirewall } from '../azure';
 import { SecurityCheck } from './check';
+import { isAzureFirewall } from './brands';
 
 /**
  * EGRESS001: an Azure Firewall whose threat intelligence is off. AWS Network Firewall has no such
@@ -15,7 +15,7 @@ export const THREAT_INTEL_OFF: SecurityCheck = {
     'knows to be malicious (command and control servers, botnets) pass without a trace, even where a rule ' +
     'allows the port or FQDN. Leave threatIntelMode at Alert (the default: logged) or set it to Deny (dropped).',
   inspect(node: IConstruct) {
-    if (!AzureFirewall.isAzureFirewall(node) || node.threatIntelMode !== 'Off') return [];
+    if (!isAzureFirewall(node) || node.threatIntelMode !== 'Off') return [];
     return [{
       site: node,
       field: 'threatIntelMode',

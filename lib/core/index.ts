@@ -7,3 +7,5 @@ export * from './synth-checks';
 export * from './address-plan';
 export * from './guards';
 export * from './app-registry';
+export * from './time-sleep';
+export * from './provider-aliases';

@@ -41,8 +41,45 @@ export function checkAzureName(site: ErrorSite, field: string, name: string, rul
   if (!rule.pattern.test(name)) throw new ValidationError(site, field, name, rule.allowed);
 }
 
-/** Azure's common rule for network resource names (VNets, subnets, firewalls, route tables, public IPs). */
-export const AZURE_NETWORK_NAME = {
-  pattern: /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/,
-  allowed: "a name is 1 to 80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
-};
+/** A naming rule of one Azure resource type: a pattern that carries the length, and its description. */
+export interface AzureNameRule {
+  readonly pattern: RegExp;
+  readonly allowed: string;
+}
+
+/**
+ * The Microsoft.Network rule: `min` to `max` letters, digits, '_', '.' or '-', starting with a letter
+ * or digit and ending with a letter, digit or '_'. `what` names the resource type in the message.
+ */
+export function azureNetworkNameRule(what: string, min: number, max: number): AzureNameRule {
+  const middle = `{${Math.max(0, min - 2)},${max - 2}}`;
+  const pattern = min <= 1
+    ? new RegExp(`^[A-Za-z0-9]([A-Za-z0-9_.-]${middle}[A-Za-z0-9_])?$`)
+    : new RegExp(`^[A-Za-z0-9][A-Za-z0-9_.-]${middle}[A-Za-z0-9_]$`);
+  return {
+    pattern,
+    allowed: `${what} is ${min} to ${max} letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'`,
+  };
+}
+
+/** Azure's common rule for network resource names, 1 to 80 characters. Prefer the rule of the type in {@link AZURE_NAME_RULES}. */
+export const AZURE_NETWORK_NAME: AzureNameRule = azureNetworkNameRule('a name', 1, 80);
+
+/**
+ * Naming rules by resource type, from Microsoft's "Naming rules and restrictions for Azure resources"
+ * (Microsoft.Network): a VNet takes 2 to 64 characters, the others here 1 to 80.
+ */
+export const AZURE_NAME_RULES = {
+  virtualNetwork: azureNetworkNameRule('a VNet name', 2, 64),
+  subnet: azureNetworkNameRule('a subnet name', 1, 80),
+  virtualNetworkPeering: azureNetworkNameRule('a peering name', 1, 80),
+  firewall: azureNetworkNameRule('a firewall name', 1, 80),
+  firewallPolicy: azureNetworkNameRule('a firewall policy name', 1, 80),
+  ruleCollectionGroup: azureNetworkNameRule('a rule collection group name', 1, 80),
+  routeTable: azureNetworkNameRule('a route table name', 1, 80),
+  route: azureNetworkNameRule('a route name', 1, 80),
+  publicIp: azureNetworkNameRule('a public IP name', 1, 80),
+  natGateway: azureNetworkNameRule('a NAT gateway name', 1, 80),
+  routeServer: azureNetworkNameRule('a Route Server name', 1, 80),
+  bgpConnection: azureNetworkNameRule('a BGP connection name', 1, 80),
+} as const;

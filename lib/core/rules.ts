@@ -43,8 +43,14 @@ export interface NetworkRule {
   /** @default - none */
   readonly description?: string;
   readonly protocols: readonly NetworkProtocol[];
-  /** @default ['*'] */
+  /** @default ['*'], or none with `sourceIpGroups` */
   readonly sources?: readonly RuleAddress[];
+  /**
+   * Azure only: IDs of IP Groups (`IpGroup.id`) whose addresses are sources too. With them and no
+   * `sources`, the rule has no `*` source. Other firewalls refuse them.
+   * @default - none
+   */
+  readonly sourceIpGroups?: readonly string[];
   /** IPs, CIDRs or service tags. @default - none */
   readonly destinationAddresses?: readonly RuleAddress[];
   /** FQDNs; on Azure these need the firewall's DNS proxy. @default - none */
@@ -58,8 +64,14 @@ export interface ApplicationRule {
   readonly name: string;
   /** @default - none */
   readonly description?: string;
-  /** @default ['*'] */
+  /** @default ['*'], or none with `sourceIpGroups` */
   readonly sources?: readonly RuleAddress[];
+  /**
+   * Azure only: IDs of IP Groups (`IpGroup.id`) whose addresses are sources too. With them and no
+   * `sources`, the rule has no `*` source. Other firewalls refuse them.
+   * @default - none
+   */
+  readonly sourceIpGroups?: readonly string[];
   /** Required with `targetFqdns`; FQDN tags on Azure carry their own. @default - none */
   readonly protocols?: readonly ApplicationProtocol[];
   /** e.g. `*.ubuntu.com`. @default - none */
@@ -75,8 +87,14 @@ export interface DnatRule {
   /** @default - none */
   readonly description?: string;
   readonly protocols: readonly ('TCP' | 'UDP' | 'Any')[];
-  /** @default ['*'] */
+  /** @default ['*'], or none with `sourceIpGroups` */
   readonly sources?: readonly RuleAddress[];
+  /**
+   * Azure only: IDs of IP Groups (`IpGroup.id`) whose addresses are sources too. With them and no
+   * `sources`, the rule has no `*` source. Other firewalls refuse them.
+   * @default - none
+   */
+  readonly sourceIpGroups?: readonly string[];
   /** The firewall's public IP the traffic arrives at (usually a reference). */
   readonly destinationAddress: string;
   readonly destinationPorts: readonly RulePort[];
@@ -139,6 +157,13 @@ export const RuleCollections = {
   dnat(props: DnatRuleCollectionProps): DnatRuleCollection {
     return { kind: 'dnat', ...props };
   },
+  /**
+   * The same collection with every rule's sources replaced by IP Groups (Azure), e.g. a preset's
+   * rules from the node subnet's group instead of `*`.
+   */
+  fromIpGroups<C extends RuleCollection>(collection: C, ipGroupIds: readonly string[]): C {
+    return { ...collection, rules: collection.rules.map((r) => ({ ...r, sources: undefined, sourceIpGroups: [...ipGroupIds] })) } as C;
+  },
 };
 
 /** Renders a rule address as the string a provider takes. */
@@ -151,6 +176,12 @@ export function renderSources(sources: readonly RuleAddress[] | undefined): stri
   return (sources && sources.length > 0 ? sources : ['*']).map(renderAddress);
 }
 
+/** A rule's source addresses as Azure takes them: none when only IP Groups are given, else `renderSources`. */
+export function renderSourceAddresses(rule: { readonly sources?: readonly RuleAddress[]; readonly sourceIpGroups?: readonly string[] }): string[] | undefined {
+  if ((rule.sources ?? []).length === 0 && (rule.sourceIpGroups ?? []).length > 0) return undefined;
+  return renderSources(rule.sources);
+}
+
 /** Limits a firewall puts on its rule collections. */
 export interface RuleLimits {
   /** Lowest priority number accepted. */
@@ -161,6 +192,8 @@ export interface RuleLimits {
   readonly firewall: string;
   /** The firewall's rule for collection names, with a description for messages. */
   readonly collectionName: { readonly pattern: RegExp; readonly allowed: string };
+  /** Whether rules may name IP Groups as sources. @default false */
+  readonly ipGroups?: boolean;
 }
 
 /** Azure Firewall's limits: priorities 100 to 65000, unique per kind; Azure's resource naming rule. */
@@ -168,11 +201,14 @@ export const AZURE_FIREWALL_RULE_LIMITS: RuleLimits = {
   minPriority: 100,
   maxPriority: 65000,
   firewall: 'Azure Firewall',
+  ipGroups: true,
   collectionName: {
     pattern: /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/,
     allowed: 'a collection name is 1 to 80 letters, digits, "_", "." or "-", starting with a letter or digit',
   },
 };
+
+const IP_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/ipGroups\/[^/]+$/i;
 
 const FQDN = /^(\*\.|\*)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 
@@ -296,6 +332,16 @@ export function validateRuleCollection(site: ErrorSite, collection: RuleCollecti
     const rat = `${at}.rules[${i}]`;
     if (!rule.name) throw new ValidationError(site, `${rat}.name`, rule.name, 'every rule needs a name');
     (rule.sources ?? []).forEach((s, j) => checkAddress(site, `${rat}.sources[${j}]`, s));
+    const groups = (rule as { sourceIpGroups?: readonly string[] }).sourceIpGroups;
+    if (groups !== undefined && groups.length > 0 && !limits.ipGroups) {
+      throw new ValidationError(site, `${rat}.sourceIpGroups`, groups, `${limits.firewall} has no IP Groups; name the source addresses`);
+    }
+    (groups ?? []).forEach((g, j) => {
+      if (typeof g !== 'string' || (!Token.isUnresolved(g) && !IP_GROUP_ID.test(g))) {
+        throw new ValidationError(site, `${rat}.sourceIpGroups[${j}]`, g,
+          'an IP Group ID (IpGroup.id): /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/ipGroups/<name>');
+      }
+    });
     switch (collection.kind) {
       case 'network': {
         const r = rule as NetworkRule;

@@ -181,23 +181,84 @@ function policyCollections(b: ModelBuilder, policy: TfNode): PendingCollection[]
     for (const g of b.ix.resources('azurerm_firewall_policy_rule_collection_group')) {
       if (!sameNode(b.ix.target(g.stack, g.config.firewall_policy_id, 'azurerm_firewall_policy'), p)) continue;
       b.link(g.stack, p.stack);
-      const groupPriority = num(g.config.priority) ?? 0;
-      const groupName = `${b.ix.show(g.stack, g.config.name).text} (${groupPriority})${sameNode(p, policy) ? '' : `, parent policy ${displayName(p)}`}`;
-      const kinds: [string, string][] = [['nat_rule_collection', 'DNAT'], ['network_rule_collection', 'network'], ['application_rule_collection', 'application']];
-      for (const [field, kind] of kinds) {
-        for (const c of blocks(g.config[field])) {
-          const action = kind === 'DNAT' ? 'DNAT' : String(c.action ?? '');
-          const priority = num(c.priority);
-          out.push({
-            kind, name: b.ix.show(g.stack, c.name).text, ...(priority !== undefined ? { priority } : {}), action, group: groupName,
-            rules: blocks(c.rule).map((r) => azureRule(b, g.stack, kind, action, r)),
-            sort: [depth, groupPriority, priority ?? 0],
-          });
-        }
-      }
+      out.push(...groupCollections(b, g, depth, sameNode(p, policy) ? '' : `, parent policy ${displayName(p)}`));
     }
   });
   return out;
+}
+
+/** The collections of one rule collection group. */
+function groupCollections(b: ModelBuilder, g: TfNode, depth: number, suffix: string): PendingCollection[] {
+  const out: PendingCollection[] = [];
+  const groupPriority = num(g.config.priority) ?? 0;
+  const groupName = `${b.ix.show(g.stack, g.config.name).text} (${groupPriority})${suffix}`;
+  const kinds: [string, string][] = [['nat_rule_collection', 'DNAT'], ['network_rule_collection', 'network'], ['application_rule_collection', 'application']];
+  for (const [field, kind] of kinds) {
+    for (const c of blocks(g.config[field])) {
+      const action = kind === 'DNAT' ? 'DNAT' : String(c.action ?? '');
+      const priority = num(c.priority);
+      out.push({
+        kind, name: b.ix.show(g.stack, c.name).text, ...(priority !== undefined ? { priority } : {}), action, group: groupName,
+        rules: blocks(c.rule).map((r) => azureRule(b, g.stack, kind, action, r)),
+        sort: [depth, groupPriority, priority ?? 0],
+      });
+    }
+  }
+  return out;
+}
+
+/** The firewall an ExistingAzureFirewall names in its groups' Terraform comment (`//`). */
+interface ExistingFirewallNote {
+  readonly name?: unknown;
+  readonly privateIp?: unknown;
+  readonly publicIps?: unknown;
+}
+
+const POLICY_ID = /\/providers\/Microsoft\.Network\/firewallPolicies\/([^/]+)$/i;
+
+/**
+ * Rule collection groups added to a Firewall Policy that is not in the output (one the network team
+ * owns): one firewall view per policy, holding only this app's groups. The firewall is the one the
+ * groups' `//` comment names (AzureFirewall.fromAttributes writes it), so paths through its private
+ * IP reach it.
+ */
+function existingPolicyFirewalls(b: ModelBuilder): void {
+  const byPolicy = new Map<string, TfNode[]>();
+  for (const g of b.ix.resources('azurerm_firewall_policy_rule_collection_group')) {
+    if (b.ix.target(g.stack, g.config.firewall_policy_id, 'azurerm_firewall_policy')) continue;
+    const id = b.ix.show(g.stack, g.config.firewall_policy_id).text;
+    byPolicy.set(id, [...(byPolicy.get(id) ?? []), g]);
+  }
+  for (const [id, groups] of [...byPolicy.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    const note = groups.map((g) => block(block(g.config['//'])['cdktf-kubernetes-egress']).existingFirewall as ExistingFirewallNote | undefined)
+      .find((n) => n !== undefined) ?? {};
+    const policyName = POLICY_ID.exec(id)?.[1] ?? id;
+    const name = typeof note.name === 'string' ? note.name : `the firewall using ${policyName}`;
+    const stack = groups[0].stack;
+    const privateIp = typeof note.privateIp === 'string' ? b.ix.show(stack, note.privateIp) : undefined;
+    const publicIps = Array.isArray(note.publicIps) ? note.publicIps.map((ip) => b.ix.show(stack, ip).text) : [];
+    const key = `existing-firewall-policy:${id}`;
+    const view: FirewallView = {
+      key, stack, cloud: 'azure', name, product: 'Azure Firewall',
+      ruleFormat: `existing Firewall Policy ${policyName}: only this app's rule collection groups are in the output`,
+      location: 'not in the output (an existing firewall)',
+      ...(privateIp ? { privateIp } : {}),
+      publicIps, settings: [],
+      order: 'DNAT collections first, then network, then application, whatever their rule collection group; within a kind by group priority, '
+        + 'then collection priority, lowest first. The policy\'s other groups, not in the output, take their places by their own priorities. '
+        + 'The first rule that matches decides.',
+      unmatched: 'decided by the policy\'s other rule collection groups, not in the output; Azure Firewall denies what no rule allows',
+      collections: ordered(groups.flatMap((g) => groupCollections(b, g, 0, ''))),
+    };
+    b.firewalls.push(view);
+    b.addNode({ key, stack, shape: 'firewall', label: `Azure Firewall ${name}<br/>existing policy ${policyName}` });
+  }
+}
+
+/** The view of an existing firewall (see {@link existingPolicyFirewalls}) whose private IP is `address`. */
+function existingFirewallAt(b: ModelBuilder, stack: string, address: unknown): FirewallView | undefined {
+  if (!isLiteral(address)) return undefined;
+  return b.firewalls.find((f) => f.key.startsWith('existing-firewall-policy:') && f.privateIp?.text === b.ix.show(stack, address).text);
 }
 
 function ordered(pending: PendingCollection[]): RuleCollectionView[] {
@@ -268,6 +329,7 @@ export function azureFirewalls(b: ModelBuilder): void {
       label: `Azure Firewall ${view.name}<br/>${view.collections.length} rule collection${view.collections.length === 1 ? '' : 's'}`,
     });
   }
+  existingPolicyFirewalls(b);
 }
 
 /** Route Servers and their BGP connections (drawn once clusters are known). */
@@ -481,8 +543,8 @@ function aksPath(b: ModelBuilder, cluster: TfNode, outboundType: string, subnetN
     const hopIp = ix.show(dflt.stack, dflt.nextHopIp);
     const hopText = hopIp.deferred ? `the ${hopIp.text}` : hopIp.text;
     const fwNode = ix.target(dflt.stack, dflt.nextHopIp, 'azurerm_firewall') ?? firewallHolding(b, dflt.nextHopIp);
-    const fw = fwNode ? b.firewalls.find((f) => f.key === nodeKey(fwNode)) : undefined;
-    if (!fw || !fwNode) {
+    const fw = fwNode ? b.firewalls.find((f) => f.key === nodeKey(fwNode)) : existingFirewallAt(b, dflt.stack, dflt.nextHopIp);
+    if (!fw) {
       steps.push({ text: `route table ${tableName}: 0.0.0.0/0 → virtual appliance at ${hopText}, not a firewall in the output` });
       return { from, steps, summary: `virtual appliance at ${hopText}` };
     }
@@ -502,7 +564,9 @@ function aksPath(b: ModelBuilder, cluster: TfNode, outboundType: string, subnetN
       text: `route table ${tableName}: 0.0.0.0/0 → virtual appliance at ${hopText}${across}`,
       node: fw.key, edge: `0.0.0.0/0 via ${tableName}`, ...(warning ? { warning } : {}),
     });
-    const fwSubnet = blocks(fwNode.config.ip_configuration).map((c) => ix.target(fwNode.stack, c.subnet_id, 'azurerm_subnet')).find((s) => s !== undefined);
+    const fwSubnet = fwNode
+      ? blocks(fwNode.config.ip_configuration).map((c) => ix.target(fwNode.stack, c.subnet_id, 'azurerm_subnet')).find((s) => s !== undefined)
+      : undefined;
     const fwTable = fwSubnet ? routeTableOf(b, fwSubnet) : undefined;
     const fwDefault = fwTable ? routesOf(b, fwTable).find((r) => r.prefix === '0.0.0.0/0') : undefined;
     if (fwSubnet && fwDefault && fwDefault.nextHopType !== 'Internet') {

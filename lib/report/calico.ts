@@ -102,13 +102,16 @@ interface FilterRule {
   readonly matchOperator?: string;
   readonly cidr?: string;
   readonly source?: string;
+  readonly interface?: string;
 }
 
 /** What the filters named by a peer do with a route of `range`: the first matching rule decides; none matching accepts. */
 function exportDecision(range: Cidr, filterNames: string[], filters: Map<string, FilterRule[]>): { accepted: boolean; by?: string } {
   for (const name of filterNames) {
     for (const rule of filters.get(name) ?? []) {
-      if (rule.source === 'RemotePeers') continue;
+      // Rules limited to re-advertised routes or to routes through an interface (Calico's tunnels)
+      // do not decide for the range the gateways' own node originates.
+      if (rule.source === 'RemotePeers' || rule.interface !== undefined) continue;
       const cidr = rule.cidr ? parseRange(rule.cidr) : undefined;
       let matches = true;
       if (cidr) {

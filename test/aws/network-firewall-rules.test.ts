@@ -111,6 +111,12 @@ describe('rendering the rule model for Network Firewall', () => {
       'app/fw: ruleCollections[a].rules[1].sources is ["10.0.1.0/24"]; a domain list has one set of sources (r1 has 10.0.0.0/24); put this rule in a collection of its own'],
     ['"*" as a domain', RuleCollections.application({ name: 'a', priority: 1, action: 'Allow', rules: [{ name: 'r', targetFqdns: ['*'], protocols: [{ type: 'Https', port: 443 }] }] }),
       'app/fw: ruleCollections[a].rules[0].targetFqdns[0] is "*"; a domain list needs domains; "*" matches every name, use a network rule instead'],
+    ['a protocol name in lower case (JavaScript callers)', RuleCollections.network({ name: 'n', priority: 1, action: 'Allow',
+      rules: [{ name: 'r', protocols: ['tcp' as 'TCP'], destinationAddresses: ['10.0.0.55'], destinationPorts: [443] }] }),
+      'app/fw: ruleCollections[n].rules[0].protocols[0] is "tcp"; allowed: "TCP", "UDP", "ICMP", "Any"; did you mean "TCP"?'],
+    ['an application protocol in upper case (JavaScript callers)', RuleCollections.application({ name: 'a', priority: 1, action: 'Allow',
+      rules: [{ name: 'r', targetFqdns: ['a.example.com'], protocols: [{ type: 'HTTPS' as 'Https', port: 443 }] }] }),
+      'app/fw: ruleCollections[a].rules[0].protocols[0].type is "HTTPS"; allowed: "Http", "Https", "Mssql"; did you mean "Https"?'],
   ])('rejects %s', (_, collection, message) => {
     expect(() => render(collection)).toThrow(message);
   });

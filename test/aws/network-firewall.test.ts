@@ -31,7 +31,7 @@ describe('NetworkFirewall', () => {
     expect(resource(json, 'aws_networkfirewall_firewall_policy', 'inspection-fw-policy').firewall_policy).toEqual({
       stateless_default_actions: ['aws:forward_to_sfe'],
       stateless_fragment_default_actions: ['aws:forward_to_sfe'],
-      stateful_default_actions: ['aws:drop_established', 'aws:alert_established'],
+      stateful_default_actions: ['aws:drop_strict', 'aws:alert_strict'],
       stateful_engine_options: { rule_order: 'STRICT_ORDER' },
       // Ordered by priority, whatever the order they were added in.
       stateful_rule_group_reference: [
@@ -44,11 +44,28 @@ describe('NetworkFirewall', () => {
     });
   });
 
+  test('strict default actions while every collection is 5-tuple; established ones once a domain list needs the handshake', () => {
+    const appRules = RuleCollections.application({
+      name: 'web', priority: 300, action: 'Allow',
+      rules: [{ name: 'r', sources: [Cidr.parse('198.51.100.0/28')], protocols: [{ type: 'Https', port: 443 }], targetFqdns: ['example.com'] }],
+    });
+    const strict = synthAwsWith((stack) => { firewall(stack, { ruleCollections: [allowEgress] }); });
+    expect(resource(strict, 'aws_networkfirewall_firewall_policy', 'inspection-fw-policy').firewall_policy.stateful_default_actions)
+      .toEqual(['aws:drop_strict', 'aws:alert_strict']);
+    const withNames = synthAwsWith((stack) => { firewall(stack, { ruleCollections: [allowEgress] }).addRuleCollection(appRules); });
+    expect(resource(withNames, 'aws_networkfirewall_firewall_policy', 'inspection-fw-policy').firewall_policy.stateful_default_actions)
+      .toEqual(['aws:drop_established', 'aws:alert_established']);
+    expect(() => synthAwsWith((stack) => {
+      firewall(stack, { statefulDefaultActions: ['aws:drop_strict', 'aws:alert_strict'], ruleCollections: [appRules] });
+    })).toThrow('test/fw: statefulDefaultActions is ["aws:drop_strict","aws:alert_strict"]; application collection web is a domain list, which sees names only once a connection is established; aws:drop_strict drops the handshake first: use aws:drop_established');
+  });
+
   test('each transit gateway subnet routes 0.0.0.0/0 to the endpoint of its own zone, looked up by zone', () => {
     const json = synthAwsWith((stack) => { firewall(stack); });
     const fw = address(json, 'aws_networkfirewall_firewall', 'inspection-fw');
     const [localName, expr] = Object.entries(json.locals as Record<string, string>)[0];
-    expect(expr).toBe(`\${{ for key, val in { for key, val in tolist(${fw}.firewall_status[0].sync_states): val.availability_zone => val }: key => val.attachment[0].endpoint_id }}`);
+    // Keyed by val.availability_zone, written out: the same under cdktf and cdktn (test/packaging).
+    expect(expr).toBe(`\${{ for key, val in toset(tolist(${fw}.firewall_status[0].sync_states)): val.availability_zone => val.attachment[0].endpoint_id }}`);
     for (const az of ['us-east-1a', 'us-east-1b']) {
       expect(resources(json, 'aws_route')).toContainEqual(expect.objectContaining({
         route_table_id: `\${${taggedAddress(json, 'aws_route_table', `inspection-vpc-tgw-${az}-rt`)}.id}`,

@@ -134,6 +134,10 @@ describe('TransitGatewayConnect', () => {
     ['an ASN past 4294967294', { ...node1, peerAsn: 4294967295 }, 'test/connect: peers[node-1].peerAsn is 4294967295; an AS number is a whole number from 1 to 4294967294'],
     ['a peer address outside the transport VPC', { ...node1, peerAddress: '10.20.0.10' },
       'test/connect: peers[node-1].peerAddress is "10.20.0.10"; the node must be in the transport VPC source (10.10.0.0/16), whose attachment carries the tunnel'],
+    ...[['network address', '10.10.0.0'], ['VPC router', '10.10.0.1'], ['DNS', '10.10.0.2'], ['future use', '10.10.0.3'], ['broadcast address', '10.10.0.255']].map(([what, ip]) => [
+      `the subnet's reserved ${what} as the peer address`, { ...node1, peerAddress: ip },
+      `test/connect: peers[node-1].peerAddress is "${ip}"; AWS reserves it in subnet source-nodes-a (10.10.0.0/24): the network address, the VPC router (+1), DNS (+2), future use (+3) and the broadcast address; no instance can hold it. Use 10.10.0.4 or later`,
+    ] as [string, ConnectPeerSpec, string]),
     ['a peer address that is not an IP', { ...node1, peerAddress: 'node-1.local' },
       'test/connect: peers[node-1].peerAddress is "node-1.local"; expected the node\'s IP address, e.g. 10.10.0.10'],
     ['an IPv6 peer with an IPv4 transit gateway address', { ...node1, peerAddress: 'fd00::10' },

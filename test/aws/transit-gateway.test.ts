@@ -1,4 +1,4 @@
-import { TransitGateway } from '../../lib/aws';
+import { TransitGateway, TransitGatewayConnect } from '../../lib/aws';
 import { awsStack, resources, synth, synthAwsWith, taggedAddress, taggedResource } from '../helpers';
 import { inspectionVpc, spokeVpc, transitGateway } from './fixtures';
 
@@ -167,5 +167,38 @@ describe('TransitGateway', () => {
   ])('rejects %s', (_, build, message) => {
     const stack = awsStack();
     expect(() => build(transitGateway(stack), stack)).toThrow(message);
+  });
+});
+
+describe('TransitGateway.fromAttributes', () => {
+  test('an existing transit gateway takes attachments, route tables and a Connect attachment, and creates no transit gateway', () => {
+    const stack = awsStack();
+    const tgw = TransitGateway.fromAttributes(stack, 'network-tgw', {
+      transitGatewayId: 'tgw-0123456789abcdef0', name: 'network-tgw', amazonSideAsn: 64600, cidrBlocks: ['192.0.2.0/24'],
+    });
+    const vpc = spokeVpc(stack);
+    const attachment = tgw.attachVpc({ vpc, subnets: vpc.subnetsInGroup('tgw') });
+    tgw.addRouteTable('spokes-rt').associate(attachment);
+    const connect = new TransitGatewayConnect(stack, 'connect', {
+      name: 'calico-connect', transport: attachment,
+      peers: [{ name: 'node-1', peerAddress: '10.10.0.10', insideCidr: '169.254.8.8/29', peerAsn: 65001 }],
+    });
+    const json = synth(stack);
+    expect(resources(json, 'aws_ec2_transit_gateway')).toHaveLength(0);
+    expect(taggedResource(json, 'aws_ec2_transit_gateway_vpc_attachment', 'source-attachment').transit_gateway_id).toBe('tgw-0123456789abcdef0');
+    expect(taggedResource(json, 'aws_ec2_transit_gateway_route_table', 'spokes-rt').transit_gateway_id).toBe('tgw-0123456789abcdef0');
+    expect(taggedResource(json, 'aws_ec2_transit_gateway_connect', 'calico-connect').transit_gateway_id).toBe('tgw-0123456789abcdef0');
+    expect(connect.peers[0].transitGatewayAsn).toBe(64600);
+    expect(connect.transitGatewayAddress).toBe('192.0.2.1');
+    expect(tgw.isExisting).toBe(true);
+    expect(() => tgw.resource).toThrow('test/network-tgw: resource is "tgw-0123456789abcdef0"; an existing transit gateway (fromAttributes) has no resource in this app');
+  });
+
+  test.each([
+    ['no ID (JavaScript)', { name: 'network-tgw' }, 'test/network-tgw: transitGatewayId is missing; TransitGateway.fromAttributes requires it'],
+    ['a public ASN', { transitGatewayId: 'tgw-1', name: 'network-tgw', amazonSideAsn: 3356 },
+      'test/network-tgw: amazonSideAsn is 3356; a transit gateway\'s Amazon-side ASN is private'],
+  ])('rejects %s', (_, attrs, message) => {
+    expect(() => TransitGateway.fromAttributes(awsStack(), 'network-tgw', attrs as never)).toThrow(message);
   });
 });

@@ -1,5 +1,5 @@
 import { TerraformStack } from 'cdktf';
-import { InspectionVpc, Vpc, VpcRouteTarget } from '../../lib/aws';
+import { InspectionVpc, TransitGateway, Vpc, VpcRouteTarget } from '../../lib/aws';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { address, awsStack, resources, synth, synthAwsWith, taggedAddress, taggedResource } from '../helpers';
 
@@ -106,6 +106,21 @@ describe('Vpc', () => {
       'test/spoke/nodes-a: routes[::/0].destination is "::/0"; routes here are IPv4, like the VPC');
   });
 
+  test('refuses a zone of another region than the provider\'s, and takes zones and Local Zones of its own', () => {
+    const stack = awsStack(undefined, 'test', 'eu-west-1');
+    spoke(stack);
+    expect(() => synth(stack)).toThrow('test/spoke/nodes-a: availabilityZone is "us-east-1a"; the AWS provider of this subnet deploys to region eu-west-1: a zone of it, e.g. eu-west-1a');
+    const inRegion = awsStack(undefined, 'ok', 'us-east-1');
+    spoke(inRegion, { subnets: [
+      { name: 'nodes-a', cidr: '10.10.0.0/24', availabilityZone: 'us-east-1a' },
+      { name: 'local', cidr: '10.10.1.0/24', availabilityZone: 'us-east-1-bos-1a' },
+    ] });
+    expect(() => synth(inRegion)).not.toThrow();
+    const east2 = awsStack(undefined, 'east2', 'us-east-1');
+    spoke(east2, { subnets: [{ name: 'nodes-a', cidr: '10.10.0.0/24', availabilityZone: 'us-east-12a' }] });
+    expect(() => synth(east2)).toThrow('east2/spoke/nodes-a: availabilityZone is "us-east-12a"; the AWS provider of this subnet deploys to region us-east-1: a zone of it, e.g. us-east-1a');
+  });
+
   test('subnet() names the subnets there are', () => {
     expect(() => spoke(awsStack()).subnet('nope')).toThrow('test/spoke: subnet is "nope"; spoke-vpc has subnets nodes-a, tgw-a');
   });
@@ -137,5 +152,50 @@ describe('InspectionVpc', () => {
     expect(() => new InspectionVpc(awsStack(), 'inspection', {
       name: 'inspection-vpc', cidrBlock: '10.100.0.0/24', availabilityZones: ['us-east-1a'], ...over,
     })).toThrow(message);
+  });
+});
+
+describe('Vpc.fromAttributes', () => {
+  const existing = (stack: TerraformStack) => Vpc.fromAttributes(stack, 'network', {
+    vpcId: 'vpc-0123456789abcdef0', name: 'network-vpc', cidrBlock: '10.10.0.0/16',
+    subnets: [
+      { subnetId: 'subnet-aaa', routeTableId: 'rtb-aaa', name: 'nodes-a', cidr: '10.10.0.0/24', availabilityZone: 'us-east-1a', group: 'nodes' },
+      { subnetId: 'subnet-ttt', routeTableId: 'rtb-ttt', name: 'tgw-a', cidr: '10.10.255.0/28', availabilityZone: 'us-east-1a', group: 'tgw' },
+    ],
+  });
+
+  test('an existing VPC and subnets are attached and routed like new ones, and nothing of them is created', () => {
+    const stack = awsStack();
+    const vpc = existing(stack);
+    const tgw = new TransitGateway(stack, 'tgw', { name: 'hub-tgw' });
+    const attachment = tgw.attachVpc({ vpc, subnets: vpc.subnetsInGroup('tgw') });
+    tgw.addRouteTable('rt').associate(attachment);
+    attachment.routeToTransitGateway(vpc.subnetsInGroup('nodes'), ['0.0.0.0/0']);
+    const json = synth(stack);
+    for (const type of ['aws_vpc', 'aws_subnet', 'aws_route_table', 'aws_route_table_association', 'aws_default_security_group']) {
+      expect(resources(json, type)).toHaveLength(0);
+    }
+    expect(taggedResource(json, 'aws_ec2_transit_gateway_vpc_attachment', 'network-vpc-attachment')).toMatchObject({
+      vpc_id: 'vpc-0123456789abcdef0', subnet_ids: ['subnet-ttt'],
+    });
+    expect(resources(json, 'aws_route')).toEqual([expect.objectContaining({
+      route_table_id: 'rtb-aaa', destination_cidr_block: '0.0.0.0/0', transit_gateway_id: `\${${taggedAddress(json, 'aws_ec2_transit_gateway', 'hub-tgw')}.id}`,
+    })]);
+    expect(vpc.isExisting).toBe(true);
+    expect(vpc.subnet('nodes-a').isUsableAddress('10.10.0.3')).toBe(false);
+    expect(() => vpc.resource).toThrow('test/network: resource is "vpc-0123456789abcdef0"; an existing VPC (Vpc.fromAttributes) has no resource in this app');
+    expect(() => vpc.subnet('nodes-a').routeTable).toThrow('test/network/nodes-a: routeTable is "rtb-aaa"; an existing subnet (Vpc.fromAttributes) has no route table resource in this app; use routeTableId');
+  });
+
+  test.each([
+    ['no VPC ID (JavaScript)', { name: 'n', cidrBlock: '10.10.0.0/16' }, 'test/network: vpcId is missing; Vpc.fromAttributes requires it'],
+    ['a subnet without its route table (JavaScript)', { vpcId: 'vpc-1', name: 'n', cidrBlock: '10.10.0.0/16',
+      subnets: [{ subnetId: 'subnet-1', name: 'a', cidr: '10.10.0.0/24', availabilityZone: 'us-east-1a' }] },
+    'test/network.subnets[0]: routeTableId is missing; an existing subnet requires it'],
+    ['a subnet outside the VPC', { vpcId: 'vpc-1', name: 'n', cidrBlock: '10.10.0.0/16',
+      subnets: [{ subnetId: 'subnet-1', routeTableId: 'rtb-1', name: 'a', cidr: '10.20.0.0/24', availabilityZone: 'us-east-1a' }] },
+    'test/network: subnets[a].cidr is "10.20.0.0/24"; a subnet must lie inside the VPC\'s CIDR 10.10.0.0/16'],
+  ])('rejects %s', (_, attrs, message) => {
+    expect(() => Vpc.fromAttributes(awsStack(), 'network', attrs as never)).toThrow(message);
   });
 });

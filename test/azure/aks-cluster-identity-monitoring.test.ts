@@ -66,6 +66,16 @@ describe('AksCluster: workload identity, container insights, node resource group
       .toEqual([`MSCI-\${${address(json, 'azurerm_resource_group', 'spoke')}.location}-secureaks1`]);
   });
 
+  test('the generated rule name is checked with the location the resource group was given', () => {
+    const stack = azureStack();
+    const s = spoke(stack);
+    const ws = new LogAnalyticsWorkspace(stack, 'ws', { resourceGroup: s.rg, name: 'secureaks1' });
+    const long = 'a'.repeat(60);
+    expect(() => cluster(stack, s, { name: long, dnsPrefix: 'short', containerInsights: { workspace: ws } })).toThrow(
+      `test/aks/container-insights: dataCollectionRuleName (generated) is "MSCI-eastus-${long}"; a data collection rule name is 3 to 64 letters, ` +
+      "digits, '_', '.' or '-', starting with a letter or digit; this one is 72: pass containerInsights.dataCollectionRuleName");
+  });
+
   test('the node resource group name is checked', () => {
     const stack = azureStack();
     expect(() => cluster(stack, spoke(stack), { nodeResourceGroupName: 'nodes.' })).toThrow(

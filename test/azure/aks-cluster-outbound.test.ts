@@ -78,8 +78,15 @@ describe('Application Gateway ingress add-on', () => {
   const addonIdentity = (json: TfJson) =>
     `\${${address(json, 'azurerm_kubernetes_cluster', 'aks')}.ingress_application_gateway[0].ingress_application_gateway_identity[0].object_id}`;
 
-  test('a new gateway with a subnet CIDR in the cluster VNet; the add-on may manage the VNet', () => {
-    const json = withIngress(AppGatewayIngress.newGateway({ name: 'azure-appgateway', subnetCidr: '10.42.3.0/24' }));
+  test('a new gateway with a subnet CIDR in a VNet of yours is refused: the add-on would need the whole VNet', () => {
+    expect(() => withIngress(AppGatewayIngress.newGateway({ name: 'azure-appgateway', subnetCidr: '10.42.3.0/24' }))).toThrow(
+      'test/aks: ingressApplicationGateway is "newGateway"; AKS would create the gateway\'s subnet in VNet vnet, which needs Network '
+      + 'Contributor for the add-on on the whole VNet (enough to detach the node subnet\'s route table and bypass the firewall); declare '
+      + 'the gateway\'s subnet and use AppGatewayIngress.newGatewayInSubnet({ name, subnet }), or set allowVnetWideGrant');
+  });
+
+  test('a new gateway with a subnet CIDR in the cluster VNet, VNet-wide grant allowed explicitly', () => {
+    const json = withIngress(AppGatewayIngress.newGateway({ name: 'azure-appgateway', subnetCidr: '10.42.3.0/24', allowVnetWideGrant: true }));
     expect(aks(json).ingress_application_gateway).toEqual({ gateway_name: 'azure-appgateway', subnet_cidr: '10.42.3.0/24' });
     expect(resources(json, 'azurerm_role_assignment').filter((r) => r.principal_id === addonIdentity(json))).toEqual([expect.objectContaining({
       role_definition_name: 'Network Contributor', scope: `\${${address(json, 'azurerm_virtual_network', 'vnet')}.id}`,
@@ -91,7 +98,7 @@ describe('Application Gateway ingress add-on', () => {
     expect(resources(json, 'azurerm_role_assignment').filter((r) => r.principal_id === addonIdentity(json))).toEqual([]);
   });
 
-  test('a new gateway in a subnet of yours', () => {
+  test('a new gateway in a subnet of yours: Network Contributor on that subnet only', () => {
     const json = withIngress((net) => AppGatewayIngress.newGatewayInSubnet({
       name: 'agw', subnet: net.addSubnet({ name: 'appgw', addressPrefix: '10.42.3.0/24' }),
     }));
@@ -117,15 +124,15 @@ describe('Application Gateway ingress add-on', () => {
   });
 
   test.each([
-    ['a range outside the VNet', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.43.0.0/24' }),
+    ['a range outside the VNet', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.43.0.0/24' , allowVnetWideGrant: true }),
       "test/aks: ingressApplicationGateway.subnetCidr is \"10.43.0.0/24\"; AKS creates the gateway's subnet in the cluster's VNet vnet; pick a range inside 10.42.0.0/16"],
-    ['a range over the node subnet', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.1.128/25' }),
+    ['a range over the node subnet', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.1.128/25' , allowVnetWideGrant: true }),
       'test/aks: ingressApplicationGateway.subnetCidr is "10.42.1.128/25"; it overlaps subnet nodes (10.42.1.0/24) of VNet vnet; the gateway needs a subnet of its own'],
-    ['a range over the service CIDR', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.100.3.0/24' }),
+    ['a range over the service CIDR', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.100.3.0/24' , allowVnetWideGrant: true }),
       "test/aks: ingressApplicationGateway.subnetCidr is \"10.100.3.0/24\"; it overlaps the cluster's service CIDR 10.100.0.0/16"],
-    ['a range with host bits', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.3.1/24' }),
+    ['a range with host bits', AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.3.1/24' , allowVnetWideGrant: true }),
       'test/aks: ingressApplicationGateway.subnetCidr is "10.42.3.1/24"; host bits are set; the range starting there is 10.42.3.0/24'],
-    ['a bad gateway name', AppGatewayIngress.newGateway({ name: 'app gateway', subnetCidr: '10.42.3.0/24' }),
+    ['a bad gateway name', AppGatewayIngress.newGateway({ name: 'app gateway', subnetCidr: '10.42.3.0/24', allowVnetWideGrant: true }),
       /test\/aks: ingressApplicationGateway.name is "app gateway"; a name is 1 to 80/],
     ['a gateway ID that is not one', AppGatewayIngress.existingGateway('agw'),
       'test/aks: ingressApplicationGateway.gatewayId is "agw"; expected an Application Gateway resource ID: '
@@ -135,7 +142,7 @@ describe('Application Gateway ingress add-on', () => {
   });
 
   test('rejects a range over a subnet added after the cluster', () => {
-    expect(() => withIngress(AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.3.0/24' }),
+    expect(() => withIngress(AppGatewayIngress.newGateway({ name: 'agw', subnetCidr: '10.42.3.0/24', allowVnetWideGrant: true }),
       (net) => net.addSubnet({ name: 'late', addressPrefix: '10.42.3.0/25' })))
       .toThrow('test/aks: ingressApplicationGateway.subnetCidr is "10.42.3.0/24"; it overlaps subnet late (10.42.3.0/25) of VNet vnet; the gateway needs a subnet of its own');
   });

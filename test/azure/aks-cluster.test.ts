@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import {
   AksCluster, AksClusterProps, AksOutbound, AzureFirewall, FirewallRouteTable, FirewallRuleFormat, HubSpokePeering,
-  KubernetesVersion, NextHop, RouteTable, VirtualNetwork,
+  KubernetesVersion, ManagedIdentity, NextHop, RouteTable, VirtualNetwork,
 } from '../../lib/azure';
 import { RuleCollections } from '../../lib/core';
 import { address, azureStack, resource, resourceGroup, resources, resolveIn, synth } from '../helpers';
@@ -126,6 +126,81 @@ describe('AksCluster', () => {
     });
   });
 
+  describe('kubenet with a route table on the node subnet', () => {
+    const kubenet = { plugin: 'kubenet' as const, serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10', podCidr: '10.244.0.0/16' };
+    const identity = { id: '/subscriptions/x/resourceGroups/spoke/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id', principalId: '00000000-0000-0000-0000-000000000001' };
+
+    test('a system-assigned identity is refused (CustomRouteTableWithUnsupportedMSIType)', () => {
+      expect(() => cluster(() => ({ network: kubenet }))).toThrow(
+        'test/aks: identity is "SystemAssigned"; kubenet with route table spoke-rt on node subnet AKSSubnet needs a user-assigned identity; ' +
+        'AKS refuses a system-assigned one (CustomRouteTableWithUnsupportedMSIType): pass userAssignedIdentity');
+    });
+
+    test('also when the route table is associated after the cluster', () => {
+      const stack = azureStack();
+      const w = world(stack);
+      new AksCluster(stack, 'aks', { resourceGroup: w.spokeRg, name: 'c', defaultNodePool: { subnet: w.subnet }, network: kubenet });
+      new FirewallRouteTable(stack, 'rt', { resourceGroup: w.spokeRg, name: 'late-rt', firewall: w.firewall, subnets: [w.subnet] });
+      expect(() => synth(stack)).toThrow(/test\/aks: identity is "SystemAssigned"; kubenet with route table late-rt on node subnet AKSSubnet needs a user-assigned identity/);
+    });
+
+    test('a user-assigned identity gets Network Contributor on the route table and the subnet, before the cluster', () => {
+      const { stack, cluster: c } = cluster(() => ({ network: kubenet, userAssignedIdentity: identity }));
+      const json = synth(stack);
+      const grants = resources(json, 'azurerm_role_assignment'); // in order of their logical IDs
+      expect(grants).toEqual([
+        {
+          role_definition_name: 'Network Contributor', scope: `\${${address(json, 'azurerm_route_table', 'spoke-rt')}.id}`,
+          principal_id: identity.principalId, principal_type: 'ServicePrincipal', skip_service_principal_aad_check: true,
+          description: 'AKS spoke1-aks (kubenet) writes its pod routes into route table spoke-rt',
+        },
+        {
+          role_definition_name: 'Network Contributor', scope: `\${${address(json, 'azurerm_subnet', 'AKSSubnet')}.id}`,
+          principal_id: identity.principalId, principal_type: 'ServicePrincipal', skip_service_principal_aad_check: true,
+          description: 'AKS spoke1-aks joins nodes and load balancers to its node subnet',
+        },
+      ]);
+      const aks = resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks');
+      expect(aks.identity).toEqual({ type: 'UserAssigned', identity_ids: [identity.id] });
+      // The cluster waits for each grant to propagate (a time_sleep after each), not only for it to exist.
+      const sleeps = json.resource!.time_sleep as Record<string, { create_duration: string; depends_on: string[] }>;
+      const ids = Object.keys(sleeps).map((k) => `time_sleep.${k}`);
+      expect(ids).toHaveLength(2);
+      expect(aks.depends_on).toEqual(expect.arrayContaining(ids));
+      const grantIds = Object.keys(json.resource!.azurerm_role_assignment).map((k) => `azurerm_role_assignment.${k}`).sort();
+      expect(Object.values(sleeps).map((s) => s.depends_on).flat().sort()).toEqual(grantIds);
+      expect(Object.values(sleeps).map((s) => s.create_duration)).toEqual(['60s', '60s']);
+      expect(c.routeTableAccess?.role).toBe('Network Contributor');
+    });
+
+    test('a ManagedIdentity of the app works as userAssignedIdentity: its principal gets the grants', () => {
+      const { stack } = cluster((w) => ({
+        network: kubenet, userAssignedIdentity: new ManagedIdentity(w.spoke, 'aks-id', { resourceGroup: w.spokeRg, name: 'spoke1-aks-id' }),
+      }));
+      const json = synth(stack);
+      const principal = `\${${address(json, 'azurerm_user_assigned_identity', 'spoke1-aks-id')}.principal_id}`;
+      expect(resources(json, 'azurerm_role_assignment').map((r) => r.principal_id)).toEqual([principal, principal]);
+      expect(resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks').identity).toEqual({
+        type: 'UserAssigned', identity_ids: [`\${${address(json, 'azurerm_user_assigned_identity', 'spoke1-aks-id')}.id}`],
+      });
+    });
+
+    test('userAssignedIdentity must be { id, principalId }, also for callers without types', () => {
+      expect(() => cluster(() => ({ network: kubenet, userAssignedIdentity: identity.id as never }))).toThrow(
+        `test/aks: userAssignedIdentity is "${identity.id}"; expected { id, principalId } of a user-assigned identity, e.g. a ManagedIdentity`);
+    });
+
+    test('a user-assigned identity given by ID only: a warning says which grants to make', () => {
+      const { stack } = cluster(() => ({ network: kubenet, userAssignedIdentityIds: [identity.id] }));
+      synth(stack);
+      const aks = stack.node.findChild('aks');
+      expect(aks.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data)).toEqual([
+        "kubenet with route table spoke-rt: grant the cluster's user-assigned identity Network Contributor on route table spoke-rt " +
+        'and subnet AKSSubnet before the cluster is created, or pass it as userAssignedIdentity to have the grants made (CustomRouteTableMissingPermission)',
+      ]);
+    });
+  });
+
   describe('userDefinedRouting', () => {
     test('builds a FirewallRouteTable for the node subnet when given a firewall', () => {
       const stack = azureStack();
@@ -207,7 +282,83 @@ describe('AksCluster', () => {
         'test/aks: defaultNodePool.name is "Default"; a Linux node pool name is 1 to 12 lower-case letters and digits, starting with a letter');
       expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, nodeCount: 0 } }))).toThrow(/defaultNodePool.nodeCount is 0; a node pool has 1 to 1000 nodes/);
       expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.spoke.subnet('small'), nodeCount: 4 } }))).toThrow(
-        /defaultNodePool.nodeCount is 4; subnet small \(10.1.1.0\/29\) has room for 3 nodes/);
+        'test/aks: defaultNodePool.nodeCount is 4; subnet small (10.1.1.0/29) has 3 addresses for nodes (8 minus the 5 Azure reserves); ' +
+        "the pool needs 4 nodes + 1 surge node (AKS's default max surge, 10%) = 5");
+    });
+
+    describe('node subnet sizing', () => {
+      const azureCni = { plugin: 'azure' as const, serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10' };
+
+      test('Azure CNI pre-allocates maxPods + 1 addresses per node, surge nodes included: 3 nodes do not fit a /27', () => {
+        const stack = azureStack();
+        const w = world(stack);
+        const s27 = w.spoke.addSubnet({ name: 'aks27', addressPrefix: '10.1.2.0/27' });
+        new FirewallRouteTable(stack, 'rt', { resourceGroup: w.spokeRg, name: 'spoke-rt', firewall: w.firewall, subnets: [s27] });
+        expect(() => new AksCluster(stack, 'aks', {
+          resourceGroup: w.spokeRg, name: 'c', defaultNodePool: { subnet: s27 }, network: azureCni, outbound: AksOutbound.userDefinedRouting(),
+        })).toThrow(
+          'test/aks: defaultNodePool.nodeCount is 3; subnet aks27 (10.1.2.0/27) has 27 addresses for nodes (32 minus the 5 Azure reserves); ' +
+          "Azure CNI takes each node's address and its maxPods pod addresses from the subnet: " +
+          "(3 nodes + 1 surge node (AKS's default max surge, 10%)) x (30 max pods + 1) = 124; use a larger subnet, fewer nodes or pods, or Azure CNI Overlay");
+      });
+
+      test('Azure CNI: 7 nodes of 30 pods fit a /24, 8 do not, 40 nodes only without pre-allocation', () => {
+        const ok = cluster((w) => ({ network: azureCni, defaultNodePool: { subnet: w.subnet, nodeCount: 7 } }));
+        expect(resource(synth(ok.stack), 'azurerm_kubernetes_cluster', 'spoke1-aks').default_node_pool.node_count).toBe(7);
+        expect(() => cluster((w) => ({ network: azureCni, defaultNodePool: { subnet: w.subnet, nodeCount: 8 } }))).toThrow(
+          /defaultNodePool.nodeCount is 8; .* \(8 nodes \+ 1 surge node \(AKS's default max surge, 10%\)\) x \(30 max pods \+ 1\) = 279;/);
+        expect(() => cluster((w) => ({ network: azureCni, defaultNodePool: { subnet: w.subnet, nodeCount: 40, maxPods: 250 } }))).toThrow(
+          /\(40 nodes \+ 4 surge nodes \(AKS's default max surge, 10%\)\) x \(250 max pods \+ 1\) = 11044;/);
+        const overlay = cluster((w) => ({ network: { ...azureCni, pluginMode: 'overlay', podCidr: '10.244.0.0/16' }, defaultNodePool: { subnet: w.subnet, nodeCount: 40 } }));
+        expect(() => synth(overlay.stack)).not.toThrow();
+      });
+
+      test('maxSurge counts as given and is sent to AKS', () => {
+        const { stack } = cluster((w) => ({ defaultNodePool: { subnet: w.subnet, nodeCount: 9, maxSurge: '33%' } }));
+        expect(resource(synth(stack), 'azurerm_kubernetes_cluster', 'spoke1-aks').default_node_pool.upgrade_settings).toEqual({ max_surge: '33%' });
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.spoke.subnet('small'), nodeCount: 2, maxSurge: 2 } }))).toThrow(
+          'test/aks: defaultNodePool.nodeCount is 2; subnet small (10.1.1.0/29) has 3 addresses for nodes (8 minus the 5 Azure reserves); ' +
+          'the pool needs 2 nodes + 2 surge nodes = 4');
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, maxSurge: '0%' } }))).toThrow(
+          "test/aks: defaultNodePool.maxSurge is \"0%\"; a whole number of nodes of at least 1 (e.g. 2) or a percentage from 1% to 100% (e.g. '33%')");
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, maxSurge: 'many' } }))).toThrow(/defaultNodePool.maxSurge is "many"; a whole number/);
+      });
+
+      test('with the autoscaler, maxCount counts as nodes', () => {
+        const { stack } = cluster((w) => ({ defaultNodePool: { subnet: w.subnet, autoScaling: { minCount: 2, maxCount: 20 } } }));
+        expect(resource(synth(stack), 'azurerm_kubernetes_cluster', 'spoke1-aks').default_node_pool).toMatchObject({
+          auto_scaling_enabled: true, min_count: 2, max_count: 20,
+        });
+        expect(resource(synth(stack), 'azurerm_kubernetes_cluster', 'spoke1-aks').default_node_pool.node_count).toBeUndefined();
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.spoke.subnet('small'), nodeCount: 1, autoScaling: { minCount: 1, maxCount: 3 } } }))).toThrow(
+          'test/aks: defaultNodePool.autoScaling.maxCount is 3; subnet small (10.1.1.0/29) has 3 addresses for nodes (8 minus the 5 Azure reserves); ' +
+          "the pool needs 3 nodes + 1 surge node (AKS's default max surge, 10%) = 4");
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, autoScaling: { minCount: 5, maxCount: 3 } } }))).toThrow(
+          "test/aks: defaultNodePool.autoScaling.maxCount is 3; the autoscaler's maxCount is minCount (5) to 1000");
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, nodeCount: 9, autoScaling: { minCount: 1, maxCount: 3 } } }))).toThrow(
+          'test/aks: defaultNodePool.nodeCount is 9; with autoScaling the initial count is between minCount 1 and maxCount 3');
+      });
+
+      test.each([251, 9, 30.5])('maxPods %p is refused', (maxPods) => {
+        expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, maxPods } }))).toThrow(
+          `test/aks: defaultNodePool.maxPods is ${maxPods}; AKS runs 10 to 250 pods per node`);
+      });
+    });
+
+    test('node labels and zones Azure or Kubernetes would refuse', () => {
+      expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, nodeLabels: { 'bad key!': 'x' } } }))).toThrow(
+        'test/aks: defaultNodePool.nodeLabels key "bad key!" is "bad key!"; a label key is an optional DNS subdomain prefix and \'/\', then 1 to 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
+      expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, nodeLabels: { role: 'not ok' } } }))).toThrow(
+        /defaultNodePool.nodeLabels\["role"\] is "not ok"; a label value is empty or 1 to 63/);
+      expect(() => cluster((w) => ({ defaultNodePool: { subnet: w.subnet, zones: ['1', '4'] } }))).toThrow(
+        /test\/aks: defaultNodePool.zones\[1\] is "4"; a zone is allowed: "1", "2", "3"/);
+    });
+
+    test('a private cluster takes no authorized IP ranges', () => {
+      expect(() => cluster(() => ({ privateClusterEnabled: true, apiServerAuthorizedIpRanges: ['203.0.113.0/24'] }))).toThrow(
+        'test/aks: apiServerAuthorizedIpRanges is ["203.0.113.0/24"]; AKS does not support authorized IP ranges on a private cluster ' +
+        '(its API server has no public endpoint to restrict); leave them out, or set privateClusterEnabled to false');
+      expect(() => cluster(() => ({ privateClusterEnabled: true, apiServerAuthorizedIpRanges: [] }))).not.toThrow();
     });
 
     test('versions', () => {

@@ -1,4 +1,4 @@
-import { AksEgressRules, ContainerRegistries, azureCloudServiceTag } from '../../lib/azure';
+import { AksEgressRules, AksNtp, ContainerRegistries, azureCloudServiceTag } from '../../lib/azure';
 import { resource, synthWith } from '../helpers';
 import { firewall, vnet } from './outbound-fixtures';
 
@@ -9,6 +9,20 @@ describe('AKS egress rule presets', () => {
       { name: 'apitcp', protocols: ['TCP'], sources: undefined, destinationAddresses: ['AzureCloud.eastus'], destinationPorts: [9000] },
       { name: 'time', protocols: ['UDP'], sources: undefined, destinationFqdns: ['ntp.ubuntu.com'], destinationPorts: [123] },
     ]);
+  });
+
+  test('NTP by the addresses the caller gives, or no NTP rule', () => {
+    expect(AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: AksNtp.addresses(['10.0.5.4']) })[2]).toEqual(
+      { name: 'time', protocols: ['UDP'], sources: undefined, destinationAddresses: ['10.0.5.4'], destinationPorts: [123] });
+    expect(AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: AksNtp.none() }).map((r) => r.name)).toEqual(['apiudp', 'apitcp']);
+    expect(AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: AksNtp.ubuntuFqdn() })[2].destinationFqdns).toEqual(['ntp.ubuntu.com']);
+  });
+
+  test('NTP addresses must be IP addresses, and ntp an AksNtp', () => {
+    expect(() => AksNtp.addresses(['ntp.ubuntu.com'])).toThrow('AksNtp: addresses[0] is "ntp.ubuntu.com"; expected an IP address such as 10.0.0.4');
+    expect(() => AksNtp.addresses([])).toThrow('AksNtp: addresses is []; at least 1 entry is needed');
+    expect(() => AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: 'none' as unknown as AksNtp })).toThrow(
+      'AksEgressRules: ntp is "none"; expected AksNtp.ubuntuFqdn(), AksNtp.addresses([...]) or AksNtp.none()');
   });
 
   test('rule names and sources are parameters', () => {
@@ -31,9 +45,17 @@ describe('AKS egress rule presets', () => {
 
   test('registry presets', () => {
     expect(ContainerRegistries.githubContainerRegistry()).toEqual({ name: 'ghcr', fqdns: ['ghcr.io', 'pkg-containers.githubusercontent.com'] });
-    expect(ContainerRegistries.dockerHub()).toEqual({ name: 'docker', fqdns: ['docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com'] });
+    // Docker's allowlist (docs.docker.com/desktop/setup/allow-list): tokens from auth.docker.io, manifests from
+    // registry-1.docker.io, layers from the Cloudflare CDN (paid plans) or the R2 bucket (personal and anonymous pulls).
+    expect(ContainerRegistries.dockerHub()).toEqual({
+      name: 'docker',
+      fqdns: ['auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com',
+        'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com'],
+    });
     expect(ContainerRegistries.dockerHub({ signIn: true }).fqdns).toEqual([
-      'hub.docker.com', 'registry-1.docker.io', 'production.cloudflare.docker.com', 'auth.docker.io', 'cdn.auth0.com', 'login.docker.com',
+      'auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com',
+      'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com',
+      'hub.docker.com', 'login.docker.com', 'auth.docker.com', 'cdn.auth0.com',
     ]);
   });
 
@@ -42,7 +64,7 @@ describe('AKS egress rule presets', () => {
       name: 'ghcr', protocols: ['TCP'], sources: undefined, destinationFqdns: ['ghcr.io', 'pkg-containers.githubusercontent.com'], destinationPorts: [443],
     });
     expect(AksEgressRules.registryApplicationRule(ContainerRegistries.dockerHub(), { name: 'hub' })).toEqual({
-      name: 'hub', sources: undefined, targetFqdns: ['docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com'],
+      name: 'hub', sources: undefined, targetFqdns: ContainerRegistries.dockerHub().fqdns,
       protocols: [{ type: 'Https', port: 443 }],
     });
   });
@@ -84,6 +106,41 @@ describe('AKS egress rule presets', () => {
       firewall(stack, vnet(stack), { dnsProxyEnabled: false }).addRuleCollection(AksEgressRules.networkCollection({
         region: 'eastus', name: 'registries', names: {}, registries: [ContainerRegistries.dockerHub()],
       }));
-    })).toThrow(/test\/fw: ruleCollections\[registries\].rules\[\].destinationFqdns is \["ntp.ubuntu.com","docker.io",/);
+    })).toThrow(/test\/fw: ruleCollections\[registries\].rules\[\].destinationFqdns is \["ntp.ubuntu.com","auth.docker.io",/);
+  });
+
+  test('registries as application rules in the application collection, after the FQDN tag rule', () => {
+    const json = synthWith((stack) => {
+      firewall(stack, vnet(stack), {
+        dnsProxyEnabled: false,
+        ruleCollections: [AksEgressRules.applicationCollection({ sources: ['10.42.1.0/24'], registries: [ContainerRegistries.dockerHub()] })],
+      });
+    });
+    expect(resource(json, 'azurerm_firewall_application_rule_collection', 'aksfwar').rule).toEqual([
+      {
+        name: 'fqdn', source_addresses: ['10.42.1.0/24'], fqdn_tags: ['AzureKubernetesService'],
+        protocol: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }],
+      },
+      {
+        name: 'docker', source_addresses: ['10.42.1.0/24'], protocol: [{ type: 'Https', port: 443 }],
+        target_fqdns: ['auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com',
+          'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com'],
+      },
+    ]);
+  });
+
+  test('the API-server rule: TCP 443 to the cluster\'s FQDN', () => {
+    expect(AksEgressRules.apiServerRule({ cluster: { fqdn: 'aks-1.hcp.eastus.azmk8s.io' }, sources: ['10.42.1.0/24'] })).toEqual({
+      name: 'apiserver', protocols: ['TCP'], sources: ['10.42.1.0/24'], destinationFqdns: ['aks-1.hcp.eastus.azmk8s.io'], destinationPorts: [443],
+    });
+    expect(AksEgressRules.apiServerCollection({ cluster: { fqdn: 'aks-1.hcp.eastus.azmk8s.io' }, name: 'api', priority: 150 })).toEqual({
+      kind: 'network', name: 'aksapiserver', priority: 150, action: 'Allow',
+      rules: [{ name: 'api', protocols: ['TCP'], sources: undefined, destinationFqdns: ['aks-1.hcp.eastus.azmk8s.io'], destinationPorts: [443] }],
+    });
+  });
+
+  test('the API-server rule refuses a call without a cluster (JavaScript callers)', () => {
+    expect(() => AksEgressRules.apiServerRule({} as never))
+      .toThrow('AksEgressRules: apiServerRule.cluster is missing; the cluster whose API server pods reach, e.g. an AksCluster (anything with its fqdn)');
   });
 });

@@ -120,7 +120,7 @@ describe('AksOutbound.managedNatGateway', () => {
 });
 
 describe('AksOutbound.userAssignedNatGateway', () => {
-  test('runs the cluster as a new identity with Network Contributor on the node subnet, after the NAT gateway', () => {
+  test('runs the cluster as a new identity with Network Contributor on the node subnet, after the NAT gateway and the grant\'s propagation', () => {
     const json = synthWith((stack) => {
       const net = vnet(stack);
       new NatGateway(stack, 'nat', { resourceGroup: rg, name: 'ngw', subnets: [net.subnet('nodes')] });
@@ -146,7 +146,17 @@ describe('AksOutbound.userAssignedNatGateway', () => {
       `azurerm_nat_gateway_public_ip_association.${Object.keys(json.resource!.azurerm_nat_gateway_public_ip_association)[0]}`,
       `azurerm_subnet_nat_gateway_association.${Object.keys(json.resource!.azurerm_subnet_nat_gateway_association)[0]}`,
       `azurerm_role_assignment.${Object.keys(json.resource!.azurerm_role_assignment)[0]}`,
+      `time_sleep.${Object.keys(json.resource!.time_sleep)[0]}`,
     ]);
+    // A real wait: 60 s after the grant, again whenever the grant is replaced.
+    const roleKey = Object.keys(json.resource!.azurerm_role_assignment)[0];
+    expect(Object.values(json.resource!.time_sleep)).toEqual([{
+      create_duration: '60s',
+      triggers: { role_assignment_id: `\${azurerm_role_assignment.${roleKey}.id}` },
+      depends_on: [`azurerm_role_assignment.${roleKey}`],
+    }]);
+    expect((json as any).terraform.required_providers.time).toEqual({ source: 'hashicorp/time', version: '~> 0.13' });
+    expect(json.provider!.time).toEqual([{}]);
   });
 
   test('associates the given NAT gateway with the node subnet and names the identity after the cluster', () => {

@@ -85,7 +85,7 @@ describe('AppGatewayIngressController', () => {
     ]);
   });
 
-  test('the release waits for the cluster, the gateway, the credential and the roles', () => {
+  test('the release waits for the cluster, the gateway, the credential and the roles, each propagated', () => {
     const json = synthWith((stack) => { build(stack); });
     const deps: string[] = resource(json, 'helm_release', 'ingress-azure').depends_on;
     expect(deps.slice(0, 3)).toEqual([
@@ -96,7 +96,13 @@ describe('AppGatewayIngressController', () => {
     const principal = `\${${address(json, 'azurerm_user_assigned_identity', 'dzk8sappgw1-id')}.principal_id}`;
     const agicRoles = Object.entries(json.resource!.azurerm_role_assignment).filter(([, r]) => r.principal_id === principal);
     expect(agicRoles).toHaveLength(3);
-    expect(deps.slice(3).sort()).toEqual(agicRoles.map(([k]) => `azurerm_role_assignment.${k}`).sort());
+    const sleeps = Object.entries(json.resource!.time_sleep)
+      .filter(([, t]) => agicRoles.some(([k]) => t.depends_on[0] === `azurerm_role_assignment.${k}`));
+    expect(sleeps).toHaveLength(3);
+    expect(sleeps.every(([, t]) => t.create_duration === '60s')).toBe(true);
+    expect(deps.slice(3).sort()).toEqual([
+      ...agicRoles.map(([k]) => `azurerm_role_assignment.${k}`), ...sleeps.map(([k]) => `time_sleep.${k}`),
+    ].sort());
   });
 
   test('needs a cluster with workload identity', () => {
@@ -114,9 +120,12 @@ describe('AppGatewayIngressController', () => {
       `test/agic: cluster is "secureaks1"; cluster secureaks1 uses ${what}; the controller programs the gateway with pod IPs, which the gateway cannot reach there: use Azure CNI or kubenet`);
   });
 
+  const kubenetIdentity = { id: '/subscriptions/x/resourceGroups/spoke/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks', principalId: 'p-1' };
+
   test('with a kubenet cluster, needs a gateway that routes to pods through their nodes', () => {
     const stack = azureStack();
-    expect(() => build(stack, {}, { network: { plugin: 'kubenet', serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', podCidr: '10.244.0.0/16' } }))
+    // Kubenet with a route table of ours runs as a user-assigned identity (AKS refuses a system-assigned one).
+    expect(() => build(stack, {}, { network: { plugin: 'kubenet', serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', podCidr: '10.244.0.0/16' }, userAssignedIdentity: kubenetIdentity }))
       .toThrow(/^test\/agic: gateway is "dzk8sappgw1"; cluster secureaks1 uses kubenet, so the gateway reaches pods only through their nodes; build the gateway with podRouting: AppGatewayPodRouting.kubenet/);
   });
 
@@ -130,6 +139,7 @@ describe('AppGatewayIngressController', () => {
         network: { plugin: 'kubenet', serviceCidr: '10.2.0.0/16', dnsServiceIp: '10.2.0.10', podCidr: '10.244.0.0/16' },
         outbound: AksOutbound.userDefinedRouting(),
         workloadIdentity: true,
+        userAssignedIdentity: kubenetIdentity,
       });
       const gwTable = new RouteTable(stack, 'gw-rt', {
         resourceGroup: s.rg, name: 'dzk8sappgw1-rt',

@@ -1,5 +1,5 @@
 import { TerraformStack } from 'cdktf';
-import { AzureFirewall, AzureFirewallProps, FirewallRuleFormat, VirtualNetwork, LogAnalyticsWorkspace } from '../../lib/azure';
+import { AksEgressRules, AksNtp, AzureFirewall, AzureFirewallProps, FirewallRuleFormat, VirtualNetwork, LogAnalyticsWorkspace } from '../../lib/azure';
 import { Cidr, RuleCollections } from '../../lib/core';
 import { address, azureStack, resolveIn, resource, resourceGroup, resources, synth } from '../helpers';
 
@@ -172,8 +172,27 @@ describe('AzureFirewall', () => {
       subnet_id: `\${${address(json, 'azurerm_subnet', 'AzureFirewallManagementSubnet')}.id}`,
       public_ip_address_id: `\${${address(json, 'azurerm_public_ip', 'fw-mgmt-ip')}.id}`,
     });
-    // The Basic tier has no DNS proxy: it is off by default there.
-    expect(resource(json, 'azurerm_firewall_policy', 'fw-policy')).toMatchObject({ sku: 'Basic', dns: { proxy_enabled: false }, threat_intelligence_mode: 'Alert' });
+    // The Basic tier has no DNS proxy, and ARM refuses any dns block on a Basic policy (FirewallPolicyHigherTierOnlyProperties).
+    const policy = resource(json, 'azurerm_firewall_policy', 'fw-policy');
+    expect(policy).toMatchObject({ sku: 'Basic', threat_intelligence_mode: 'Alert' });
+    expect(policy).not.toHaveProperty('dns');
+  });
+
+  test('Basic tier takes the AKS required rules with NTP by address, or without NTP', () => {
+    const stack = azureStack();
+    const { rg, vnet } = hub(stack);
+    new AzureFirewall(stack, 'fw', {
+      resourceGroup: rg, name: 'fw', subnet: vnet.subnet('AzureFirewallSubnet'), skuTier: 'Basic', managementSubnet: vnet.subnet('AzureFirewallManagementSubnet'),
+      ruleCollections: [
+        AksEgressRules.networkCollection({ region: 'eastus', ntp: AksNtp.addresses(['185.125.190.56', '185.125.190.57']) }),
+        AksEgressRules.networkCollection({ region: 'eastus', name: 'aks-no-ntp', priority: 110, ntp: AksNtp.none() }),
+      ],
+    });
+    const rules = resource(synth(stack), 'azurerm_firewall_policy_rule_collection_group').network_rule_collection;
+    expect(rules[0].rule[2]).toEqual({
+      name: 'time', protocols: ['UDP'], source_addresses: ['*'], destination_addresses: ['185.125.190.56', '185.125.190.57'], destination_ports: ['123'],
+    });
+    expect(rules[1].rule.map((r: { name: string }) => r.name)).toEqual(['apiudp', 'apitcp']);
   });
 
   test('Basic tier: no DNS proxy, no threat intelligence Deny, management IP configuration in its own subnet', () => {
@@ -211,7 +230,10 @@ describe('AzureFirewall', () => {
       [{ dnsProxyEnabled: false, ruleCollections: [allowNet] }, /ruleCollections\[allowed-network-rules\].rules\[\].destinationFqdns is \["ntp.ubuntu.com"\]; FQDNs in network rules need the firewall's DNS proxy; set dnsProxyEnabled to true/],
       [{ ruleCollections: [allowNet, { ...allowNet, name: 'second' }] }, 'test/hub-fw: ruleCollections[second].priority is 100; network collection allowed-network-rules already has priority 100; each network collection needs its own priority'],
       [{ ruleCollections: [{ ...allowApp, priority: 70000 }] }, /ruleCollections\[tenant0\].priority is 70000; Azure Firewall accepts priorities from 100 to 65000/],
-      [{ name: 'fw!' }, /test\/hub-fw: name is "fw!"/],
+      [{ name: 'fw!' }, 'test/hub-fw: name is "fw!"; a firewall name is 1 to 80 letters, digits, \'_\', \'.\' or \'-\', starting with a letter or digit and ending with a letter, digit or \'_\''],
+      [{ dnsServers: ['10.0.0.53', 'dns.corp'] }, 'test/hub-fw: dnsServers[1] is "dns.corp"; expected an IP address such as 10.0.0.4'],
+      [{ zones: ['1', '4'] }, 'test/hub-fw: zones[1] is "4"; a zone is allowed: "1", "2", "3"'],
+      [{ zones: ['1', '1'] }, 'test/hub-fw: zones[1] is "1"; it is listed twice'],
     ])('rejects %#', (props, message) => {
       expect(() => firewall(props as Partial<AzureFirewallProps>)).toThrow(message);
     });

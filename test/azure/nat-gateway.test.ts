@@ -1,6 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { NatGateway, VirtualNetwork } from '../../lib/azure';
-import { address, resource, resources, synthWith } from '../helpers';
+import { DataAzurermResourceGroup } from '@cdktf/provider-azurerm/lib/data-azurerm-resource-group';
+import { address, azureStack, resource, resourceGroup, resources, synth, synthWith } from '../helpers';
 
 const rg = (location = 'eastus') => ({ name: 'rg', location });
 
@@ -70,8 +71,8 @@ describe('NatGateway', () => {
     ['no names', { publicIpNames: [] }, 'test/nat: publicIpNames is []; a NAT gateway has 1 to 16 public IPs'],
     ['duplicate names', { publicIpNames: ['a', 'a'] }, 'test/nat: publicIpNames is ["a","a"]; public IP names must be unique'],
     ['two zones', { zone: '1,2' }, "test/nat: zone is \"1,2\"; a NAT gateway lives in one availability zone: '1', '2' or '3'"],
-    ['bad name', { name: 'bad name' }, /test\/nat: name is "bad name"; a name is 1 to 80/],
-    ['bad public IP name', { publicIpNames: ['ok', 'no good'] }, /test\/nat: publicIpNames\[1\] is "no good"; a name is 1 to 80/],
+    ['bad name', { name: 'bad name' }, /test\/nat: name is "bad name"; a NAT gateway name is 1 to 80/],
+    ['bad public IP name', { publicIpNames: ['ok', 'no good'] }, /test\/nat: publicIpNames\[1\] is "no good"; a public IP name is 1 to 80/],
     ['17 public IP names', { publicIpNames: Array.from({ length: 17 }, (_, i) => `ip${i}`) }, /test\/nat: publicIpNames is \["ip0",.*"ip16"\]; a NAT gateway has 1 to 16 public IPs/],
   ])('rejects %s', (_, over, message) => {
     expect(() => synthWith((stack) => {
@@ -107,6 +108,27 @@ describe('NatGateway', () => {
       const net = vnet(stack, 'vnet', 'westeurope');
       new NatGateway(stack, 'nat', { resourceGroup: rg('East US'), name: 'ngw', subnets: [net.subnet('nodes')] });
     })).toThrow('test/nat: subnets is "vnet (westeurope)"; a NAT gateway serves subnets in its own region, East US');
+  });
+
+  test('rejects a subnet in another region when both locations are references to resource groups of the app', () => {
+    const stack = azureStack();
+    const west = resourceGroup(stack, 'west', 'westeurope');
+    const east = resourceGroup(stack, 'east', 'East US');
+    const net = new VirtualNetwork(stack, 'vnet', { resourceGroup: west, name: 'vnet', addressSpace: ['10.0.0.0/16'], subnets: [{ name: 'nodes', addressPrefix: '10.0.1.0/24' }] });
+    expect(() => new NatGateway(stack, 'nat', { resourceGroup: east, name: 'ngw', subnets: [net.subnet('nodes')] })).toThrow(
+      'test/nat: subnets is "vnet (westeurope)"; a NAT gateway serves subnets in its own region, East US');
+    const same = resourceGroup(stack, 'west2', 'West Europe');
+    expect(new NatGateway(stack, 'nat2', { resourceGroup: same, name: 'ngw2', subnets: [net.subnet('nodes')] }).subnets).toHaveLength(1);
+  });
+
+  test('a location the app cannot know is left to Azure, with a warning', () => {
+    const stack = azureStack();
+    const existing = new DataAzurermResourceGroup(stack, 'existing', { name: 'shared' });
+    const net = new VirtualNetwork(stack, 'vnet', { resourceGroup: existing, name: 'vnet', addressSpace: ['10.0.0.0/16'], subnets: [{ name: 'nodes', addressPrefix: '10.0.1.0/24' }] });
+    const nat = new NatGateway(stack, 'nat', { resourceGroup: resourceGroup(stack, 'east', 'eastus'), name: 'ngw', subnets: [net.subnet('nodes')] });
+    synth(stack);
+    expect(nat.node.metadata.map((m) => [m.type, m.data])).toEqual([['@cdktf/warn',
+      "location of VNet vnet is a deploy-time reference to data.azurerm_resource_group.existing.location; that VNet vnet is in the NAT gateway's region could not be checked at synth and is checked by the cloud at apply"]]);
   });
 
   test('accepts a region spelt differently', () => {

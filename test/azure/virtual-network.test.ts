@@ -46,7 +46,11 @@ describe('VirtualNetwork', () => {
     expect(s.vmIp(0)).toBe('10.0.1.4');
     expect(s.vmIp(1)).toBe('10.0.1.5');
     expect(s.usableAddressCount).toBe(251);
-    expect(() => s.vmIp(251)).toThrow('test/hub-vnet/AKSSubnet: vmIp index is 251; AKSSubnet (10.0.1.0/24) has 251 VM addresses, index 0 to 250');
+    expect(() => s.vmIp(251)).toThrow('test/hub-vnet/AKSSubnet: hostIp index is 251; AKSSubnet (10.0.1.0/24) has 251 VM addresses, index 0 to 250');
+    // hostIp is the name both clouds share; vmIp stays as a deprecated alias.
+    expect(s.hostIp(0)).toBe('10.0.1.4');
+    expect(s.hostIp(250)).toBe('10.0.1.254');
+    expect(() => s.hostIp(-1)).toThrow('test/hub-vnet/AKSSubnet: hostIp index is -1; AKSSubnet (10.0.1.0/24) has 251 VM addresses, index 0 to 250');
     expect(v.contains('10.0.3.7')).toBe(true);
     expect(v.contains('10.0.4.0')).toBe(false);
   });
@@ -63,11 +67,42 @@ describe('VirtualNetwork', () => {
       'test/hub-vnet: subnets[b].addressPrefix is "10.0.1.0/24"; it overlaps subnet a (10.0.0.0/23); subnets must not overlap'],
     [[{ name: 'a', addressPrefix: '10.0.0.0/24' }, { name: 'a', addressPrefix: '10.0.1.0/24' }], ['10.0.0.0/22'], /subnets\[a\].name is "a"; subnet names must be unique in a VNet/],
     [[{ name: 'a', addressPrefix: '10.0.0.1/24' }], ['10.0.0.0/22'], /subnets\[a\].addressPrefix is "10.0.0.1\/24"; host bits are set/],
-    [[{ name: 'bad name', addressPrefix: '10.0.0.0/24' }], ['10.0.0.0/22'], /subnets\[bad name\].name is "bad name"; a name is 1 to 80 letters/],
+    [[{ name: 'bad name', addressPrefix: '10.0.0.0/24' }], ['10.0.0.0/22'], /subnets\[bad name\].name is "bad name"; a subnet name is 1 to 80 letters/],
     [[], ['10.0.0.0/16', '10.0.128.0/17'], 'test/hub-vnet: addressSpace is "10.0.128.0/17"; it overlaps 10.0.0.0/16; address space blocks must not overlap'],
     [[], [], 'test/hub-vnet: addressSpace is []; a VNet needs at least one CIDR block'],
   ])('rejects bad subnets and address spaces (%#)', (subnets, space, message) => {
     expect(() => vnet(subnets, space)).toThrow(message);
+  });
+
+  test('VNet names follow the VNet rule: 2 to 64 characters', () => {
+    const stack = azureStack();
+    const rg = resourceGroup(stack, 'hub');
+    const long = 'v'.repeat(65);
+    expect(() => new VirtualNetwork(stack, 'long', { resourceGroup: rg, name: long, addressSpace: ['10.0.0.0/22'] })).toThrow(
+      `test/long: name is "${long}"; a VNet name is 2 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'`);
+    expect(() => new VirtualNetwork(stack, 'one', { resourceGroup: rg, name: 'v', addressSpace: ['10.0.0.0/22'] })).toThrow(/test\/one: name is "v"; a VNet name is 2 to 64/);
+    expect(new VirtualNetwork(stack, 'max', { resourceGroup: rg, name: 'v'.repeat(64), addressSpace: ['10.0.0.0/22'] }).name).toHaveLength(64);
+  });
+
+  test('DNS servers must be IP addresses', () => {
+    const stack = azureStack();
+    const rg = resourceGroup(stack, 'hub');
+    expect(() => new VirtualNetwork(stack, 'v', { resourceGroup: rg, name: 'v1', addressSpace: ['10.0.0.0/22'], dnsServers: ['10.0.0.4', 'dns.example.com'] })).toThrow(
+      'test/v: dnsServers[1] is "dns.example.com"; expected an IP address such as 10.0.0.4');
+    const ok = new VirtualNetwork(stack, 'ok', { resourceGroup: rg, name: 'v2', addressSpace: ['10.0.4.0/22'], dnsServers: ['10.0.0.4'] });
+    expect(resource(synth(stack), 'azurerm_virtual_network', 'v2').dns_servers).toEqual(['10.0.0.4']);
+    expect(ok.name).toBe('v2');
+  });
+
+  test('service endpoints must be ones Azure has', () => {
+    expect(() => vnet([{ name: 'a', addressPrefix: '10.0.0.0/24', serviceEndpoints: ['Microsoft.Storage', 'Microsoft.Storag'] } as never])).toThrow(
+      'test/hub-vnet: subnets[a].serviceEndpoints[1] is "Microsoft.Storag"; a service endpoint is allowed: "Microsoft.AzureActiveDirectory", ' +
+      '"Microsoft.AzureCosmosDB", "Microsoft.CognitiveServices", "Microsoft.ContainerRegistry", "Microsoft.EventHub", "Microsoft.KeyVault", ' +
+      '"Microsoft.ServiceBus", "Microsoft.Sql", "Microsoft.Storage", "Microsoft.Storage.Global", "Microsoft.Web"; did you mean "Microsoft.Storage"?');
+    expect(() => vnet([{ name: 'a', addressPrefix: '10.0.0.0/24', serviceEndpoints: ['Microsoft.Sql', 'Microsoft.Sql'] } as never])).toThrow(
+      'test/hub-vnet: subnets[a].serviceEndpoints[1] is "Microsoft.Sql"; it is listed twice');
+    const { stack } = vnet([{ name: 'a', addressPrefix: '10.0.0.0/24', serviceEndpoints: ['Microsoft.KeyVault'] } as never]);
+    expect(resource(synth(stack), 'azurerm_subnet', 'a').service_endpoints).toEqual(['Microsoft.KeyVault']);
   });
 
   test('subnet() names the subnets there are', () => {

@@ -35,7 +35,7 @@ describe('CalicoBgp', () => {
     });
     for (const [name, ip] of [['azure-route-server-a', '10.0.1.4'], ['azure-route-server-b', '10.0.1.5']]) {
       expect(manifestResource(json, 'BGPPeer', name).manifest.spec).toEqual({
-        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, keepOriginalNextHop: true, nodeSelector: "route-reflector == 'true'",
+        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, nextHopMode: 'Keep', nodeSelector: "route-reflector == 'true'",
       });
     }
   });
@@ -73,6 +73,32 @@ describe('CalicoBgp', () => {
     ['a router name that is not DNS-1123', { externalRouters: [routeServer({ name: 'Azure_RS' })] }, "cluster/calico/bgp: BGPPeer Azure_RS-a: metadata.name is \"Azure_RS-a\"; a Kubernetes name is up to 253"],
   ])('rejects %s', (_, props, message) => {
     expect(() => bgp(props as Partial<CalicoBgpProps>)).toThrow(message as string);
+  });
+
+  test('renders nextHopMode, which replaces the deprecated keepOriginalNextHop (Calico 3.30 and later)', () => {
+    const { stack } = bgp({ externalRouters: [routeServer({ keepOriginalNextHop: undefined, nextHopMode: 'Self' })] });
+    const spec = manifestResource(synth(stack), 'BGPPeer', 'azure-route-server-a').manifest.spec;
+    expect(spec.nextHopMode).toBe('Self');
+    expect(spec.keepOriginalNextHop).toBeUndefined();
+  });
+
+  test.each([
+    ['keepOriginalNextHop with nextHopMode', { externalRouters: [routeServer({ nextHopMode: 'Keep' })] },
+      "cluster/calico/bgp: externalRouters[0].keepOriginalNextHop is true; keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode 'Keep' alone"],
+    ['a nextHopMode outside its enum', { externalRouters: [routeServer({ keepOriginalNextHop: undefined, nextHopMode: 'keep' as never })] },
+      'cluster/calico/bgp: externalRouters[0].peerIps[0].nextHopMode is "keep"; allowed: "Auto", "Self", "Keep"; did you mean "Keep"?'],
+    ['a node selector that does not parse', { externalRouters: [routeServer({ nodeSelector: "route-reflector == 'true" })] },
+      "cluster/calico/bgp: externalRouters[0].peerIps[0].nodeSelector is \"route-reflector == 'true\"; not a Calico selector: the quote at character 20 is not closed"],
+    ['a route reflector selector with an unknown operator', { routeReflectors: { selector: "route-reflector = 'true'" } },
+      "cluster/calico/bgp: peers[peer-with-route-reflectors].peerSelector is \"route-reflector = 'true'\"; not a Calico selector: character 17 (\"=\") is not part of a selector"],
+  ])('rejects %s', (_, props, message) => {
+    expect(() => bgp(props as Partial<CalicoBgpProps>)).toThrow(message);
+  });
+
+  test('addPeer rejects keepOriginalNextHop with nextHopMode', () => {
+    const { construct } = bgp();
+    expect(() => construct.addPeer('p', { peerIP: '10.0.0.1', asNumber: 64512, keepOriginalNextHop: true, nextHopMode: 'Keep' })).toThrow(
+      "cluster/calico/bgp: peers[p].keepOriginalNextHop is true; keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode 'Keep' alone");
   });
 
   test('accepts a peer address with a port', () => {
@@ -113,5 +139,19 @@ describe('CalicoBgp', () => {
     expect(labelSelector({ 'route-reflector': 'true' })).toBe("route-reflector == 'true'");
     expect(labelSelector({ a: '1', b: '2' })).toBe("a == '1' && b == '2'");
     expect(labelSelector({})).toBe('all()');
+  });
+});
+
+describe('CalicoBgp: BGPConfiguration default already exists', () => {
+  test('patches BGPConfiguration default (import + forced server-side apply, never created, never destroyed)', () => {
+    const { stack } = bgp({ externalRouters: [routeServer()] });
+    const json = synth(stack);
+    const config = manifestResource(json, 'BGPConfiguration', 'default');
+    expect(config.field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+    expect(config.lifecycle).toEqual({ prevent_destroy: true });
+    expect(json.import).toEqual([{
+      id: 'apiVersion=projectcalico.org/v3,kind=BGPConfiguration,name=default',
+      to: manifestAddress(json, 'BGPConfiguration', 'default'),
+    }]);
   });
 });

@@ -200,3 +200,49 @@ describe('import blocks of patches', () => {
     expect((json as any).terraform.required_version).toBe(IMPORT_BLOCK_TERRAFORM_VERSION);
   });
 });
+
+describe('ClusterManifests: destroy safety of patched objects', () => {
+  test('protects patched objects from deletion and lists the teardown command as an output', () => {
+    const { stack, manifests } = clusterStack();
+    const felix: FelixConfiguration = { apiVersion: CALICO_API_VERSION, kind: 'FelixConfiguration', metadata: { name: 'default' }, spec: { egressIPSupport: 'EnabledPerNamespace' } };
+    manifests.patch(manifests, 'felix', felix);
+    manifests.add(manifests, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant0-egw' } });
+    const json = synth(stack);
+    expect(manifestResource(json, 'FelixConfiguration', 'default').lifecycle).toEqual({ prevent_destroy: true });
+    expect(manifestResource(json, 'Namespace', 'tenant0-egw').lifecycle).toBeUndefined();
+    const address = manifestAddress(json, 'FelixConfiguration', 'default');
+    expect(manifests.protectedAddresses()).toEqual([address]);
+    expect(json.output?.calico_teardown).toEqual({
+      value: `cd cdktf.out/stacks/cluster && terraform state rm '${address}'`,
+      description: 'Run before cdktf destroy: forgets the objects Calico created (kept in the cluster, protected from deletion)',
+    });
+  });
+
+  test('adds no teardown output when nothing is patched', () => {
+    const { stack, manifests } = clusterStack();
+    manifests.add(manifests, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant0-egw' } });
+    const json = synth(stack);
+    expect(json.output).toBeUndefined();
+    expect(manifests.protectedAddresses()).toEqual([]);
+  });
+});
+
+describe('ClusterManifests: objects Calico creates itself', () => {
+  test.each([
+    ['BGPConfiguration', 'default', 'calico-node'],
+    ['FelixConfiguration', 'default', 'calico-node'],
+    ['ClusterInformation', 'default', 'calico-node'],
+    ['KubeControllersConfiguration', 'default', 'calico-kube-controllers'],
+    ['IPPool', 'default-ipv4-ippool', 'the Tigera operator (from its Installation)'],
+  ])('refuses to create %s %s (only a patch works)', (kind, name, creator) => {
+    const { manifests } = clusterStack();
+    expect(() => manifests.add(manifests, 'x', { apiVersion: CALICO_API_VERSION, kind, metadata: { name } })).toThrow(
+      `cluster/calico: ${kind} ${name}: metadata.name is "${name}"; ${creator} creates ${kind} ${name} itself and kubernetes_manifest cannot create an object that exists; patch it (ClusterManifests.patch)`);
+  });
+
+  test('creates a per-node BGPConfiguration (Calico does not)', () => {
+    const { stack, manifests } = clusterStack();
+    manifests.add(manifests, 'x', { apiVersion: CALICO_API_VERSION, kind: 'BGPConfiguration', metadata: { name: 'node.aks-rr-0' } });
+    expect(manifestResource(synth(stack), 'BGPConfiguration', 'node.aks-rr-0').lifecycle).toBeUndefined();
+  });
+});

@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { parseAllDocuments } from 'yaml';
 import {
-  CalicoOperator, EgressGatewayTenant, EgressPolicy, EgressTenant, FelixSettings, IpPoolPatch, NamespaceEgress, egressAnnotations,
+  CalicoOperator, EgressGatewayTenant, EgressPolicy, EgressPolicyRule, EgressTenant, FelixSettings, IpPoolPatch, NamespaceEgress, egressAnnotations,
 } from '../../lib/calico';
 import { clusterStack, manifestResource, resource, synth, synthWith } from '../helpers';
 
@@ -32,6 +33,18 @@ describe('NamespaceEgress', () => {
     expect(manifestResource(synth(stack), 'Namespace', 'apps').manifest.metadata).toEqual({
       name: 'apps', annotations: { 'egress.projectcalico.org/egressGatewayPolicy': 'egw-policy' },
     });
+  });
+
+  test('a namespace can limit its pods to some gateways with maxNextHops', () => {
+    const { stack, manifests } = withTenant0();
+    new NamespaceEgress(manifests, 'apps', { namespace: 'apps', existing: false, tenant: tenant0, selectPods: true, maxNextHops: 1 });
+    expect(manifestResource(synth(stack), 'Namespace', 'apps').manifest.metadata.annotations).toEqual({
+      'egress.projectcalico.org/namespaceSelector': "projectcalico.org/name == 'tenant0-egw'",
+      'egress.projectcalico.org/selector': "tenant == 'tenant0-egw'",
+      'egress.projectcalico.org/maxNextHops': '1',
+    });
+    expect(() => new NamespaceEgress(withTenant0().manifests, 'web', { namespace: 'web', tenant: tenant0, maxNextHops: 0 }))
+      .toThrow('cluster/calico/web: maxNextHops is 0; a whole number of at least 1');
   });
 
   test('egressAnnotations can select the gateway pods too', () => {
@@ -89,10 +102,52 @@ describe('EgressPolicy', () => {
     expect(manifestResource(synth(stack), 'EgressGatewayPolicy', 'egw-policy').manifest.spec).toEqual({
       rules: [
         { destination: { cidr: '10.0.0.0/8' }, description: 'Local: no gateway' },
-        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'", selector: "tenant == 'tenant0-egw'" } },
         { description: 'everything else', gateway: { namespaceSelector: 'all()', selector: "tenant == 'x'", maxNextHops: 2 }, gatewayPreference: 'PreferNodeLocal' },
       ],
     });
+  });
+
+  test('a tenant gateway selects its pods beside its namespace, with maxNextHops and a preference', () => {
+    const { stack, manifests } = withTenant0();
+    new EgressPolicy(manifests, 'p', {
+      name: 'egw-policy',
+      rules: [
+        { destination: '8.8.8.8/32', description: 'Gateway to GoogleDNS', gateway: tenant0, maxNextHops: 1, gatewayPreference: 'PreferNodeLocal' },
+        { destination: '1.1.1.1/32', gateway: tenant0, selectPods: false },
+      ],
+    });
+    const json = synth(stack);
+    const expected = {
+      rules: [
+        {
+          destination: { cidr: '8.8.8.8/32' }, description: 'Gateway to GoogleDNS',
+          gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'", selector: "tenant == 'tenant0-egw'", maxNextHops: 1 },
+          gatewayPreference: 'PreferNodeLocal',
+        },
+        { destination: { cidr: '1.1.1.1/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+      ],
+    };
+    expect(manifestResource(json, 'EgressGatewayPolicy', 'egw-policy').manifest.spec).toEqual(expected);
+    const yaml = manifests.files().map((f) => parseAllDocuments(f.content).map((d) => d.toJS())).flat();
+    expect(yaml.find((o) => o.kind === 'EgressGatewayPolicy').spec).toEqual(expected);
+  });
+
+  test.each([
+    ['a gateway selector that does not parse', { destination: '8.8.8.8/32', gateway: { namespaceSelector: "projectcalico.org/name == 'a'", selector: "k8s-app = 'x'" } },
+      "rules[0].gateway.selector is \"k8s-app = 'x'\"; not a Calico selector: character 9 (\"=\") is not part of a selector"],
+    ['a namespace selector that does not parse', { destination: '8.8.8.8/32', gateway: { namespaceSelector: '(all()' } },
+      'rules[0].gateway.namespaceSelector is "(all()"; not a Calico selector: the parenthesis at character 1 is not closed'],
+    ['maxNextHops of 0', { destination: '8.8.8.8/32', gateway: tenant0, maxNextHops: 0 }, 'rules[0].maxNextHops is 0; a whole number of at least 1'],
+    ['maxNextHops of a selector gateway of 1.5', { destination: '8.8.8.8/32', gateway: { namespaceSelector: 'all()', maxNextHops: 1.5 } },
+      'rules[0].gateway.maxNextHops is 1.5; a whole number of at least 1'],
+    ['maxNextHops beside a selector gateway', { destination: '8.8.8.8/32', gateway: { namespaceSelector: 'all()' }, maxNextHops: 2 },
+      'rules[0].maxNextHops is 2; only with a tenant as gateway; with a selector, set gateway.maxNextHops and gateway.selector'],
+    ['an unknown gateway preference', { destination: '8.8.8.8/32', gateway: tenant0, gatewayPreference: 'PreferLocal' },
+      'rules[0].gatewayPreference is "PreferLocal"; allowed: "None", "PreferNodeLocal"; did you mean "PreferNodeLocal"?'],
+  ])('rejects %s', (_, rule, message) => {
+    const { manifests } = withTenant0();
+    expect(() => new EgressPolicy(manifests, 'p', { name: 'p', rules: [rule as EgressPolicyRule] })).toThrow(`cluster/calico/p: ${message}`);
   });
 
   test('rejects two rules for one destination', () => {
@@ -116,7 +171,9 @@ describe('EgressPolicy', () => {
 describe('FelixSettings and IpPoolPatch', () => {
   test('patch FelixConfiguration default and the default pool', () => {
     const { stack, manifests } = clusterStack();
-    new FelixSettings(manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', flowLogsFlushInterval: '15s', flowLogsFileAggregationKindForAllowed: 1 });
+    new FelixSettings(manifests, 'felix', {
+      egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [], flowLogsFlushInterval: '15s', flowLogsFileAggregationKindForAllowed: 1,
+    });
     new IpPoolPatch(manifests, 'pool', { name: 'default-ipv4-ippool', spec: { disableBGPExport: true } });
     const json = synth(stack);
     expect(manifestResource(json, 'FelixConfiguration', 'default').manifest.spec).toEqual({
@@ -129,8 +186,83 @@ describe('FelixSettings and IpPoolPatch', () => {
     ]);
   });
 
+  test('enables egress gateways per namespace by default, with Felix\'s poll settings, and no admission policy', () => {
+    const { stack, manifests } = clusterStack();
+    const felix = new FelixSettings(manifests, 'felix', { egressGatewayPollInterval: '5s', egressGatewayPollFailureCount: 2 });
+    const json = synth(stack);
+    expect(manifestResource(json, 'FelixConfiguration', 'default').manifest.spec).toEqual({
+      egressIPSupport: 'EnabledPerNamespace', egressGatewayPollInterval: '5s', egressGatewayPollFailureCount: 2,
+    });
+    expect(felix.admission).toBeUndefined();
+    expect(Object.keys(json.resource!.kubernetes_manifest)).toHaveLength(1);
+  });
+
+  test('per-pod selection renders the admission policy and its binding, the same in Terraform and YAML', () => {
+    const { stack, manifests } = clusterStack();
+    new FelixSettings(manifests, 'felix', {
+      egressIPSupport: 'EnabledPerNamespaceOrPerPod',
+      podEgressGrants: [{ tenant: tenant0, namespaces: ['apps', 'web'] }, { tenant: tenant1, namespaces: ['batch'] }],
+    });
+    const json = synth(stack);
+    const sel0 = '"projectcalico.org/name == \'tenant0-egw\'"';
+    const sel1 = '"projectcalico.org/name == \'tenant1-egw\'"';
+    const ann = 'object.metadata.annotations';
+    const policy = {
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'egress-gateway-pod-annotations' },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }] },
+        validations: [
+          {
+            expression: `!has(${ann}) || ${ann}.all(k, !k.startsWith("egress.projectcalico.org/") || k in `
+              + '["egress.projectcalico.org/namespaceSelector", "egress.projectcalico.org/selector", "egress.projectcalico.org/maxNextHops"])',
+            message: 'pods may carry only these egress annotations: egress.projectcalico.org/namespaceSelector, egress.projectcalico.org/selector, '
+              + 'egress.projectcalico.org/maxNextHops; an EgressGatewayPolicy is chosen per namespace',
+          },
+          {
+            expression: `!has(${ann}) || !${ann}.exists(k, k.startsWith("egress.projectcalico.org/")) || `
+              + `(request.namespace in ["apps", "web"] && "egress.projectcalico.org/namespaceSelector" in ${ann} && ${ann}["egress.projectcalico.org/namespaceSelector"] == ${sel0}) || `
+              + `(request.namespace in ["batch"] && "egress.projectcalico.org/namespaceSelector" in ${ann} && ${ann}["egress.projectcalico.org/namespaceSelector"] == ${sel1})`,
+            message: 'pods choose egress gateways by annotation only in namespaces granted the tenant their namespaceSelector names (apps, web, batch)',
+          },
+        ],
+      },
+    };
+    const binding = {
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'egress-gateway-pod-annotations' },
+      spec: { policyName: 'egress-gateway-pod-annotations', validationActions: ['Deny'] },
+    };
+    expect(manifestResource(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations').manifest).toEqual(policy);
+    expect(manifestResource(json, 'ValidatingAdmissionPolicyBinding', 'egress-gateway-pod-annotations').manifest).toEqual(binding);
+    const file = manifests.files().find((f) => f.name === '02-felix-pod-egress-admission.yaml')!;
+    expect(parseAllDocuments(file.content).map((d) => d.toJS())).toEqual([policy, binding]);
+  });
+
+  test('with no grants, every egress annotation on pods is refused', () => {
+    const { stack, manifests } = clusterStack();
+    new FelixSettings(manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [] });
+    const v = manifestResource(synth(stack), 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations').manifest.spec.validations[1];
+    expect(v).toEqual({
+      expression: '!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith("egress.projectcalico.org/")) || false',
+      message: 'no namespace is granted egress gateways by pod annotation; annotate the namespace instead',
+    });
+  });
+
   test.each([
-    ['no field', () => new FelixSettings(clusterStack().manifests, 'felix', {}), 'cluster/calico/felix: props is {}; name at least one FelixConfiguration field to set'],
+    ['an egressIPSupport outside its enum', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerPod' as never }),
+      'cluster/calico/felix: egressIPSupport is "EnabledPerPod"; allowed: "Disabled", "EnabledPerNamespace", "EnabledPerNamespaceOrPerPod"'],
+    ['per-pod selection without grants', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod' }),
+      "cluster/calico/felix: podEgressGrants is missing; with egressIPSupport 'EnabledPerNamespaceOrPerPod' any pod author could choose a tenant's gateways; grant tenants to namespaces (podEgressGrants, [] for none), which an admission policy enforces, or keep 'EnabledPerNamespace'"],
+    ['grants without per-pod selection', () => new FelixSettings(clusterStack().manifests, 'felix', { podEgressGrants: [{ tenant: tenant0, namespaces: ['apps'] }] }),
+      'cluster/calico/felix: podEgressGrants is ["tenant0"]; only with egressIPSupport \'EnabledPerNamespaceOrPerPod\'; pods cannot choose gateways otherwise'],
+    ['a grant without namespaces', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ tenant: tenant0, namespaces: [] }] }),
+      'cluster/calico/felix/pod-egress-admission: grants[0].namespaces is []; name the namespaces whose pods may choose tenant tenant0'],
+    ['a grant without a tenant (JavaScript)', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ namespaces: ['apps'] } as never] }),
+      'cluster/calico/felix/pod-egress-admission: grants[0].tenant is missing; an EgressTenant'],
+    ['a granted namespace that is not a name', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ tenant: tenant0, namespaces: ['Apps'] }] }),
+      'cluster/calico/felix/pod-egress-admission: grants[0].namespaces[0] is "Apps"; a Kubernetes name is 1 to 63'],
+    ['a bad poll interval', () => new FelixSettings(clusterStack().manifests, 'felix', { egressGatewayPollInterval: '10' }), 'cluster/calico/felix: egressGatewayPollInterval is "10"; expected a duration such as 15s'],
+    ['a poll failure count of 0', () => new FelixSettings(clusterStack().manifests, 'felix', { egressGatewayPollFailureCount: 0 }), 'cluster/calico/felix: egressGatewayPollFailureCount is 0; a whole number of at least 1'],
     ['a bad duration', () => new FelixSettings(clusterStack().manifests, 'felix', { flowLogsFlushInterval: '15 seconds' }), 'cluster/calico/felix: flowLogsFlushInterval is "15 seconds"; expected a duration such as 15s'],
     ['a pool patch without fields', () => new IpPoolPatch(clusterStack().manifests, 'pool', { name: 'default-ipv4-ippool', spec: {} }), 'cluster/calico/pool: spec is {}; name at least one IPPool field to set'],
     ['a new CIDR for an existing pool', () => new IpPoolPatch(clusterStack().manifests, 'pool', { name: 'default-ipv4-ippool', spec: { cidr: '10.0.0.0/16' } }), 'cluster/calico/pool: spec.cidr is "10.0.0.0/16"; the CIDR of an existing pool cannot change'],

@@ -30,15 +30,16 @@ describe('GreTunnelUserData', () => {
     ]);
     const { config, netplan } = parts(text);
     expect(config.write_files.map((f: any) => [f.path, f.permissions])).toEqual([
-      ['/etc/modules-load.d/gre1.conf', '0644'], ['/etc/netplan/60-gre1.yaml', '0600'],
+      ['/etc/modules-load.d/gre1.conf', '0644'], ['/etc/netplan/60-gre1.yaml', '0600'], ['/etc/sysctl.d/60-gre1.conf', '0644'],
     ]);
     expect(config.write_files[0].content).toBe('ip_gre\n');
-    expect(config.runcmd).toEqual(['modprobe ip_gre', 'netplan apply']);
+    expect(config.runcmd).toEqual(['modprobe ip_gre', 'netplan apply', 'sysctl -w net.ipv4.conf.gre1.rp_filter=2']);
+    expect(config.write_files[2]).toEqual({ path: '/etc/sysctl.d/60-gre1.conf', permissions: '0644', content: 'net.ipv4.conf.gre1.rp_filter = 2\n' });
     expect(netplan).toEqual({
-      network: { version: 2, tunnels: { gre1: { mode: 'gre', local: '10.10.0.10', remote: '192.0.2.1', addresses: ['169.254.8.9/29'], mtu: 8476 } } },
+      network: { version: 2, tunnels: { gre1: { mode: 'gre', local: '10.10.0.10', remote: '192.0.2.1', addresses: ['169.254.8.9/29'], mtu: 8476, ttl: 255 } } },
     });
     expect(parts(u.userData('node-2')).netplan.network.tunnels.gre1).toEqual({
-      mode: 'gre', local: '10.10.1.10', remote: '192.0.2.1', addresses: ['169.254.8.17/29'], mtu: 8476,
+      mode: 'gre', local: '10.10.1.10', remote: '192.0.2.1', addresses: ['169.254.8.17/29'], mtu: 8476, ttl: 255,
     });
     expect(u.nodes).toEqual(['node-1', 'node-2']);
   });
@@ -54,9 +55,9 @@ describe('GreTunnelUserData', () => {
     const u = build({ tunnels: [{ ...node1, localAddress: 'fd00::10', remoteAddress: 'fd00:2::1' }], interfaceName: 'tgw0' });
     expect(u.mtu).toBe(1456);
     const { config, netplan } = parts(u.userData('node-1'));
-    expect(netplan.network.tunnels.tgw0).toEqual({ mode: 'ip6gre', local: 'fd00::10', remote: 'fd00:2::1', addresses: ['169.254.8.9/29'], mtu: 1456 });
-    expect(config.write_files.map((f: any) => f.path)).toEqual(['/etc/modules-load.d/tgw0.conf', '/etc/netplan/60-tgw0.yaml']);
-    expect(config.runcmd).toEqual(['modprobe ip6_gre', 'netplan apply']);
+    expect(netplan.network.tunnels.tgw0).toEqual({ mode: 'ip6gre', local: 'fd00::10', remote: 'fd00:2::1', addresses: ['169.254.8.9/29'], mtu: 1456, ttl: 255 });
+    expect(config.write_files.map((f: any) => f.path)).toEqual(['/etc/modules-load.d/tgw0.conf', '/etc/netplan/60-tgw0.yaml', '/etc/sysctl.d/60-tgw0.conf']);
+    expect(config.runcmd).toEqual(['modprobe ip6_gre', 'netplan apply', 'sysctl -w net.ipv4.conf.tgw0.rp_filter=2']);
   });
 
   test('writes <outdir>/user-data/<stack>/<node>.yaml during synth, and the same text twice', () => {

@@ -4,6 +4,8 @@ import { clusterStack, manifestAddress, manifestResource, resources, synth } fro
 const node1: NodeTunnelPeer = { node: 'node-1', insideCidr: '169.254.8.8/29', nodeAddress: '169.254.8.9', routerAddresses: ['169.254.8.10', '169.254.8.11'], routerAsn: 64512 };
 const node2: NodeTunnelPeer = { node: 'node-2', insideCidr: '169.254.8.16/29', nodeAddress: '169.254.8.17', routerAddresses: ['169.254.8.18', '169.254.8.19'], routerAsn: 64512 };
 
+const TGW_LAYOUT = { nodeHost: 1, routerHosts: [2, 3], router: 'AWS Transit Gateway Connect' };
+
 const build = (over: Partial<Omit<TunnelBgpPeersProps, 'bgp'>> = {}) => {
   const { stack, manifests } = clusterStack();
   const bgp = new CalicoBgp(manifests, 'bgp', { asNumber: 65001, nodeToNodeMesh: true });
@@ -16,10 +18,10 @@ describe('TunnelBgpPeers', () => {
     const { stack, peers } = build();
     const json = synth(stack);
     const spec = (name: string) => manifestResource(json, 'BGPPeer', name).manifest.spec;
-    expect(spec('tgw-connect-node-1-a')).toEqual({ node: 'node-1', peerIP: '169.254.8.10', asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None' });
-    expect(spec('tgw-connect-node-1-b')).toEqual({ node: 'node-1', peerIP: '169.254.8.11', asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None' });
-    expect(spec('tgw-connect-node-2-a')).toEqual({ node: 'node-2', peerIP: '169.254.8.18', asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None' });
-    expect(spec('tgw-connect-node-2-b')).toEqual({ node: 'node-2', peerIP: '169.254.8.19', asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None' });
+    expect(spec('tgw-connect-node-1-a')).toEqual({ node: 'node-1', peerIP: '169.254.8.10', asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None' });
+    expect(spec('tgw-connect-node-1-b')).toEqual({ node: 'node-1', peerIP: '169.254.8.11', asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None' });
+    expect(spec('tgw-connect-node-2-a')).toEqual({ node: 'node-2', peerIP: '169.254.8.18', asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None' });
+    expect(spec('tgw-connect-node-2-b')).toEqual({ node: 'node-2', peerIP: '169.254.8.19', asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None' });
     expect(resources(json, 'kubernetes_manifest').filter((r) => r.manifest.kind === 'BGPPeer')).toHaveLength(4);
     expect(Object.fromEntries(Object.entries(peers.peers).map(([n, es]) => [n, es.map((e) => e.object.metadata.name)]))).toEqual({
       'node-1': ['tgw-connect-node-1-a', 'tgw-connect-node-1-b'], 'node-2': ['tgw-connect-node-2-a', 'tgw-connect-node-2-b'],
@@ -36,7 +38,7 @@ describe('TunnelBgpPeers', () => {
     const json = synth(stack);
     const peer = manifestResource(json, 'BGPPeer', 'edge-node-1-a');
     expect(peer.manifest.spec).toEqual({
-      node: 'node-1', peerIP: '169.254.8.10', asNumber: 64512, keepOriginalNextHop: false, sourceAddress: 'UseNodeIP', filters: ['export-egress-ips'],
+      node: 'node-1', peerIP: '169.254.8.10', asNumber: 64512, nextHopMode: 'Auto', sourceAddress: 'UseNodeIP', filters: ['export-egress-ips'],
     });
     expect(peer.depends_on).toEqual([manifestAddress(json, 'BGPFilter', 'export-egress-ips')]);
   });
@@ -73,6 +75,17 @@ describe('TunnelBgpPeers', () => {
       `${at}: nodes is 3; there are only 2 tunnels (node-1, node-2); every node that peers needs a tunnel of its own: add tunnels (Connect peers) or peer fewer nodes`],
     ['a node without a tunnel', { nodes: ['node-1', 'node-3'] }, `${at}: nodes[node-3] is "node-3"; it has no tunnel; tunnels are on node-1, node-2`],
     ['a tunnel on none of the nodes', { nodes: ['node-1'] }, `${at}: tunnels[node-2].node is "node-2"; it is none of the nodes that peer (node-1)`],
+    ['the node\'s own address as a router address, where the router fixes the layout',
+      { tunnels: [{ ...node1, routerAddresses: ['169.254.8.9'] }], insideLayout: TGW_LAYOUT },
+      `${at}: tunnels[node-1].routerAddresses[0] is "169.254.8.9"; AWS Transit Gateway Connect has 169.254.8.10 and 169.254.8.11 of 169.254.8.8/29; peer with those, not the node's own address or a free one`],
+    ['a free address of the range as a router address, where the router fixes the layout',
+      { tunnels: [{ ...node1, routerAddresses: ['169.254.8.10', '169.254.8.12'] }], insideLayout: TGW_LAYOUT },
+      `${at}: tunnels[node-1].routerAddresses[1] is "169.254.8.12"; AWS Transit Gateway Connect has 169.254.8.10 and 169.254.8.11 of 169.254.8.8/29`],
+    ['a node address other than the one the router gives it',
+      { tunnels: [{ ...node1, nodeAddress: '169.254.8.12' }], insideLayout: TGW_LAYOUT },
+      `${at}: tunnels[node-1].nodeAddress is "169.254.8.12"; AWS Transit Gateway Connect gives the node (appliance) 169.254.8.9 of 169.254.8.8/29`],
+    ['a source address mode in the wrong case (JavaScript)', { sourceAddress: 'none' },
+      `${at}: sourceAddress is "none"; allowed: "UseNodeIP", "None"; did you mean "None"?`],
     ['no tunnels', { tunnels: [] }, `${at}: tunnels is []; name at least one node's tunnel`],
     ['an inside prefix without two usable addresses', { insidePrefix: 31 }, `${at}: insidePrefix is 31; an inside prefix length is 1 to 30`],
     ['a reserved router AS number', { tunnels: [{ ...node1, routerAsn: 23456 }] },

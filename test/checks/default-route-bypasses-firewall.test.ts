@@ -1,6 +1,6 @@
-import { App } from 'cdktf';
+import { App, Testing } from 'cdktf';
 import {
-  AksOutbound, FirewallRouteTable, NatGateway, NextHop, RouteTable, RouteSpec, VirtualNetwork,
+  AksCluster, AksOutbound, FirewallRouteTable, NatGateway, NextHop, RouteTable, RouteSpec, VirtualNetwork,
 } from '../../lib/azure';
 import { NetworkFirewall, VpcRouteTarget, VpcSubnet } from '../../lib/aws';
 import { SecurityChecks } from '../../lib/checks';
@@ -202,5 +202,56 @@ describe('EGRESS003 default-route-bypasses-firewall', () => {
       new NetworkFirewall(stack, 'fw', { name: 'inspection-fw', vpc: insp });
       SecurityChecks.markProtected(insp.transitGatewaySubnets[0]);
     })).toEqual([]);
+  });
+});
+
+describe('EGRESS003: a cluster whose design is to leave to the Internet without a firewall', () => {
+  const REASON = 'a build cluster that pulls from the Internet; no tenant data on it';
+
+  test('exempting the cluster covers the finding on its node subnet', () => {
+    const app = runChecks((a) => {
+      const nodes = clusterWithRoutes()(a);
+      const aks = a.node.findAll().find((n) => n.node.path === 'test/aks')!;
+      SecurityChecks.exempt(aks, 'EGRESS003', REASON);
+      return nodes;
+    }, only('EGRESS003', 'error'));
+    expect(annotations(app, 'warning')).toEqual([]);
+    expect(annotations(app, 'info')).toEqual([`EGRESS003 exempted: ${REASON}`]);
+  });
+
+  test('internetEgressByDesign declares it on the cluster, for its subnets and the cluster itself', () => {
+    expect(warnings((a) => {
+      const nodes = clusterWithRoutes([{ name: 'out', addressPrefix: '0.0.0.0/0', nextHop: NextHop.internet() }])(a);
+      const aks = a.node.findAll().find((n) => n.node.path === 'test/aks')! as AksCluster;
+      SecurityChecks.internetEgressByDesign(aks, REASON);
+      return nodes;
+    })).toEqual([]);
+    expect(warnings((a) => {
+      const aks = cluster(azureStack(a), AksOutbound.managedNatGateway({ managedOutboundIpCount: 1 }));
+      SecurityChecks.internetEgressByDesign(aks, REASON);
+      return aks;
+    })).toEqual([]);
+  });
+
+  test('the exemption of one cluster does not cover another subnet', () => {
+    expect(warnings((a) => {
+      const stack = azureStack(a);
+      const net = vnet(stack);
+      const aks = cluster(stack, AksOutbound.loadBalancer(), { nodeSubnet: net.subnet('nodes'), apiServerAuthorizedIpRanges: ['203.0.113.0/24'] });
+      SecurityChecks.internetEgressByDesign(aks, REASON);
+      SecurityChecks.markProtected(net.subnet('AzureFirewallSubnet'));
+      return aks;
+    })).toEqual([
+      `test/vnet/AzureFirewallSubnet: routeTable is missing; it is marked protected, and without a route table its 0.0.0.0/0 leaves through Azure's default outbound access; ${FIX_AZURE}`,
+    ]);
+  });
+
+  test('refuses what is not a cluster, and a reason too short to judge', () => {
+    expect(() => SecurityChecks.internetEgressByDesign({} as AksCluster, REASON)).toThrow(
+      'SecurityChecks: cluster is {}; internetEgressByDesign takes an AksCluster');
+    const app = Testing.app();
+    const aks = cluster(azureStack(app), AksOutbound.loadBalancer());
+    expect(() => SecurityChecks.internetEgressByDesign(aks, 'because')).toThrow(
+      'test/aks: exemption EGRESS003: reason is "because"; an exemption needs a reason of at least 10 characters (not counting spaces at either end): a sentence saying why the construct may break the check, which reviewers can judge');
   });
 });

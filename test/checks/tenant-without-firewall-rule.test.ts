@@ -1,6 +1,7 @@
 import { App, TerraformVariable } from 'cdktf';
 import { Cidr, RuleAddress, RuleCollection, RuleCollections } from '../../lib/core';
 import { NetworkFirewall } from '../../lib/aws';
+import { AzureFirewall } from '../../lib/azure';
 import { EgressGatewayTenant, EgressTenant } from '../../lib/calico';
 import { awsStack, azureStack, clusterStack } from '../helpers';
 import { firewall, vnet } from '../azure/outbound-fixtures';
@@ -52,6 +53,21 @@ describe('EGRESS007 tenant-without-firewall-rule', () => {
     ['a part of the range', [Cidr.parse('10.99.0.8/30')]],
   ])('passes a tenant a rule names by %s', (_, sources) => {
     expect(warnings(app(() => [webFrom(sources)]))).toEqual([]);
+  });
+
+  test('rules on an existing Firewall Policy (AzureFirewall.fromAttributes) name a tenant too', () => {
+    const policyApp = (sources: RuleAddress[]) => (a: App) => {
+      const cloud = azureStack(a, 'cloud');
+      AzureFirewall.fromAttributes(cloud, 'hub-fw', {
+        name: 'hub-fw', privateIp: '10.0.0.4', publicIps: ['20.1.2.3'], groupPriorities: { application: 1300 },
+        firewallPolicyId: '/subscriptions/s/resourceGroups/net-rg/providers/Microsoft.Network/firewallPolicies/hub-fw-policy',
+        ruleCollections: [webFrom(sources)],
+      });
+      const { manifests } = clusterStack(a);
+      return new EgressGatewayTenant(manifests, tenants[1].name, { tenant: tenants[1] });
+    };
+    expect(warnings(policyApp([tenants[1].egressCidr]))).toEqual([]);
+    expect(warnings(policyApp([tenants[0].egressCidr]))).toEqual([`cluster/calico/tenant1: tenant.egressCidr is "10.99.0.8/29"; no rule of cloud/hub-fw ${ALLOWED}`]);
   });
 
   test('a network rule names a tenant too', () => {

@@ -1,5 +1,5 @@
 import {
-  AZURE_FIREWALL_RULE_LIMITS, Cidr, RuleCollection, RuleCollections, evaluationOrder, isFqdn, renderSources,
+  AZURE_FIREWALL_RULE_LIMITS, Cidr, RuleCollection, RuleCollections, evaluationOrder, isFqdn, renderSourceAddresses, renderSources,
   usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
 } from '../../lib/core';
 
@@ -108,5 +108,27 @@ describe('rule model', () => {
     expect(isFqdn('*.hcp.eastus.azmk8s.io')).toBe(true);
     expect(isFqdn('*')).toBe(true);
     expect(isFqdn('a..b')).toBe(false);
+  });
+});
+
+describe('IP Groups as sources', () => {
+  const rule = { name: 'ntp', protocols: ['UDP' as const], destinationAddresses: ['*'], destinationPorts: [123] };
+  const collection = RuleCollections.fromIpGroups(
+    RuleCollections.network({ name: 'time', priority: 100, action: 'Allow', rules: [{ ...rule, sources: ['10.0.0.0/8'] }] }),
+    ['/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ipGroups/nodes'],
+  );
+
+  test('fromIpGroups replaces every rule\'s sources', () => {
+    expect(collection.rules).toEqual([{ ...rule, sources: undefined, sourceIpGroups: ['/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ipGroups/nodes'] }]);
+    expect(renderSourceAddresses(collection.rules[0])).toBeUndefined();
+    expect(renderSourceAddresses({ sources: undefined })).toEqual(['*']);
+  });
+
+  test('a firewall without IP Groups refuses them', () => {
+    const limits = { ...AZURE_FIREWALL_RULE_LIMITS, firewall: 'AWS Network Firewall', ipGroups: undefined };
+    expect(() => validateRuleCollection('fw', collection, limits)).toThrow(
+      'fw: ruleCollections[time].rules[0].sourceIpGroups is ["/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/ipGroups/nodes"]; '
+      + 'AWS Network Firewall has no IP Groups; name the source addresses');
+    expect(() => validateRuleCollection('fw', collection, AZURE_FIREWALL_RULE_LIMITS)).not.toThrow();
   });
 });

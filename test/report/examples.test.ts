@@ -45,7 +45,7 @@ describe('the report of the example app', () => {
       '3. firewall hub-fw filters (4 rule collections); what it allows leaves with SNAT to public IP hub-fw-ip',
       '4. Internet',
     ].join('\n'));
-    expect(section(md, '### hub-fw (`hub-spoke-egw`)')).toContain('| 2.1 | network | spoke-1-apiserver-access | 105 | Allow | allow access to spoke aks apiserver | `*` | '
+    expect(section(md, '### hub-fw (`hub-spoke-egw`)')).toContain('| 2.1 | network | spoke-1-apiserver-access | 105 | Allow | allow access to spoke aks apiserver | _IP group spoke1-aks-ipg_ | '
       + '_API server FQDN of cluster spoke1-aks_ | TCP 443 |');
   });
 
@@ -53,8 +53,8 @@ describe('the report of the example app', () => {
     expect(md).toContain('| natCluster | `aks-outbound-user-nat` | AKS | userAssignedNATGateway | myVnet / natCluster (172.16.0.0/22) | '
       + 'NAT gateway myNatGateway, then the Internet with SNAT to public IP myNatGatewayPip |');
     expect(section(md, '### aks-egress-fw (`aks-firewall-udr`)')).toContain('| 1.1 | DNAT | exampleset | 100 | DNAT | inboundrule | `*` | '
-      + '_address of public IP aks-egress-fwpublicip_ → _variable internal\\_service\\_ip_:`80` | Any 80 |');
-    expect(section(md, '### dzk8sfw1 (`hub-spoke-appgw`)')).toContain('| 5.1 | application | dzk8sfw1-policy-application (300) | aksfwar | 101 | Allow | fqdn | `*` | '
+      + '_address of public IP aks-egress-fwpublicip_ → `10.42.3.4:80` | Any 80 |');
+    expect(section(md, '### dzk8sfw1 (`hub-spoke-appgw`)')).toContain('| 6.1 | application | dzk8sfw1-policy-application (300) | aksfwar | 101 | Allow | fqdn | _IP group secureaks-ipg_ | '
       + 'FQDN tag `AzureKubernetesService` | Http:80, Https:443 |');
     expect(section(md, '### nodes of Connect calico-connect (`aws-inspection-egw`)')).toContain('7. transit gateway route table firewall-rt (associated with attachment '
       + 'inspection-vpc-attachment) has no 0.0.0.0/0 route: it reaches destination-vpc (10.0.0.0/16), source-vpc (10.10.0.0/16), '

@@ -82,6 +82,7 @@ describe('aks-outbound-user-nat (document 001, section 3)', () => {
 
 describe('aks-outbound-udr (document 001, section 4)', () => {
   const json = synthOf((app) => new AksOutboundUdrStack(app, 'aks-outbound-udr'));
+  const nodes = () => [ref(json, 'azurerm_ip_group', 'aks-nodes-ipg')];
   const fwPrivateIp = () => `\${${address(json, 'azurerm_firewall', 'hub-firewall')}.ip_configuration[0].private_ip_address}`;
   const fwPublicIp = () => ref(json, 'azurerm_public_ip', 'firewall-publicip', 'ip_address');
 
@@ -126,9 +127,9 @@ describe('aks-outbound-udr (document 001, section 4)', () => {
       priority: 100,
       action: 'Allow',
       rule: [
-        { name: 'apiudp', protocols: ['UDP'], source_addresses: ['*'], destination_addresses: ['AzureCloud.westeurope'], destination_ports: ['1194'] },
-        { name: 'apitcp', protocols: ['TCP'], source_addresses: ['*'], destination_addresses: ['AzureCloud.westeurope'], destination_ports: ['9000'] },
-        { name: 'time', protocols: ['UDP'], source_addresses: ['*'], destination_fqdns: ['ntp.ubuntu.com'], destination_ports: ['123'] },
+        { name: 'apiudp', protocols: ['UDP'], source_ip_groups: nodes(), destination_addresses: ['AzureCloud.westeurope'], destination_ports: ['1194'] },
+        { name: 'apitcp', protocols: ['TCP'], source_ip_groups: nodes(), destination_addresses: ['AzureCloud.westeurope'], destination_ports: ['9000'] },
+        { name: 'time', protocols: ['UDP'], source_ip_groups: nodes(), destination_fqdns: ['ntp.ubuntu.com'], destination_ports: ['123'] },
       ],
     });
   });
@@ -136,18 +137,20 @@ describe('aks-outbound-udr (document 001, section 4)', () => {
   test('application rules aksfwar (100), dockerhub-registry (200) and ifconfig (300)', () => {
     expect(resource(json, 'azurerm_firewall_application_rule_collection', 'aksfwar')).toMatchObject({
       priority: 100, action: 'Allow',
-      rule: [{ name: 'fqdn', source_addresses: ['*'], fqdn_tags: ['AzureKubernetesService'], protocol: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }] }],
+      rule: [{ name: 'fqdn', source_ip_groups: nodes(), fqdn_tags: ['AzureKubernetesService'], protocol: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }] }],
     });
     expect(resource(json, 'azurerm_firewall_application_rule_collection', 'dockerhub-registry')).toMatchObject({
       priority: 200, action: 'Allow',
       rule: [{
-        name: 'dockerhub-registry', source_addresses: ['*'], protocol: [{ type: 'Https', port: 443 }],
-        target_fqdns: ['hub.docker.com', 'registry-1.docker.io', 'production.cloudflare.docker.com', 'auth.docker.io', 'cdn.auth0.com', 'login.docker.com'],
+        name: 'dockerhub-registry', source_ip_groups: nodes(), protocol: [{ type: 'Https', port: 443 }],
+        target_fqdns: ['auth.docker.io', 'registry-1.docker.io', 'production.cloudflare.docker.com',
+          'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com',
+          'hub.docker.com', 'login.docker.com', 'auth.docker.com', 'cdn.auth0.com'],
       }],
     });
     expect(resource(json, 'azurerm_firewall_application_rule_collection', 'ifconfig')).toMatchObject({
       priority: 300, action: 'Allow',
-      rule: [{ name: 'ifconfig', source_addresses: ['*'], protocol: [{ type: 'Http', port: 80 }], target_fqdns: ['ifconfig.me'] }],
+      rule: [{ name: 'ifconfig', source_ip_groups: nodes(), protocol: [{ type: 'Http', port: 80 }], target_fqdns: ['ifconfig.me'] }],
     });
   });
 
@@ -158,7 +161,7 @@ describe('aks-outbound-udr (document 001, section 4)', () => {
       network_plugin: 'azure', service_cidr: '10.103.0.0/16', dns_service_ip: '10.103.0.10', outbound_type: 'userDefinedRouting',
     });
     expect(aks.api_server_access_profile).toEqual({ authorized_ip_ranges: [`${fwPublicIp()}/32`] });
-    expect(aks.ingress_application_gateway).toEqual({ gateway_name: 'azure-appgateway', subnet_cidr: '10.42.3.0/24' });
+    expect(aks.ingress_application_gateway).toEqual({ gateway_name: 'azure-appgateway', subnet_id: ref(json, 'azurerm_subnet', 'appgw-subnet') });
     expect(resources(json, 'azurerm_public_ip').map((ip) => ip.name)).toEqual(['firewall-publicip']);
     expect(aks.depends_on).toEqual(expect.arrayContaining([
       `azurerm_subnet_route_table_association.${Object.keys(json.resource!.azurerm_subnet_route_table_association)[0]}`,
@@ -166,6 +169,29 @@ describe('aks-outbound-udr (document 001, section 4)', () => {
       address(json, 'azurerm_firewall_network_rule_collection', 'aksfwnr'),
       address(json, 'azurerm_firewall_application_rule_collection', 'aksfwar'),
     ]));
+  });
+});
+
+describe('aks-outbound-udr: least privilege for the add-on, the API server through the firewall', () => {
+  const json = synthOf((app) => new AksOutboundUdrStack(app, 'aks-outbound-udr'));
+
+  test('the ingress add-on\'s identity is Network Contributor on appgw-subnet only, not on the VNet', () => {
+    const addon = `\${${address(json, 'azurerm_kubernetes_cluster', 'aks-udr')}.ingress_application_gateway[0].ingress_application_gateway_identity[0].object_id}`;
+    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.principal_id === addon).map((r) => [r.role_definition_name, r.scope]))
+      .toEqual([['Network Contributor', ref(json, 'azurerm_subnet', 'appgw-subnet')]]);
+    expect(resource(json, 'azurerm_subnet', 'appgw-subnet').address_prefixes).toEqual(['10.42.3.0/24']);
+    expect(resource(json, 'azurerm_ip_group', 'aks-nodes-ipg').cidrs).toEqual(['10.42.1.0/24']);
+  });
+
+  test('network rules aksapiserver (110): TCP 443 to the API server by FQDN; the VNet resolves through the firewall', () => {
+    expect(resource(json, 'azurerm_firewall_network_rule_collection', 'aksapiserver')).toMatchObject({
+      priority: 110, action: 'Allow',
+      rule: [{ name: 'apiserver', protocols: ['TCP'], source_ip_groups: [ref(json, 'azurerm_ip_group', 'aks-nodes-ipg')], destination_fqdns: [ref(json, 'azurerm_kubernetes_cluster', 'aks-udr', 'fqdn')], destination_ports: ['443'] }],
+    });
+    expect(Object.values(json.resource!.azurerm_virtual_network_dns_servers)).toEqual([{
+      virtual_network_id: ref(json, 'azurerm_virtual_network', 'aks-vnet'),
+      dns_servers: [`\${${address(json, 'azurerm_firewall', 'hub-firewall')}.ip_configuration[0].private_ip_address}`],
+    }]);
   });
 });
 

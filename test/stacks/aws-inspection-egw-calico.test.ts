@@ -67,7 +67,7 @@ describe('aws-inspection-egw-calico', () => {
     ];
     for (const [name, node, ip] of expected) {
       expect(spec('BGPPeer', name)).toEqual({
-        node, peerIP: ip, asNumber: 64512, keepOriginalNextHop: true, sourceAddress: 'None', filters: ['export-egress-ips'],
+        node, peerIP: ip, asNumber: 64512, nextHopMode: 'Keep', sourceAddress: 'None', filters: ['export-egress-ips'],
       });
       expect(manifestResource(json, 'BGPPeer', name).depends_on).toEqual([manifestAddress(json, 'BGPFilter', 'export-egress-ips')]);
     }
@@ -77,15 +77,23 @@ describe('aws-inspection-egw-calico', () => {
     expect(cloud.connect.peers.map((p) => p.insideCidr.contains(p.transitGatewayInsideAddresses[1]))).toEqual([true, true]);
   });
 
-  test('BGPFilter export-egress-ips lets only the tenant\'s range out', () => {
+  test('BGPFilter export-egress-ips lets only the tenant\'s range out, of the node that holds it, and takes nothing from the transit gateway', () => {
     expect(spec('BGPFilter', 'export-egress-ips')).toEqual({
-      exportV4: [{ action: 'Accept', matchOperator: 'In', cidr: '198.51.100.0/28' }, { action: 'Reject' }],
+      exportV4: [
+        { action: 'Reject', source: 'RemotePeers' },
+        { action: 'Reject', interface: 'vxlan.calico' },
+        { action: 'Reject', interface: 'tunl0' },
+        { action: 'Reject', interface: 'wireguard.cali' },
+        { action: 'Accept', matchOperator: 'In', cidr: '198.51.100.0/28' },
+        { action: 'Reject' },
+      ],
+      importV4: [{ action: 'Reject' }],
     });
   });
 
   test('tenant0: namespace, pool in 198.51.100.0/24 and gateway', () => {
     expect(manifestResource(json, 'Namespace', 'tenant0-egw').manifest).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant0-egw' } });
-    expect(spec('IPPool', 'tenant0-pool')).toEqual({ cidr: '198.51.100.0/28', blockSize: 31, nodeSelector: '!all()', vxlanMode: 'Never' });
+    expect(spec('IPPool', 'tenant0-pool')).toEqual({ cidr: '198.51.100.0/28', blockSize: 31, nodeSelector: '!all()', vxlanMode: 'CrossSubnet' });
     expect(cloud.egressBlock.contains(spec('IPPool', 'tenant0-pool').cidr)).toBe(true);
     const gw = manifestResource(json, 'EgressGateway', 'tenant0-egw', 'tenant0-egw');
     expect(gw.manifest.spec).toEqual({
@@ -95,7 +103,7 @@ describe('aws-inspection-egw-calico', () => {
       template: {
         metadata: { labels: { tenant: 'tenant0-egw' } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
@@ -107,12 +115,18 @@ describe('aws-inspection-egw-calico', () => {
     expect(gw.depends_on).toEqual([manifestAddress(json, 'Namespace', 'tenant0-egw'), manifestAddress(json, 'IPPool', 'tenant0-pool')]);
   });
 
-  test('FelixConfiguration default is patched for egress gateways: imported, then applied with forced conflicts', () => {
-    expect(spec('FelixConfiguration', 'default')).toEqual({ egressIPSupport: 'EnabledPerNamespaceOrPerPod' });
-    expect(manifestResource(json, 'FelixConfiguration', 'default').field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+  test('FelixConfiguration and BGPConfiguration default are patched: imported, applied with forced conflicts, never destroyed', () => {
+    expect(spec('FelixConfiguration', 'default')).toEqual({ egressIPSupport: 'EnabledPerNamespace' });
+    for (const kind of ['BGPConfiguration', 'FelixConfiguration']) {
+      expect(manifestResource(json, kind, 'default').field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+      expect(manifestResource(json, kind, 'default').lifecycle).toEqual({ prevent_destroy: true });
+    }
     expect(json.import).toEqual([
+      { id: 'apiVersion=projectcalico.org/v3,kind=BGPConfiguration,name=default', to: manifestAddress(json, 'BGPConfiguration', 'default') },
       { id: 'apiVersion=projectcalico.org/v3,kind=FelixConfiguration,name=default', to: manifestAddress(json, 'FelixConfiguration', 'default') },
     ]);
+    expect(json.output!.calico_teardown.value).toBe(
+      `cd cdktf.out/stacks/aws-inspection-egw-calico && terraform state rm '${manifestAddress(json, 'BGPConfiguration', 'default')}' '${manifestAddress(json, 'FelixConfiguration', 'default')}'`);
   });
 
   test('holds exactly these objects; without birdTemplate, no ConfigMap', () => {

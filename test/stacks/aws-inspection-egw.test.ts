@@ -86,7 +86,7 @@ describe('aws-inspection-egw', () => {
   test('only the egress gateway range reaches the service; everything else to it is dropped', () => {
     const policy = resource(json, 'aws_networkfirewall_firewall_policy', 'inspection-fw-policy').firewall_policy;
     expect(policy.stateful_rule_group_reference.map((r: any) => r.priority)).toEqual([100, 200]);
-    expect(policy.stateful_default_actions).toEqual(['aws:drop_established', 'aws:alert_established']);
+    expect(policy.stateful_default_actions).toEqual(['aws:drop_strict', 'aws:alert_strict']);
     const header = (name: string) => resource(json, 'aws_networkfirewall_rule_group', name).rule_group.rules_source.stateful_rule
       .map((r: any) => [r.action, r.header]);
     expect(header('inspection-fw-egress-gateway-to-service')).toEqual([['PASS', {
@@ -189,7 +189,13 @@ write_files:
             addresses:
               - 169.254.8.9/29
             mtu: 8476
+            ttl: 255
+  - path: /etc/sysctl.d/60-gre1.conf
+    permissions: "0644"
+    content: |
+      net.ipv4.conf.gre1.rp_filter = 2
 runcmd:
   - modprobe ip_gre
   - netplan apply
+  - sysctl -w net.ipv4.conf.gre1.rp_filter=2
 `;

@@ -63,10 +63,10 @@ describe('hub-spoke-appgw (document 003)', () => {
     const group = resource(json, 'azurerm_firewall_policy_rule_collection_group', 'dzk8sfw1-policy-network');
     expect(group.priority).toBe(200);
     expect(group.network_rule_collection).toEqual([
-      { name: 'time', priority: 101, action: 'Allow', rule: [{ name: 'allow network', description: 'aks node time sync rule', protocols: ['UDP'], source_addresses: ['*'], destination_addresses: ['*'], destination_ports: ['123'] }] },
-      { name: 'dns', priority: 102, action: 'Allow', rule: [{ name: 'allow network', description: 'aks node dns rule', protocols: ['Any'], source_addresses: ['*'], destination_addresses: ['*'], destination_ports: ['53'] }] },
-      { name: 'servicetags', priority: 110, action: 'Allow', rule: [{ name: 'allow service tags', description: 'allow service tags', protocols: ['Any'], source_addresses: ['*'], destination_addresses: ['AzureContainerRegistry', 'MicrosoftContainerRegistry', 'AzureActiveDirectory', 'AzureMonitor'], destination_ports: ['*'] }] },
-      { name: 'hcp', priority: 120, action: 'Allow', rule: [{ name: 'allow master tags', description: 'allow aks link access to masters', protocols: ['UDP'], source_addresses: ['*'], destination_addresses: ['AzureCloud.westeurope'], destination_ports: ['1194'] }] },
+      { name: 'time', priority: 101, action: 'Allow', rule: [{ name: 'allow network', description: 'aks node time sync rule', protocols: ['UDP'], source_ip_groups: [ref('azurerm_ip_group', 'secureaks-ipg', 'id')], destination_addresses: ['*'], destination_ports: ['123'] }] },
+      { name: 'dns', priority: 102, action: 'Allow', rule: [{ name: 'allow network', description: 'aks node dns rule', protocols: ['Any'], source_ip_groups: [ref('azurerm_ip_group', 'secureaks-ipg', 'id')], destination_addresses: ['*'], destination_ports: ['53'] }] },
+      { name: 'servicetags', priority: 110, action: 'Allow', rule: [{ name: 'allow service tags', description: 'allow service tags', protocols: ['Any'], source_ip_groups: [ref('azurerm_ip_group', 'secureaks-ipg', 'id')], destination_addresses: ['AzureContainerRegistry', 'MicrosoftContainerRegistry', 'AzureActiveDirectory', 'AzureMonitor'], destination_ports: ['*'] }] },
+      { name: 'hcp', priority: 120, action: 'Allow', rule: [{ name: 'allow master tags', description: 'allow aks link access to masters', protocols: ['UDP'], source_ip_groups: [ref('azurerm_ip_group', 'secureaks-ipg', 'id')], destination_addresses: ['AzureCloud.westeurope'], destination_ports: ['1194'] }] },
     ]);
   });
 
@@ -75,9 +75,9 @@ describe('hub-spoke-appgw (document 003)', () => {
     const web = [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }];
     expect(group.priority).toBe(300);
     expect(group.application_rule_collection).toEqual([
-      { name: 'aksfwar', priority: 101, action: 'Allow', rule: [{ name: 'fqdn', source_addresses: ['*'], destination_fqdn_tags: ['AzureKubernetesService'], protocols: web }] },
-      { name: 'osupdates', priority: 102, action: 'Allow', rule: [{ name: 'allow network', source_addresses: ['*'], destination_fqdns: UBUNTU_UPDATE_FQDNS, protocols: web }] },
-      { name: 'dockerhub', priority: 200, action: 'Allow', rule: [{ name: 'allow network', source_addresses: ['*'], destination_fqdns: DOCKER_HUB_FQDNS, protocols: web }] },
+      { name: 'aksfwar', priority: 101, action: 'Allow', rule: [{ name: 'fqdn', source_ip_groups: [ref('azurerm_ip_group', 'secureaks-ipg', 'id')], destination_fqdn_tags: ['AzureKubernetesService'], protocols: web }] },
+      { name: 'osupdates', priority: 102, action: 'Allow', rule: [{ name: 'allow network', source_ip_groups: [ref('azurerm_ip_group', 'secureaks-ipg', 'id')], destination_fqdns: UBUNTU_UPDATE_FQDNS, protocols: web }] },
+      { name: 'dockerhub', priority: 200, action: 'Allow', rule: [{ name: 'allow network', source_ip_groups: [ref('azurerm_ip_group', 'secureaks-ipg', 'id')], destination_fqdns: DOCKER_HUB_FQDNS, protocols: web }] },
     ]);
     expect(UBUNTU_UPDATE_FQDNS).toEqual(['security.ubuntu.com', 'azure.archive.ubuntu.com', 'changelogs.ubuntu.com', 'snapshot.ubuntu.com']);
     expect(DOCKER_HUB_FQDNS).toHaveLength(4);
@@ -156,6 +156,26 @@ describe('hub-spoke-appgw (document 003)', () => {
     const fic = resource(json, 'azurerm_federated_identity_credential', 'secureaks1-ingress-azure');
     expect([fic.subject, fic.issuer]).toEqual(['system:serviceaccount:kube-system:ingress-azure', ref('azurerm_kubernetes_cluster', 'secureaks1', 'oidc_issuer_url')]);
     expect(json.provider!.helm[0].kubernetes.host).toBe(ref('azurerm_kubernetes_cluster', 'secureaks1', 'kube_config[0].host'));
+  });
+
+  test('API-server access in group dzk8sfw1-apiserver (150), which the controller waits for and the cluster does not', () => {
+    const group = resource(json, 'azurerm_firewall_policy_rule_collection_group', 'dzk8sfw1-apiserver');
+    expect(group.priority).toBe(150);
+    expect(group.network_rule_collection).toEqual([{
+      name: 'aksapiserver', priority: 100, action: 'Allow',
+      rule: [{ name: 'apiserver', protocols: ['TCP'], source_ip_groups: [ref('azurerm_ip_group', 'secureaks-ipg', 'id')], destination_fqdns: [ref('azurerm_kubernetes_cluster', 'secureaks1', 'fqdn')], destination_ports: ['443'] }],
+    }]);
+    const groupAddress = address(json, 'azurerm_firewall_policy_rule_collection_group', 'dzk8sfw1-apiserver');
+    expect(resource(json, 'helm_release', 'ingress-azure').depends_on).toContain(groupAddress);
+    expect(resource(json, 'azurerm_kubernetes_cluster', 'secureaks1').depends_on).not.toContain(groupAddress);
+    expect(Object.values(json.resource!.azurerm_virtual_network_dns_servers)).toEqual([{
+      virtual_network_id: ref('azurerm_virtual_network', 'k8snet', 'id'),
+      dns_servers: [ref('azurerm_firewall', 'dzk8sfw1', 'ip_configuration[0].private_ip_address')],
+    }]);
+  });
+
+  test('IP Group secureaks-ipg: both AKS subnets, the rules\' only source', () => {
+    expect(resource(json, 'azurerm_ip_group', 'secureaks-ipg').cidrs).toEqual(['10.1.4.0/22', '10.1.8.0/22']);
   });
 
   test('outputs', () => {

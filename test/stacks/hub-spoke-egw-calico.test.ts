@@ -49,10 +49,20 @@ describe('hub-spoke-egw-calico', () => {
     expect(spec('BGPPeer', 'peer-with-route-reflectors')).toEqual({ nodeSelector: 'all()', peerSelector: "route-reflector == 'true'" });
   });
 
-  test('BGPPeers azure-route-server-a/-b: the Route Server\'s addresses, reachable by the AKS subnet gateway, filtered', () => {
+  test('calico-route-reflector-id annotates the route reflector pool\'s nodes with cluster ID 244.0.0.1', () => {
+    const ds = resources(json, 'kubernetes_manifest').find((r) => r.manifest.kind === 'DaemonSet')!.manifest;
+    expect(ds.metadata).toEqual({ name: 'calico-route-reflector-id', namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'calico-route-reflector-id' } });
+    expect(ds.spec.template.spec.nodeSelector).toEqual({ 'route-reflector': 'true' });
+    expect(ds.spec.template.spec.initContainers[0].args).toEqual(
+      ['annotate', 'node', '$(NODE_NAME)', '--overwrite', 'projectcalico.org/RouteReflectorClusterID=244.0.0.1']);
+    expect(resources(json, 'kubernetes_manifest').find((r) => r.manifest.kind === 'ClusterRole')!.manifest.rules)
+      .toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }]);
+  });
+
+  test('BGPPeers azure-route-server-a/-b: the Route Server\'s addresses, reachable by the route reflector subnet\'s gateway, filtered', () => {
     for (const [name, ip] of [['azure-route-server-a', '10.0.1.4'], ['azure-route-server-b', '10.0.1.5']]) {
       expect(spec('BGPPeer', name)).toEqual({
-        peerIP: ip, reachableBy: '10.1.0.1', asNumber: 65515, keepOriginalNextHop: true,
+        peerIP: ip, reachableBy: '10.1.1.1', asNumber: 65515, nextHopMode: 'Keep',
         nodeSelector: "route-reflector == 'true'", filters: ['export-egress-ips'],
       });
     }
@@ -72,7 +82,7 @@ describe('hub-spoke-egw-calico', () => {
       template: {
         metadata: { labels: { tenant: `${t}-egw` } },
         spec: {
-          terminationGracePeriodSeconds: 0,
+          terminationGracePeriodSeconds: 60,
           nodeSelector: { 'kubernetes.io/os': 'linux' },
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule',
@@ -84,9 +94,14 @@ describe('hub-spoke-egw-calico', () => {
     expect(gw.depends_on).toEqual([manifestAddress(json, 'Namespace', `${t}-egw`), manifestAddress(json, 'IPPool', `${t}-pool`)]);
   });
 
-  test('BGPFilter export-egress-ips lets out both tenants and nothing else', () => {
+  test('BGPFilter export-egress-ips lets out both tenants, only from the node that holds them, and takes nothing from the Route Server', () => {
     expect(spec('BGPFilter', 'export-egress-ips')).toEqual({
+      importV4: [{ action: 'Reject' }],
       exportV4: [
+        { action: 'Reject', source: 'RemotePeers' },
+        { action: 'Reject', interface: 'vxlan.calico' },
+        { action: 'Reject', interface: 'tunl0' },
+        { action: 'Reject', interface: 'wireguard.cali' },
         { action: 'Accept', matchOperator: 'In', cidr: '10.99.0.0/29' },
         { action: 'Accept', matchOperator: 'In', cidr: '10.99.0.8/29' },
         { action: 'Reject' },
@@ -94,27 +109,54 @@ describe('hub-spoke-egw-calico', () => {
     });
   });
 
-  test('EgressGatewayPolicy egw-policy', () => {
+  test('EgressGatewayPolicy egw-policy, with the blueprint\'s description and a gateway selector on the label the gateway pods carry', () => {
     expect(spec('EgressGatewayPolicy', 'egw-policy')).toEqual({
       rules: [
         { destination: { cidr: '10.0.0.0/8' }, description: 'Local: no gateway' },
-        { destination: { cidr: '8.8.8.8/32' }, gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'" } },
+        {
+          destination: { cidr: '8.8.8.8/32' }, description: 'Gateway to GoogleDNS',
+          gateway: { namespaceSelector: "projectcalico.org/name == 'tenant0-egw'", selector: "tenant == 'tenant0-egw'" },
+        },
       ],
     });
   });
 
-  test('FelixConfiguration default and IPPool default-ipv4-ippool are patched: imported, then applied with forced conflicts', () => {
+  test('FelixConfiguration default and BGPConfiguration default are patched: imported, applied with forced conflicts, never destroyed', () => {
     expect(spec('FelixConfiguration', 'default')).toEqual({
       egressIPSupport: 'EnabledPerNamespaceOrPerPod', flowLogsFlushInterval: '15s', flowLogsFileAggregationKindForAllowed: 1,
     });
-    expect(spec('IPPool', 'default-ipv4-ippool')).toEqual({ disableBGPExport: true });
-    for (const [kind, name] of [['FelixConfiguration', 'default'], ['IPPool', 'default-ipv4-ippool']]) {
-      expect(manifestResource(json, kind, name).field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+    expect(spec('BGPConfiguration', 'default')).toEqual({ logSeverityScreen: 'Info', nodeToNodeMeshEnabled: false, asNumber: 63400 });
+    for (const kind of ['BGPConfiguration', 'FelixConfiguration']) {
+      expect(manifestResource(json, kind, 'default').field_manager).toEqual({ name: 'cdktf-kubernetes-egress', force_conflicts: true });
+      expect(manifestResource(json, kind, 'default').lifecycle).toEqual({ prevent_destroy: true });
     }
     expect(json.import).toEqual([
+      { id: 'apiVersion=projectcalico.org/v3,kind=BGPConfiguration,name=default', to: manifestAddress(json, 'BGPConfiguration', 'default') },
       { id: 'apiVersion=projectcalico.org/v3,kind=FelixConfiguration,name=default', to: manifestAddress(json, 'FelixConfiguration', 'default') },
-      { id: 'apiVersion=projectcalico.org/v3,kind=IPPool,name=default-ipv4-ippool', to: manifestAddress(json, 'IPPool', 'default-ipv4-ippool') },
     ]);
+    expect(json.output!.calico_teardown.value).toBe(
+      `cd cdktf.out/stacks/hub-spoke-egw-calico && terraform state rm '${manifestAddress(json, 'BGPConfiguration', 'default')}' '${manifestAddress(json, 'FelixConfiguration', 'default')}'`);
+    for (const r of resources(json, 'kubernetes_manifest').filter((m) => m.manifest.metadata.name !== 'default')) expect(r.lifecycle).toBeUndefined();
+  });
+
+  test('the default pool is left to the operator, whose Installation sets disableBGPExport', () => {
+    expect(resources(json, 'kubernetes_manifest').filter((r) => r.manifest.metadata.name === 'default-ipv4-ippool')).toEqual([]);
+    expect(parse(resource(cloudJson, 'helm_release', 'calico').values[0]).installation.calicoNetwork.ipPools[0].disableBGPExport).toBe(true);
+  });
+
+  test('per-pod egress selection is kept, with an admission policy granting tenant0 to pods in default only', () => {
+    const policy = manifestResource(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations');
+    expect(policy.manifest.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    expect(policy.manifest.spec.matchConstraints).toEqual({
+      resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
+    });
+    expect(policy.manifest.spec.validations[1].expression).toBe(
+      '!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith("egress.projectcalico.org/")) || '
+      + '(request.namespace in ["default"] && "egress.projectcalico.org/namespaceSelector" in object.metadata.annotations && '
+      + 'object.metadata.annotations["egress.projectcalico.org/namespaceSelector"] == "projectcalico.org/name == \'tenant0-egw\'")');
+    const binding = manifestResource(json, 'ValidatingAdmissionPolicyBinding', 'egress-gateway-pod-annotations');
+    expect(binding.manifest.spec).toEqual({ policyName: 'egress-gateway-pod-annotations', validationActions: ['Deny'] });
+    expect(binding.depends_on).toEqual([manifestAddress(json, 'ValidatingAdmissionPolicy', 'egress-gateway-pod-annotations')]);
   });
 
   test('namespace default is annotated onto tenant0', () => {
@@ -129,9 +171,11 @@ describe('hub-spoke-egw-calico', () => {
     const names = resources(json, 'kubernetes_manifest').map((r) => `${r.manifest.kind}/${r.manifest.metadata.name}`).sort();
     expect(names).toEqual([
       'BGPConfiguration/default', 'BGPFilter/export-egress-ips', 'BGPPeer/azure-route-server-a', 'BGPPeer/azure-route-server-b',
-      'BGPPeer/peer-with-route-reflectors', 'EgressGateway/tenant0-egw', 'EgressGateway/tenant1-egw', 'EgressGatewayPolicy/egw-policy',
-      'FelixConfiguration/default', 'IPPool/default-ipv4-ippool', 'IPPool/tenant0-pool', 'IPPool/tenant1-pool',
-      'Namespace/tenant0-egw', 'Namespace/tenant1-egw',
+      'BGPPeer/peer-with-route-reflectors', 'ClusterRole/calico-route-reflector-id', 'ClusterRoleBinding/calico-route-reflector-id',
+      'DaemonSet/calico-route-reflector-id', 'EgressGateway/tenant0-egw', 'EgressGateway/tenant1-egw', 'EgressGatewayPolicy/egw-policy',
+      'FelixConfiguration/default', 'IPPool/tenant0-pool', 'IPPool/tenant1-pool',
+      'Namespace/tenant0-egw', 'Namespace/tenant1-egw', 'ServiceAccount/calico-route-reflector-id',
+      'ValidatingAdmissionPolicy/egress-gateway-pod-annotations', 'ValidatingAdmissionPolicyBinding/egress-gateway-pod-annotations',
     ]);
   });
 
@@ -175,7 +219,7 @@ describe('hub-spoke-egw-calico', () => {
     expect(collection.rule[0].source_addresses).toEqual(['10.98.0.0/29']);
     expect(collection.priority).toBe(110);
     const filter = manifestResource(synth(app.node.findChild('cluster') as HubSpokeEgwCalicoStack), 'BGPFilter', 'export-egress-ips');
-    expect(filter.manifest.spec.exportV4[0].cidr).toBe('10.98.0.0/29');
+    expect(filter.manifest.spec.exportV4[4].cidr).toBe('10.98.0.0/29');
   });
 
   test('the default tenants give the blueprint\'s tenant0-allowed-access rule', () => {
@@ -208,8 +252,8 @@ describe('hub-spoke-egw-calico', () => {
 
     const dir = path.join(a, 'manifests', 'hub-spoke-egw-calico');
     expect(fs.readdirSync(dir)).toEqual([
-      '01-export-egress-ips.yaml', '02-bgp.yaml', '03-tenant0.yaml', '04-tenant1.yaml', '05-egw-policy.yaml', '06-felix.yaml',
-      '07-default-namespace.yaml', '08-default-pool.yaml',
+      '01-export-egress-ips.yaml', '02-route-reflector-id.yaml', '03-bgp.yaml', '04-tenant0.yaml', '05-tenant1.yaml', '06-egw-policy.yaml',
+      '07-felix.yaml', '08-felix-pod-egress-admission.yaml', '09-default-namespace.yaml',
     ]);
     const docs = fs.readdirSync(dir).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()));
     const tf = JSON.parse(fs.readFileSync(path.join(a, 'stacks', 'hub-spoke-egw-calico', 'cdk.tf.json'), 'utf8'));
@@ -222,6 +266,6 @@ describe('hub-spoke-egw-calico', () => {
     const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const byKey = (list: any[]) => Object.fromEntries(list.map((o) => [key(o), o]));
     expect(byKey(docs)).toEqual(byKey(fromTf));
-    expect(docs).toHaveLength(15);
+    expect(docs).toHaveLength(20);
   });
 });
