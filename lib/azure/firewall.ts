@@ -278,12 +278,12 @@ export class AzureFirewall extends Construct implements IFirewall {
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.firewall);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
-    const tier = props.skuTier ?? 'Standard';
+    const tier = checkEnum(this, 'skuTier', props.skuTier ?? 'Standard', ['Basic', 'Standard', 'Premium'] as const);
     const format = props.ruleFormat ?? FirewallRuleFormat.policy();
     this.ruleFormat = format.kind;
     // The Basic tier has no DNS proxy and only alerts on threat intelligence.
     this.dnsProxyEnabled = props.dnsProxyEnabled ?? tier !== 'Basic';
-    this.threatIntelMode = props.threatIntelMode ?? 'Alert';
+    this.threatIntelMode = checkEnum(this, 'threatIntelMode', props.threatIntelMode ?? 'Alert', ['Off', 'Alert', 'Deny'] as const);
     if (tier === 'Basic' && this.dnsProxyEnabled) {
       throw new ValidationError(this, 'dnsProxyEnabled', true, 'the Basic tier has no DNS proxy; use the Standard tier for FQDNs in network rules');
     }
