@@ -4,14 +4,17 @@
  *   node dist/scripts/bench-child.js import-root <pkg> import a provider package by its root (for comparison)
  *   node dist/scripts/bench-child.js synth <stack|all>  import, build and synthesize example stacks
  *   node dist/scripts/bench-child.js hub <spokes>       import, build and synthesize a generated hub
+ *   node dist/scripts/bench-child.js export <spokes> <dir>  synthesize a generated hub into <dir> (not a measurement)
+ *   node dist/scripts/bench-child.js plain <dir>        plain cdktf: re-create the JSON in <dir> as raw
+ *                                                       TerraformResources (no library) and synthesize it
  * Prints one JSON line: wall milliseconds and peak resident memory in MiB.
  */
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
 const start = process.hrtime.bigint();
-const [mode, arg] = process.argv.slice(2);
+const [mode, arg, arg2] = process.argv.slice(2);
 
 function finish(extra: Record<string, unknown> = {}): void {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
@@ -52,6 +55,67 @@ if (mode === 'import') {
     buildGeneratedHub(app, Number(arg));
     app.synth();
     finish({ stacks: app.node.children.length });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+} else if (mode === 'export') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { App } = require('cdktf') as typeof import('cdktf');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildGeneratedHub } = require('./generated-hub') as typeof import('./generated-hub');
+  const app = new App({ outdir: arg2 });
+  buildGeneratedHub(app, Number(arg));
+  app.synth();
+  finish();
+} else if (mode === 'plain') {
+  // The same resources without the library: each block of the synthesized JSON becomes a plain
+  // cdktf element whose attributes are the raw JSON (references stay Terraform expressions).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cdktf = require('cdktf') as typeof import('cdktf');
+  type Raw = Record<string, unknown>;
+  class RawResource extends cdktf.TerraformResource {
+    constructor(scope: import('constructs').Construct, id: string, type: string, private readonly raw: Raw) {
+      super(scope, id, { terraformResourceType: type });
+      this.overrideLogicalId(id);
+    }
+    protected synthesizeAttributes(): Raw { return this.raw; }
+  }
+  class RawDataSource extends cdktf.TerraformDataSource {
+    constructor(scope: import('constructs').Construct, id: string, type: string, private readonly raw: Raw) {
+      super(scope, id, { terraformResourceType: type });
+      this.overrideLogicalId(id);
+    }
+    protected synthesizeAttributes(): Raw { return this.raw; }
+  }
+  class RawProvider extends cdktf.TerraformProvider {
+    constructor(scope: import('constructs').Construct, id: string, type: string, private readonly raw: Raw) {
+      super(scope, id, { terraformResourceType: type });
+    }
+    protected synthesizeAttributes(): Raw { return this.raw; }
+  }
+  const outdir = mkdtempSync(join(tmpdir(), 'egress-bench-'));
+  try {
+    const app = new cdktf.App({ outdir });
+    const stacksDir = join(arg, 'stacks');
+    let count = 0;
+    for (const name of readdirSync(stacksDir).sort()) {
+      const json = JSON.parse(readFileSync(join(stacksDir, name, 'cdk.tf.json'), 'utf8'));
+      const stack = new cdktf.TerraformStack(app, name);
+      for (const [type, configs] of Object.entries<Raw[]>(json.provider ?? {})) {
+        configs.forEach((c, i) => new RawProvider(stack, `${type}-${i}`, type, c));
+      }
+      for (const [type, byId] of Object.entries<Record<string, Raw>>(json.resource ?? {})) {
+        for (const [id, c] of Object.entries(byId)) { new RawResource(stack, id, type, c); count++; }
+      }
+      for (const [type, byId] of Object.entries<Record<string, Raw>>(json.data ?? {})) {
+        for (const [id, c] of Object.entries(byId)) { new RawDataSource(stack, id, type, c); count++; }
+      }
+      for (const [id, o] of Object.entries<Raw>(json.output ?? {})) {
+        new cdktf.TerraformOutput(stack, id, { value: o.value, sensitive: o.sensitive as boolean | undefined }).overrideLogicalId(id);
+      }
+    }
+    app.synth();
+    finish({ resources: count });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,7 +1,9 @@
 /**
  * Benchmark: prints wall time and peak memory of importing the library and of synthesizing the
- * example stacks, each measured in a fresh process (median of several runs), then the size of the
- * packed library installed as each kind of user installs it. Asserts nothing.
+ * example stacks, each measured in a fresh process (median of several runs). For the generated hubs
+ * it also synthesizes the very same Terraform JSON with plain cdktf (raw TerraformResources, no
+ * library) and prints the ratio, and the cost per spoke of both. Then the size of the packed library
+ * installed as each kind of user installs it. Asserts nothing.
  *   npm run bench            (RUNS=5 for more runs; SPOKES=1,10 for other generated hub sizes;
  *                             INSTALLS=0 to skip the installs, which need the npm registry or cache)
  */
@@ -33,8 +35,19 @@ rows.push(['import the library (deep provider imports)', measure(['import'])]);
 rows.push(['import @cdktf/provider-azurerm by its root (for comparison)', measure(['import-root', '@cdktf/provider-azurerm'])]);
 for (const e of EXAMPLES) rows.push([`synth ${e.name}`, measure(['synth', e.name])]);
 rows.push([`synth all ${EXAMPLES.length} example stacks`, measure(['synth', 'all'])]);
+const compared: { spokes: number; library: Sample; plain: Sample }[] = [];
 for (const spokes of spokeCounts) {
-  rows.push([`synth generated hub, ${spokes} spoke${spokes > 1 ? 's' : ''} (cluster + 2 tenants each)`, measure(['hub', String(spokes)])]);
+  const library = measure(['hub', String(spokes)]);
+  rows.push([`synth generated hub, ${spokes} spoke${spokes > 1 ? 's' : ''} (cluster + 2 tenants each)`, library]);
+  const dir = mkdtempSync(join(tmpdir(), 'egress-bench-export-'));
+  try {
+    execFileSync(process.execPath, [child, 'export', String(spokes), dir], { encoding: 'utf8', cwd: join(__dirname, '..', '..') });
+    const plain = measure(['plain', dir]);
+    rows.push([`  the same JSON with plain cdktf (raw TerraformResources)`, plain]);
+    compared.push({ spokes, library, plain });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const width = Math.max(...rows.map(([n]) => n.length));
@@ -42,6 +55,17 @@ console.log(`node ${process.version}, ${runs} runs each, median; each run in a f
 console.log(`${'what'.padEnd(width)}  ${'wall ms'.padStart(9)}  ${'peak MiB'.padStart(9)}`);
 for (const [name, s] of rows) {
   console.log(`${name.padEnd(width)}  ${s.ms.toFixed(0).padStart(9)}  ${s.peakMiB.toFixed(0).padStart(9)}`);
+}
+
+console.log('\ngenerated hub: library against plain cdktf for the same resources');
+for (const c of compared) {
+  console.log(`  ${String(c.spokes).padStart(3)} spokes: ${(c.library.ms / c.plain.ms).toFixed(2)}x (${c.library.ms.toFixed(0)} ms against ${c.plain.ms.toFixed(0)} ms)`);
+}
+for (let i = 1; i < compared.length; i++) {
+  const [a, b] = [compared[i - 1], compared[i]];
+  const n = b.spokes - a.spokes;
+  console.log(`  per spoke from ${a.spokes} to ${b.spokes}: library ${((b.library.ms - a.library.ms) / n).toFixed(1)} ms, `
+    + `plain cdktf ${((b.plain.ms - a.plain.ms) / n).toFixed(1)} ms`);
 }
 
 async function installSizes(): Promise<void> {

@@ -4,6 +4,7 @@ import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Cidr, ValidationError, checkCidrList } from '../core';
 import { AWS_MAX_VPC_PREFIX, AwsTags, Vpc, VpcRouteTarget, VpcSubnet, VpcSubnetSpec } from './vpc';
+import { requireProps } from '../core/guards';
 
 /** Group label of an inspection VPC's firewall subnets. */
 export const FIREWALL_SUBNET_GROUP = 'firewall';
@@ -66,6 +67,7 @@ export class InspectionVpc extends Vpc {
   public readonly availabilityZones: readonly string[];
 
   constructor(scope: Construct, id: string, props: InspectionVpcProps) {
+    requireProps(`${scope.node.path}/${id}`, 'InspectionVpc', props, ['name', 'cidrBlock', 'availabilityZones']);
     super(scope, id, { name: props.name, cidrBlock: props.cidrBlock, tags: props.tags });
     const zones = props.availabilityZones;
     if (zones.length === 0) {

@@ -11,6 +11,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import {
   Cidr, RuleCollection, ValidationError, brand, described, isIpAddress, rangesInApp, validateRuleCollection, validateRuleCollections,
 } from '../core';
+import { requireProps } from '../core/guards';
 import { InspectionVpc } from './inspection-vpc';
 import {
   NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY, NETWORK_FIREWALL_RULE_LIMITS, renderNetworkFirewallRuleGroup,
@@ -61,6 +62,7 @@ export abstract class FirewallLogging {
 
   /** An existing S3 bucket. */
   public static s3(options: S3FirewallLoggingOptions): FirewallLogging {
+    requireProps('FirewallLogging.s3()', 'FirewallLogging.s3', options, ['bucketName']);
     return new S3Logging(options);
   }
 
@@ -166,6 +168,7 @@ export class NetworkFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkFirewallProps) {
     super(scope, id);
+    requireProps(this, 'NetworkFirewall', props, ['name', 'vpc']);
     firewallBrand.mark(this);
     if (!Token.isUnresolved(props.name) && !NAME.test(props.name)) {
       throw new ValidationError(this, 'name', props.name, 'a Network Firewall name is 1 to 128 letters, digits and "-"');

@@ -4,6 +4,7 @@ import { Ec2TransitGatewayConnect } from '@cdktf/provider-aws/lib/ec2-transit-ga
 import { Ec2TransitGatewayConnectPeer } from '@cdktf/provider-aws/lib/ec2-transit-gateway-connect-peer';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Cidr, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, isIpAddress } from '../core';
+import { requireProps } from '../core/guards';
 import {
   IConnectRegistration, ITransitGatewayAttachment, TransitGateway, TransitGatewayRouteTable, TransitGatewayVpcAttachment,
 } from './transit-gateway';
@@ -184,6 +185,7 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
 
   constructor(scope: Construct, id: string, props: TransitGatewayConnectProps) {
     super(scope, id);
+    requireProps(this, 'TransitGatewayConnect', props, ['name', 'transport']);
     connectBrand.mark(this);
     checkAwsName(this, 'name', props.name);
     this.name = props.name;

@@ -7,6 +7,8 @@ import { Ec2TransitGatewayRouteTableAssociation } from '@cdktf/provider-aws/lib/
 import { Ec2TransitGatewayRouteTablePropagation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation';
 import { Ec2TransitGatewayRoute } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route';
 import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isPrivateAsn, requireProps } from '../core';
+import { declareLink, linksInApp } from '../core/app-registry';
+import { formatValue } from '../core/errors';
 import { InspectionVpc } from './inspection-vpc';
 import { AwsTags, Vpc, VpcRouteTarget, VpcSubnet, checkAwsName } from './vpc';
 
@@ -142,6 +144,7 @@ export class TransitGateway extends Construct implements ITransitGateway {
 
   constructor(scope: Construct, id: string, props: TransitGatewayProps) {
     super(scope, id);
+    requireProps(this, 'TransitGateway', props, ['name']);
     tgwBrand.mark(this);
     checkAwsName(this, 'name', props.name);
     this.name = props.name;
@@ -371,6 +374,8 @@ export class TransitGatewayVpcAttachment extends Construct implements ITransitGa
 
   constructor(scope: Construct, id: string, props: TransitGatewayVpcAttachmentProps) {
     super(scope, id);
+    requireProps(this, 'TransitGatewayVpcAttachment', props, ['transitGateway', 'name', 'vpc', 'subnets', 'applianceMode']);
+    checkSingleAttachment(this, props.transitGateway, props.vpc);
     this.name = props.name;
     this.transitGateway = props.transitGateway;
     this.vpc = props.vpc;
@@ -458,6 +463,7 @@ export class TransitGatewayRouteTable extends Construct {
 
   constructor(scope: Construct, id: string, props: TransitGatewayRouteTableProps) {
     super(scope, id);
+    requireProps(this, 'TransitGatewayRouteTable', props, ['transitGateway', 'name']);
     this.name = props.name;
     this.transitGateway = props.transitGateway;
     this.resource = new Ec2TransitGatewayRouteTable(this, 'table', {
@@ -531,4 +537,14 @@ export class TransitGatewayRouteTable extends Construct {
     this.routeResources[route.destination] = resource;
     return resource;
   }
+}
+
+// AWS keeps one VPC attachment per VPC and transit gateway (DuplicateTransitGatewayAttachment at apply).
+function checkSingleAttachment(owner: TransitGatewayVpcAttachment, tgw: TransitGateway, vpc: Vpc): void {
+  const other = linksInApp(owner).find((l) => l.kind === 'tgw-vpc-attachment' && l.from === tgw && l.to === vpc);
+  if (other) {
+    throw new ValidationError(owner, 'vpc', vpc.name,
+      `${other.owner.node.path} already attaches it to transit gateway ${formatValue(tgw.name)}; AWS allows one attachment per VPC and transit gateway (put more subnets in that attachment)`);
+  }
+  declareLink({ kind: 'tgw-vpc-attachment', from: tgw, to: vpc, owner });
 }

@@ -7,7 +7,9 @@ import { RouteTable as TfRouteTable } from '@cdktf/provider-aws/lib/route-table'
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Route as TfRoute } from '@cdktf/provider-aws/lib/route';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
-import { Cidr, ValidationError, brand, checkAtSynth, checkList, declareRanges, isIpAddress, knownValue, requireProps, warnUnchecked } from '../core';
+import {
+  Cidr, ValidationError, brand, checkAtSynth, checkList, declareRanges, isIpAddress, knownValue, requireProps, warnUnchecked,
+} from '../core';
 
 /** Tags of AWS resources. */
 export type AwsTags = { readonly [key: string]: string };
@@ -314,6 +316,7 @@ export class Vpc extends Construct {
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
+    requireProps(this, 'Vpc', props, ['name', 'cidrBlock']);
     vpcBrand.mark(this);
     checkAwsName(this, 'name', props.name);
     const cidr = Cidr.parse(props.cidrBlock, { site: this, field: 'cidrBlock' });

@@ -3,7 +3,8 @@ import { Annotations, Aspects, DefaultTokenResolver, Fn, ITerraformDependable, S
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkEnum, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
+  requireProps,
 } from '../core';
 import { AksIdentityReference, AksOutbound, AksOutboundType } from './aks-outbound';
 import { ContainerInsights } from './container-insights';
@@ -259,11 +260,14 @@ export class AksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: AksClusterProps) {
     super(scope, id);
+    requireProps(this, 'AksCluster', props, ['resourceGroup', 'name', 'defaultNodePool', 'network']);
     clusterBrand.mark(this);
     this.name = props.name;
     this._nodeSubnet = props.defaultNodePool.subnet;
     this.managedVnet = this._nodeSubnet === undefined;
-    this.networkPlugin = props.network.plugin;
+    this.networkPlugin = checkEnum(this, 'network.plugin', props.network.plugin, ['none', 'azure', 'kubenet'] as const);
+    if (props.network.pluginMode !== undefined) checkEnum(this, 'network.pluginMode', props.network.pluginMode, ['overlay'] as const);
+    if (props.network.policy !== undefined) checkEnum(this, 'network.policy', props.network.policy, ['azure', 'calico', 'cilium'] as const);
     this.networkPluginMode = props.network.pluginMode;
     this.privateClusterEnabled = props.privateClusterEnabled ?? false;
     this.apiServerAuthorizedIpRanges = [...(props.apiServerAuthorizedIpRanges ?? [])];

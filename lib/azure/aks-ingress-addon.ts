@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { KubernetesClusterIngressApplicationGateway } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, checkAtSynth, checkAzureName } from '../core';
+import { requireProps } from '../core/guards';
 import { RoleScope } from './role-assignment';
 import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
 
@@ -59,11 +60,13 @@ export abstract class AppGatewayIngress {
    * the node subnet's VNet, clear of its subnets and of the service and pod ranges.
    */
   public static newGateway(options: NewAppGatewayOptions): AppGatewayIngress {
+    requireProps('AppGatewayIngress.newGateway()', 'AppGatewayIngress.newGateway', options, ['name', 'subnetCidr']);
     return new NewGateway(options);
   }
 
   /** AKS creates a gateway named `name` in an existing, dedicated subnet. */
   public static newGatewayInSubnet(options: AppGatewayInSubnetOptions): AppGatewayIngress {
+    requireProps('AppGatewayIngress.newGatewayInSubnet()', 'AppGatewayIngress.newGatewayInSubnet', options, ['name', 'subnet']);
     return new GatewayInSubnet(options);
   }
 

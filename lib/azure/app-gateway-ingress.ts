@@ -8,6 +8,7 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { stringify } from 'yaml';
 import { ValidationError, checkDns1123Label } from '../core';
+import { requireProps } from '../core/guards';
 import { AksCluster } from './aks-cluster';
 import { ApplicationGateway } from './application-gateway';
 import { ManagedIdentity, serviceAccountSubject } from './managed-identity';
@@ -100,6 +101,7 @@ export class AppGatewayIngressController extends Construct {
 
   constructor(scope: Construct, id: string, props: AppGatewayIngressControllerProps) {
     super(scope, id);
+    requireProps(this, 'AppGatewayIngressController', props, ['provider', 'gateway', 'cluster', 'identityName', 'identityResourceGroup', 'readerScopes']);
     const { cluster, gateway } = props;
     this.namespace = props.namespace ?? 'kube-system';
     const releaseName = props.releaseName ?? 'ingress-azure';

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ApplicationGateway as TfApplicationGateway } from '@cdktf/provider-azurerm/lib/application-gateway';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NETWORK_NAME, ValidationError, brand, checkAtSynth, checkAzureName, findInApp } from '../core';
+import { requireProps } from '../core/guards';
 import { AksCluster } from './aks-cluster';
 import { DIAGNOSTIC_LOG_CATEGORIES, ILogAnalyticsWorkspace, DiagnosticSettings, ResourceDiagnosticsOptions, addDiagnostics } from './diagnostics';
 import { standardPublicIp } from './public-ip';
@@ -169,6 +170,7 @@ export class ApplicationGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: ApplicationGatewayProps) {
     super(scope, id);
+    requireProps(this, 'ApplicationGateway', props, ['resourceGroup', 'name', 'subnet']);
     gatewayBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     const publicIpName = props.publicIpName ?? `${props.name}-pip`;

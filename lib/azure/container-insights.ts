@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
 import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { ValidationError, checkAzureName, knownValue, warnUnchecked } from '../core';
+import { requireProps } from '../core/guards';
 import { ILogAnalyticsWorkspace } from './diagnostics';
 import { IResourceGroup, Tags } from './resource-group';
 
@@ -46,6 +47,7 @@ export class ContainerInsights extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerInsightsProps) {
     super(scope, id);
+    requireProps(this, 'ContainerInsights', props, ['resourceGroup', 'clusterId', 'clusterName', 'workspace']);
     const name = props.dataCollectionRuleName ?? `MSCI-${props.resourceGroup.location}-${props.clusterName}`;
     checkAzureName(this, 'dataCollectionRuleName', name, DATA_COLLECTION_RULE_NAME);
     if (props.dataCollectionRuleName === undefined) this.checkGeneratedName(props);

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { LogAnalyticsWorkspace as TfLogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { ValidationError, checkAzureName } from '../core';
+import { requireProps } from '../core/guards';
 import { IResourceGroup, Tags } from './resource-group';
 
 /** What a diagnostic setting needs of a workspace: its ID. */
@@ -34,6 +35,7 @@ export class LogAnalyticsWorkspace extends Construct implements ILogAnalyticsWor
 
   constructor(scope: Construct, id: string, props: LogAnalyticsWorkspaceProps) {
     super(scope, id);
+    requireProps(this, 'LogAnalyticsWorkspace', props, ['resourceGroup', 'name']);
     checkAzureName(this, 'name', props.name, {
       pattern: /^[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/,
       allowed: "a workspace name is 4 to 63 letters, digits or '-', starting and ending with a letter or digit",
@@ -93,6 +95,7 @@ export class DiagnosticSettings extends Construct {
 
   constructor(scope: Construct, id: string, props: DiagnosticSettingsProps) {
     super(scope, id);
+    requireProps(this, 'DiagnosticSettings', props, ['name', 'targetResourceId', 'workspace']);
     const logs = props.logCategories ?? [];
     const groups = props.logCategoryGroups ?? [];
     const metrics = props.metricCategories ?? ['AllMetrics'];

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IFirewall } from './firewall';
 import { NextHop, RouteTable, RouteTableProps } from './route-table';
+import { requireProps } from '../core/guards';
 
 /** Props of {@link FirewallRouteTable}. */
 export interface FirewallRouteTableProps extends Omit<RouteTableProps, 'routes'> {
@@ -27,6 +28,7 @@ export class FirewallRouteTable extends RouteTable {
   public readonly firewall: IFirewall;
 
   constructor(scope: Construct, id: string, props: FirewallRouteTableProps) {
+    requireProps(`${scope.node.path}/${id}`, 'FirewallRouteTable', props, ['firewall', 'resourceGroup', 'name']);
     super(scope, id, { ...props, routes: [] });
     this.firewall = props.firewall;
     this.addRoute({

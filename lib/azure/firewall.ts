@@ -11,6 +11,8 @@ import {
   AZURE_FIREWALL_RULE_LIMITS, AZURE_NAME_RULES, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
   checkAzureName, checkCidrList, checkEnum, checkIpList, checkZones, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
 } from '../core';
+import { requireProps } from '../core/guards';
+import { declareName } from '../core/app-registry';
 import {
   DIAGNOSTIC_LOG_CATEGORIES, DiagnosticSettings, ILogAnalyticsWorkspace, ResourceDiagnosticsOptions, addDiagnostics,
 } from './diagnostics';
@@ -270,16 +272,18 @@ export class AzureFirewall extends Construct implements IFirewall {
 
   constructor(scope: Construct, id: string, props: AzureFirewallProps) {
     super(scope, id);
+    requireProps(this, 'AzureFirewall', props, ['resourceGroup', 'name', 'subnet']);
+    declareName(this, { type: 'azurerm_firewall', what: 'firewall', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     firewallBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.firewall);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
-    const tier = props.skuTier ?? 'Standard';
+    const tier = checkEnum(this, 'skuTier', props.skuTier ?? 'Standard', ['Basic', 'Standard', 'Premium'] as const);
     const format = props.ruleFormat ?? FirewallRuleFormat.policy();
     this.ruleFormat = format.kind;
     // The Basic tier has no DNS proxy and only alerts on threat intelligence.
     this.dnsProxyEnabled = props.dnsProxyEnabled ?? tier !== 'Basic';
-    this.threatIntelMode = props.threatIntelMode ?? 'Alert';
+    this.threatIntelMode = checkEnum(this, 'threatIntelMode', props.threatIntelMode ?? 'Alert', ['Off', 'Alert', 'Deny'] as const);
     if (tier === 'Basic' && this.dnsProxyEnabled) {
       throw new ValidationError(this, 'dnsProxyEnabled', true, 'the Basic tier has no DNS proxy; use the Standard tier for FQDNs in network rules');
     }

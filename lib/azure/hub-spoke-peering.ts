@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-network-peering';
 import { AZURE_NAME_RULES, ValidationError, checkAzureName } from '../core';
+import { requireProps } from '../core/guards';
+import { checkPeering, declareLink } from '../core/app-registry';
 import { VirtualNetwork } from './virtual-network';
 
 /** A hub's gateway that spokes reach through gateway transit (a Route Server or a VPN/ExpressRoute gateway). */
@@ -51,6 +53,7 @@ export class HubSpokePeering extends Construct {
 
   constructor(scope: Construct, id: string, props: HubSpokePeeringProps) {
     super(scope, id);
+    requireProps(this, 'HubSpokePeering', props, ['hub', 'spoke']);
     const { hub, spoke } = props;
     if (hub === spoke) {
       throw new ValidationError(this, 'spoke', spoke.name, 'a VNet cannot be peered with itself');
@@ -68,6 +71,7 @@ export class HubSpokePeering extends Construct {
       throw new ValidationError(this, 'gateway', undefined,
         'useRemoteGateways needs the hub\'s gateway (e.g. its RouteServer) so the peering can wait for it');
     }
+    checkPeering(this, hub, spoke, useRemote);
     const hubToSpokeName = props.hubToSpokeName ?? `${hub.name}-to-${spoke.name}`;
     const spokeToHubName = props.spokeToHubName ?? `${spoke.name}-to-${hub.name}`;
     checkAzureName(this, 'hubToSpokeName', hubToSpokeName, AZURE_NAME_RULES.virtualNetworkPeering);
@@ -98,6 +102,7 @@ export class HubSpokePeering extends Construct {
       // Azure refuses remote gateways until the hub's side allows gateway transit: create it after that side.
       dependsOn: useRemote ? [...(dependsOn ?? []), this.hubToSpoke] : dependsOn,
     });
+    declareLink({ kind: 'peering', from: hub, to: spoke, owner: this, usesRemoteGateway: useRemote });
     hub._addPeer(spoke, this.dependables);
     spoke._addPeer(hub, this.dependables);
   }

@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { ValidationError, checkAzureName, checkDns1123Label, checkDns1123Subdomain } from '../core';
+import { requireProps } from '../core/guards';
 import { IResourceGroup, Tags } from './resource-group';
 import { BuiltInRole, IRolePrincipal, RoleAssignment, RoleAssignmentProps, RoleScope, grantRole } from './role-assignment';
 
@@ -58,6 +59,7 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
 
   constructor(scope: Construct, id: string, props: ManagedIdentityProps) {
     super(scope, id);
+    requireProps(this, 'ManagedIdentity', props, ['resourceGroup', 'name']);
     checkAzureName(this, 'name', props.name, AZURE_IDENTITY_NAME);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;

@@ -4,7 +4,11 @@ import { NatGateway as TfNatGateway } from '@cdktf/provider-azurerm/lib/nat-gate
 import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
-import { AZURE_NAME_RULES, ValidationError, brand, checkAzureName, knownEqual, knownValue, warnUnchecked } from '../core';
+import {
+  AZURE_NAME_RULES, ValidationError, brand, checkAzureName, knownEqual, knownValue, warnUnchecked,
+} from '../core';
+import { requireProps } from '../core/guards';
+import { declareName } from '../core/app-registry';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetNatGateway, Subnet, VirtualNetwork } from './virtual-network';
@@ -71,6 +75,8 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
 
   constructor(scope: Construct, id: string, props: NatGatewayProps) {
     super(scope, id);
+    requireProps(this, 'NatGateway', props, ['resourceGroup', 'name']);
+    declareName(this, { type: 'azurerm_nat_gateway', what: 'NAT gateway', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     natGatewayBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.natGateway);
     this.name = props.name;

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { RoleAssignment as TfRoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { ROLE_PROPAGATION_WAIT, TimeSleep, ValidationError } from '../core';
+import { requireProps } from '../core/guards';
 
 /**
  * Azure built-in roles the library grants, by the name Azure gives them
@@ -145,6 +146,7 @@ export class RoleAssignment extends Construct {
 
   constructor(scope: Construct, id: string, props: RoleAssignmentProps) {
     super(scope, id);
+    requireProps(this, 'RoleAssignment', props, ['principal', 'role', 'scope']);
     if (!BUILT_IN_ROLES.includes(props.role)) {
       throw new ValidationError(this, 'role', props.role, `expected a built-in role: ${BUILT_IN_ROLES.join(', ')}`);
     }

@@ -123,7 +123,7 @@ export class RouteServer extends Construct {
   constructor(scope: Construct, id: string, props: RouteServerProps) {
     super(scope, id);
     routeServerBrand.mark(this);
-    const existing = (props as unknown as { [EXISTING]?: ExistingRouteServerProps })[EXISTING];
+    const existing = (props as unknown as { [EXISTING]?: ExistingRouteServerProps } | undefined)?.[EXISTING];
     this.existing = existing !== undefined;
     if (existing !== undefined) {
       requireProps(this, 'RouteServer.fromExisting', existing, ['routeServerId', 'subnet']);
@@ -143,6 +143,7 @@ export class RouteServer extends Construct {
       checkAtSynth(this, () => this.checkPeersReachable());
       return;
     }
+    requireProps(this, 'RouteServer', props, ['resourceGroup', 'name', 'subnet']);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeServer);
     this.name = props.name;
     this.subnet = this.checkSubnet(props.subnet);

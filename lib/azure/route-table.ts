@@ -4,6 +4,9 @@ import { RouteTable as TfRouteTable } from '@cdktf/provider-azurerm/lib/route-ta
 import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
 import { AZURE_NAME_RULES, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
+import { requireProps } from '../core/guards';
+import { declareName } from '../core/app-registry';
+import { rangesInApp } from '../core/address-plan';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
 
@@ -103,6 +106,8 @@ export class RouteTable extends Construct implements IRouteTable {
 
   constructor(scope: Construct, id: string, props: RouteTableProps) {
     super(scope, id);
+    requireProps(this, 'RouteTable', props, ['resourceGroup', 'name']);
+    declareName(this, { type: 'azurerm_route_table', what: 'route table', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     routeTableBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeTable);
     this.name = props.name;
@@ -117,6 +122,7 @@ export class RouteTable extends Construct implements IRouteTable {
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const s of props.subnets ?? []) this.associate(s);
     checkAtSynth(this, () => this.checkFirewallSubnets());
+    checkAtSynth(this, () => this.checkNextHopsConnected());
   }
 
   /** The table's resource ID (a reference). */
@@ -205,4 +211,34 @@ export class RouteTable extends Construct implements IRouteTable {
         'a route table on AzureFirewallSubnet must send 0.0.0.0/0 to Internet, or the firewall loses its own way out');
     }
   }
+
+  /*
+   * A virtual appliance whose IP lies in a VNet of this app that is neither the VNet of an associated
+   * subnet nor peered with it cannot be reached: Azure accepts the route and drops the traffic. An IP
+   * outside the app's VNets (on premises, behind a gateway) and VNets that already exist (their
+   * peerings are not known to the app) are not judged.
+   */
+  private checkNextHopsConnected(): void {
+    for (const r of this._routes) {
+      const ip = r.nextHop.ip;
+      if (r.nextHop.type !== 'VirtualAppliance' || ip === undefined || Token.isUnresolved(ip)) continue;
+      const home = rangesInApp(this).find((d) => d.kind === 'vnet' && d.cidr.contains(ip))?.owner as unknown as VnetView | undefined;
+      if (!home || home.existing || !Array.isArray(home.peers)) continue;
+      for (const s of this._subnets) {
+        const v = s.vnet as unknown as VnetView;
+        if (v === home || v.existing || v.peers.includes(home)) continue;
+        throw new ValidationError(this, `routes[${r.name}].nextHop.ip`, ip,
+          `it lies in VNet ${home.name} (${home.node.path}), which subnet ${s.name} of VNet ${v.name} cannot reach: `
+          + 'the two VNets are not peered; peer them (HubSpokePeering) or use an appliance in a connected network');
+      }
+    }
+  }
+}
+
+/** What the next-hop check reads of a VNet. */
+interface VnetView {
+  readonly name: string;
+  readonly existing: boolean;
+  readonly peers: readonly unknown[];
+  readonly node: { readonly path: string };
 }

@@ -8,6 +8,8 @@ import { VirtualNetworkDnsServers } from '@cdktf/provider-azurerm/lib/virtual-ne
 import {
   Cidr, ValidationError, AZURE_NAME_RULES, brand, checkAzureName, checkEnum, checkIpList, checkList, declareRanges, findOverlap,
 } from '../core';
+import { requireProps } from '../core/guards';
+import { declareName } from '../core/app-registry';
 import type { IFirewall } from './firewall';
 import { IResourceGroup, Tags } from './resource-group';
 
@@ -268,6 +270,8 @@ export class VirtualNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     super(scope, id);
+    requireProps(this, 'VirtualNetwork', props, ['resourceGroup', 'name', 'addressSpace']);
+    if (!(props as unknown as Record<symbol, unknown>)[EXISTING]) declareName(this, { type: 'azurerm_virtual_network', what: 'VNet', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     vnetBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.virtualNetwork);
     if (props.addressSpace.length === 0) {

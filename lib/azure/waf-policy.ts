@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
+import { requireProps } from '../core/guards';
 import { IResourceGroup, Tags } from './resource-group';
 
 /** What an Application Gateway needs of a WAF policy. */
@@ -55,6 +56,7 @@ export class WafPolicy extends Construct implements IWafPolicy {
 
   constructor(scope: Construct, id: string, props: WafPolicyProps) {
     super(scope, id);
+    requireProps(this, 'WafPolicy', props, ['resourceGroup', 'name']);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
     const sets = props.managedRuleSets ?? [{ type: 'OWASP', version: '3.2' }];
     if (sets.length === 0) {

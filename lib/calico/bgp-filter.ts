@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Cidr, ValidationError, brand, checkAtSynth, rangesInApp } from '../core';
+import { requireProps } from '../core/guards';
 import { BGPFilter, BGPFilterRule, BGPFilterSpec, CALICO_API_VERSION } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant } from './egress-tenant';
@@ -33,6 +34,7 @@ export class BgpFilter extends Construct {
 
   constructor(scope: Construct, id: string, props: BgpFilterProps) {
     super(scope, id);
+    requireProps(this, 'BgpFilter', props, ['name']);
     filterBrand.mark(this);
     const manifests = ClusterManifests.of(this);
     this.name = props.name;
@@ -133,6 +135,7 @@ export class EgressExportFilter extends BgpFilter {
   public readonly exportedCidrs: readonly Cidr[];
 
   constructor(scope: Construct, id: string, props: EgressExportFilterProps) {
+    requireProps(`${scope.node.path}/${id}`, 'EgressExportFilter', props, ['tenants']);
     if (props.tenants.length === 0 && (props.additionalCidrs ?? []).length === 0) {
       throw new ValidationError(`${scope.node.path}/${id}`, 'tenants', [], 'an egress export filter needs at least one tenant or range to let out');
     }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { ErrorSite, ValidationError, checkDns1123Label, described } from '../core';
+import { requireProps } from '../core/guards';
 import { ConfigMap } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 
@@ -90,6 +91,7 @@ export class BirdTemplates extends Construct {
 
   constructor(scope: Construct, id: string, props: BirdTemplatesProps) {
     super(scope, id);
+    requireProps(this, 'BirdTemplates', props, ['templates']);
     const manifests = ClusterManifests.of(this);
     const namespace = props.namespace ?? TIGERA_OPERATOR_NAMESPACE;
     checkDns1123Label(this, 'namespace', namespace);

@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkEnum, isIpAddress } from '../core';
-import { BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, NEXT_HOP_MODES, NextHopMode } from './api';
+import {
+  BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, NEXT_HOP_MODES, NextHopMode,
+} from './api';
+import { requireLiteral, requireProps } from '../core/guards';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { checkSelector } from './selector';
@@ -100,6 +103,7 @@ export class CalicoBgp extends Construct {
 
   constructor(scope: Construct, id: string, props: CalicoBgpProps) {
     super(scope, id);
+    requireProps(this, 'CalicoBgp', props, ['asNumber']);
     bgpBrand.mark(this);
     this.manifests = ClusterManifests.of(this);
     checkAsn(this, 'asNumber', props.asNumber, props.reservedAsns ?? []);
@@ -169,7 +173,10 @@ export class CalicoBgp extends Construct {
   }
 
   /** Adds one BGPPeer per address of `router`. */
-  public addExternalRouter(router: ExternalBgpRouter, field = `externalRouters[${router.name}]`): ManifestEntry[] {
+  public addExternalRouter(router: ExternalBgpRouter, field = `externalRouters[${router?.name}]`): ManifestEntry[] {
+    requireProps(this, 'addExternalRouter', router, ['name', 'peerIps', 'asNumber']);
+    requireLiteral(this, `${field}.peerIps`, router.peerIps,
+      'pass the literal addresses (for an Azure Route Server: routeServer.peerIps, not routeServer.virtualRouterIps, which is known only at deploy time)');
     if (router.peerIps.length === 0) {
       throw new ValidationError(this, `${field}.peerIps`, [], 'an external router needs at least one address');
     }

@@ -151,6 +151,7 @@ export class EgressGatewayTenant extends Construct {
 
   constructor(scope: Construct, id: string, props: EgressGatewayTenantProps) {
     super(scope, id);
+    requireProps(this, 'EgressGatewayTenant', props, ['tenant']);
     tenantBrand.mark(this);
     const manifests = ClusterManifests.of(this);
     const t = props.tenant;

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Cidr, ValidationError, checkAtSynth, checkDns1123Label, checkEnum, checkNumber } from '../core';
+import { requireProps } from '../core/guards';
 import {
   CALICO_API_VERSION, EGRESS_ANNOTATIONS, EgressGatewayPolicy, EgressGatewayRule, EgressGatewaySelector, Namespace, StringMap,
 } from './api';
@@ -50,6 +51,7 @@ export class NamespaceEgress extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceEgressProps) {
     super(scope, id);
+    requireProps(this, 'NamespaceEgress', props, ['namespace']);
     const manifests = ClusterManifests.of(this);
     checkDns1123Label(this, 'namespace', props.namespace);
     if ((props.tenant === undefined) === (props.policy === undefined)) {
@@ -129,6 +131,7 @@ export class EgressPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: EgressPolicyProps) {
     super(scope, id);
+    requireProps(this, 'EgressPolicy', props, ['name', 'rules']);
     this.name = props.name;
     if (props.rules.length === 0) {
       throw new ValidationError(this, 'rules', [], 'an EgressGatewayPolicy needs at least one rule');

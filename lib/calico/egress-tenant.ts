@@ -1,4 +1,5 @@
 import { Cidr, ValidationError, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core';
+import { requireProps } from '../core/guards';
 import { StringMap, labelSelector, namespaceNameSelector } from './api';
 
 /** Props of {@link EgressTenant}. */
@@ -42,6 +43,7 @@ export class EgressTenant {
   public readonly podLabels: StringMap;
 
   constructor(props: EgressTenantProps) {
+    requireProps('new EgressTenant()', 'EgressTenant', props, ['name', 'egressCidr']);
     const site = `tenant ${props.name}`;
     checkDns1123Label(site, 'name', props.name);
     this.name = props.name;

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ValidationError, checkEnum, checkNumber } from '../core';
+import { ValidationError, checkEnum, checkNumber, requireProps } from '../core';
 import { AwsSecondaryIPSupport, CALICO_API_VERSION, EgressIPSupport, FelixConfiguration, FelixConfigurationSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { PodEgressAdmission, PodEgressGrant } from './pod-egress-admission';
@@ -43,6 +43,7 @@ export class FelixSettings extends Construct {
 
   constructor(scope: Construct, id: string, props: FelixSettingsProps) {
     super(scope, id);
+    requireProps(this, 'FelixSettings', props, []);
     const { podEgressGrants, ...fields } = props;
     // Open-source Calico has no egress gateways, so nothing is defaulted there (its FelixConfiguration
     // has no egressIPSupport field); a value given anyway is refused by the edition check.

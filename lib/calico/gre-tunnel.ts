@@ -5,6 +5,7 @@ import { TerraformStack, Token } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { stringify } from 'yaml';
 import { Cidr, ValidationError, checkDns1123Subdomain, isIpAddress } from '../core';
+import { requireProps } from '../core/guards';
 import { checkInsideRange, isUsableInside } from './tunnel-inside';
 
 /**
@@ -90,6 +91,7 @@ export class GreTunnelUserData extends Construct {
 
   constructor(scope: Construct, id: string, props: GreTunnelUserDataProps) {
     super(scope, id);
+    requireProps(this, 'GreTunnelUserData', props, ['tunnels']);
     this.interfaceName = props.interfaceName ?? 'gre1';
     if (!INTERFACE_NAME.test(this.interfaceName) || this.interfaceName === '.' || this.interfaceName === '..') {
       throw new ValidationError(this, 'interfaceName', this.interfaceName,

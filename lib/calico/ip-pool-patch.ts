@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ValidationError } from '../core';
+import { requireProps } from '../core/guards';
 import { CALICO_API_VERSION, IPPoolPatchObject, IPPoolSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { CalicoInstallPool, CalicoOperator } from './operator';
@@ -47,6 +48,7 @@ export class IpPoolPatch extends Construct {
 
   constructor(scope: Construct, id: string, props: IpPoolPatchProps) {
     super(scope, id);
+    requireProps(this, 'IpPoolPatch', props, ['name', 'spec']);
     const spec = Object.fromEntries(Object.entries(props.spec).filter(([, v]) => v !== undefined)) as Partial<IPPoolSpec>;
     if (Object.keys(spec).length === 0) {
       throw new ValidationError(this, 'spec', {}, 'name at least one IPPool field to set');

@@ -5,6 +5,7 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringify } from 'yaml';
 import {
   Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Label, checkString, declareRanges, requireDistinctProviderAliases,
+  requireProps,
 } from '../core';
 import { CalicoEdition } from './edition';
 
@@ -102,6 +103,7 @@ export class CalicoOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: CalicoOperatorProps) {
     super(scope, id);
+    requireProps(this, 'CalicoOperator', props, ['provider', 'ipPools']);
     operatorBrand.mark(this);
     requireDistinctProviderAliases(this);
     const namespace = props.namespace ?? 'tigera-operator';

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { Cidr, ValidationError, checkDns1123Subdomain, checkEnum, isIpAddress } from '../core';
 import { NextHopMode } from './api';
+import { requireProps } from '../core/guards';
 import { BgpFilterRef, CalicoBgp } from './calico-bgp';
 import { ManifestEntry } from './cluster-manifests';
 import { checkInsideRange, isUsableInside, peerSuffix } from './tunnel-inside';
@@ -84,6 +85,7 @@ export class TunnelBgpPeers extends Construct {
 
   constructor(scope: Construct, id: string, props: TunnelBgpPeersProps) {
     super(scope, id);
+    requireProps(this, 'TunnelBgpPeers', props, ['bgp', 'name', 'tunnels']);
     const { bgp } = props;
     if (props.tunnels.length === 0) {
       throw new ValidationError(this, 'tunnels', [], 'name at least one node\'s tunnel');

@@ -35,7 +35,7 @@ export function recordExemption(construct: IConstruct, checkId: SecurityCheckId,
   }
   if (typeof reason !== 'string' || reason.trim().length < 10) {
     throw new ValidationError(construct, `exemption ${checkId}: reason`, reason,
-      'an exemption says why the construct may break the check, in a sentence reviewers can judge');
+      'an exemption needs a reason of at least 10 characters (not counting spaces at either end): a sentence saying why the construct may break the check, which reviewers can judge');
   }
   const holder = construct as unknown as Holder;
   if (!holder[EXEMPTIONS]) Object.defineProperty(construct, EXEMPTIONS, { value: [], enumerable: false });

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { IAspect } from 'cdktf';
-import { ValidationError } from '../core';
+import { IAspect, Aspects, TerraformStack } from 'cdktf';
+import { ValidationError, addStackHook, checkEnum, requireProps } from '../core';
 import type { AksCluster, Subnet } from '../azure';
 import type { VpcSubnet } from '../aws';
 import { ALLOW_ANY_ANY_ANY } from './allow-any-any-any';
@@ -25,7 +25,7 @@ export const SECURITY_CHECKS: readonly SecurityCheck[] = [
   TENANT_WITHOUT_FIREWALL_RULE,
 ];
 
-const LEVELS: readonly string[] = ['error', 'warning', 'off'];
+const LEVELS: readonly CheckLevel[] = ['error', 'warning', 'off'];
 const IDS: readonly string[] = SECURITY_CHECKS.map((c) => c.id);
 
 /** Props of {@link SecurityChecks}. */
@@ -37,10 +37,12 @@ export interface SecurityChecksProps {
 }
 
 /**
- * The security checks as a cdktf Aspect: add it to each stack (cdktf 0.21 does not run aspects added to the App) and every construct in it is
- * inspected at synth. A finding at level `error` fails the synth with a ValidationError
- * (`<construct path>: <field> is <value>; <what is allowed> (security check <id> <name>)`); at level
- * `warning` it becomes a warning annotation on the construct, which `cdktf synth` prints.
+ * The security checks as a cdktf Aspect: add it to a stack, or to the App (then every stack of the
+ * app that holds a construct of this library is checked), and every construct is inspected at synth.
+ * A finding at level `error` fails the synth with a ValidationError
+ * (`<construct path>: <field> is <value>; <what is allowed> (security check <id> <name>)`); several
+ * are reported at once, grouped by stack, as a {@link SecurityCheckFailure}. At level `warning` a
+ * finding becomes a warning annotation on the construct, which `cdktf synth` prints.
  *
  * ```ts
  * Aspects.of(stack).add(new SecurityChecks());                                  // defaults
@@ -90,12 +92,11 @@ export class SecurityChecks implements IAspect {
   private readonly levels: ReadonlyMap<SecurityCheckId, CheckLevel>;
 
   constructor(props: SecurityChecksProps = {}) {
-    if (props.defaultLevel !== undefined && !LEVELS.includes(props.defaultLevel)) {
-      throw new ValidationError('SecurityChecks', 'defaultLevel', props.defaultLevel, `a level is ${LEVELS.join(', ')}`);
-    }
+    requireProps('SecurityChecks', 'SecurityChecks', props, []);
+    if (props.defaultLevel !== undefined) checkEnum('SecurityChecks', 'defaultLevel', props.defaultLevel, LEVELS, { what: 'a level' });
     for (const [id, level] of Object.entries(props.levels ?? {})) {
       if (!IDS.includes(id)) throw new ValidationError('SecurityChecks', 'levels', id, `the security checks are ${IDS.join(', ')}`);
-      if (!LEVELS.includes(level as string)) throw new ValidationError('SecurityChecks', `levels.${id}`, level, `a level is ${LEVELS.join(', ')}`);
+      checkEnum('SecurityChecks', `levels.${id}`, level, LEVELS, { what: 'a level' });
     }
     this.levels = new Map(SECURITY_CHECKS.map((c) => [c.id, props.levels?.[c.id] ?? props.defaultLevel ?? c.defaultLevel]));
   }
@@ -107,16 +108,89 @@ export class SecurityChecks implements IAspect {
     return level;
   }
 
+  /**
+   * Runs when cdktf's walk reaches the construct the aspect was added to (a stack, or a construct in
+   * one): every construct below it is checked in one pass, warnings are annotated, and every finding
+   * at level error is reported at once (see {@link SecurityCheckFailure}).
+   */
   public visit(node: IConstruct): void {
-    for (const check of SECURITY_CHECKS) {
-      const level = this.levelOf(check.id);
-      if (level === 'off') continue;
-      for (const finding of check.inspect(node)) {
-        if (exemptionFor(finding.site, check.id) || finding.coveredBy?.some((c) => exemptionFor(c, check.id))) continue;
-        const error = new ValidationError(finding.site, finding.field, finding.value, `${finding.allowed} (security check ${check.id} ${check.name})`);
-        if (level === 'error') throw error;
-        annotate(finding.site, 'warning', error.message);
+    if (!Aspects.of(node).all.includes(this)) return;
+    this.checkTree(node);
+  }
+
+  /** Checks `scope` and everything in it; throws once with every finding at level error. */
+  public checkTree(scope: IConstruct): void {
+    const errors: ValidationError[] = [];
+    for (const node of scope.node.findAll()) {
+      for (const check of SECURITY_CHECKS) {
+        const level = this.levelOf(check.id);
+        if (level === 'off') continue;
+        for (const finding of check.inspect(node)) {
+          if (exemptionFor(finding.site, check.id) || finding.coveredBy?.some((c) => exemptionFor(c, check.id))) continue;
+          const error = new ValidationError(finding.site, finding.field, finding.value, `${finding.allowed} (security check ${check.id} ${check.name})`);
+          if (level === 'error') errors.push(error);
+          else annotate(finding.site, 'warning', error.message);
+        }
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new SecurityCheckFailure(errors);
+  }
+}
+
+/**
+ * Several findings at level error, from one synth: the message lists each (as its own
+ * ValidationError reads), grouped by stack; `findings` holds them. Its own path, field, value and
+ * allowed are the first finding's.
+ */
+export class SecurityCheckFailure extends ValidationError {
+  /** Every finding at level error, in construct-tree order. */
+  public readonly findings: readonly ValidationError[];
+
+  constructor(findings: readonly ValidationError[]) {
+    const first = findings[0];
+    super(first.path, first.field, first.value, first.allowed);
+    this.name = 'SecurityCheckFailure';
+    this.findings = findings;
+    const byStack = new Map<string, string[]>();
+    for (const f of findings) {
+      const stack = f.path.split('/')[0];
+      byStack.set(stack, [...(byStack.get(stack) ?? []), f.message]);
+    }
+    this.message = `${findings.length} security check findings at level error; fix each, or exempt it with `
+      + 'SecurityChecks.exempt(construct, checkId, reason)\n'
+      + [...byStack].map(([stack, messages]) => `stack ${stack}:\n${messages.map((m) => `  ${m}`).join('\n')}`).join('\n');
+  }
+}
+
+// SecurityChecks added to the App: cdktf 0.21 runs only the aspects of a stack and below, so the
+// checks of an App run when a stack is validated. The first stack validated in a synth checks
+// every stack of the app, so one synth reports every finding, grouped by stack.
+const CHECKED = new WeakMap<IConstruct, Set<IConstruct>>();
+addStackHook('security-checks', (stack) => {
+  const root = stack.node.root;
+  const onApp = Aspects.of(root).all.filter((a): a is SecurityChecks => a instanceof SecurityChecks);
+  if (onApp.length === 0) return;
+  const seen = CHECKED.get(root);
+  if (seen && !seen.has(stack) && seen.size > 0) {
+    // Another stack of this synth already checked the whole app.
+    seen.add(stack);
+    return;
+  }
+  CHECKED.set(root, new Set([stack]));
+  const stacks = root.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+  const errors: ValidationError[] = [];
+  for (const checks of onApp) {
+    for (const s of stacks) {
+      try {
+        checks.checkTree(s);
+      } catch (e) {
+        if (e instanceof SecurityCheckFailure) errors.push(...e.findings);
+        else if (e instanceof ValidationError) errors.push(e);
+        else throw e;
       }
     }
   }
-}
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new SecurityCheckFailure(errors);
+});

@@ -81,6 +81,14 @@ export function referenceIdentifiers(value: unknown): string[] {
       if (!found.includes(id)) found.push(id);
       return;
     }
+    // A function call (a provider's list attribute is `tolist(<reference>)`): follow its arguments.
+    const args = (r as { args?: unknown }).args;
+    if (Array.isArray(args)) {
+      for (const a of args) {
+        for (const id of referenceIdentifiers(a)) if (!found.includes(id)) found.push(id);
+      }
+      return;
+    }
     // Token.asNumber / asList wrap the original token; follow the wrapped value once.
     const inner = (r as { value?: unknown }).value;
     if (inner !== undefined && inner !== r) {

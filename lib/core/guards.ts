@@ -2,6 +2,7 @@ import { Annotations, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Cidr, isIpAddress } from './cidr';
 import { describeToken, ErrorSite, formatValue, isDeployTime, referenceIdentifiers, typeName, ValidationError } from './errors';
+import { installStackHooks } from './synth-checks';
 
 /*
  * The shared guards every construct uses on entry. They exist so that a JavaScript caller without
@@ -17,6 +18,7 @@ import { describeToken, ErrorSite, formatValue, isDeployTime, referenceIdentifie
 export function requireProps<T extends object>(
   site: ErrorSite, construct: string, props: T | undefined, required: readonly (keyof T & string)[],
 ): asserts props is T {
+  if (typeof site !== 'string') installStackHooks(site);
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
     throw new ValidationError(site, 'props', props, `${construct} takes an object of props with ${listNames(required)}`);
   }
@@ -83,7 +85,7 @@ export function nearest<T extends string>(value: string, allowed: readonly T[]):
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 function editDistance(a: string, b: string): number {
@@ -308,7 +310,7 @@ function literalOfAddress(scope: IConstruct, id: string, depth: number): unknown
   const parts = id.split('.');
   if (parts.length !== 3) return undefined;
   const [type, name, attribute] = parts;
-  const resource = resourceIndex(scope).get(`${type}.${name}`);
+  const resource = resourceAt(scope, `${type}.${name}`);
   if (!resource) return undefined;
   let attrs: Record<string, unknown>;
   try {
@@ -324,20 +326,20 @@ function literalOfAddress(scope: IConstruct, id: string, depth: number): unknown
 }
 
 const INDEX = Symbol.for('cdktf-kubernetes-egress.resourceIndex');
-interface IndexCache { readonly size: number; readonly map: Map<string, TerraformResource> }
+interface IndexCache { readonly map: Map<string, TerraformResource> }
 
-// Resources by `type.name`, kept on the app root and rebuilt only when the tree has grown.
-function resourceIndex(scope: IConstruct): Map<string, TerraformResource> {
+// The resource at `type.name`, from an index kept on the app root. The index is rebuilt (one tree
+// walk) only when a lookup misses, as the tree only grows: a synth stays linear in its resources.
+function resourceAt(scope: IConstruct, key: string): TerraformResource | undefined {
   const root = scope.node.root as unknown as Record<symbol, IndexCache | undefined> & IConstruct;
-  const all = root.node.findAll();
-  const cached = root[INDEX];
-  if (cached && cached.size === all.length) return cached.map;
+  const found = root[INDEX]?.map.get(key);
+  if (found) return found;
   const map = new Map<string, TerraformResource>();
-  for (const c of all) {
+  for (const c of root.node.findAll()) {
     if (TerraformResource.isTerraformResource(c)) map.set(`${c.terraformResourceType}.${c.friendlyUniqueId}`, c);
   }
-  Object.defineProperty(root, INDEX, { value: { size: all.length, map }, configurable: true, writable: true });
-  return map;
+  Object.defineProperty(root, INDEX, { value: { map }, configurable: true, writable: true });
+  return map.get(key);
 }
 
 /**

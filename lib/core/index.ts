@@ -6,5 +6,6 @@ export * from './rules';
 export * from './synth-checks';
 export * from './address-plan';
 export * from './guards';
+export * from './app-registry';
 export * from './time-sleep';
 export * from './provider-aliases';

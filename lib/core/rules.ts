@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import { Cidr, isIpAddress } from './cidr';
 import { ErrorSite, ValidationError } from './errors';
+import { checkEnum, checkList, requireValue } from './guards';
 
 /**
  * The provider-neutral firewall rule model.
@@ -270,8 +271,50 @@ function checkUniqueNames(site: ErrorSite, field: string, names: readonly string
   }
 }
 
+const COLLECTION_KINDS: readonly RuleCollection['kind'][] = ['network', 'application', 'dnat'];
+const RULE_ACTIONS: readonly RuleAction[] = ['Allow', 'Deny'];
+const NETWORK_PROTOCOLS: readonly NetworkProtocol[] = ['TCP', 'UDP', 'ICMP', 'Any'];
+const DNAT_PROTOCOLS: readonly DnatRule['protocols'][number][] = ['TCP', 'UDP', 'Any'];
+const APPLICATION_PROTOCOLS: readonly ApplicationProtocolType[] = ['Http', 'Https', 'Mssql'];
+
+// The shape and the enumerated fields of a collection, for callers without types (JavaScript, JSON
+// config, `as any`): each missing or misspelt field is named rather than failing later as a TypeError.
+function checkShape(site: ErrorSite, collection: RuleCollection): void {
+  if (collection === null || typeof collection !== 'object' || Array.isArray(collection)) {
+    throw new ValidationError(site, 'ruleCollections[]', collection, 'a rule collection is an object made with RuleCollections.network, .application or .dnat');
+  }
+  const at = `ruleCollections[${typeof collection.name === 'string' ? collection.name : '?'}]`;
+  checkEnum(site, `${at}.kind`, collection.kind, COLLECTION_KINDS, { what: 'a collection kind' });
+  requireValue(site, `${at}.name`, collection.name, 'every collection needs a name');
+  requireValue(site, `${at}.priority`, collection.priority, 'every collection needs a priority');
+  if (collection.kind !== 'dnat') checkEnum(site, `${at}.action`, collection.action, RULE_ACTIONS, { what: 'an action' });
+  requireValue(site, `${at}.rules`, collection.rules, 'every collection needs a list of rules');
+  const rules = checkList<Record<string, unknown>>(site, `${at}.rules`, collection.rules, 'a list of rules');
+  rules.forEach((rule, i) => {
+    const rat = `${at}.rules[${i}]`;
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+      throw new ValidationError(site, rat, rule, 'a rule is an object with a name');
+    }
+    if (collection.kind === 'application') {
+      const protocols = rule.protocols === undefined ? [] : checkList<ApplicationProtocol>(site, `${rat}.protocols`, rule.protocols, 'a list of { type, port }');
+      protocols.forEach((p, j) => {
+        requireValue(site, `${rat}.protocols[${j}]`, p, 'a protocol is { type, port }');
+        checkEnum(site, `${rat}.protocols[${j}].type`, p.type, APPLICATION_PROTOCOLS, { what: 'an application protocol' });
+      });
+      return;
+    }
+    requireValue(site, `${rat}.protocols`, rule.protocols, 'every rule needs a list of protocols');
+    const protocols = checkList<unknown>(site, `${rat}.protocols`, rule.protocols, 'a list of protocols');
+    const allowed = collection.kind === 'dnat' ? DNAT_PROTOCOLS : NETWORK_PROTOCOLS;
+    protocols.forEach((p, j) => checkEnum(site, `${rat}.protocols[${j}]`, p, allowed, { what: 'a protocol' }));
+    requireValue(site, `${rat}.destinationPorts`, rule.destinationPorts, 'every rule needs a list of destination ports');
+    checkList(site, `${rat}.destinationPorts`, rule.destinationPorts, 'a list of ports');
+  });
+}
+
 /** Checks one collection's own content: its name, priority, rules, addresses, ports and FQDNs. */
 export function validateRuleCollection(site: ErrorSite, collection: RuleCollection, limits: RuleLimits): void {
+  checkShape(site, collection);
   const at = `ruleCollections[${collection.name}]`;
   if (!collection.name || !limits.collectionName.pattern.test(collection.name)) {
     throw new ValidationError(site, `${at}.name`, collection.name, limits.collectionName.allowed);

@@ -215,6 +215,8 @@ describe('AksCluster', () => {
     test('associates a given route table', () => {
       const stack = azureStack();
       const w = world(stack);
+      // The appliance lives in the hub: the spoke is peered with it (the route would lead nowhere otherwise).
+      new HubSpokePeering(stack, 'peering', { hub: w.hub, spoke: w.spoke });
       const rt = new RouteTable(stack, 'rt', { resourceGroup: w.spokeRg, name: 'mine', routes: [{ name: 'd', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.0.0.4') }] });
       new AksCluster(stack, 'aks', { resourceGroup: w.spokeRg, name: 'c', defaultNodePool: { subnet: w.subnet }, network, outbound: AksOutbound.userDefinedRouting({ routeTable: rt }) });
       const json = synth(stack);
@@ -259,6 +261,9 @@ describe('AksCluster', () => {
       [{ network: { ...network, serviceCidr: '10.9.0.5/24' } }, /network.serviceCidr is "10.9.0.5\/24"; host bits are set/],
       [{ network: { ...network, policy: 'calico' as const } }, /network.policy is "calico"; with plugin none the CNI you bring \(e.g. Calico\) enforces policy; leave policy unset/],
       [{ network: { ...network, pluginMode: 'overlay' as const } }, /network.pluginMode is "overlay"; overlay mode is an option of the azure plugin only/],
+      [{ network: { ...network, plugin: 'Azure' } }, 'test/aks: network.plugin is "Azure"; allowed: "none", "azure", "kubenet"; did you mean "azure"?'],
+      [{ network: { ...network, plugin: 'azure', pluginMode: 'Overlay' } }, 'test/aks: network.pluginMode is "Overlay"; allowed: "overlay"; did you mean "overlay"?'],
+      [{ network: { ...network, plugin: 'azure', policy: 'Cilium' } }, 'test/aks: network.policy is "Cilium"; allowed: "azure", "calico", "cilium"; did you mean "cilium"?'],
       [{ name: '-bad' }, /test\/aks: name is "-bad"; a cluster name is 1 to 63 letters/],
       [{ dnsPrefix: 'a_b' }, /dnsPrefix is "a_b"; a DNS prefix is 1 to 54 letters, digits or '-'/],
       [{ apiServerAuthorizedIpRanges: ['1.2.3.4/8'] }, /apiServerAuthorizedIpRanges\[0\] is "1.2.3.4\/8"; host bits are set/],

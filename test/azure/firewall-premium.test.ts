@@ -107,3 +107,13 @@ describe('zone-redundant firewall by default where the region has zones', () => 
       + 'pass zones to set them) could not be checked at synth and is checked by the cloud at apply');
   });
 });
+
+describe('AzureFirewall enums from JavaScript (issue 13 item 4)', () => {
+  test.each([
+    ['a SKU tier in the wrong case', { skuTier: 'premium' }, 'test/fw: skuTier is "premium"; allowed: "Basic", "Standard", "Premium"; did you mean "Premium"?'],
+    ['a SKU tier that is not a string', { skuTier: 3 }, 'test/fw: skuTier (a number) is 3; allowed: "Basic", "Standard", "Premium"'],
+    ['a threat-intelligence mode in the wrong case', { threatIntelMode: 'deny' }, 'test/fw: threatIntelMode is "deny"; allowed: "Off", "Alert", "Deny"; did you mean "Deny"?'],
+  ])('refuses %s', (_what, over, message) => {
+    expect(() => premium(over as unknown as Partial<AzureFirewallProps>)).toThrow(message);
+  });
+});

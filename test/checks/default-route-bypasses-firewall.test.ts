@@ -252,6 +252,6 @@ describe('EGRESS003: a cluster whose design is to leave to the Internet without 
     const app = Testing.app();
     const aks = cluster(azureStack(app), AksOutbound.loadBalancer());
     expect(() => SecurityChecks.internetEgressByDesign(aks, 'because')).toThrow(
-      'test/aks: exemption EGRESS003: reason is "because"; an exemption says why the construct may break the check');
+      'test/aks: exemption EGRESS003: reason is "because"; an exemption needs a reason of at least 10 characters (not counting spaces at either end): a sentence saying why the construct may break the check, which reviewers can judge');
   });
 });

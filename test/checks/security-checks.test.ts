@@ -1,6 +1,6 @@
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { AksOutbound } from '../../lib/azure';
-import { CheckLevel, SECURITY_CHECKS, SecurityCheckId, SecurityChecks } from '../../lib/checks';
+import { CheckLevel, SECURITY_CHECKS, SecurityCheckFailure, SecurityCheckId, SecurityChecks } from '../../lib/checks';
 import { azureStack, synth } from '../helpers';
 import { cluster, firewall, vnet } from '../azure/outbound-fixtures';
 import { annotations, runChecks, validationErrorOf } from './helpers';
@@ -27,8 +27,19 @@ describe('SecurityChecks', () => {
     for (const c of SECURITY_CHECKS) expect(c.description.length).toBeGreaterThan(200);
   });
 
-  test('at the default levels, a security-critical check fails the synth', () => {
-    expect(validationErrorOf(() => runChecks(scenario, {})).message).toMatch(/^test\/aks: defaultNodePool\.subnet is missing; .*\(security check EGRESS003 default-route-bypasses-firewall\)$/);
+  test('at the default levels, security-critical checks fail the synth, every finding at once', () => {
+    const error = validationErrorOf(() => runChecks(scenario, {}));
+    expect(error).toBeInstanceOf(SecurityCheckFailure);
+    const findings = (error as SecurityCheckFailure).findings.map((f) => f.message);
+    expect(findings).toHaveLength(2);
+    expect(findings[0]).toMatch(/^test\/aks: defaultNodePool\.subnet is missing; .*\(security check EGRESS003 default-route-bypasses-firewall\)$/);
+    expect(findings[1]).toMatch(/^test\/aks: apiServerAuthorizedIpRanges is missing; .*\(security check EGRESS004 api-server-open\)$/);
+    expect(error.message).toBe([
+      '2 security check findings at level error; fix each, or exempt it with SecurityChecks.exempt(construct, checkId, reason)',
+      'stack test:',
+      `  ${findings[0]}`,
+      `  ${findings[1]}`,
+    ].join('\n'));
   });
 
   test('at the default levels, a firewall without logs is a warning', () => {
@@ -70,9 +81,9 @@ describe('SecurityChecks', () => {
     expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS999: 'error' } as unknown as { [id in SecurityCheckId]?: CheckLevel } })).message)
       .toBe('SecurityChecks: levels is "EGRESS999"; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007');
     expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS001: 'fatal' as CheckLevel } })).message)
-      .toBe('SecurityChecks: levels.EGRESS001 is "fatal"; a level is error, warning, off');
+      .toBe('SecurityChecks: levels.EGRESS001 is "fatal"; a level is allowed: "error", "warning", "off"');
     expect(validationErrorOf(() => new SecurityChecks({ defaultLevel: 'loud' as CheckLevel })).message)
-      .toBe('SecurityChecks: defaultLevel is "loud"; a level is error, warning, off');
+      .toBe('SecurityChecks: defaultLevel is "loud"; a level is allowed: "error", "warning", "off"');
   });
 
   describe('exemptions', () => {
@@ -108,19 +119,40 @@ describe('SecurityChecks', () => {
       expect(validationErrorOf(() => SecurityChecks.exempt(aks, 'EGRESS000' as SecurityCheckId, 'not a check at all')).message)
         .toBe('test/aks: exemption is "EGRESS000"; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007');
       expect(validationErrorOf(() => SecurityChecks.exempt(aks, 'EGRESS004', 'tbd')).message)
-        .toBe('test/aks: exemption EGRESS004: reason is "tbd"; an exemption says why the construct may break the check, in a sentence reviewers can judge');
+        .toBe('test/aks: exemption EGRESS004: reason is "tbd"; an exemption needs a reason of at least 10 characters (not counting spaces at either end): a sentence saying why the construct may break the check, which reviewers can judge');
       SecurityChecks.exempt(aks, 'EGRESS004', 'administered from anywhere during the demo');
       expect(validationErrorOf(() => SecurityChecks.exempt(aks, 'EGRESS004', 'a second reason for the same check')).message)
         .toBe('test/aks: exemption is "EGRESS004"; the construct is already exempt from it; give one reason');
     });
   });
 
-  test('the Aspect runs where cdktf runs aspects: on stacks (cdktf 0.21 does not run aspects added to the App)', () => {
+  test('added to the App, it checks every stack and reports every finding of the synth at once, grouped by stack', () => {
     const app = Testing.app();
     scenario(app);
-    Aspects.of(app).add(new SecurityChecks());
-    expect(() => synth(app.node.findChild('test') as TerraformStack)).not.toThrow();
-    Aspects.of(app.node.findChild('test')).add(new SecurityChecks());
-    expect(() => synth(app.node.findChild('test') as TerraformStack)).toThrow(/EGRESS003/);
+    const other = azureStack(app, 'other');
+    cluster(other, AksOutbound.loadBalancer());
+    Aspects.of(app).add(new SecurityChecks({ defaultLevel: 'off', levels: { EGRESS003: 'error' } }));
+    const error = validationErrorOf(() => synth(app.node.findChild('test') as TerraformStack));
+    expect(error.message.split('\n').map((l) => l.replace(/ is missing; .*/, ' ...'))).toEqual([
+      '2 security check findings at level error; fix each, or exempt it with SecurityChecks.exempt(construct, checkId, reason)',
+      'stack test:',
+      '  test/aks: defaultNodePool.subnet ...',
+      'stack other:',
+      '  other/aks: defaultNodePool.subnet ...',
+    ]);
+  });
+
+  test('added to the App, app.synth() fails on it too', () => {
+    const app = Testing.app();
+    scenario(app);
+    Aspects.of(app).add(new SecurityChecks({ defaultLevel: 'off', levels: { EGRESS004: 'error' } }));
+    expect(() => app.synth()).toThrow(/^test\/aks: apiServerAuthorizedIpRanges is missing; .*\(security check EGRESS004 api-server-open\)$/);
+  });
+
+  test('on a stack, it reports the findings of that stack', () => {
+    const app = Testing.app();
+    scenario(app);
+    Aspects.of(app.node.findChild('test')).add(new SecurityChecks({ defaultLevel: 'off', levels: { EGRESS003: 'error' } }));
+    expect(() => synth(app.node.findChild('test') as TerraformStack)).toThrow(/^test\/aks: defaultNodePool\.subnet is missing; .*EGRESS003/);
   });
 });
