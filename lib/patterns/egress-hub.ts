@@ -7,7 +7,8 @@ import { RouteServer } from '../azure/route-server';
 import { VirtualNetwork } from '../azure/virtual-network';
 
 /** The kinds of firewall rule collections whose priorities {@link EgressHub.nextPriority} allots. */
-export type RuleCollectionKind = 'network' | 'application' | 'dnat';
+/** `group` allots priorities of Firewall Policy rule collection groups of their own (from 400, past the default groups 100, 200 and 300). */
+export type RuleCollectionKind = 'network' | 'application' | 'dnat' | 'group';
 
 /** The optional Route Server of an {@link EgressHub}. */
 export interface EgressHubRouteServerOptions {
@@ -70,7 +71,7 @@ export class EgressHub extends Construct {
     checkNumber(this, 'firstPriority', first, { min: 100, max: 65000, integer: true });
     this.step = props.priorityStep ?? 10;
     checkNumber(this, 'priorityStep', this.step, { min: 1, max: 1000, integer: true });
-    this.next = { network: first, application: first, dnat: first };
+    this.next = { network: first, application: first, dnat: first, group: 400 };
     const tier = checkEnum(this, 'skuTier', props.skuTier ?? 'Standard', ['Standard', 'Premium'] as const);
 
     this.resourceGroup = new ResourceGroup(this, 'rg', { name: `${name}-rg`, location: this.location });
@@ -111,7 +112,7 @@ export class EgressHub extends Construct {
    * collections in that order, each by its priorities.
    */
   public nextPriority(kind: RuleCollectionKind): number {
-    const k = checkEnum(this, 'nextPriority.kind', kind, ['network', 'application', 'dnat'] as const);
+    const k = checkEnum(this, 'nextPriority.kind', kind, ['network', 'application', 'dnat', 'group'] as const);
     const p = this.next[k];
     if (p > 65000) {
       throw new ValidationError(this, `nextPriority(${k})`, p, 'rule collection priorities end at 65000; lower priorityStep');

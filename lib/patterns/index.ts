@@ -1,1 +1,2 @@
 export * from './egress-hub';
+export * from './egress-spoke';
