@@ -3,7 +3,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { checkList, checkString } from '../core/guards';
 import { ValidationError } from '../core/errors';
 import { RuleCollections } from '../core/rules';
-import { AksCluster } from '../azure/aks-cluster';
+import { AksCluster, firewallPublicIpRanges } from '../azure/aks-cluster';
 import { AksEgressRules } from '../azure/aks-egress-rules';
 import { AksOutbound } from '../azure/aks-outbound';
 import { FirewallRouteTable } from '../azure/firewall-route-table';
@@ -35,6 +35,13 @@ export interface EgressSpokeProps {
   readonly vmSize?: string;
   /** Pod range of the cluster (Calico assigns pod addresses; the network plugin is `none`). @default '10.244.0.0/16' */
   readonly podCidr?: string;
+  /**
+   * Ranges allowed to reach the cluster's public API server (where Terraform and kubectl run). The hub
+   * firewall's public IPs are added (the nodes reach the API server through them). Without ranges the
+   * API server is open to the Internet, which the security check EGRESS004 reports.
+   * @default - open (no authorized ranges)
+   */
+  readonly apiServerAuthorizedIpRanges?: string[];
   /** Tenants, each with its firewall rule. @default - none */
   readonly tenants?: readonly EgressSpokeTenant[];
 }
@@ -96,6 +103,8 @@ export class EgressSpoke extends Construct {
       defaultNodePool: { name: 'default', nodeCount: props.nodeCount ?? 2, vmSize: props.vmSize ?? 'Standard_D2_v2', subnet: this.nodeSubnet },
       network: { plugin: 'none', serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10', podCidr: props.podCidr ?? '10.244.0.0/16' },
       outbound: AksOutbound.userDefinedRouting(),
+      apiServerAuthorizedIpRanges: props.apiServerAuthorizedIpRanges
+        ? [...firewallPublicIpRanges(hub.firewall), ...props.apiServerAuthorizedIpRanges] : undefined,
       dependsOn: [...this.peering.dependables],
     });
 
