@@ -4,7 +4,7 @@
  * with DNS proxy and a Route Server; each spoke has its VNet, peering, route table to the firewall, an AKS
  * cluster with user-defined routing, the AKS and API-server rules and one rule collection per tenant.
  * Rule priorities are allotted by the hub. The cluster-side Calico objects are not part of this example.
- * The API servers accept only 203.0.113.0/24 (a documentation range standing for the deployers' network).
+ * Its ranges (10.60-10.63, tenants 10.98) are clear of the other examples, which share one app. The API servers accept only 203.0.113.0/24 (a documentation range standing for the deployers' network).
  */
 import { App, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
@@ -16,15 +16,20 @@ import { EgressSpoke } from '../lib/patterns/egress-spoke';
 export function hubThreeSpokes(app: App): TerraformStack {
   const stack = new TerraformStack(app, 'hub-three-spokes');
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
-  const hub = new EgressHub(stack, 'hub', { routeServer: {} });
+  const hub = new EgressHub(stack, 'hub', {
+    name: 'p-hub',
+    addressSpace: ['10.60.0.0/22'],
+    firewallSubnetPrefix: '10.60.0.0/24',
+    routeServer: { subnetPrefix: '10.60.1.0/24' },
+  });
   for (const i of [1, 2, 3]) {
     new EgressSpoke(stack, `spoke${i}`, {
       hub,
-      name: `spoke${i}`,
-      addressSpace: `10.${i}.0.0/22`,
+      name: `p-spoke${i}`,
+      addressSpace: `10.6${i}.0.0/22`,
       apiServerAuthorizedIpRanges: ['203.0.113.0/24'],
       tenants: ['a', 'b'].map((t, j) => ({
-        tenant: new EgressTenant({ name: `${t}${i}`, egressCidr: `10.99.${i}.${j * 8}/29` }),
+        tenant: new EgressTenant({ name: `${t}${i}`, egressCidr: `10.98.${i}.${j * 8}/29` }),
         allowFqdns: [`${t}${i}.example.com`],
       })),
     });
