@@ -12,7 +12,7 @@ export type RuleCollectionKind = 'network' | 'application' | 'dnat' | 'group';
 
 /** The optional Route Server of an {@link EgressHub}. */
 export interface EgressHubRouteServerOptions {
-  /** Prefix of `RouteServerSubnet` (a /27 or larger). @default '10.0.1.0/24' */
+  /** Prefix of `RouteServerSubnet` (a /26 or larger). @default '10.0.1.0/24' */
   readonly subnetPrefix?: string;
   /** Lets the Route Server exchange routes between its peers and gateways. @default false */
   readonly branchToBranchTrafficEnabled?: boolean;
