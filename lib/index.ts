@@ -4,3 +4,4 @@ export * from './aws';
 export * from './calico';
 export * from './checks';
 export * from './report';
+export * from './patterns';

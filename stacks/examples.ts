@@ -7,6 +7,7 @@ import { AwsInspectionEgwCalicoStack } from './aws-inspection-egw-calico';
 import { HubSpokeEgwStack } from './hub-spoke-egw';
 import { HubSpokeAppgwStack } from './hub-spoke-appgw';
 import { HubSpokeEgwCalicoStack } from './hub-spoke-egw-calico';
+import { hubThreeSpokes } from './hub-three-spokes';
 
 /** One row per example stack: its name, the document it reproduces and how to build it. */
 export interface ExampleStack {
@@ -58,6 +59,7 @@ export const EXAMPLES: readonly ExampleStack[] = [
       new AwsInspectionEgwCalicoStack(app, 'aws-inspection-egw-calico', { cloud, tenant: cloud.tenant });
     },
   },
+  { name: 'hub-three-spokes', document: 'patterns', build: (app) => hubThreeSpokes(app) },
 ];
 
 /**

@@ -5,6 +5,7 @@ import * as azure from '../lib/azure';
 import * as calico from '../lib/calico';
 import * as checks from '../lib/checks';
 import * as core from '../lib/core';
+import * as patterns from '../lib/patterns';
 import * as report from '../lib/report';
 
 const docs = join(__dirname, '..', 'docs', 'api');
@@ -21,7 +22,7 @@ function pages(dir: string): Set<string> {
 
 describe('the API reference in docs/api', () => {
   test.each([
-    ['core', core], ['azure', azure], ['aws', aws], ['calico', calico], ['checks', checks], ['report', report],
+    ['core', core], ['azure', azure], ['aws', aws], ['calico', calico], ['checks', checks], ['report', report], ['patterns', patterns],
   ] as const)('has a page for every runtime export of lib/%s (run `npm run docs` after adding one)', (area, mod) => {
     const have = pages(join(docs, area));
     const missing = Object.keys(mod).filter((name) => !have.has(name));

@@ -1,2 +1,2 @@
-// Whole architectures in one construct (egress hub, egress spoke); filled in by the patterns work.
-export {};
+export * from './egress-hub';
+export * from './egress-spoke';

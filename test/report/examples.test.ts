@@ -23,9 +23,10 @@ describe('the report of the example app', () => {
     expect(model.groups.flat().sort()).toEqual(model.stacks);
     for (const fw of model.firewalls) expect(md).toContain(`### ${fw.name} (\`${fw.stack}\`)`);
     for (const c of model.clusters) expect(md).toContain(`### ${c.name} (\`${c.stack}\`)`);
-    expect(model.firewalls.map((f) => f.name)).toEqual(['aks-egress-fw', 'hub-firewall', 'inspection-fw', 'dzk8sfw1', 'hub-fw']);
+    expect(model.firewalls.map((f) => f.name)).toEqual(['aks-egress-fw', 'hub-firewall', 'inspection-fw', 'dzk8sfw1', 'hub-fw', 'p-hub-fw']);
     expect(model.clusters.map((c) => c.name)).toEqual([
       'aks-egress', 'aks-lb', 'aks-natgateway', 'aks-udr', 'natCluster', 'nodes of Connect calico-connect', 'secureaks1', 'spoke1-aks',
+      'p-spoke1-aks', 'p-spoke2-aks', 'p-spoke3-aks',
     ]);
     for (const word of ['unknown', 'undefined', 'NaN', '[object Object]', 'not in the output', 'not linked']) expect(md).not.toContain(word);
     expect(model.clusters.flatMap((c) => c.paths.flatMap((p) => p.steps.filter((s) => s.warning)))).toEqual([]);
