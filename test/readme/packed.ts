@@ -34,20 +34,28 @@ function packAndInstall(): PackedInstall {
   try {
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', packDir], root));
     const tarball = join(packDir, packed[0].filename);
-    const hash = createHash('sha256').update(readFileSync(tarball)).digest('hex').slice(0, 16);
+    // The provider bindings are optional peers: a user installs the ones their app uses, and the README's
+    // programs use all four, at the versions this repository tests. Where this checkout aliases cdktf to
+    // CDK Terrain (CI's second run), the scratch app does what the README tells CDK Terrain users: the
+    // same alias as an npm override.
+    const dev = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+    const bindings = Object.fromEntries(Object.keys(dev).filter((n) => n.startsWith('@cdktf/provider-')).map((n) => [n, dev[n]]));
+    const runtime = { cdktf: dev.cdktf, constructs: dev.constructs };
+    const overrides = dev.cdktf.startsWith('npm:') ? runtime : undefined;
+    const hash = createHash('sha256').update(readFileSync(tarball)).update(JSON.stringify({ bindings, runtime })).digest('hex').slice(0, 16);
     const dir = join(tmpdir(), `egress-readme-${hash}`);
     const pkgDir = join(dir, 'node_modules', 'cdktf-kubernetes-egress');
     if (!existsSync(join(dir, '.installed'))) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'readme-scratch', version: '1.0.0', private: true }));
       const kept = join(dir, 'cdktf-kubernetes-egress.tgz');
       writeFileSync(kept, readFileSync(tarball));
-      // The provider bindings are optional peers: a user installs the ones their app uses, and the README's
-      // programs use all four, at the versions this repository tests.
-      const dev = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
-      const bindings = Object.keys(dev).filter((n) => n.startsWith('@cdktf/provider-')).map((n) => `${n}@${dev[n]}`);
-      npm(['install', kept, `cdktf@${dev.cdktf}`, `constructs@${dev.constructs}`, ...bindings, '--prefer-offline', '--no-audit', '--no-fund'], dir);
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({
+        name: 'readme-scratch', version: '1.0.0', private: true,
+        dependencies: { 'cdktf-kubernetes-egress': `file:${kept}`, ...runtime, ...bindings },
+        ...(overrides ? { overrides } : {}),
+      }));
+      npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], dir);
       // The compiler comes from this repository: the scratch project only needs what users install at run time.
       for (const dev of ['typescript', '@types/node']) {
         const target = join(dir, 'node_modules', dev);
