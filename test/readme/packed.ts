@@ -56,15 +56,15 @@ function packAndInstall(): PackedInstall {
         ...(overrides ? { overrides } : {}),
       }));
       npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], dir);
-      // The compiler comes from this repository: the scratch project only needs what users install at run time.
-      for (const dev of ['typescript', '@types/node']) {
-        const target = join(dir, 'node_modules', dev);
-        if (!existsSync(target)) {
-          mkdirSync(join(target, '..'), { recursive: true });
-          symlinkSync(join(root, 'node_modules', dev), target, 'dir');
-        }
-      }
       writeFileSync(join(dir, '.installed'), hash);
+    }
+    // The compiler comes from this checkout: the scratch project only needs what users install at run
+    // time. Linked anew on every run, since a cached install may outlive the checkout it was linked to.
+    for (const dev of ['typescript', '@types/node']) {
+      const target = join(dir, 'node_modules', dev);
+      rmSync(target, { recursive: true, force: true });
+      mkdirSync(join(target, '..'), { recursive: true });
+      symlinkSync(join(root, 'node_modules', dev), target, 'dir');
     }
     const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
     const shimmed = manifest.exports === undefined;

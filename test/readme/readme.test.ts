@@ -4,7 +4,7 @@
  * the synthesized stacks read back. Its TypeScript blocks compile against the packed package.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { PackedInstall, fencedBlocks, packedInstall, tsc } from './packed';
 
@@ -48,7 +48,8 @@ describe('README: Your first app', () => {
     // `npx tsc` in the app's directory finds the compiler in the scratch project's bin folder.
     const bin = join(install.dir, 'node_modules', '.bin');
     mkdirSync(bin, { recursive: true });
-    if (!existsSync(join(bin, 'tsc'))) symlinkSync(join(install.dir, 'node_modules', 'typescript', 'bin', 'tsc'), join(bin, 'tsc'));
+    rmSync(join(bin, 'tsc'), { force: true });
+    symlinkSync(join(install.dir, 'node_modules', 'typescript', 'bin', 'tsc'), join(bin, 'tsc'));
   }, 600_000);
 
   test('package.json, tsconfig and cdktf.json are complete', () => {
