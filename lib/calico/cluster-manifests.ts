@@ -164,7 +164,8 @@ export class ClusterManifests extends Construct {
   }
 
   private teardownOutput(): void {
-    const id = `${this.node.id.replace(/[^A-Za-z0-9_]/g, '_')}_teardown`;
+    // Named by the path inside the stack: several clusters in one stack get one output each.
+    const id = `${this.pathInStack().join('_').replace(/[^A-Za-z0-9_]/g, '_')}_teardown`;
     if (this.node.tryFindChild(id)) return;
     const stack = TerraformStack.of(this);
     const output = new TerraformOutput(this, id, {
@@ -218,9 +219,21 @@ export class ClusterManifests extends Construct {
     });
   }
 
-  /** The folder the YAML goes to: `<outdir>/manifests/<stack>`. */
+  /**
+   * The folder the YAML goes to: `<outdir>/manifests/<stack>`, or `<outdir>/manifests/<stack>/<path>` (the
+   * construct path inside the stack, joined by `-`) when the ClusterManifests is not a direct child of its
+   * stack, so that several clusters in one stack keep their files apart.
+   */
   public yamlDirectory(outdir: string): string {
-    return path.join(outdir, 'manifests', TerraformStack.of(this).node.id);
+    const inStack = this.pathInStack();
+    return path.join(outdir, 'manifests', TerraformStack.of(this).node.id, ...(inStack.length > 1 ? [inStack.join('-')] : []));
+  }
+
+  /** The construct IDs from the stack (excluded) down to this one. */
+  private pathInStack(): string[] {
+    const scopes = this.node.scopes;
+    const stackIndex = scopes.indexOf(TerraformStack.of(this));
+    return scopes.slice(stackIndex + 1).map((s) => s.node.id);
   }
 
   private writeFiles(session: ISynthesisSession): void {

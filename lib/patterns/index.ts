@@ -1,2 +1,3 @@
 export * from './egress-hub';
 export * from './egress-spoke';
+export * from './egress-spoke-cluster';
