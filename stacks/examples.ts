@@ -59,7 +59,15 @@ export const EXAMPLES: readonly ExampleStack[] = [
       new AwsInspectionEgwCalicoStack(app, 'aws-inspection-egw-calico', { cloud, tenant: cloud.tenant });
     },
   },
+  // The pattern example's cloud and cluster stacks are built together, by the first of the two.
   { name: 'hub-three-spokes', document: 'patterns', build: (app) => hubThreeSpokes(app) },
+  {
+    name: 'hub-three-spokes-calico',
+    document: 'patterns',
+    build: (app) => {
+      if (!app.node.tryFindChild('hub-three-spokes-calico')) hubThreeSpokes(app);
+    },
+  },
 ];
 
 /**
