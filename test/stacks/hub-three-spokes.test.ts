@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, readdirSync } from 'fs';
+import * as ts from 'typescript';
 import { tmpdir } from 'os';
 import { App, Aspects, Testing } from 'cdktf';
 import { SecurityChecks } from '../../lib/checks';
@@ -90,5 +91,46 @@ describe('hub-three-spokes example', () => {
   test('two synths are byte-identical', () => {
     expect(Testing.synth(hubThreeSpokes(Testing.app()).cloud)).toBe(Testing.synth(hubThreeSpokes(Testing.app()).cloud));
     expect(Testing.synth(hubThreeSpokes(Testing.app()).cluster)).toBe(Testing.synth(hubThreeSpokes(Testing.app()).cluster));
+  });
+
+  describe('the README\'s Patterns program', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const start = readme.indexOf('\n## Patterns (`lib/patterns`)\n');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const program = /\n```ts program\n([\s\S]*?)\n```\n/.exec(section)![1];
+
+    test('is at most 40 lines of code', () => {
+      const lines = program.split('\n').filter((l) => l.trim() !== '' && !/^\s*(\/\/|\/\*|\*)/.test(l));
+      expect(lines.length).toBeLessThanOrEqual(40);
+      expect(lines.length).toBe(25);
+    });
+
+    test('runs: two stacks, three aliased providers of each kind, 6 Route Server peers, 3 clusters\' objects', () => {
+      // The program as a user runs it, its package subpaths mapped to this checkout's lib/.
+      const js = ts.transpileModule(program, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const load = (id: string) => require(id.startsWith('cdktf-kubernetes-egress/') ? join(__dirname, '../../lib', id.slice('cdktf-kubernetes-egress/'.length)) : id);
+      const outdir = mkdtempSync(join(tmpdir(), 'readme-patterns-'));
+      const before = process.env.CDKTF_OUTDIR;
+      process.env.CDKTF_OUTDIR = outdir;
+      try {
+        new Function('require', 'exports', js)(load, {});
+      } finally {
+        if (before === undefined) delete process.env.CDKTF_OUTDIR; else process.env.CDKTF_OUTDIR = before;
+      }
+      expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['cloud', 'cluster']);
+      const cloud = JSON.parse(readFileSync(join(outdir, 'stacks/cloud/cdk.tf.json'), 'utf8'));
+      const cluster = JSON.parse(readFileSync(join(outdir, 'stacks/cluster/cdk.tf.json'), 'utf8'));
+      expect(cloud.provider.helm.map((p: any) => p.alias)).toEqual(['spoke1', 'spoke2', 'spoke3']);
+      expect(cluster.provider.kubernetes.map((p: any) => p.alias)).toEqual(['spoke1', 'spoke2', 'spoke3']);
+      expect(resources(cloud, 'azurerm_route_server_bgp_connection').map((c) => c.peer_ip)).toEqual([
+        '10.1.1.4', '10.1.1.5', '10.2.1.4', '10.2.1.5', '10.3.1.4', '10.3.1.5']);
+      const peers = resources(cluster, 'kubernetes_manifest').filter((r) => r.manifest.kind === 'BGPPeer');
+      expect(peers.map((r) => [r.provider, r.manifest.spec.peerIP, r.manifest.spec.reachableBy])).toEqual([
+        ['kubernetes.spoke1', '10.0.1.4', '10.1.1.1'], ['kubernetes.spoke1', '10.0.1.5', '10.1.1.1'],
+        ['kubernetes.spoke2', '10.0.1.4', '10.2.1.1'], ['kubernetes.spoke2', '10.0.1.5', '10.2.1.1'],
+        ['kubernetes.spoke3', '10.0.1.4', '10.3.1.1'], ['kubernetes.spoke3', '10.0.1.5', '10.3.1.1']]);
+      expect(resources(cluster, 'kubernetes_manifest').filter((r) => r.manifest.kind === 'IPPool').map((r) => r.manifest.spec.cidr).sort())
+        .toEqual(['10.99.1.0/29', '10.99.1.8/29', '10.99.2.0/29', '10.99.2.8/29', '10.99.3.0/29', '10.99.3.8/29']);
+    });
   });
 });
