@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { CalicoEdition, EgressTenant } from '../../lib/calico';
+import { checkProviderAliases } from '../../lib/core';
 import { EgressHub, EgressSpoke, EgressSpokeCluster, EgressSpokeProps } from '../../lib/patterns';
 import { azureStack, resource, resources, synth } from '../helpers';
 
@@ -111,6 +113,16 @@ describe('EgressSpokeCluster (cluster half)', () => {
     expect(json.provider.kubernetes.map((p: any) => p.alias)).toEqual(['spoke1', 'spoke2', 'spoke3']);
     expect(json.provider.kubernetes[1].host).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-cloud\.outputs\.[^}]*spoke2_aks[^}]*host\}$/);
     expect(new Set(resources(json, 'kubernetes_manifest').map((r) => r.provider))).toEqual(new Set(['kubernetes.spoke1', 'kubernetes.spoke2', 'kubernetes.spoke3']));
+  });
+
+  test('three clusters in one stack never trip the provider alias check; a second unaliased helm provider would', () => {
+    const { cloud, clusterStack } = build(3);
+    expect(() => checkProviderAliases(cloud)).not.toThrow();
+    expect(() => checkProviderAliases(clusterStack)).not.toThrow();
+    new HelmProvider(cloud, 'extra-helm', {});
+    new HelmProvider(cloud, 'another-helm', {});
+    expect(() => checkProviderAliases(cloud)).toThrow('cloud/another-helm: alias is missing; cloud has 2 helm providers without distinct aliases '
+      + '(cloud/extra-helm, cloud/another-helm): give each an alias of its own, or terraform init fails with "Duplicate provider configuration"');
   });
 
   test('peers the gateway nodes with the Route Server\'s two addresses through the export filter', () => {
