@@ -58,7 +58,7 @@ export class EgressSpokeCluster extends Construct {
     const gatewaySubnet = spoke.gatewaySubnet;
     const replicas = props.replicas ?? 2;
     checkNumber(this, 'replicas', replicas, {
-      min: 1, max: spoke.gatewayNodeIps.length, integer: true,
+      min: 1, max: spoke.gatewayNodeIps.length, integer: true, deployTime: 'refuse',
       why: `1 to ${spoke.gatewayNodeIps.length} gateway pods per tenant: one per gateway node (calico.gatewayNodeCount of ${spoke.node.path})`,
     });
     this.spoke = spoke;

@@ -148,6 +148,7 @@ export class EgressSpoke extends Construct {
     if (calico) {
       if (!CalicoEdition.isCalicoEdition(edition)) throw new ValidationError(this, 'calico.edition', edition, 'a CalicoEdition');
       this.calicoAsn = calico.asn ?? 64512;
+      checkNumber(this, 'calico.asn', this.calicoAsn, { min: 1, deployTime: 'refuse' });
       checkAsn(this, 'calico.asn', this.calicoAsn, AZURE_RESERVED_ASNS);
       if (this.calicoAsn > AZURE_ROUTE_SERVER_MAX_PEER_ASN) {
         throw new ValidationError(this, 'calico.asn', this.calicoAsn,
@@ -165,7 +166,7 @@ export class EgressSpoke extends Construct {
       }
       checkString(this, 'calico.gatewaySubnetPrefix', calico!.gatewaySubnetPrefix, 'a subnet prefix for the gateway nodes, e.g. 10.1.1.0/28');
       checkNumber(this, 'calico.gatewayNodeCount', gatewayNodeCount, {
-        min: 2, integer: true, why: 'at least 2 gateway nodes, so that one being upgraded or repaired leaves one announcing the tenants',
+        min: 2, integer: true, deployTime: 'refuse', why: 'at least 2 gateway nodes, so that one being upgraded or repaired leaves one announcing the tenants',
       });
       const taken = hub.routeServer.peers.length;
       if (taken + gatewayNodeCount > AZURE_ROUTE_SERVER_MAX_PEERS) {

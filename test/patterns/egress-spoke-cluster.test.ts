@@ -97,6 +97,17 @@ describe('EgressSpoke with calico (cloud half)', () => {
     })).toThrow('test/s: calico.gatewayNodeCount is 1; at least 2 gateway nodes, so that one being upgraded or repaired leaves one announcing the tenants');
   });
 
+  test('refuses deploy-time counts and AS numbers, which decide the Route Server\'s connections at synth', () => {
+    const stack = azureStack();
+    const count = new TerraformVariable(stack, 'count', { type: 'number' }).numberValue;
+    const hub = new EgressHub(stack, 'hub', { routeServer: {} });
+    const tenants = [{ tenant: new EgressTenant({ name: 't', egressCidr: '10.99.0.0/29' }), allowFqdns: ['a.example.com'] }];
+    expect(() => new EgressSpoke(stack, 's', { hub, name: 's', addressSpace: '10.1.0.0/22', calico: { gatewaySubnetPrefix: '10.1.1.0/28', gatewayNodeCount: count }, tenants }))
+      .toThrow('test/s: calico.gatewayNodeCount is a deploy-time reference to var.count; a literal number is needed here because it is checked at synth (a whole number of at least 2)');
+    expect(() => new EgressSpoke(stack, 's2', { hub, name: 's2', addressSpace: '10.2.0.0/22', calico: { gatewaySubnetPrefix: '10.2.1.0/28', asn: count }, tenants }))
+      .toThrow('test/s2: calico.asn is a deploy-time reference to var.count; a literal number is needed here because it is checked at synth (a whole number of at least 1)');
+  });
+
   test('refuses an AS number the Route Server cannot peer with', () => {
     expect(() => build(1, { calico: { gatewaySubnetPrefix: '10.1.1.0/28', asn: 65515 } })).toThrow(/^cloud\/spoke1: calico\.asn is 65515; /);
     expect(() => build(1, { calico: { gatewaySubnetPrefix: '10.1.1.0/28', asn: 4200000000 } })).toThrow(
