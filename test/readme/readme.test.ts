@@ -82,6 +82,10 @@ describe('README: Your first app', () => {
     const pools = Object.values(cluster.resource.kubernetes_manifest as Record<string, any>)
       .filter((m) => m.manifest.kind === 'IPPool').map((m) => m.manifest.spec.cidr).sort();
     expect(pools).toEqual(['10.99.0.0/29', '10.99.0.8/29']);
+    // The namespace default uses tenant0's gateways, as the walkthrough's check assumes.
+    expect(Object.values(cluster.resource.kubernetes_annotations as Record<string, any>).map((a) => [a.kind, a.metadata.name, a.annotations])).toEqual([
+      ['Namespace', 'default', { 'egress.projectcalico.org/namespaceSelector': "projectcalico.org/name == 'tenant0-egw'" }],
+    ]);
   }, 300_000);
 
   test('the remote backend change compiles and puts both stacks, and the cross-stack reference, on azurerm', () => {
