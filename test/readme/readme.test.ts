@@ -26,6 +26,7 @@ const jsonBlocks = fencedBlocks(firstApp, /^json$/).map((b) => JSON.parse(b.body
 const [packageJson, tsconfig, cdktfJson] = jsonBlocks;
 const mainTs = fencedBlocks(firstApp, /^ts first-app$/)[0].body;
 const backendTs = fencedBlocks(firstApp, /^ts first-app-backend$/)[0].body;
+const s3BackendTs = fencedBlocks(firstApp, /^ts first-app-backend-s3$/)[0].body;
 
 /** Writes the first app (with `main`) to `name` in the scratch project and runs cdktf.json's app command; returns the stacks. */
 function runApp(install: PackedInstall, name: string, main: string): { [stack: string]: any } {
@@ -101,6 +102,20 @@ describe('README: Your first app', () => {
       { backend: 'azurerm', config: { ...backend, key: 'cloud.tfstate' }, workspace: '${terraform.workspace}' },
     ]);
   }, 300_000);
+
+  test('the S3 variant puts both stacks on S3 with its lock file, and the cluster stack reads the cloud stack from there', () => {
+    const main = mainTs
+      .replace("import { App, Aspects, TerraformOutput, TerraformStack } from 'cdktf';", "import { App, Aspects, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';")
+      .replace('app.synth();', `${s3BackendTs}\napp.synth();`);
+    expect(main).toContain('S3Backend, TerraformOutput');
+    const { cloud, cluster } = runApp(install, 'first-app-s3', main);
+    const backend = { bucket: 'my-tfstate', region: 'us-east-1' };
+    expect(cloud.terraform.backend).toEqual({ s3: { ...backend, key: 'cloud.tfstate', use_lockfile: true } });
+    expect(cluster.terraform.backend).toEqual({ s3: { ...backend, key: 'cluster.tfstate', use_lockfile: true } });
+    expect(Object.values(cluster.data.terraform_remote_state as Record<string, any>)).toEqual([
+      { backend: 's3', config: { ...backend, key: 'cloud.tfstate' }, workspace: '${terraform.workspace}' },
+    ]);
+  }, 300_000);
 });
 
 /** Where a README block starts: its fence's line (1-based), so a block's line n is README line `line + n`. */
@@ -109,8 +124,8 @@ interface Block { readonly info: string; readonly body: string; readonly line: n
 /**
  * Every ```ts block of the README, each as its own module file (`readme-line-<fence line>.ts`), with the
  * first app's compiler options but no emit, no unused-locals check and every file a module, so one
- * block's `declare const stack` never meets another's. `ts first-app-backend` is a fragment of the
- * first app and is compiled inside it by the test above.
+ * block's `declare const stack` never meets another's. The `ts first-app-backend*` blocks are fragments
+ * of the first app and are compiled inside it by the tests above.
  */
 function writeBlocks(dir: string, blocks: readonly Block[]): string[] {
   rmSync(dir, { recursive: true, force: true });
@@ -166,7 +181,7 @@ function exampleStackNames(): string[] {
 
 describe('README: every TypeScript block', () => {
   let install: PackedInstall;
-  const blocks = fencedBlocks(readme, /^ts(\s|$)/).filter((b) => b.info !== 'ts first-app-backend');
+  const blocks = fencedBlocks(readme, /^ts(\s|$)/).filter((b) => !b.info.startsWith('ts first-app-backend'));
   let dir: string;
   let files: string[];
   beforeAll(() => {
