@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, checkString, declareRanges, findInApp, requireProps,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp, requireProps,
   warnUnchecked,
 } from '../core';
 import {
@@ -102,8 +102,10 @@ export interface EgressGatewayAwsSubnet {
   /** The subnet's zone, e.g. `us-east-1a`: the gateways run only on nodes there. */
   readonly availabilityZone: string;
   /**
-   * Elastic IPs (allocation IDs or addresses) Calico associates with the gateways, for a fixed public
-   * source address. @default - none
+   * Public IPv4 addresses of Elastic IPs Calico associates with the gateways, one per gateway, for a
+   * fixed public source address (`AwsEgressGatewaySubnets.elasticIpAddresses`). Addresses, not
+   * allocation IDs: Calico finds the allocation by its address. The gateway subnet needs a route to an
+   * Internet gateway for them to carry traffic. @default - none
    */
   readonly elasticIps?: readonly string[];
 }
@@ -213,7 +215,8 @@ export class EgressGatewayTenant extends Construct {
         blockSize,
         nodeSelector: props.poolNodeSelector ?? '!all()',
         vxlanMode,
-        ...(aws ? { awsSubnetID: aws.subnetId, disableBGPExport: true } : {}),
+        // Only gateways take addresses from an AWS-backed pool, never tunnels (Tigera's AWS guide).
+        ...(aws ? { awsSubnetID: aws.subnetId, disableBGPExport: true, allowedUses: ['Workload' as const] } : {}),
       },
     };
     this.pool = manifests.add(this, 'ippool', pool);
@@ -277,8 +280,16 @@ export class EgressGatewayTenant extends Construct {
       throw new ValidationError(this, props.fabricRoutesEgress !== undefined ? 'fabricRoutesEgress' : 'nodeSubnets',
         props.fabricRoutesEgress ?? props.nodeSubnets, 'not with aws: the VPC routes the gateways\' addresses');
     }
-    const eips = aws.elasticIps === undefined ? [] : checkList<string>(this, 'aws.elasticIps', aws.elasticIps, 'a list of Elastic IP allocation IDs or addresses');
-    eips.forEach((e, i) => checkString(this, `aws.elasticIps[${i}]`, e, 'an Elastic IP allocation ID or address'));
+    if (aws.elasticIps !== undefined) {
+      const eips = checkList<unknown>(this, 'aws.elasticIps', aws.elasticIps, 'a list of Elastic IPs\' public IPv4 addresses');
+      eips.forEach((e, i) => {
+        if (typeof e === 'string' && e.startsWith('eipalloc-')) {
+          throw new ValidationError(this, `aws.elasticIps[${i}]`, e, 'an Elastic IP\'s public IPv4 address, e.g. 203.0.113.10, not its allocation ID '
+            + '(Calico finds the allocation by the address; AwsEgressGatewaySubnets.elasticIpAddresses lists them)');
+        }
+      });
+      checkIpList(this, 'aws.elasticIps', eips, { version: 4 });
+    }
     return aws;
   }
 

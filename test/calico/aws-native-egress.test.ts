@@ -15,17 +15,27 @@ describe('EgressGatewayTenant with AWS-native addressing', () => {
     const json = render();
     expect(manifestResource(json, 'IPPool', 'tenant0-pool').manifest.spec).toEqual({
       cidr: '10.10.100.8/29', blockSize: 32, nodeSelector: '!all()', vxlanMode: 'Never',
-      awsSubnetID: 'subnet-0123456789abcdef0', disableBGPExport: true,
+      awsSubnetID: 'subnet-0123456789abcdef0', disableBGPExport: true, allowedUses: ['Workload'],
     });
     const spec = manifestResource(json, 'EgressGateway', 'tenant0-egw', 'tenant0-egw').manifest.spec;
     expect(spec.aws).toEqual({ nativeIP: 'Enabled' });
     expect(spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux', 'topology.kubernetes.io/zone': 'us-east-1a' });
   });
 
-  test('passes Elastic IPs to the gateways', () => {
-    const json = render({ aws: { ...aws, elasticIps: ['eipalloc-0123456789abcdef0'] } });
+  test('passes Elastic IPs to the gateways by their public addresses', () => {
+    const json = render({ aws: { ...aws, elasticIps: ['203.0.113.10', '203.0.113.11'] } });
     expect(manifestResource(json, 'EgressGateway', 'tenant0-egw', 'tenant0-egw').manifest.spec.aws)
-      .toEqual({ nativeIP: 'Enabled', elasticIPs: ['eipalloc-0123456789abcdef0'] });
+      .toEqual({ nativeIP: 'Enabled', elasticIPs: ['203.0.113.10', '203.0.113.11'] });
+  });
+
+  test('refuses an Elastic IP given by its allocation ID: Calico reads public addresses', () => {
+    expect(() => render({ aws: { ...aws, elasticIps: ['eipalloc-0123456789abcdef0'] } })).toThrow(
+      'cluster/calico/tenant0: aws.elasticIps[0] is "eipalloc-0123456789abcdef0"; an Elastic IP\'s public IPv4 address, e.g. 203.0.113.10, '
+      + 'not its allocation ID (Calico finds the allocation by the address; AwsEgressGatewaySubnets.elasticIpAddresses lists them)');
+    expect(() => render({ aws: { ...aws, elasticIps: ['not-an-ip'] } })).toThrow(
+      'cluster/calico/tenant0: aws.elasticIps[0] is "not-an-ip"; expected an IP address such as 10.0.0.4');
+    expect(() => render({ aws: { ...aws, elasticIps: ['2001:db8::1'] } })).toThrow(
+      'cluster/calico/tenant0: aws.elasticIps[0] is "2001:db8::1"; only IPv4 is allowed here');
   });
 
   test('refuses a range outside the subnet', () => {
