@@ -1,11 +1,11 @@
 import { Construct, IConstruct } from 'constructs';
-import { Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp, requireProps,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp, formatValue, requireProps,
   warnUnchecked,
 } from '../core';
 import {
-  Affinity, CALICO_API_VERSION, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, IPPool,
+  Affinity, CALICO_API_VERSION, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, FelixConfiguration, IPPool,
   Namespace, OPERATOR_API_VERSION, ResourceRequirements, StringMap, TopologySpreadConstraint,
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
@@ -199,6 +199,7 @@ export class EgressGatewayTenant extends Construct {
 
     declareRanges(this, [{ cidr: t.egressCidr, kind: 'egress', label: `egress range of tenant ${t.name}` }]);
     checkAtSynth(this, () => this.checkRenderedOnce());
+    if (aws) checkAtSynth(this, () => this.checkAwsSecondaryIps(aws));
     // An AWS-backed range lies inside its VPC subnet by design.
     checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, aws ? ['vnet', 'transit', 'pod', 'service', 'egress'] : ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
       'an egress range is announced over BGP and named by firewall rules, so it must not be any other network\'s range'));
@@ -291,6 +292,27 @@ export class EgressGatewayTenant extends Construct {
       checkIpList(this, 'aws.elasticIps', eips, { version: 4 });
     }
     return aws;
+  }
+
+  /** Felix gives gateways AWS addresses only with `awsSecondaryIPSupport` on (Tigera's AWS guide). */
+  private checkAwsSecondaryIps(aws: EgressGatewayAwsSubnet): void {
+    const felix = ClusterManifests.of(this).entries
+      .filter((e) => e.object.kind === 'FelixConfiguration' && e.object.metadata.name === 'default');
+    const modes = "'EnabledENIPerWorkload' or 'Enabled'";
+    if (felix.length === 0) {
+      Annotations.of(this).addWarning(`aws.subnetId is ${formatValue(aws.subnetId)}; no FelixSettings in this cluster's objects: `
+        + `the gateways get addresses only where FelixConfiguration default sets awsSecondaryIPSupport to ${modes}`);
+      return;
+    }
+    const off = felix.find((e) => {
+      const mode = (e.object as FelixConfiguration).spec?.awsSecondaryIPSupport;
+      return mode === undefined || mode === 'Disabled';
+    });
+    if (off && !felix.some((e) => e !== off && (e.object as FelixConfiguration).spec?.awsSecondaryIPSupport?.startsWith('Enabled'))) {
+      throw new ValidationError(this, 'aws.subnetId', aws.subnetId,
+        `an AWS-backed pool needs FelixSettings awsSecondaryIPSupport ${modes} in this cluster (${off.owner.node.path} leaves it off): `
+        + 'without it no node offers the projectcalico.org/aws-secondary-ipv4 slot the gateways ask for');
+    }
   }
 
   private checkVxlanMode(props: EgressGatewayTenantProps): EncapsulationMode {

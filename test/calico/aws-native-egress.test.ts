@@ -65,6 +65,40 @@ describe('EgressGatewayTenant with AWS-native addressing', () => {
   });
 });
 
+describe('EgressGatewayTenant with aws, against the cluster\'s FelixSettings', () => {
+  const withFelix = (felix: Record<string, unknown> | undefined) => {
+    const { stack, manifests } = clusterStack();
+    if (felix) new FelixSettings(manifests, 'felix', felix);
+    new EgressGatewayTenant(manifests, 'tenant0', { tenant: tenant(), aws });
+    return stack;
+  };
+  const warnings = (stack: ReturnType<typeof withFelix>) =>
+    stack.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+
+  test.each(['Enabled', 'EnabledENIPerWorkload'])('synthesizes with awsSecondaryIPSupport %s, silently', (mode) => {
+    const stack = withFelix({ awsSecondaryIPSupport: mode });
+    expect(() => synth(stack)).not.toThrow();
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('refuses a cluster whose FelixSettings leave awsSecondaryIPSupport off: the gateways would never get their addresses', () => {
+    const message = "cluster/calico/tenant0: aws.subnetId is \"subnet-0123456789abcdef0\"; an AWS-backed pool needs FelixSettings awsSecondaryIPSupport "
+      + "'EnabledENIPerWorkload' or 'Enabled' in this cluster (cluster/calico/felix leaves it off): without it no node offers the "
+      + 'projectcalico.org/aws-secondary-ipv4 slot the gateways ask for';
+    expect(() => synth(withFelix({}))).toThrow(message);
+    expect(() => synth(withFelix({ awsSecondaryIPSupport: 'Disabled' }))).toThrow(message);
+  });
+
+  test('warns when the cluster has no FelixSettings at all (FelixConfiguration managed elsewhere)', () => {
+    const stack = withFelix(undefined);
+    synth(stack);
+    expect(warnings(stack)).toEqual([
+      'aws.subnetId is "subnet-0123456789abcdef0"; no FelixSettings in this cluster\'s objects: the gateways get addresses only where '
+      + "FelixConfiguration default sets awsSecondaryIPSupport to 'EnabledENIPerWorkload' or 'Enabled'",
+    ]);
+  });
+});
+
 describe('FelixSettings awsSecondaryIPSupport', () => {
   test('sets the mode', () => {
     const { stack, manifests } = clusterStack();
