@@ -313,6 +313,15 @@ export class EgressGatewayTenant extends Construct {
         `an AWS-backed pool needs FelixSettings awsSecondaryIPSupport ${modes} in this cluster (${off.owner.node.path} leaves it off): `
         + 'without it no node offers the projectcalico.org/aws-secondary-ipv4 slot the gateways ask for');
     }
+    // Shared ENIs (Secondary-IP-per-workload) take their own primary addresses from a host pool of the subnet.
+    const shared = felix.some((e) => (e.object as FelixConfiguration).spec?.awsSecondaryIPSupport === 'Enabled');
+    const hostPool = ClusterManifests.of(this).entries.some((e) => e.object.kind === 'IPPool'
+      && ((e.object as IPPool).spec?.allowedUses ?? []).includes('HostSecondaryInterface') && (e.object as IPPool).spec?.awsSubnetID === aws.subnetId);
+    if (shared && !hostPool) {
+      throw new ValidationError(this, 'aws.subnetId', aws.subnetId,
+        "with awsSecondaryIPSupport 'Enabled' each secondary ENI takes its primary address from an IPPool with allowedUses [HostSecondaryInterface] "
+        + "and this awsSubnetID, and this cluster has none; add one (clear of the tenants' ranges) or use 'EnabledENIPerWorkload'");
+    }
   }
 
   private checkVxlanMode(props: EgressGatewayTenantProps): EncapsulationMode {

@@ -66,19 +66,36 @@ describe('EgressGatewayTenant with AWS-native addressing', () => {
 });
 
 describe('EgressGatewayTenant with aws, against the cluster\'s FelixSettings', () => {
-  const withFelix = (felix: Record<string, unknown> | undefined) => {
+  const withFelix = (felix: Record<string, unknown> | undefined, hostPoolSubnet?: string) => {
     const { stack, manifests } = clusterStack();
     if (felix) new FelixSettings(manifests, 'felix', felix);
+    if (hostPoolSubnet) {
+      manifests.add(manifests, 'hosts-a', {
+        apiVersion: 'projectcalico.org/v3', kind: 'IPPool', metadata: { name: 'hosts-a' },
+        spec: { cidr: '10.10.100.16/29', allowedUses: ['HostSecondaryInterface'], awsSubnetID: hostPoolSubnet, blockSize: 32, disableBGPExport: true },
+      });
+    }
     new EgressGatewayTenant(manifests, 'tenant0', { tenant: tenant(), aws });
     return stack;
   };
   const warnings = (stack: ReturnType<typeof withFelix>) =>
     stack.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
 
-  test.each(['Enabled', 'EnabledENIPerWorkload'])('synthesizes with awsSecondaryIPSupport %s, silently', (mode) => {
-    const stack = withFelix({ awsSecondaryIPSupport: mode });
+  test.each([
+    ['EnabledENIPerWorkload', undefined],
+    ['Enabled', 'subnet-0123456789abcdef0'],
+  ])('synthesizes with awsSecondaryIPSupport %s (host pool in %s), silently', (mode, hostPoolSubnet) => {
+    const stack = withFelix({ awsSecondaryIPSupport: mode }, hostPoolSubnet);
     expect(() => synth(stack)).not.toThrow();
     expect(warnings(stack)).toEqual([]);
+  });
+
+  test('refuses Enabled (shared ENIs) without a HostSecondaryInterface pool in the tenant\'s subnet, for the ENIs\' own addresses', () => {
+    const message = 'cluster/calico/tenant0: aws.subnetId is "subnet-0123456789abcdef0"; with awsSecondaryIPSupport \'Enabled\' each secondary ENI '
+      + 'takes its primary address from an IPPool with allowedUses [HostSecondaryInterface] and this awsSubnetID, and this cluster has none; '
+      + "add one (clear of the tenants' ranges) or use 'EnabledENIPerWorkload'";
+    expect(() => synth(withFelix({ awsSecondaryIPSupport: 'Enabled' }))).toThrow(message);
+    expect(() => synth(withFelix({ awsSecondaryIPSupport: 'Enabled' }, 'subnet-0fedcba9876543210'))).toThrow(message);
   });
 
   test('refuses a cluster whose FelixSettings leave awsSecondaryIPSupport off: the gateways would never get their addresses', () => {
