@@ -50,7 +50,9 @@
  *   egress gateway subnet to an Internet gateway in this VPC, which would send the tenants' traffic
  *   around the firewall. Here every path out crosses it; the Internet sees the NAT gateways' addresses
  *   (output `internet_source_addresses`), one per zone, shared by every tenant of that zone.
- * - The nodes' security group `native-egw-nodes`: everything between nodes, everything out.
+ * - The nodes' security group `native-egw-nodes`: everything between nodes, everything out. A client
+ *   pod's traffic reaches its gateway in Calico's egress VXLAN (UDP 4790) addressed to the gateway's
+ *   own address on its ENI: the security groups Calico's ENIs carry must admit it from the nodes.
  *
  * Routing, by intent:
  *   (1) node and egress gateway subnets send everything to the transit gateway, whose `inspection-rt`
