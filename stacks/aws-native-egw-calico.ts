@@ -41,7 +41,7 @@ import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { ValidationError } from '../lib/core';
-import { CalicoEdition, ClusterManifests, EgressGatewayTenant, FelixSettings, NamespaceEgress } from '../lib/calico';
+import { CalicoEdition, ClusterManifests, FelixSettings, NamespaceEgress, TenantGateways } from '../lib/calico';
 import { AwsNativeEgwStack } from './aws-native-egw';
 
 /** Inputs of the cluster stack. */
@@ -66,7 +66,7 @@ export class AwsNativeEgwCalicoStack extends TerraformStack {
   public readonly manifests: ClusterManifests;
   public readonly felix: FelixSettings;
   /** Each tenant's gateways, in the cloud stack's order. */
-  public readonly tenants: readonly EgressGatewayTenant[];
+  public readonly tenants: readonly TenantGateways[];
   /** Each tenant's application namespace. */
   public readonly namespaces: readonly NamespaceEgress[];
 
@@ -89,7 +89,7 @@ export class AwsNativeEgwCalicoStack extends TerraformStack {
     this.felix = new FelixSettings(this.manifests, 'felix', { awsSecondaryIPSupport: 'EnabledENIPerWorkload' });
     this.tenants = cloud.tenants.map(({ tenant, availabilityZone }) => {
       const subnet = cloud.egressSubnetIn(availabilityZone);
-      return new EgressGatewayTenant(this.manifests, tenant.name, {
+      return new TenantGateways(this.manifests, tenant.name, {
         tenant,
         replicas: props.replicas ?? 2,
         aws: { subnetId: subnet.id, subnetCidr: subnet.cidr, availabilityZone },
