@@ -4,6 +4,8 @@ import { AksFirewallUdrStack } from './aks-firewall-udr';
 import { AksOutboundLbStack, AksOutboundManagedNatStack, AksOutboundUdrStack, AksOutboundUserNatStack } from './aks-outbound';
 import { AwsInspectionEgwStack, documentTenant } from './aws-inspection-egw';
 import { AwsInspectionEgwCalicoStack } from './aws-inspection-egw-calico';
+import { AwsNativeEgwStack } from './aws-native-egw';
+import { AwsNativeEgwCalicoStack } from './aws-native-egw-calico';
 import { HubSpokeEgwStack } from './hub-spoke-egw';
 import { HubSpokeAppgwStack } from './hub-spoke-appgw';
 import { HubSpokeEgwCalicoStack } from './hub-spoke-egw-calico';
@@ -29,6 +31,15 @@ function hubSpokeEgw(app: App): HubSpokeEgwStack {
 function awsInspectionEgw(app: App): AwsInspectionEgwStack {
   const existing = app.node.tryFindChild('aws-inspection-egw');
   return existing instanceof AwsInspectionEgwStack ? existing : new AwsInspectionEgwStack(app, 'aws-inspection-egw', { tenant: documentTenant() });
+}
+
+/**
+ * The cloud stack of the AWS-native example in `app`, created on first use. Its tenants are declared
+ * by the stack's defaults, once, and handed to the cluster stack through it.
+ */
+function awsNativeEgw(app: App): AwsNativeEgwStack {
+  const existing = app.node.tryFindChild('aws-native-egw');
+  return existing instanceof AwsNativeEgwStack ? existing : new AwsNativeEgwStack(app, 'aws-native-egw');
 }
 
 /** The example stacks, in the order the README's table lists them. */
@@ -58,6 +69,13 @@ export const EXAMPLES: readonly ExampleStack[] = [
       const cloud = awsInspectionEgw(app);
       new AwsInspectionEgwCalicoStack(app, 'aws-inspection-egw-calico', { cloud, tenant: cloud.tenant });
     },
+  },
+  { name: 'aws-native-egw', document: 'aws-native', build: (app) => awsNativeEgw(app) },
+  {
+    name: 'aws-native-egw-calico',
+    document: 'aws-native',
+    // The tenants and the egress gateway subnets the cloud stack declared.
+    build: (app) => { new AwsNativeEgwCalicoStack(app, 'aws-native-egw-calico', { cloud: awsNativeEgw(app) }); },
   },
   // The pattern example's cloud and cluster stacks are built together, by the first of the two.
   { name: 'hub-three-spokes', document: 'patterns', build: (app) => hubThreeSpokes(app) },

@@ -50,7 +50,9 @@ export interface AwsEgressGatewaySubnetsProps {
   readonly policyName: string;
   /**
    * How many Elastic IPs to allocate for the egress gateways (for a fixed public source address on
-   * the Internet). Calico associates them with gateway addresses (EgressGateway `aws.elasticIPs`).
+   * the Internet). Calico associates them with gateway addresses (EgressGateway `aws.elasticIPs`, given
+   * `elasticIpAddresses`); the gateway subnets then need a route to an Internet gateway, which this
+   * construct does not add.
    * @default 0 - traffic keeps its private gateway address and leaves through the VPC's NAT/firewall path
    */
   readonly elasticIps?: number;
@@ -126,8 +128,16 @@ export class AwsEgressGatewaySubnets extends Construct {
     return this.subnets.map((s) => s.id);
   }
 
-  /** The allocation IDs of the Elastic IPs (`eipalloc-...`), for EgressGateway `aws.elasticIPs`. */
+  /** The allocation IDs of the Elastic IPs (`eipalloc-...`), e.g. for IAM conditions; not what Calico takes. */
   public get elasticIpAllocationIds(): string[] {
     return this.elasticIps.map((e) => e.allocationId);
+  }
+
+  /**
+   * The Elastic IPs' public addresses, for EgressGateway `aws.elasticIPs` (the tenant's `aws.elasticIps`):
+   * Calico takes addresses and looks the allocations up itself.
+   */
+  public get elasticIpAddresses(): string[] {
+    return this.elasticIps.map((e) => e.publicIp);
   }
 }

@@ -1,11 +1,11 @@
 import { Construct, IConstruct } from 'constructs';
-import { Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, checkString, declareRanges, findInApp, requireProps,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp, formatValue, requireProps,
   warnUnchecked,
 } from '../core';
 import {
-  Affinity, CALICO_API_VERSION, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, IPPool,
+  Affinity, CALICO_API_VERSION, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, FelixConfiguration, IPPool,
   Namespace, OPERATOR_API_VERSION, ResourceRequirements, StringMap, TopologySpreadConstraint,
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
@@ -102,8 +102,10 @@ export interface EgressGatewayAwsSubnet {
   /** The subnet's zone, e.g. `us-east-1a`: the gateways run only on nodes there. */
   readonly availabilityZone: string;
   /**
-   * Elastic IPs (allocation IDs or addresses) Calico associates with the gateways, for a fixed public
-   * source address. @default - none
+   * Public IPv4 addresses of Elastic IPs Calico associates with the gateways, one per gateway, for a
+   * fixed public source address (`AwsEgressGatewaySubnets.elasticIpAddresses`). Addresses, not
+   * allocation IDs: Calico finds the allocation by its address. The gateway subnet needs a route to an
+   * Internet gateway for them to carry traffic. @default - none
    */
   readonly elasticIps?: readonly string[];
 }
@@ -197,6 +199,7 @@ export class EgressGatewayTenant extends Construct {
 
     declareRanges(this, [{ cidr: t.egressCidr, kind: 'egress', label: `egress range of tenant ${t.name}` }]);
     checkAtSynth(this, () => this.checkRenderedOnce());
+    if (aws) checkAtSynth(this, () => this.checkAwsSecondaryIps(aws));
     // An AWS-backed range lies inside its VPC subnet by design.
     checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, aws ? ['vnet', 'transit', 'pod', 'service', 'egress'] : ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
       'an egress range is announced over BGP and named by firewall rules, so it must not be any other network\'s range'));
@@ -213,7 +216,8 @@ export class EgressGatewayTenant extends Construct {
         blockSize,
         nodeSelector: props.poolNodeSelector ?? '!all()',
         vxlanMode,
-        ...(aws ? { awsSubnetID: aws.subnetId, disableBGPExport: true } : {}),
+        // Only gateways take addresses from an AWS-backed pool, never tunnels (Tigera's AWS guide).
+        ...(aws ? { awsSubnetID: aws.subnetId, disableBGPExport: true, allowedUses: ['Workload' as const] } : {}),
       },
     };
     this.pool = manifests.add(this, 'ippool', pool);
@@ -277,9 +281,47 @@ export class EgressGatewayTenant extends Construct {
       throw new ValidationError(this, props.fabricRoutesEgress !== undefined ? 'fabricRoutesEgress' : 'nodeSubnets',
         props.fabricRoutesEgress ?? props.nodeSubnets, 'not with aws: the VPC routes the gateways\' addresses');
     }
-    const eips = aws.elasticIps === undefined ? [] : checkList<string>(this, 'aws.elasticIps', aws.elasticIps, 'a list of Elastic IP allocation IDs or addresses');
-    eips.forEach((e, i) => checkString(this, `aws.elasticIps[${i}]`, e, 'an Elastic IP allocation ID or address'));
+    if (aws.elasticIps !== undefined) {
+      const eips = checkList<unknown>(this, 'aws.elasticIps', aws.elasticIps, 'a list of Elastic IPs\' public IPv4 addresses');
+      eips.forEach((e, i) => {
+        if (typeof e === 'string' && e.startsWith('eipalloc-')) {
+          throw new ValidationError(this, `aws.elasticIps[${i}]`, e, 'an Elastic IP\'s public IPv4 address, e.g. 203.0.113.10, not its allocation ID '
+            + '(Calico finds the allocation by the address; AwsEgressGatewaySubnets.elasticIpAddresses lists them)');
+        }
+      });
+      checkIpList(this, 'aws.elasticIps', eips, { version: 4 });
+    }
     return aws;
+  }
+
+  /** Felix gives gateways AWS addresses only with `awsSecondaryIPSupport` on (Tigera's AWS guide). */
+  private checkAwsSecondaryIps(aws: EgressGatewayAwsSubnet): void {
+    const felix = ClusterManifests.of(this).entries
+      .filter((e) => e.object.kind === 'FelixConfiguration' && e.object.metadata.name === 'default');
+    const modes = "'EnabledENIPerWorkload' or 'Enabled'";
+    if (felix.length === 0) {
+      Annotations.of(this).addWarning(`aws.subnetId is ${formatValue(aws.subnetId)}; no FelixSettings in this cluster's objects: `
+        + `the gateways get addresses only where FelixConfiguration default sets awsSecondaryIPSupport to ${modes}`);
+      return;
+    }
+    const off = felix.find((e) => {
+      const mode = (e.object as FelixConfiguration).spec?.awsSecondaryIPSupport;
+      return mode === undefined || mode === 'Disabled';
+    });
+    if (off && !felix.some((e) => e !== off && (e.object as FelixConfiguration).spec?.awsSecondaryIPSupport?.startsWith('Enabled'))) {
+      throw new ValidationError(this, 'aws.subnetId', aws.subnetId,
+        `an AWS-backed pool needs FelixSettings awsSecondaryIPSupport ${modes} in this cluster (${off.owner.node.path} leaves it off): `
+        + 'without it no node offers the projectcalico.org/aws-secondary-ipv4 slot the gateways ask for');
+    }
+    // Shared ENIs (Secondary-IP-per-workload) take their own primary addresses from a host pool of the subnet.
+    const shared = felix.some((e) => (e.object as FelixConfiguration).spec?.awsSecondaryIPSupport === 'Enabled');
+    const hostPool = ClusterManifests.of(this).entries.some((e) => e.object.kind === 'IPPool'
+      && ((e.object as IPPool).spec?.allowedUses ?? []).includes('HostSecondaryInterface') && (e.object as IPPool).spec?.awsSubnetID === aws.subnetId);
+    if (shared && !hostPool) {
+      throw new ValidationError(this, 'aws.subnetId', aws.subnetId,
+        "with awsSecondaryIPSupport 'Enabled' each secondary ENI takes its primary address from an IPPool with allowedUses [HostSecondaryInterface] "
+        + "and this awsSubnetID, and this cluster has none; add one (clear of the tenants' ranges) or use 'EnabledENIPerWorkload'");
+    }
   }
 
   private checkVxlanMode(props: EgressGatewayTenantProps): EncapsulationMode {

@@ -330,10 +330,10 @@ function routeTarget(b: ModelBuilder, r: AwsRoute): string {
 }
 
 /** The path out of one node subnet, route table by route table. */
-function awsPath(b: ModelBuilder, start: TfNode): EgressPath {
+function awsPath(b: ModelBuilder, start: TfNode, members = 'nodes'): EgressPath {
   const { ix } = b;
   const from = b.subnetLabel(b.subnet(start));
-  const steps: PathStep[] = [{ text: `nodes in ${from}` }];
+  const steps: PathStep[] = [{ text: `${members} in ${from}` }];
   const crossed: FirewallView[] = [];
   const stop = (text: string, summary: string, warning = false): EgressPath =>
     ({ from, steps: [...steps, { text, ...(warning ? { warning } : {}) }], summary });
@@ -433,23 +433,30 @@ function awsPath(b: ModelBuilder, start: TfNode): EgressPath {
   return stop('more than 12 hops: stopped', 'a path longer than 12 hops', true);
 }
 
+/** Adds a cluster (or a group of its nodes) whose traffic leaves from `subnetNodes`, with a path out of each subnet. */
+export function pushAwsCluster(
+  b: ModelBuilder, key: string, stack: string, name: string, kind: string, label: string, outboundType: string,
+  subnetNodes: TfNode[], nodes: string[], nodeAddresses: string[], members = 'nodes',
+): ClusterView {
+  const sorted = [...subnetNodes].sort(byText((s) => displayName(s)));
+  const paths = sorted.map((s) => awsPath(b, s, members));
+  const subnets = sorted.map((s) => b.subnet(s)).filter((s): s is SubnetView => s !== undefined);
+  const networkKey = subnets.find((s) => s.networkKey)?.networkKey;
+  const firewallKeys = [...new Set(paths.flatMap((p) => p.steps.map((s) => s.node).filter((n): n is string => b.firewalls.some((f) => f.key === n))))].sort();
+  const view: ClusterView = {
+    key, stack, cloud: 'aws', name, kind, outboundType, nodes, ...(networkKey ? { networkKey } : {}),
+    subnetKeys: subnets.map((s) => s.key), nodeAddresses, paths, firewallKeys, leavesThrough: leaves(paths),
+  };
+  b.clusters.push(view);
+  b.addNode({ key, stack, shape: 'cluster', label, ...(networkKey ? { networkKey } : {}) });
+  return view;
+}
+
 /** EKS clusters, or the Kubernetes nodes Connect attachments peer with, and their paths. */
 export function awsClusters(b: ModelBuilder): void {
   const { ix } = b;
-  const push = (key: string, stack: string, name: string, kind: string, label: string, outboundType: string, subnetNodes: TfNode[], nodes: string[], nodeAddresses: string[]): ClusterView => {
-    const sorted = [...subnetNodes].sort(byText((s) => displayName(s)));
-    const paths = sorted.map((s) => awsPath(b, s));
-    const subnets = sorted.map((s) => b.subnet(s)).filter((s): s is SubnetView => s !== undefined);
-    const networkKey = subnets.find((s) => s.networkKey)?.networkKey;
-    const firewallKeys = [...new Set(paths.flatMap((p) => p.steps.map((s) => s.node).filter((n): n is string => b.firewalls.some((f) => f.key === n))))].sort();
-    const view: ClusterView = {
-      key, stack, cloud: 'aws', name, kind, outboundType, nodes, ...(networkKey ? { networkKey } : {}),
-      subnetKeys: subnets.map((s) => s.key), nodeAddresses, paths, firewallKeys, leavesThrough: leaves(paths),
-    };
-    b.clusters.push(view);
-    b.addNode({ key, stack, shape: 'cluster', label, ...(networkKey ? { networkKey } : {}) });
-    return view;
-  };
+  const push = (key: string, stack: string, name: string, kind: string, label: string, outboundType: string, subnetNodes: TfNode[], nodes: string[], nodeAddresses: string[]): ClusterView =>
+    pushAwsCluster(b, key, stack, name, kind, label, outboundType, subnetNodes, nodes, nodeAddresses);
   const eksSubnets: string[] = [];
   for (const eks of ix.resources('aws_eks_cluster')) {
     const subnetNodes: TfNode[] = [];

@@ -1,8 +1,8 @@
 import { Cidr } from '../core/cidr';
 import { JsonObject } from './input';
 import { ModelBuilder, block, blocks, byText, list, parseRange } from './builder';
-import { connectInsideRanges } from './aws';
-import { displayName, isLiteral, nodeKey, sameNode } from './terraform';
+import { connectInsideRanges, pushAwsCluster } from './aws';
+import { TfNode, displayName, isLiteral, nodeKey, sameNode } from './terraform';
 
 /**
  * Calico: egress gateway tenants (the operator's EgressGateway objects and the IPPools they take
@@ -128,6 +128,28 @@ function exportDecision(range: Cidr, filterNames: string[], filters: Map<string,
   return { accepted: true, ...(filterNames.length > 0 ? { by: filterNames.join(', ') } : {}) };
 }
 
+/**
+ * Gateways whose pools are backed by VPC subnets (`awsSubnetID`, Calico Enterprise on AWS) leave the
+ * cluster from those subnets, on the ENIs Calico adds: their path out starts there, whatever the
+ * kubernetes provider names.
+ */
+function awsBackedGateways(b: ModelBuilder, stack: string, subnetIds: unknown[], fallback: { key?: string; note: string }): { key?: string; note: string } {
+  const subnets: TfNode[] = [];
+  for (const id of subnetIds) {
+    const s = id === undefined ? undefined : b.ix.target(stack, id, 'aws_subnet');
+    if (s && !subnets.some((x) => sameNode(x, s))) subnets.push(s);
+  }
+  if (subnets.length === 0) return fallback;
+  subnets.sort(byText((s) => displayName(s)));
+  const key = `${stack}#aws-backed:${subnets.map(nodeKey).join(',')}`;
+  const names = subnets.map((s) => displayName(s)).join(', ');
+  const cluster = b.clusters.find((c) => c.key === key) ?? pushAwsCluster(
+    b, key, subnets[0].stack, `egress gateways in ${names}`, 'AWS-backed egress gateways', `Egress gateway ENIs<br/>subnet ${names}`,
+    'none: the egress gateway subnets\' route tables decide', subnets, [`the ENIs Calico adds in ${names} for the gateways' addresses`], [], 'egress gateway ENIs');
+  b.link(stack, cluster.stack);
+  return { key: cluster.key, note: `found by the pools' awsSubnetID: the gateways' addresses are on ENIs in ${names}` };
+}
+
 /** Egress gateway tenants of every stack, linked to their clusters. */
 export function calicoTenants(b: ModelBuilder): void {
   for (const stack of [...b.ix.stacks.keys()].sort()) {
@@ -163,6 +185,7 @@ export function calicoTenants(b: ModelBuilder): void {
           link = { key: cluster.key, note: `found by BGP: the stack's BGP peers reach ${viaBgp!.label}, which peers with ${cluster.name}` };
         }
       }
+      if (!link.key) link = awsBackedGateways(b, stack, tenantPools.map((p) => (p.name ? pools.get(p.name)?.awsSubnetID : undefined)), link);
       const owner = gw.owner && gw.owner.split('/').length >= 2 ? gw.owner : undefined;
       const tenantName = owner ? owner.split('/').pop()! : name;
 

@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsEgressGatewaySubnets, CALICO_AWS_EGRESS_NODE_ACTIONS, Vpc } from '../../lib/aws';
 import { awsStack, resources, synth, synthAwsWith, taggedAddress, taggedResource } from '../helpers';
 
@@ -63,6 +63,16 @@ describe('AwsEgressGatewaySubnets', () => {
     expect(taggedResource(json, 'aws_eip', 'egress-gw-eip-2')).toMatchObject({ domain: 'vpc' });
     expect(resources(json, 'aws_eip')).toHaveLength(2);
     expect(alloc).toHaveLength(2);
+  });
+
+  test('gives the Elastic IPs\' public addresses for EgressGateway aws.elasticIPs, which Calico reads as addresses', () => {
+    const stack = awsStack();
+    new TerraformOutput(stack, 'addresses', { value: build(stack, { elasticIps: 2 }).elasticIpAddresses });
+    const json = synth(stack);
+    expect((json as any).output.addresses.value).toEqual([
+      `\${${taggedAddress(json, 'aws_eip', 'egress-gw-eip-1')}.public_ip}`,
+      `\${${taggedAddress(json, 'aws_eip', 'egress-gw-eip-2')}.public_ip}`,
+    ]);
   });
 
   test('two synths are identical', () => {

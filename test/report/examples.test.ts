@@ -23,9 +23,10 @@ describe('the report of the example app', () => {
     expect(model.groups.flat().sort()).toEqual(model.stacks);
     for (const fw of model.firewalls) expect(md).toContain(`### ${fw.name} (\`${fw.stack}\`)`);
     for (const c of model.clusters) expect(md).toContain(`### ${c.name} (\`${c.stack}\`)`);
-    expect(model.firewalls.map((f) => f.name)).toEqual(['aks-egress-fw', 'hub-firewall', 'inspection-fw', 'dzk8sfw1', 'hub-fw', 'p-hub-fw']);
+    expect(model.firewalls.map((f) => f.name)).toEqual(['aks-egress-fw', 'hub-firewall', 'inspection-fw', 'native-egw-fw', 'dzk8sfw1', 'hub-fw', 'p-hub-fw']);
     expect(model.clusters.map((c) => c.name)).toEqual([
-      'aks-egress', 'aks-lb', 'aks-natgateway', 'aks-udr', 'natCluster', 'nodes of Connect calico-connect', 'secureaks1', 'spoke1-aks',
+      'aks-egress', 'aks-lb', 'aks-natgateway', 'aks-udr', 'natCluster', 'nodes of Connect calico-connect',
+      'egress gateways in egress-gw-a', 'egress gateways in egress-gw-b', 'secureaks1', 'spoke1-aks',
       'p-spoke1-aks', 'p-spoke2-aks', 'p-spoke3-aks',
     ]);
     for (const word of ['unknown', 'undefined', 'NaN', '[object Object]', 'not in the output', 'not linked']) expect(md).not.toContain(word);
@@ -65,6 +66,22 @@ describe('the report of the example app', () => {
   test('leaves its input as it found it, and gives the same bytes every time', () => {
     expect(hashes(dir)).toEqual(before);
     expect(egressReport(dir)).toBe(md);
+  });
+
+  test('the AWS-native example: each tenant found by its pool\'s awsSubnetID, its path out from the egress gateway subnet through the firewall', () => {
+    expect(md).toContain('| billing | `aws-native-egw-calico` | `10.40.100.4/30` (pool billing-pool) | `billing-egw/billing-egw` | egress gateways in egress-gw-a (`aws-native-egw`) | 1 | '
+      + 'firewall native-egw-fw, then the Internet through Internet gateway native-inspection-vpc-igw |');
+    expect(section(md, '### billing (`aws-native-egw-calico`)')).toContain('Cluster: egress gateways in egress-gw-a (`aws-native-egw`): found by the pools\' awsSubnetID: '
+      + 'the gateways\' addresses are on ENIs in egress-gw-a. BGP: not announced: pool billing-pool has disableBGPExport.');
+    expect(section(md, '### egress gateways in egress-gw-b (`aws-native-egw`)')).toContain([
+      '1. egress gateway ENIs in native-cluster-vpc / egress-gw-b (10.40.100.16/28, us-east-1b)',
+      '2. route table egress-gw-b-rt: 0.0.0.0/0 → transit gateway native-egw-tgw',
+      '3. transit gateway route table inspection-rt (associated with attachment native-cluster-vpc-attachment): 0.0.0.0/0 → attachment native-inspection-vpc-attachment '
+        + '(VPC native-inspection-vpc, appliance mode: one zone per flow)',
+      '4. route table native-inspection-vpc-tgw-us-east-1b-rt: 0.0.0.0/0 → endpoint of firewall native-egw-fw in us-east-1b',
+      '5. firewall native-egw-fw inspects (3 rule groups); what it passes leaves by subnet native-inspection-vpc-firewall-us-east-1b',
+      '6. route table native-inspection-vpc-firewall-us-east-1b-rt: 0.0.0.0/0 → NAT gateway native-inspection-vpc-nat-us-east-1b',
+    ].join('\n'));
   });
 
   test('--stack limits the report to a stack, still resolving what it refers to in the others', () => {
