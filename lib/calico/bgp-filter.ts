@@ -3,7 +3,7 @@ import { Cidr, ValidationError, brand, checkAtSynth, rangesInApp } from '../core
 import { requireProps } from '../core/guards';
 import { BGPFilter, BGPFilterRule, BGPFilterSpec, CALICO_API_VERSION } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
-import { EgressTenant } from './egress-tenant';
+import { EgressTenant, checkTenantList } from './egress-tenant';
 
 /** Props of {@link BgpFilter}. */
 export interface BgpFilterProps extends BGPFilterSpec {
@@ -136,11 +136,12 @@ export class EgressExportFilter extends BgpFilter {
 
   constructor(scope: Construct, id: string, props: EgressExportFilterProps) {
     requireProps(`${scope.node.path}/${id}`, 'EgressExportFilter', props, ['tenants']);
-    if (props.tenants.length === 0 && (props.additionalCidrs ?? []).length === 0) {
+    const tenants = checkTenantList(`${scope.node.path}/${id}`, 'tenants', props.tenants);
+    if (tenants.length === 0 && (props.additionalCidrs ?? []).length === 0) {
       throw new ValidationError(`${scope.node.path}/${id}`, 'tenants', [], 'an egress export filter needs at least one tenant or range to let out');
     }
     const cidrs = [
-      ...props.tenants.map((t) => t.egressCidr),
+      ...tenants.map((t) => t.egressCidr),
       ...(props.additionalCidrs ?? []).map((c, i) => Cidr.of(c, { site: `${scope.node.path}/${id}`, field: `additionalCidrs[${i}]` })),
     ];
     super(scope, id, {

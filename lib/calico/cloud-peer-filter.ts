@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { Cidr, ValidationError, checkList } from '../core';
+import { Cidr, ValidationError, requireProps } from '../core';
 import { BGPFilterRule } from './api';
 import { BgpFilter } from './bgp-filter';
-import { EgressTenant } from './egress-tenant';
+import { EgressTenant, checkTenantList } from './egress-tenant';
 
 /**
  * Calico's own tunnel interfaces (IPv4): VXLAN, IP-in-IP and WireGuard. Felix programs routes to other
@@ -49,7 +49,8 @@ export class CloudPeerFilter extends BgpFilter {
 
   constructor(scope: Construct, id: string, props: CloudPeerFilterProps) {
     const site = `${scope.node.path}/${id}`;
-    const tenants = checkList<EgressTenant>(site, 'tenants', props.tenants, 'a list of EgressTenants');
+    requireProps(site, 'CloudPeerFilter', props, ['tenants']);
+    const tenants = checkTenantList(site, 'tenants', props.tenants);
     if (tenants.length === 0 && (props.additionalCidrs ?? []).length === 0) {
       throw new ValidationError(site, 'tenants', [], 'a cloud peer filter needs at least one tenant or range to let out');
     }

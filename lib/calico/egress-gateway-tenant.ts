@@ -9,7 +9,7 @@ import {
   Namespace, OPERATOR_API_VERSION, ResourceRequirements, StringMap, TopologySpreadConstraint,
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
-import { EgressTenant } from './egress-tenant';
+import { EgressTenant, checkTenant, tenantField } from './egress-tenant';
 import { checkSelector } from './selector';
 
 /** Smallest and largest block size of an IPv4 pool (Calico's IPPool reference). */
@@ -132,7 +132,7 @@ export class EgressGatewayTenant extends Construct {
     const found = all.find((t) => (typeof tenant === 'string' ? t.tenant.name === tenant : t.tenant === tenant));
     if (!found) {
       const names = all.map((t) => t.tenant.name);
-      throw new ValidationError(site, field, typeof tenant === 'string' ? tenant : tenant.name,
+      throw new ValidationError(site, typeof tenant === 'string' ? field : tenantField(field, tenant), typeof tenant === 'string' ? tenant : tenant.name,
         `no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: ${names.length > 0 ? names.join(', ') : 'none'}`);
     }
     return found;
@@ -154,7 +154,7 @@ export class EgressGatewayTenant extends Construct {
     requireProps(this, 'EgressGatewayTenant', props, ['tenant']);
     tenantBrand.mark(this);
     const manifests = ClusterManifests.of(this);
-    const t = props.tenant;
+    const t = checkTenant(this, 'tenant', props.tenant);
     this.tenant = t;
     this.egressCidr = t.egressCidr;
 
@@ -198,7 +198,7 @@ export class EgressGatewayTenant extends Construct {
     declareRanges(this, [{ cidr: t.egressCidr, kind: 'egress', label: `egress range of tenant ${t.name}` }]);
     checkAtSynth(this, () => this.checkRenderedOnce());
     // An AWS-backed range lies inside its VPC subnet by design.
-    checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, aws ? ['vnet', 'transit', 'pod', 'service', 'egress'] : ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
+    checkAtSynth(this, () => checkClearOf(this, tenantField('tenant.egressCidr', t), t.egressCidr, aws ? ['vnet', 'transit', 'pod', 'service', 'egress'] : ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
       'an egress range is announced over BGP and named by firewall rules, so it must not be any other network\'s range'));
 
     const ns: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: t.namespace } };
@@ -260,13 +260,13 @@ export class EgressGatewayTenant extends Construct {
     const subnet = Cidr.of(aws.subnetCidr, { site: this, field: 'aws.subnetCidr' });
     const range = this.tenant.egressCidr;
     if (!subnet.contains(range)) {
-      throw new ValidationError(this, 'tenant.egressCidr', range.toString(),
+      throw new ValidationError(this, tenantField('tenant.egressCidr', this.tenant), range.toString(),
         `an AWS-backed pool lies inside its VPC subnet ${subnet} (aws.subnetCidr)`);
     }
     // AWS reserves the first four addresses and the last one of every subnet.
     const reserved = [0, 1, 2, 3, -1].map((n) => subnet.host(n)).filter((a) => range.contains(a));
     if (reserved.length > 0) {
-      throw new ValidationError(this, 'tenant.egressCidr', range.toString(),
+      throw new ValidationError(this, tenantField('tenant.egressCidr', this.tenant), range.toString(),
         `AWS reserves ${reserved.join(', ')} in subnet ${subnet} (the first four addresses and the last); choose a range clear of them`);
     }
     if (props.vxlanMode !== undefined && props.vxlanMode !== 'Never') {
@@ -301,7 +301,7 @@ export class EgressGatewayTenant extends Construct {
     const twin = findInApp(this, EgressGatewayTenant.isEgressGatewayTenant)
       .find((o) => o !== this && (o.tenant === t || (o.tenant.name === t.name && o.egressCidr.equals(t.egressCidr))));
     if (twin) {
-      throw new ValidationError(this, 'tenant', t.name, `its gateways are also rendered at ${twin.node.path}; `
+      throw new ValidationError(this, tenantField('tenant', t), t.name, `its gateways are also rendered at ${twin.node.path}; `
         + 'one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
     }
   }

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Annotations, TerraformResource, TerraformStack, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Cidr, isIpAddress } from './cidr';
@@ -385,4 +386,53 @@ export function stackOf(scope: IConstruct): TerraformStack | undefined {
   } catch {
     return undefined;
   }
+}
+
+// --- where a value object was declared ---------------------------------------------------------
+
+// The library's own folder (`lib/` in the repository, `dist/lib/` in the package): frames inside
+// it are the library's, not the app's.
+const LIBRARY_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * Where the app called into the library: `file:line` of the first stack frame outside the library
+ * (and outside node_modules and Node's internals), relative to the working directory when inside it.
+ * Value objects (an EgressTenant) have no construct path; they keep this, taken once when they are
+ * created, so an error found later can say where the value was declared. `an unknown place` when no
+ * frame qualifies.
+ */
+export function callerLocation(): string {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 30;
+  try {
+    Error.captureStackTrace(holder, callerLocation);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, '');
+    if (!path.isAbsolute(file)) continue;
+    if (file.startsWith(LIBRARY_ROOT + path.sep) || file.split(path.sep).includes('node_modules')) continue;
+    const relative = path.relative(process.cwd(), file);
+    const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+    return `${shown.split(path.sep).join('/')}:${m[2]}`;
+  }
+  return 'an unknown place';
+}
+
+/**
+ * The literal behind `value` that the app knows (the value itself when it is a literal; see
+ * {@link knownValue}), so a check can run on it; otherwise undefined, after saying once, as a synth
+ * warning on `scope`, that `check` could not be made (see {@link warnUnchecked}). Nothing is skipped silently.
+ */
+export function knownOrWarn(scope: IConstruct, field: string, value: unknown, check: string): unknown {
+  const known = knownValue(scope, value);
+  if (known === undefined || known === null || isDeployTime(known)) {
+    warnUnchecked(scope, field, value, check);
+    return undefined;
+  }
+  return known;
 }
