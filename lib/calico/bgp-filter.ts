@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
-import { Cidr, ValidationError, brand, checkAtSynth, rangesInApp } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, checkEnum, checkList, rangesInApp, typeName } from '../core';
 import { requireProps } from '../core/guards';
-import { BGPFilter, BGPFilterRule, BGPFilterSpec, CALICO_API_VERSION } from './api';
+import {
+  BGPFilter, BGPFilterRule, BGPFilterSpec, BGP_FILTER_ACTIONS, BGP_FILTER_MATCH_OPERATORS, BGP_FILTER_SOURCES, CALICO_API_VERSION,
+} from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant, checkTenantList } from './egress-tenant';
 
@@ -12,6 +14,9 @@ export interface BgpFilterProps extends BGPFilterSpec {
 }
 
 const filterBrand = brand('BgpFilter');
+
+/** A BGPFilter rule's `interface`: an interface name pattern, 1 to 15 letters, digits, '_', '.', '-' or '*' (Calico's validation). */
+export const BGP_FILTER_INTERFACE = /^[A-Za-z0-9_.*-]{1,15}$/;
 
 /**
  * A BGPFilter: ordered rules per direction and family, the first matching rule decides, a route no
@@ -41,7 +46,8 @@ export class BgpFilter extends Construct {
     const { name, ...spec } = props;
     this.spec = spec;
     for (const [field, version] of [['exportV4', 4], ['importV4', 4], ['exportV6', 6], ['importV6', 6]] as const) {
-      (spec[field] ?? []).forEach((rule, i) => this.checkRule(`${field}[${i}]`, rule, version));
+      if (spec[field] === undefined) continue;
+      checkList<BGPFilterRule>(this, field, spec[field], 'a list of rules').forEach((rule, i) => this.checkRule(`${field}[${i}]`, rule, version));
     }
     const object: BGPFilter = { apiVersion: CALICO_API_VERSION, kind: 'BGPFilter', metadata: { name }, spec };
     this.filter = manifests.add(this, 'filter', object);
@@ -49,6 +55,16 @@ export class BgpFilter extends Construct {
   }
 
   private checkRule(field: string, rule: BGPFilterRule, version: 4 | 6): void {
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+      throw new ValidationError(this, `${field} (${typeName(rule)})`, rule, 'a rule is an object: { action, cidr?, matchOperator?, prefixLength?, source?, interface? }');
+    }
+    checkEnum(this, `${field}.action`, rule.action, BGP_FILTER_ACTIONS, { what: 'a BGPFilter action' });
+    if (rule.matchOperator !== undefined) checkEnum(this, `${field}.matchOperator`, rule.matchOperator, BGP_FILTER_MATCH_OPERATORS, { what: 'a match operator' });
+    if (rule.source !== undefined) checkEnum(this, `${field}.source`, rule.source, BGP_FILTER_SOURCES, { what: 'a route source' });
+    if (rule.interface !== undefined && (typeof rule.interface !== 'string' || !BGP_FILTER_INTERFACE.test(rule.interface))) {
+      throw new ValidationError(this, `${field}.interface`, rule.interface,
+        "an interface match is 1 to 15 letters, digits, '_', '.', '-' or '*' (a Linux interface name, '*' as wildcard)");
+    }
     if ((rule.cidr === undefined) !== (rule.matchOperator === undefined)) {
       throw new ValidationError(this, `${field}.${rule.cidr === undefined ? 'cidr' : 'matchOperator'}`, undefined,
         'a rule matching on a CIDR needs both cidr and matchOperator');

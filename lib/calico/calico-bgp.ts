@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkEnum, isIpAddress } from '../core';
+import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkDns1123Subdomain, checkEnum, checkList, isIpAddress } from '../core';
 import {
-  BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, NEXT_HOP_MODES, NextHopMode,
+  BGPConfiguration, BGPPeer, BGPPeerSpec, BGP_FAILURE_DETECTION_MODES, BGP_LOG_SEVERITIES, BGP_RESTART_MODES, BGP_SOURCE_ADDRESSES,
+  BIRD_GATEWAY_MODES, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, NEXT_HOP_MODES, NextHopMode,
 } from './api';
 import { requireLiteral, requireProps } from '../core/guards';
 import { BgpFilter } from './bgp-filter';
@@ -113,7 +114,7 @@ export class CalicoBgp extends Construct {
       kind: 'BGPConfiguration',
       metadata: { name: 'default' },
       spec: {
-        logSeverityScreen: props.logSeverity ?? 'Info',
+        logSeverityScreen: checkEnum(this, 'logSeverity', props.logSeverity ?? 'Info', BGP_LOG_SEVERITIES, { what: 'a BGP log level' }),
         nodeToNodeMeshEnabled: props.nodeToNodeMesh ?? false,
         asNumber: props.asNumber,
       },
@@ -147,6 +148,11 @@ export class CalicoBgp extends Construct {
         'keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode \'Keep\' alone');
     }
     if (spec.nextHopMode !== undefined) checkEnum(this, `${field}.nextHopMode`, spec.nextHopMode, NEXT_HOP_MODES);
+    if (spec.sourceAddress !== undefined) checkEnum(this, `${field}.sourceAddress`, spec.sourceAddress, BGP_SOURCE_ADDRESSES);
+    if (spec.failureDetectionMode !== undefined) checkEnum(this, `${field}.failureDetectionMode`, spec.failureDetectionMode, BGP_FAILURE_DETECTION_MODES);
+    if (spec.restartMode !== undefined) checkEnum(this, `${field}.restartMode`, spec.restartMode, BGP_RESTART_MODES);
+    if (spec.birdGatewayMode !== undefined) checkEnum(this, `${field}.birdGatewayMode`, spec.birdGatewayMode, BIRD_GATEWAY_MODES);
+    (spec.filters ?? []).forEach((f, i) => checkDns1123Subdomain(this, `${field}.filters[${i}]`, f));
     if (spec.node !== undefined && spec.nodeSelector !== undefined) {
       throw new ValidationError(this, `${field}.node`, spec.node, 'a BGPPeer takes node or nodeSelector, not both');
     }
@@ -177,9 +183,14 @@ export class CalicoBgp extends Construct {
     requireProps(this, 'addExternalRouter', router, ['name', 'peerIps', 'asNumber']);
     requireLiteral(this, `${field}.peerIps`, router.peerIps,
       'pass the literal addresses (for an Azure Route Server: routeServer.peerIps, not routeServer.virtualRouterIps, which is known only at deploy time)');
-    if (router.peerIps.length === 0) {
+    if (Array.isArray(router.peerIps) && router.peerIps.length === 0) {
       throw new ValidationError(this, `${field}.peerIps`, [], 'an external router needs at least one address');
     }
+    // A router's address listed twice would be two BGPPeers for one session.
+    checkList<string>(this, `${field}.peerIps`, router.peerIps, 'a list of the router\'s addresses').forEach((ip, i) => {
+      const j = router.peerIps.indexOf(ip);
+      if (j < i) throw new ValidationError(this, `${field}.peerIps[${i}]`, ip, `peerIps[${j}] is the same address; list each once`);
+    });
     if (router.maxPeers !== undefined && router.peeringNodes !== undefined && router.peeringNodes > router.maxPeers) {
       throw new ValidationError(this, `${field}.peeringNodes`, router.peeringNodes,
         `${router.name} takes at most ${router.maxPeers} BGP peers; select fewer nodes (route reflectors) to peer with it`);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Cidr, ValidationError, requireProps } from '../core';
 import { BGPFilterRule } from './api';
-import { BgpFilter } from './bgp-filter';
+import { BGP_FILTER_INTERFACE, BgpFilter } from './bgp-filter';
 import { EgressTenant, checkTenantList } from './egress-tenant';
 
 /**
@@ -11,8 +11,6 @@ import { EgressTenant, checkTenantList } from './egress-tenant';
  */
 export const CALICO_TUNNEL_INTERFACES: readonly string[] = ['vxlan.calico', 'tunl0', 'wireguard.cali'];
 
-/** A BGPFilter interface match: 1 to 15 letters, digits, '_', '.', '-' or '*' (Calico's validation). */
-const INTERFACE = /^[A-Za-z0-9_.*-]{1,15}$/;
 
 /** Props of {@link CloudPeerFilter}. */
 export interface CloudPeerFilterProps {
@@ -64,7 +62,7 @@ export class CloudPeerFilter extends BgpFilter {
     ];
     const interfaces = props.tunnelInterfaces ?? CALICO_TUNNEL_INTERFACES;
     interfaces.forEach((name, i) => {
-      if (typeof name !== 'string' || !INTERFACE.test(name)) {
+      if (typeof name !== 'string' || !BGP_FILTER_INTERFACE.test(name)) {
         throw new ValidationError(site, `tunnelInterfaces[${i}]`, name, "an interface match is 1 to 15 letters, digits, '_', '.', '-' or '*'");
       }
     });

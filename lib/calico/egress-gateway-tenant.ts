@@ -1,12 +1,12 @@
 import { Construct, IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, checkString, declareRanges, findInApp, requireProps,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabelKey, checkLabels, checkList, checkNumber, checkString, declareRanges, findInApp, requireProps,
   warnUnchecked,
 } from '../core';
 import {
-  Affinity, CALICO_API_VERSION, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, IPPool,
-  Namespace, OPERATOR_API_VERSION, ResourceRequirements, StringMap, TopologySpreadConstraint,
+  Affinity, CALICO_API_VERSION, EGRESS_GATEWAY_LOG_SEVERITIES, ENCAPSULATION_MODES, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, IPPool,
+  Namespace, OPERATOR_API_VERSION, ResourceRequirements, StringMap, TopologySpreadConstraint, WHEN_UNSATISFIABLE,
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant, checkTenant, tenantField } from './egress-tenant';
@@ -17,8 +17,6 @@ export const IPV4_BLOCK_SIZES = { min: 20, max: 32 } as const;
 
 /** Default termination grace period of gateway pods: time for the pods using them to react to the maintenance annotations. */
 export const DEFAULT_GATEWAY_GRACE_SECONDS = 60;
-/** The VXLAN modes of an IPPool. */
-const ENCAPSULATION_MODES: readonly EncapsulationMode[] = ['Never', 'Always', 'CrossSubnet'];
 
 /** Props of {@link EgressGatewayTenant}. */
 export interface EgressGatewayTenantProps {
@@ -192,6 +190,8 @@ export class EgressGatewayTenant extends Construct {
       }
     }
     if (props.failureDetection !== undefined) checkFailureDetection(this, props.failureDetection);
+    const logSeverity = checkEnum(this, 'logSeverity', props.logSeverity ?? 'Info', EGRESS_GATEWAY_LOG_SEVERITIES, { what: 'an EgressGateway log level' });
+    if (props.topologySpreadConstraints !== undefined) checkSpread(this, props.topologySpreadConstraints);
     const aws = props.aws === undefined ? undefined : this.checkAws(props);
     const vxlanMode = aws ? 'Never' : this.checkVxlanMode(props);
 
@@ -229,7 +229,7 @@ export class EgressGatewayTenant extends Construct {
       kind: 'EgressGateway',
       metadata: { name: t.gatewayName, namespace: t.namespace },
       spec: {
-        logSeverity: props.logSeverity ?? 'Info',
+        logSeverity,
         replicas,
         ipPools: [{ name: t.poolName }],
         template: {
@@ -305,6 +305,18 @@ export class EgressGatewayTenant extends Construct {
         + 'one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
     }
   }
+}
+
+/** The fields of a topology spread constraint, as Kubernetes checks them: maxSkew 1 or more, a label key, whenUnsatisfiable, labels. */
+function checkSpread(site: IConstruct, constraints: readonly TopologySpreadConstraint[]): void {
+  checkList<TopologySpreadConstraint>(site, 'topologySpreadConstraints', constraints, 'a list of topology spread constraints').forEach((c, i) => {
+    const field = `topologySpreadConstraints[${i}]`;
+    requireProps(site, field, c, ['maxSkew', 'topologyKey', 'whenUnsatisfiable']);
+    checkNumber(site, `${field}.maxSkew`, c.maxSkew, { min: 1 });
+    checkLabelKey(site, `${field}.topologyKey`, c.topologyKey);
+    checkEnum(site, `${field}.whenUnsatisfiable`, c.whenUnsatisfiable, WHEN_UNSATISFIABLE);
+    if (c.labelSelector !== undefined) checkLabels(site, `${field}.labelSelector.matchLabels`, c.labelSelector.matchLabels);
+  });
 }
 
 const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;

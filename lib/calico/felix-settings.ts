@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { ValidationError, checkEnum, checkNumber, requireProps } from '../core';
-import { AwsSecondaryIPSupport, CALICO_API_VERSION, EgressIPSupport, FelixConfiguration, FelixConfigurationSpec } from './api';
+import { ValidationError, checkBoolean, checkEnum, checkNumber, requireProps } from '../core';
+import { AwsSecondaryIPSupport, CALICO_API_VERSION, EgressIPSupport, FELIX_LOG_SEVERITIES, FelixConfiguration, FelixConfigurationSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { PodEgressAdmission, PodEgressGrant } from './pod-egress-admission';
 
@@ -72,6 +72,12 @@ export class FelixSettings extends Construct {
     if (spec.awsSecondaryIPSupport !== undefined) {
       checkEnum(this, 'awsSecondaryIPSupport', spec.awsSecondaryIPSupport, AWS_SECONDARY_IP_SUPPORT_MODES);
     }
+    if (spec.logSeverityScreen !== undefined) checkEnum(this, 'logSeverityScreen', spec.logSeverityScreen, FELIX_LOG_SEVERITIES, { what: 'a Felix log level' });
+    for (const field of ['flowLogsFileAggregationKindForAllowed', 'flowLogsFileAggregationKindForDenied'] as const) {
+      // 0: no aggregation, 1: by source port, 2: by pod prefix (FelixConfiguration reference).
+      if (spec[field] !== undefined) checkNumber(this, field, spec[field], { min: 0, max: 2, why: 'an aggregation kind is 0 (none), 1 (source port) or 2 (pod prefix)' });
+    }
+    if (spec.flowLogsFileEnabled !== undefined) checkBoolean(this, 'flowLogsFileEnabled', spec.flowLogsFileEnabled);
     if (spec.egressGatewayPollFailureCount !== undefined) {
       checkNumber(this, 'egressGatewayPollFailureCount', spec.egressGatewayPollFailureCount, { min: 1 });
     }
