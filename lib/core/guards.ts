@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, TerraformResource, TerraformStack, Token } from 'cdktf';
+import { Annotations, TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Cidr, isIpAddress } from './cidr';
 import { describeToken, ErrorSite, formatValue, isDeployTime, referenceIdentifiers, typeName, ValidationError } from './errors';
@@ -429,7 +429,10 @@ export function callerLocation(): string {
  * warning on `scope`, that `check` could not be made (see {@link warnUnchecked}). Nothing is skipped silently.
  */
 export function knownOrWarn(scope: IConstruct, field: string, value: unknown, check: string): unknown {
-  const known = knownValue(scope, value);
+  // Only a string that is one reference and nothing else stands for that reference's literal
+  // (`${x}/24` is not x's value).
+  const whole = typeof value !== 'string' || !Token.isUnresolved(value) || Tokenization.reverseString(value).length === 1;
+  const known = whole ? knownValue(scope, value) : undefined;
   if (known === undefined || known === null || isDeployTime(known)) {
     warnUnchecked(scope, field, value, check);
     return undefined;
