@@ -523,8 +523,9 @@ export class TransitGatewayRouteTable extends Construct {
 
   /** Adds a static route; one per destination. */
   public addRoute(route: TransitGatewayStaticRoute): Ec2TransitGatewayRoute {
-    const field = `routes[${route.destination}]`;
     requireProps(this, 'addRoute', route, ['destination', 'target']);
+    // A destination given by reference is named by its position.
+    const field = `routes[${Token.isUnresolved(route.destination) ? this._routes.length : route.destination}]`;
     if (route.target !== 'blackhole' && (typeof route.target !== 'object' || typeof route.target.attachmentId !== 'string')) {
       throw new ValidationError(this, `${field}.target`, route.target, "an attachment of this transit gateway, or 'blackhole' to drop the traffic");
     }
@@ -534,7 +535,7 @@ export class TransitGatewayRouteTable extends Construct {
     if (typeof destination === 'string') {
       const dest = Cidr.parse(destination, { site: this, field: `${field}.destination` });
       if (this._routes.some((r) => { const d = knownValue(this, r.destination); return typeof d === 'string' && Cidr.isValid(d) && Cidr.parse(d).equals(dest); })) {
-        throw new ValidationError(this, `${field}.destination`, route.destination, 'a transit gateway route table takes one static route per destination');
+        throw new ValidationError(this, `${field}.destination`, destination, 'a transit gateway route table takes one static route per destination');
       }
     }
     this._routes.push(route);

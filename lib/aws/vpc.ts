@@ -308,8 +308,9 @@ export class VpcSubnet extends Construct {
 
   /** Adds a route to the subnet's route table; one route per destination. */
   public addRoute(route: VpcRoute): TfRoute {
-    const field = `routes[${route.destination}]`;
     requireProps(this, 'addRoute', route, ['destination', 'target']);
+    // A destination given by reference is named by its position.
+    const field = `routes[${Token.isUnresolved(route.destination) ? this._routes.length : route.destination}]`;
     if (route.target === null || typeof route.target !== 'object') {
       throw new ValidationError(this, `${field}.target (${typeName(route.target)})`, route.target, 'a route target: VpcRouteTarget.transitGateway(...), .vpcEndpoint(...), .natGateway(...) or .internetGateway(...)');
     }
@@ -320,15 +321,15 @@ export class VpcSubnet extends Construct {
     if (typeof destination === 'string') {
       const dest = Cidr.parse(destination, { site: this, field: `${field}.destination` });
       if (dest.version !== 4) {
-        throw new ValidationError(this, `${field}.destination`, route.destination, 'routes here are IPv4, like the VPC');
+        throw new ValidationError(this, `${field}.destination`, destination, 'routes here are IPv4, like the VPC');
       }
       const same = this._routes.find((r) => { const d = knownValue(this, r.destination); return typeof d === 'string' && Cidr.isValid(d) && Cidr.parse(d).equals(dest); });
       if (same) {
-        throw new ValidationError(this, `${field}.destination`, route.destination,
+        throw new ValidationError(this, `${field}.destination`, destination,
           `the route table of ${this.name} already has a route to ${dest} (to a ${same.target.kind}); each destination takes one route`);
       }
       if (dest.equals(this.vpc.cidr)) {
-        throw new ValidationError(this, `${field}.destination`, route.destination,
+        throw new ValidationError(this, `${field}.destination`, destination,
           `it is the VPC's own range, which the local route already covers`);
       }
     }
