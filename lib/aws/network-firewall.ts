@@ -177,6 +177,8 @@ export class NetworkFirewall extends Construct {
   private readonly _collections: RuleCollection[] = [];
   private readonly minimumCapacity: number;
   private readonly tags?: AwsTags;
+  /** The firewall's name as a literal, when the app knows it. */
+  private readonly knownName?: string;
 
   constructor(scope: Construct, id: string, props: NetworkFirewallProps) {
     super(scope, id);
@@ -193,6 +195,7 @@ export class NetworkFirewall extends Construct {
     }
     checkAwsTags(this, 'tags', props.tags);
     this.name = props.name;
+    this.knownName = typeof name === 'string' ? name : undefined;
     this.vpc = props.vpc;
     this.tags = props.tags;
     this.minimumCapacity = props.minimumRuleGroupCapacity ?? 100;
@@ -294,9 +297,9 @@ export class NetworkFirewall extends Construct {
   public addRuleCollection(collection: RuleCollection): NetworkfirewallRuleGroup {
     validateRuleCollection(this, collection, NETWORK_FIREWALL_RULE_LIMITS);
     const groupName = `${this.name}-${collection.name}`;
-    if (!Token.isUnresolved(this.name) && !NAME.test(groupName)) {
+    if (this.knownName !== undefined && !NAME.test(`${this.knownName}-${collection.name}`)) {
       throw new ValidationError(this, `ruleCollections[${collection.name}].name`, collection.name,
-        `the rule group is named ${groupName}; Network Firewall names are 1 to 128 letters, digits and "-"`);
+        `the rule group is named ${this.knownName}-${collection.name}; Network Firewall names are 1 to 128 letters, digits and "-"`);
     }
     this.checkPriorities([...this._collections, collection]);
     if (collection.kind === 'application' && this.givenDefaultActions?.includes('aws:drop_strict')) {

@@ -3,7 +3,7 @@ import { Token } from 'cdktf';
 import { Ec2TransitGatewayConnect } from '@cdktf/provider-aws/lib/ec2-transit-gateway-connect';
 import { Ec2TransitGatewayConnectPeer } from '@cdktf/provider-aws/lib/ec2-transit-gateway-connect-peer';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Cidr, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkString, isIpAddress, knownOrWarn } from '../core';
+import { Cidr, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkString, isIpAddress, knownEqual, knownOrWarn } from '../core';
 import { requireProps } from '../core/guards';
 import {
   IConnectRegistration, ITransitGatewayAttachment, TransitGateway, TransitGatewayRouteTable, TransitGatewayVpcAttachment,
@@ -353,7 +353,8 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
   private checkAgainstOtherConnects(): void {
     for (const other of this.transitGateway.connectAttachments) {
       if (other === this) continue;
-      if (!Token.isUnresolved(this.transitGatewayAddress) && other.transitGatewayAddress === this.transitGatewayAddress) {
+      // The same reference, or references whose literals the app set to one address, are one address.
+      if (knownEqual(this, other.transitGatewayAddress, this.transitGatewayAddress) === true) {
         throw new ValidationError(this, 'transitGatewayAddress', this.transitGatewayAddress,
           `Connect attachment ${other.name} already uses it; each Connect attachment needs its own transit gateway address`);
       }

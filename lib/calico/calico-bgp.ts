@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkDns1123Subdomain, checkEnum, checkList, isIpAddress } from '../core';
+import {
+  ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkDns1123Subdomain, checkEnum, checkList, isIpAddress, knownOrWarn, typeName,
+} from '../core';
 import {
   BGPConfiguration, BGPPeer, BGPPeerSpec, BGP_FAILURE_DETECTION_MODES, BGP_LOG_SEVERITIES, BGP_RESTART_MODES, BGP_SOURCE_ADDRESSES,
   BIRD_GATEWAY_MODES, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, NEXT_HOP_MODES, NextHopMode,
@@ -229,8 +231,14 @@ export class CalicoBgp extends Construct {
   }
 }
 
-function checkAddress(site: Construct, field: string, value: string | undefined, portAllowed: boolean): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
+function checkAddress(site: Construct, field: string, given: string | undefined, portAllowed: boolean): void {
+  if (given === undefined) return;
+  // A reference is checked through the literal the app set for it (the YAML rendering refuses it later anyway).
+  const value = Token.isUnresolved(given) ? knownOrWarn(site, field, given, `that it is an IP address${portAllowed ? ' (optionally with :port)' : ''}`) : given;
+  if (value === undefined) return;
+  if (typeof value !== 'string') {
+    throw new ValidationError(site, `${field} (${typeName(value)})`, value, 'expected an IP address, e.g. 10.0.1.4');
+  }
   const address = portAllowed ? value.replace(/^\[(.*)\]:\d+$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1') : value;
   if (!isIpAddress(address)) {
     throw new ValidationError(site, field, value, `expected an IP address${portAllowed ? ' (optionally with :port)' : ''}, e.g. 10.0.1.4`);

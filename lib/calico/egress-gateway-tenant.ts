@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Token } from 'cdktf';
 import {
   Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabelKey, checkLabels, checkList, checkNumber, checkString, declareRanges, findInApp, requireProps,
-  warnUnchecked,
+  knownOrWarn, warnUnchecked,
 } from '../core';
 import {
   Affinity, CALICO_API_VERSION, EGRESS_GATEWAY_LOG_SEVERITIES, ENCAPSULATION_MODES, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, IPPool,
@@ -338,8 +338,11 @@ function checkFailureDetection(site: IConstruct, fd: EgressGatewayFailureDetecti
   if (fd.httpProbe !== undefined) {
     const urls = checkList<unknown>(site, 'failureDetection.httpProbe.urls', fd.httpProbe.urls, 'a list of http:// or https:// URLs');
     if (urls.length === 0) throw new ValidationError(site, 'failureDetection.httpProbe.urls', [], 'an HTTP probe needs at least one URL');
-    urls.forEach((u, i) => {
-      if (typeof u === 'string' && Token.isUnresolved(u)) return;
+    urls.forEach((given, i) => {
+      const u = typeof given === 'string' && Token.isUnresolved(given)
+        ? knownOrWarn(site, `failureDetection.httpProbe.urls[${i}]`, given, 'that it is an http:// or https:// URL')
+        : given;
+      if (u === undefined) return;
       if (typeof u !== 'string' || !/^https?:\/\/[^\s/]+/.test(u)) {
         throw new ValidationError(site, `failureDetection.httpProbe.urls[${i}]`, u, 'an http:// or https:// URL');
       }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs';
 import { TerraformVariable } from 'cdktf';
 import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
 import { DataAwsVpc } from '@cdktf/provider-aws/lib/data-aws-vpc';
@@ -92,6 +93,19 @@ describe('deploy-time values: resolved when the app knows them, else a warning',
     ]);
   });
 
+  test('a transit gateway GRE address given by reference clashes with the same literal (at synth)', () => {
+    const stack = awsStack();
+    const tgw = transitGateway(stack);
+    const vpc = spokeVpc(stack);
+    const transport = tgw.attachVpc({ vpc, subnets: vpc.subnetsInGroup('tgw') });
+    tgw.addRouteTable('rt').associate(transport);
+    new TransitGatewayConnect(stack, 'connect', { name: 'calico-connect', transport, transitGatewayAddress: '192.0.2.1' });
+    const appliance = new Instance(stack, 'appliance', { ami: 'ami-1', instanceType: 'm5.large', privateIp: '192.0.2.1' });
+    new TransitGatewayConnect(stack, 'connect-2', { name: 'calico-connect-2', transport, transitGatewayAddress: appliance.privateIp });
+    expect(() => synth(stack)).toThrow(
+      'test/connect: transitGatewayAddress is "192.0.2.1"; Connect attachment calico-connect-2 already uses it; each Connect attachment needs its own transit gateway address');
+  });
+
   test('a firewall name and an S3 bucket given by reference are checked through their literals', () => {
     const stack = awsStack();
     const bucket = new S3Bucket(stack, 'logs', { bucket: 'Firewall_Logs' });
@@ -119,8 +133,9 @@ describe('deploy-time values: resolved when the app knows them, else a warning',
   });
 
   test('FirewallLogging.s3 without a bucket names where the app called it', () => {
+    const line = readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.includes('s3({} as any))' + '.toThrow(')) + 1;
     expect(() => FirewallLogging.s3({} as any)).toThrow(
-      'FirewallLogging.s3() at test/aws/input-checks.test.ts:122: bucketName is missing; FirewallLogging.s3 requires it');
+      `FirewallLogging.s3() at test/aws/input-checks.test.ts:${line}: bucketName is missing; FirewallLogging.s3 requires it`);
   });
 });
 

@@ -1,7 +1,10 @@
+import { TerraformVariable } from 'cdktf';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import { Release } from '@cdktf/provider-helm/lib/release';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { parse } from 'yaml';
 import {
-  BgpFilter, CalicoBgp, CalicoOperator, EgressGatewayTenant, EgressTenant, FelixSettings, IpPoolPatch,
+  BgpFilter, CalicoBgp, CalicoEdition, CalicoOperator, EgressGatewayTenant, EgressTenant, FelixSettings, IpPoolPatch,
 } from '../../lib/calico';
 import { azureStack, clusterStack, manifestResource, resource, synth } from '../helpers';
 
@@ -157,5 +160,71 @@ describe('CalicoOperator', () => {
     const values = parse(resource(synth(stack), 'helm_release', 'calico').values[0]);
     expect(values.installation.kubernetesProvider).toBe('Kind');
     expect(values.installation.calicoNetwork.bgp).toBe('Disabled');
+  });
+});
+
+// Issue 13 item 5: a check that meets a deploy-time value resolves the literal the app set for it,
+// and says so in a warning when nothing can be known.
+describe('deploy-time values', () => {
+  const warnings = (c: { node: { metadata: { type: string; data: unknown }[] } }) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => m.data);
+
+  test('a BGP peer address from a resource the app created is checked; from a variable it warns', () => {
+    const { stack, manifests } = clusterStack();
+    const node = new Instance(stack, 'router', { ami: 'ami-1', instanceType: 't3.small', privateIp: '10.0.1.400' });
+    const bgp = new CalicoBgp(manifests, 'bgp', { asNumber: 63400, nodeToNodeMesh: true });
+    expect(() => bgp.addPeer('p', { peerIP: node.privateIp, asNumber: 65515 })).toThrow(
+      'cluster/calico/bgp: peers[p].peerIP is "10.0.1.400"; expected an IP address (optionally with :port), e.g. 10.0.1.4');
+    const ip = new TerraformVariable(stack, 'peer_ip', { type: 'string' });
+    bgp.addPeer('q', { peerIP: ip.stringValue, asNumber: 65515 });
+    expect(warnings(bgp)).toEqual([
+      'peers[q].peerIP is a deploy-time reference to var.peer_ip; that it is an IP address (optionally with :port) could not be checked at synth and is checked by the cloud at apply',
+    ]);
+  });
+
+  test('a selector read from a resource the app created is parsed; from a variable it warns', () => {
+    const { stack, manifests } = clusterStack();
+    const helm = new HelmProvider(stack, 'helm', { kubernetes: { configPath: '~/.kube/config' } });
+    const other = new Release(stack, 'other', { provider: helm, name: 'other', chart: 'c', description: "zone == 'a" });
+    expect(() => new IpPoolPatch(manifests, 'pool', { name: 'default-ipv4-ippool', spec: { nodeSelector: other.description } })).toThrow(
+      'cluster/calico/pool: spec.nodeSelector is "zone == \'a"; not a Calico selector: the quote at character 9 is not closed');
+    const selector = new TerraformVariable(stack, 'selector', { type: 'string' });
+    const patch = new IpPoolPatch(manifests, 'pool2', { name: 'other-pool', spec: { nodeSelector: selector.stringValue } });
+    expect(warnings(patch)).toEqual([
+      'spec.nodeSelector is a deploy-time reference to var.selector; the Calico selector grammar could not be checked at synth and is checked by the cloud at apply',
+    ]);
+  });
+
+  test('an HTTP probe URL from a variable warns; a known literal is checked', () => {
+    const { stack, manifests } = clusterStack();
+    const url = new TerraformVariable(stack, 'probe_url', { type: 'string' });
+    const t = new EgressGatewayTenant(manifests, 't', { tenant, failureDetection: { httpProbe: { urls: [url.stringValue] } } });
+    expect(warnings(t)).toEqual([
+      'failureDetection.httpProbe.urls[0] is a deploy-time reference to var.probe_url; that it is an http:// or https:// URL could not be checked at synth and is checked by the cloud at apply',
+    ]);
+    const helm = new HelmProvider(stack, 'helm', { kubernetes: { configPath: '~/.kube/config' } });
+    const other = new Release(stack, 'other', { provider: helm, name: 'other', chart: 'c', description: 'www.tigera.io' });
+    const tenant9 = new EgressTenant({ name: 'tenant9', egressCidr: '10.99.0.64/29' });
+    expect(() => new EgressGatewayTenant(manifests, 'u', { tenant: tenant9, failureDetection: { httpProbe: { urls: [other.description] } } })).toThrow(
+      'cluster/calico/u: failureDetection.httpProbe.urls[0] is "www.tigera.io"; an http:// or https:// URL');
+  });
+
+  test('an Enterprise chart version from a resource the app created is checked; from a variable it warns', () => {
+    const enterprise = (stack: ReturnType<typeof azureStack>, version: string) => {
+      const provider = new HelmProvider(stack, 'helm', { kubernetes: { configPath: '~/.kube/config' } });
+      const secret = (id: string) => new TerraformVariable(stack, id, { type: 'string', sensitive: true }).stringValue;
+      return new CalicoOperator(stack, 'calico', {
+        provider, ipPools: [{ cidr: '10.244.0.0/16' }],
+        edition: CalicoEdition.enterprise({ version, license: secret('license'), pullSecret: secret('pull') }),
+      });
+    };
+    const stack = azureStack();
+    const pinned = new Release(stack, 'pinned', { name: 'pinned', chart: 'c', version: 'v3.22.7' });
+    expect(() => enterprise(stack, pinned.version)).toThrow(
+      'test/calico: edition.version is "v3.22.7"; the Calico Enterprise chart version as Tigera publishes it, vX.Y.Z-N (e.g. v3.22.7-0 for release v3.22.7)');
+    const other = azureStack();
+    const op = enterprise(other, new TerraformVariable(other, 'version', { type: 'string' }).stringValue);
+    expect(warnings(op)).toEqual([
+      'edition.version is a deploy-time reference to var.version; that it is a chart version as Tigera publishes it (vX.Y.Z-N) could not be checked at synth and is checked by the cloud at apply',
+    ]);
   });
 });
