@@ -6,7 +6,7 @@ import { Ec2TransitGatewayRouteTable } from '@cdktf/provider-aws/lib/ec2-transit
 import { Ec2TransitGatewayRouteTableAssociation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association';
 import { Ec2TransitGatewayRouteTablePropagation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation';
 import { Ec2TransitGatewayRoute } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route';
-import { Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, declareRanges, isPrivateAsn, knownOrWarn, knownValue, requireProps } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, declareRanges, isPrivateAsn, knownOrWarn, knownValue, requireLiteral, requireProps } from '../core';
 import { declareLink, linksInApp } from '../core/app-registry';
 import { formatValue } from '../core/errors';
 import { InspectionVpc } from './inspection-vpc';
@@ -151,6 +151,7 @@ export class TransitGateway extends Construct implements ITransitGateway {
     this.name = props.name;
     this.tags = props.tags;
     this.asn = props.amazonSideAsn ?? AWS_TGW_DEFAULT_ASN;
+    requireLiteral(this, 'amazonSideAsn', this.asn, 'Connect peers and Calico\'s BGPPeers need the transit gateway\'s AS number as a number');
     if (!Number.isInteger(this.asn) || !isPrivateAsn(this.asn)) {
       throw new ValidationError(this, 'amazonSideAsn', this.asn,
         "a transit gateway's Amazon-side ASN is private: 64512 to 65534 or 4200000000 to 4294967294");

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Cidr, ValidationError, brand, checkAtSynth, checkEnum, checkList, rangesInApp, typeName } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, checkEnum, checkKnownFields, checkList, rangesInApp, typeName } from '../core';
 import { requireProps } from '../core/guards';
 import {
   BGPFilter, BGPFilterRule, BGPFilterSpec, BGP_FILTER_ACTIONS, BGP_FILTER_MATCH_OPERATORS, BGP_FILTER_SOURCES, CALICO_API_VERSION,
@@ -43,6 +43,7 @@ export class BgpFilter extends Construct {
     filterBrand.mark(this);
     const manifests = ClusterManifests.of(this);
     this.name = props.name;
+    checkKnownFields(this, '', props, ['name', 'exportV4', 'importV4', 'exportV6', 'importV6'], 'BgpFilter');
     const { name, ...spec } = props;
     this.spec = spec;
     for (const [field, version] of [['exportV4', 4], ['importV4', 4], ['exportV6', 6], ['importV6', 6]] as const) {
@@ -58,6 +59,7 @@ export class BgpFilter extends Construct {
     if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
       throw new ValidationError(this, `${field} (${typeName(rule)})`, rule, 'a rule is an object: { action, cidr?, matchOperator?, prefixLength?, source?, interface? }');
     }
+    checkKnownFields(this, field, rule, ['action', 'cidr', 'matchOperator', 'prefixLength', 'source', 'interface'], 'a BGPFilter rule');
     checkEnum(this, `${field}.action`, rule.action, BGP_FILTER_ACTIONS, { what: 'a BGPFilter action' });
     if (rule.matchOperator !== undefined) checkEnum(this, `${field}.matchOperator`, rule.matchOperator, BGP_FILTER_MATCH_OPERATORS, { what: 'a match operator' });
     if (rule.source !== undefined) checkEnum(this, `${field}.source`, rule.source, BGP_FILTER_SOURCES, { what: 'a route source' });

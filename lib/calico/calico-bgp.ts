@@ -109,6 +109,7 @@ export class CalicoBgp extends Construct {
     requireProps(this, 'CalicoBgp', props, ['asNumber']);
     bgpBrand.mark(this);
     this.manifests = ClusterManifests.of(this);
+    requireLiteral(this, 'asNumber', props.asNumber, 'the cluster\'s AS number is written into Calico\'s BGPConfiguration and compared with its peers\'');
     checkAsn(this, 'asNumber', props.asNumber, props.reservedAsns ?? []);
     this.asNumber = props.asNumber;
     const config: BGPConfiguration = {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ValidationError, checkBoolean, checkEnum, checkList } from '../core';
+import { ValidationError, checkBoolean, checkEnum, checkKnownFields, checkList } from '../core';
 import { requireProps } from '../core/guards';
 import { CALICO_API_VERSION, ENCAPSULATION_MODES, IPPoolPatchObject, IPPoolSpec, IP_POOL_ALLOWED_USES } from './api';
 import { checkSelector } from './selector';
@@ -81,8 +81,14 @@ export class IpPoolPatch extends Construct {
   }
 }
 
+/** The IPPool spec fields the library models (Calico's IPPool reference). */
+const IP_POOL_FIELDS: readonly string[] = [
+  'cidr', 'vxlanMode', 'ipipMode', 'natOutgoing', 'disabled', 'disableBGPExport', 'blockSize', 'nodeSelector', 'allowedUses', 'awsSubnetID',
+];
+
 /** The enumerated and free-form IPPool fields a patch sets, as Calico's IPPool reference defines them. */
 function checkPoolFields(site: Construct, spec: Partial<IPPoolSpec>): void {
+  checkKnownFields(site, 'spec', spec, IP_POOL_FIELDS, 'an IPPool spec');
   for (const field of ['vxlanMode', 'ipipMode'] as const) {
     if (spec[field] !== undefined) checkEnum(site, `spec.${field}`, spec[field], ENCAPSULATION_MODES, { what: 'an encapsulation mode' });
   }

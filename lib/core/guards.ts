@@ -439,3 +439,17 @@ export function knownOrWarn(scope: IConstruct, field: string, value: unknown, ch
   }
   return known;
 }
+
+/**
+ * Throws when `object` has a field outside `known` (a misspelt field from a caller without types
+ * would otherwise be passed through or ignored), naming the nearest known field.
+ */
+export function checkKnownFields(site: ErrorSite, field: string, object: unknown, known: readonly string[], what: string): void {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) return;
+  for (const key of Object.keys(object)) {
+    if (known.includes(key) || (object as Record<string, unknown>)[key] === undefined) continue;
+    const near = nearest(key, known);
+    throw new ValidationError(site, `${field ? `${field} ` : ''}field`, key,
+      `${what} has no such field${near !== undefined ? `; did you mean ${formatValue(near)}?` : ''} (the library sets: ${known.join(', ')})`);
+  }
+}

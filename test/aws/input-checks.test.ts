@@ -173,3 +173,12 @@ describe('free-form fields', () => {
       'test/fw: logging.logGroupPrefix is "/aws/network firewall"; the log groups are named <prefix>/alert, /flow and /tls: CloudWatch log group names are 1 to 512 letters, digits, ".", "-", "_", "/" or "#"');
   });
 });
+
+describe('AS numbers', () => {
+  test('a transit gateway\'s Amazon-side ASN is a literal', () => {
+    const stack = awsStack();
+    const asn = new TerraformVariable(stack, 'asn', { type: 'number' });
+    expect(() => transitGateway(stack, { amazonSideAsn: asn.numberValue })).toThrow(
+      "test/tgw: amazonSideAsn is a deploy-time reference to var.asn; a literal is needed here because it is checked at synth; Connect peers and Calico's BGPPeers need the transit gateway's AS number as a number");
+  });
+});

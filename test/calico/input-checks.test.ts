@@ -228,3 +228,24 @@ describe('deploy-time values', () => {
     ]);
   });
 });
+
+describe('misspelt fields from callers without types', () => {
+  test('FelixSettings names the nearest field it takes', () => {
+    expect(() => new FelixSettings(clusterStack().manifests, 'felix', { egressIpSupport: 'EnabledPerNamespace' } as any)).toThrow(
+      'cluster/calico/felix: field is "egressIpSupport"; FelixSettings has no such field; did you mean "egressIPSupport"? (the library sets: awsSecondaryIPSupport,');
+  });
+
+  test('a BGPFilter rule and an IPPool patch name theirs', () => {
+    expect(filter({ action: 'Reject', interfaces: '*.calico' })).toThrow(
+      'cluster/calico/f: exportV4[0] field is "interfaces"; a BGPFilter rule has no such field; did you mean "interface"?');
+    expect(() => new IpPoolPatch(clusterStack().manifests, 'pool', { name: 'default-ipv4-ippool', spec: { natOutGoing: false } as any })).toThrow(
+      'cluster/calico/pool: spec field is "natOutGoing"; an IPPool spec has no such field; did you mean "natOutgoing"?');
+  });
+
+  test('the cluster\'s AS number is a literal', () => {
+    const { stack, manifests } = clusterStack();
+    const asn = new TerraformVariable(stack, 'asn', { type: 'number' });
+    expect(() => new CalicoBgp(manifests, 'bgp', { asNumber: asn.numberValue, nodeToNodeMesh: true })).toThrow(
+      "cluster/calico/bgp: asNumber is a deploy-time reference to var.asn; a literal is needed here because it is checked at synth; the cluster's AS number is written into Calico's BGPConfiguration and compared with its peers'");
+  });
+});
