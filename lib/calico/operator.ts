@@ -4,7 +4,7 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringify } from 'yaml';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, checkDns1123Label, checkEnum, checkList, checkString, declareRanges,
+  Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, checkDns1123Label, checkDns1123Subdomain, checkEnum, checkList, checkString, declareRanges,
   requireDistinctProviderAliases, requireProps,
 } from '../core';
 import { CalicoEdition } from './edition';
@@ -19,6 +19,9 @@ export const CALICO_ENCAPSULATIONS: readonly CalicoEncapsulation[] = ['VXLAN', '
 export type CalicoKubernetesProvider = 'AKS' | 'EKS' | 'GKE' | 'OpenShift' | 'DockerEnterprise' | 'RKE2' | 'TKG' | 'Kind';
 /** The values of {@link CalicoKubernetesProvider}. */
 export const CALICO_KUBERNETES_PROVIDERS: readonly CalicoKubernetesProvider[] = ['AKS', 'EKS', 'GKE', 'OpenShift', 'DockerEnterprise', 'RKE2', 'TKG', 'Kind'];
+
+/** The longest Helm release name. */
+export const HELM_RELEASE_NAME_MAX = 53;
 
 /** Most pools an Installation takes (`calicoNetwork.ipPools`, MaxItems in the operator's CRD). */
 export const CALICO_MAX_INSTALL_POOLS = 25;
@@ -182,6 +185,13 @@ export class CalicoOperator extends Construct {
     // Calico Cloud: the join owns the operator; Terraform installs it once and never changes it again.
     const lifecycle = this.edition.managesRelease ? {} : { lifecycle: { ignoreChanges: 'all' as const } };
     const releaseName = props.releaseName ?? 'calico';
+    checkDns1123Subdomain(this, 'releaseName', releaseName);
+    // Helm refuses release names longer than 53 characters; the CRD chart's is `<releaseName>-crds`.
+    const longest = chart.crdChart ? `${releaseName}-crds` : releaseName;
+    if (longest.length > HELM_RELEASE_NAME_MAX) {
+      throw new ValidationError(this, 'releaseName', releaseName,
+        `Helm release names are at most ${HELM_RELEASE_NAME_MAX} characters${chart.crdChart ? ` and the CRD chart's release is ${releaseName}-crds: at most ${HELM_RELEASE_NAME_MAX - 5}` : ''}`);
+    }
     if (chart.crdChart) {
       this.crdRelease = new Release(this, 'crds', {
         provider: props.provider,

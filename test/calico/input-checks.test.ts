@@ -149,6 +149,8 @@ describe('CalicoOperator', () => {
     [{ ipPools: [{ cidr: '10.244.0.0/16', natOutgoing: 'Enabled' }] }, 'test/calico: ipPools[0].natOutgoing (a string) is "Enabled"; expected true or false'],
     [{ ipPools: [{ encapsulation: 'VXLAN' }] }, 'test/calico: cidr is missing; ipPools[0] requires it'],
     [{ ipPools: Array.from({ length: 26 }, (_, i) => ({ cidr: `10.${i}.0.0/16` })) }, 'test/calico: ipPools is ['],
+    [{ releaseName: 'Calico' }, 'test/calico: releaseName is "Calico"; a Kubernetes name is up to 253 lower-case letters'],
+    [{ releaseName: 'c'.repeat(49) }, `test/calico: releaseName is "${'c'.repeat(49)}"; Helm release names are at most 53 characters and the CRD chart's release is ${'c'.repeat(49)}-crds: at most 48`],
   ])('refuses %j', (over, message) => {
     expect(operator(over)).toThrow(message);
   });
