@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
-import { ValidationError, checkList, checkNumber, requireProps } from '../core';
-import { AwsTags, Vpc, VpcSubnet, checkAwsName } from './vpc';
+import { ValidationError, checkList, checkNumber, checkString, knownOrWarn, requireProps } from '../core';
+import { Token } from 'cdktf';
+import { AwsTags, Vpc, VpcSubnet, checkAwsTags } from './vpc';
 
 /**
  * The EC2 actions the nodes' IAM role needs so that Calico Enterprise can run egress gateways with
@@ -60,6 +61,9 @@ export interface AwsEgressGatewaySubnetsProps {
   readonly tags?: AwsTags;
 }
 
+/** IAM policy names: 1 to 128 letters, digits and `+=,.@_-` (IAM API, CreatePolicy PolicyName). */
+const IAM_POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
+
 /** The subnet group of egress gateway subnets in their {@link Vpc}. */
 export const EGRESS_GATEWAY_SUBNET_GROUP = 'egress-gateways';
 
@@ -94,7 +98,12 @@ export class AwsEgressGatewaySubnets extends Construct {
       }
       zones.add(s.availabilityZone);
     });
-    checkAwsName(this, 'policyName', props.policyName);
+    checkString(this, 'policyName', props.policyName, 'an IAM policy name');
+    const policyName = Token.isUnresolved(props.policyName) ? knownOrWarn(this, 'policyName', props.policyName, 'the IAM policy name rule') : props.policyName;
+    if (typeof policyName === 'string' && !IAM_POLICY_NAME.test(policyName)) {
+      throw new ValidationError(this, 'policyName', policyName, "an IAM policy name is 1 to 128 letters, digits or '+', '=', ',', '.', '@', '_', '-'");
+    }
+    checkAwsTags(this, 'tags', props.tags);
     const eipCount = props.elasticIps ?? 0;
     checkNumber(this, 'elasticIps', eipCount, { min: 0 });
 

@@ -5,7 +5,7 @@ import {
 } from '@cdktf/provider-aws/lib/networkfirewall-rule-group';
 import {
   ApplicationRuleCollection, Cidr, ErrorSite, NetworkRuleCollection, RuleAddress, RuleCollection, RuleLimits, RulePort,
-  NetworkProtocol, ValidationError, checkEnum, isIpAddress,
+  NetworkProtocol, ValidationError, checkEnum, isIpAddress, knownOrWarn,
 } from '../core';
 
 /** The model's network rule protocols, as the renderer maps them. */
@@ -59,7 +59,12 @@ function hostRange(address: string): string {
 /** A rule address as a Network Firewall header address: `ANY`, or a CIDR (a bare IP becomes a /32). */
 function headerAddress(site: ErrorSite, field: string, address: RuleAddress): string {
   if (address instanceof Cidr) return address.toString();
-  if (Token.isUnresolved(address)) return address;
+  if (Token.isUnresolved(address)) {
+    // A reference (a VPC's cidr_block) is checked through the literal the app set for it; rendered as the reference.
+    const known = typeof site === 'string' ? undefined : knownOrWarn(site, field, address, 'that it is an IP or CIDR Network Firewall can match');
+    if (typeof known === 'string') headerAddress(site, field, known);
+    return address;
+  }
   if (address === '*') return 'ANY';
   if (isIpAddress(address)) return hostRange(address);
   if (Cidr.isValid(address)) return address;

@@ -9,17 +9,24 @@ import {
 } from '@cdktf/provider-aws/lib/networkfirewall-logging-configuration';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import {
-  Cidr, RuleCollection, ValidationError, brand, described, isIpAddress, rangesInApp, validateRuleCollection, validateRuleCollections,
+  Cidr, RuleCollection, ValidationError, brand, checkEnum, checkList, checkString, described, isIpAddress, knownOrWarn, rangesInApp, typeName,
+  validateRuleCollection, validateRuleCollections,
 } from '../core';
-import { requireProps } from '../core/guards';
+import { callerLocation, requireProps } from '../core/guards';
 import { InspectionVpc } from './inspection-vpc';
 import {
   NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY, NETWORK_FIREWALL_RULE_LIMITS, renderNetworkFirewallRuleGroup,
 } from './network-firewall-rules';
-import { AwsTags, VpcRouteTarget } from './vpc';
+import { AwsTags, VpcRouteTarget, checkAwsTags } from './vpc';
 
 /** What a stateful engine in strict order does with packets no rule matched. */
 export type StatefulDefaultAction = 'aws:drop_strict' | 'aws:drop_established' | 'aws:alert_strict' | 'aws:alert_established';
+
+/** The values of {@link StatefulDefaultAction} (Network Firewall API, FirewallPolicy StatefulDefaultActions). */
+export const STATEFUL_DEFAULT_ACTIONS: readonly StatefulDefaultAction[] = ['aws:drop_strict', 'aws:drop_established', 'aws:alert_strict', 'aws:alert_established'];
+
+/** CloudWatch Logs group names: 1 to 512 letters, digits, '.', '-', '_', '/' or '#'. */
+const LOG_GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
 
 /** Ranges that are never on the Internet: RFC 1918, shared (RFC 6598), link-local and loopback. */
 const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16', '127.0.0.0/8']
@@ -27,6 +34,8 @@ const PRIVATE_RANGES: readonly Cidr[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168
 
 /** The log types Network Firewall writes. */
 export type FirewallLogType = 'ALERT' | 'FLOW' | 'TLS';
+/** The values of {@link FirewallLogType} (Network Firewall API, LogDestinationConfig LogType). */
+export const FIREWALL_LOG_TYPES: readonly FirewallLogType[] = ['ALERT', 'FLOW', 'TLS'];
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
@@ -62,7 +71,10 @@ export abstract class FirewallLogging {
 
   /** An existing S3 bucket. */
   public static s3(options: S3FirewallLoggingOptions): FirewallLogging {
-    requireProps('FirewallLogging.s3()', 'FirewallLogging.s3', options, ['bucketName']);
+    // A value, not a construct: an error names where the app called it.
+    if (options === null || typeof options !== 'object' || options.bucketName === undefined || options.bucketName === null) {
+      requireProps(`FirewallLogging.s3() at ${callerLocation()}`, 'FirewallLogging.s3', options, ['bucketName']);
+    }
     return new S3Logging(options);
   }
 
@@ -165,19 +177,25 @@ export class NetworkFirewall extends Construct {
   private readonly _collections: RuleCollection[] = [];
   private readonly minimumCapacity: number;
   private readonly tags?: AwsTags;
+  /** The firewall's name as a literal, when the app knows it. */
+  private readonly knownName?: string;
 
   constructor(scope: Construct, id: string, props: NetworkFirewallProps) {
     super(scope, id);
     requireProps(this, 'NetworkFirewall', props, ['name', 'vpc']);
     firewallBrand.mark(this);
-    if (!Token.isUnresolved(props.name) && !NAME.test(props.name)) {
-      throw new ValidationError(this, 'name', props.name, 'a Network Firewall name is 1 to 128 letters, digits and "-"');
+    checkString(this, 'name', props.name, 'a Network Firewall name');
+    const name = Token.isUnresolved(props.name) ? knownOrWarn(this, 'name', props.name, 'the Network Firewall name rule (1 to 121 letters, digits and "-")') : props.name;
+    if (name !== undefined && (typeof name !== 'string' || !NAME.test(name))) {
+      throw new ValidationError(this, 'name', name, 'a Network Firewall name is 1 to 128 letters, digits and "-"');
     }
-    if (!Token.isUnresolved(props.name) && !NAME.test(`${props.name}-policy`)) {
-      throw new ValidationError(this, 'name', props.name,
+    if (typeof name === 'string' && !NAME.test(`${name}-policy`)) {
+      throw new ValidationError(this, 'name', name,
         `its policy is named ${props.name}-policy, which must fit in 128 characters: the firewall's name is at most 121`);
     }
+    checkAwsTags(this, 'tags', props.tags);
     this.name = props.name;
+    this.knownName = typeof name === 'string' ? name : undefined;
     this.vpc = props.vpc;
     this.tags = props.tags;
     this.minimumCapacity = props.minimumRuleGroupCapacity ?? 100;
@@ -279,9 +297,9 @@ export class NetworkFirewall extends Construct {
   public addRuleCollection(collection: RuleCollection): NetworkfirewallRuleGroup {
     validateRuleCollection(this, collection, NETWORK_FIREWALL_RULE_LIMITS);
     const groupName = `${this.name}-${collection.name}`;
-    if (!Token.isUnresolved(this.name) && !NAME.test(groupName)) {
+    if (this.knownName !== undefined && !NAME.test(`${this.knownName}-${collection.name}`)) {
       throw new ValidationError(this, `ruleCollections[${collection.name}].name`, collection.name,
-        `the rule group is named ${groupName}; Network Firewall names are 1 to 128 letters, digits and "-"`);
+        `the rule group is named ${this.knownName}-${collection.name}; Network Firewall names are 1 to 128 letters, digits and "-"`);
     }
     this.checkPriorities([...this._collections, collection]);
     if (collection.kind === 'application' && this.givenDefaultActions?.includes('aws:drop_strict')) {
@@ -358,12 +376,8 @@ export class NetworkFirewall extends Construct {
   }
 
   private checkDefaultActions(actions: StatefulDefaultAction[]): StatefulDefaultAction[] {
-    const known: readonly string[] = ['aws:drop_strict', 'aws:drop_established', 'aws:alert_strict', 'aws:alert_established'];
-    actions.forEach((a, i) => {
-      if (!known.includes(a)) {
-        throw new ValidationError(this, `statefulDefaultActions[${i}]`, a, `a strict-order default action is one of ${known.join(', ')}`);
-      }
-    });
+    checkList(this, 'statefulDefaultActions', actions, 'a list of default actions');
+    actions.forEach((a, i) => checkEnum(this, `statefulDefaultActions[${i}]`, a, STATEFUL_DEFAULT_ACTIONS, { what: 'a strict-order default action' }));
     if (new Set(actions).size !== actions.length) {
       throw new ValidationError(this, 'statefulDefaultActions', actions, 'each default action is named once');
     }
@@ -375,16 +389,16 @@ export class NetworkFirewall extends Construct {
   }
 
   private configureLogging(logging: FirewallLogging, tags: AwsTags | undefined): NetworkfirewallLoggingConfiguration | undefined {
+    if (!(logging instanceof NoLogging || logging instanceof CloudWatchLogging || logging instanceof S3Logging)) {
+      throw new ValidationError(this, `logging (${typeName(logging)})`, logging, 'one of FirewallLogging.cloudWatch(...), FirewallLogging.s3(...), FirewallLogging.none()');
+    }
     if (logging instanceof NoLogging) return undefined;
-    const logTypes = (logging instanceof CloudWatchLogging || logging instanceof S3Logging ? logging.options.logTypes : undefined) ?? ['ALERT', 'FLOW'];
+    const logTypes = logging.options.logTypes ?? ['ALERT', 'FLOW'];
+    checkList(this, 'logging.logTypes', logTypes, 'a list of log types');
     if (logTypes.length === 0) {
       throw new ValidationError(this, 'logging.logTypes', [], 'name at least one of ALERT, FLOW, TLS, or use FirewallLogging.none()');
     }
-    logTypes.forEach((t, i) => {
-      if (!['ALERT', 'FLOW', 'TLS'].includes(t)) {
-        throw new ValidationError(this, `logging.logTypes[${i}]`, t, 'a log type is ALERT, FLOW or TLS');
-      }
-    });
+    logTypes.forEach((t, i) => checkEnum(this, `logging.logTypes[${i}]`, t, FIREWALL_LOG_TYPES, { what: 'a log type' }));
     if (new Set(logTypes).size !== logTypes.length) {
       throw new ValidationError(this, 'logging.logTypes', logTypes, 'each log type goes to one destination; name it once');
     }
@@ -395,6 +409,12 @@ export class NetworkFirewall extends Construct {
         throw new ValidationError(this, 'logging.retentionInDays', retention, `CloudWatch Logs keeps logs ${CLOUDWATCH_RETENTION_DAYS.join(', ')} days`);
       }
       const prefix = logging.options.logGroupPrefix ?? `/aws/network-firewall/${this.name}`;
+      const given = logging.options.logGroupPrefix;
+      const knownPrefix = given !== undefined && Token.isUnresolved(given) ? knownOrWarn(this, 'logging.logGroupPrefix', given, 'the CloudWatch log group name rule') : prefix;
+      if (typeof knownPrefix === 'string' && !Token.isUnresolved(knownPrefix) && !LOG_GROUP_NAME.test(`${knownPrefix}/alert`)) {
+        throw new ValidationError(this, 'logging.logGroupPrefix', prefix,
+          'the log groups are named <prefix>/alert, /flow and /tls: CloudWatch log group names are 1 to 512 letters, digits, ".", "-", "_", "/" or "#"');
+      }
       destinations = logTypes.map((type) => {
         const group = new CloudwatchLogGroup(this, `log-group-${type.toLowerCase()}`, {
           name: `${prefix}/${type.toLowerCase()}`,
@@ -406,8 +426,10 @@ export class NetworkFirewall extends Construct {
       });
     } else {
       const s3 = (logging as S3Logging).options;
-      if (!Token.isUnresolved(s3.bucketName) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s3.bucketName)) {
-        throw new ValidationError(this, 'logging.bucketName', s3.bucketName,
+      checkString(this, 'logging.bucketName', s3.bucketName, 'an S3 bucket name');
+      const bucket = Token.isUnresolved(s3.bucketName) ? knownOrWarn(this, 'logging.bucketName', s3.bucketName, 'the S3 bucket name rule') : s3.bucketName;
+      if (typeof bucket === 'string' && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+        throw new ValidationError(this, 'logging.bucketName', bucket,
           'an S3 bucket name is 3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit');
       }
       destinations = logTypes.map((type) => ({

@@ -3,12 +3,12 @@ import { Token } from 'cdktf';
 import { Ec2TransitGatewayConnect } from '@cdktf/provider-aws/lib/ec2-transit-gateway-connect';
 import { Ec2TransitGatewayConnectPeer } from '@cdktf/provider-aws/lib/ec2-transit-gateway-connect-peer';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { Cidr, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, isIpAddress } from '../core';
+import { Cidr, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkString, isIpAddress, knownEqual, knownOrWarn } from '../core';
 import { requireProps } from '../core/guards';
 import {
   IConnectRegistration, ITransitGatewayAttachment, TransitGateway, TransitGatewayRouteTable, TransitGatewayVpcAttachment,
 } from './transit-gateway';
-import { AwsTags, VpcSubnet, checkAwsName } from './vpc';
+import { AwsTags, VpcSubnet, checkAwsName, checkAwsTags } from './vpc';
 
 /** Most Connect peers (GRE tunnels) one Connect attachment takes (not adjustable). */
 export const TGW_CONNECT_MAX_PEERS = 4;
@@ -113,9 +113,13 @@ export class ConnectPeer extends Construct {
   /** The aws_ec2_transit_gateway_connect_peer resource (escape hatch). */
   public readonly resource: Ec2TransitGatewayConnectPeer;
 
+  /** The node's address as a literal, when the app knows it (it may be given as a reference). */
+  public readonly knownPeerAddress?: string;
+
   /** @internal - created through TransitGatewayConnect.addPeer */
-  constructor(connect: TransitGatewayConnect, spec: ConnectPeerSpec, insideCidr: Cidr, tags: AwsTags | undefined) {
+  constructor(connect: TransitGatewayConnect, spec: ConnectPeerSpec, insideCidr: Cidr, tags: AwsTags | undefined, knownPeerAddress?: string) {
     super(connect, spec.name);
+    this.knownPeerAddress = knownPeerAddress;
     peerBrand.mark(this);
     this.name = spec.name;
     this.peerAddress = spec.peerAddress;
@@ -188,6 +192,7 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
     requireProps(this, 'TransitGatewayConnect', props, ['name', 'transport']);
     connectBrand.mark(this);
     checkAwsName(this, 'name', props.name);
+    checkAwsTags(this, 'tags', props.tags);
     this.name = props.name;
     this.transport = props.transport;
     this.transitGateway = props.transport.transitGateway;
@@ -198,9 +203,13 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
     }
     const index = tgw._registerConnect(this);
     this.transitGatewayAddress = props.transitGatewayAddress ?? tgw.connectAddress(index);
-    if (!Token.isUnresolved(this.transitGatewayAddress)) {
-      if (!isIpAddress(this.transitGatewayAddress) || !tgw.cidrBlocks.some((c) => c.contains(this.transitGatewayAddress))) {
-        throw new ValidationError(this, 'transitGatewayAddress', this.transitGatewayAddress,
+    checkString(this, 'transitGatewayAddress', this.transitGatewayAddress, 'an IP address from the transit gateway\'s CIDR blocks');
+    const tgwAddress = Token.isUnresolved(this.transitGatewayAddress)
+      ? knownOrWarn(this, 'transitGatewayAddress', this.transitGatewayAddress, 'that the address is in the transit gateway\'s CIDR blocks')
+      : this.transitGatewayAddress;
+    if (tgwAddress !== undefined) {
+      if (typeof tgwAddress !== 'string' || !isIpAddress(tgwAddress) || !tgw.cidrBlocks.some((c) => c.contains(tgwAddress))) {
+        throw new ValidationError(this, 'transitGatewayAddress', tgwAddress,
           `the transit gateway's GRE address comes from its CIDR blocks ${tgw.cidrBlocks.join(', ')}`);
       }
     }
@@ -249,7 +258,8 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
 
   /** Adds a Connect peer after checking its name, address, inside CIDR and AS number. */
   public addPeer(spec: ConnectPeerSpec): ConnectPeer {
-    const field = `peers[${spec.name}]`;
+    const field = `peers[${spec?.name}]`;
+    requireProps(this, 'addPeer', spec, ['name', 'peerAddress', 'insideCidr', 'peerAsn']);
     checkAwsName(this, `${field}.name`, spec.name);
     if (this._peers.some((p) => p.name === spec.name)) {
       throw new ValidationError(this, `${field}.name`, spec.name, 'peer names must be unique in a Connect attachment');
@@ -258,26 +268,31 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
       throw new ValidationError(this, 'peers', this._peers.length + 1,
         `a Connect attachment takes at most ${TGW_CONNECT_MAX_PEERS} peers (not adjustable); add another Connect attachment for more nodes`);
     }
-    if (!Token.isUnresolved(spec.peerAddress)) {
-      if (!isIpAddress(spec.peerAddress)) {
-        throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress, 'expected the node\'s IP address, e.g. 10.10.0.10');
+    checkString(this, `${field}.peerAddress`, spec.peerAddress, 'the node\'s IP address');
+    // A reference (an instance's private_ip) is checked through the literal the app set for it.
+    const peerAddress = Token.isUnresolved(spec.peerAddress)
+      ? knownOrWarn(this, `${field}.peerAddress`, spec.peerAddress, 'that the node\'s address is a usable address of the transport VPC')
+      : spec.peerAddress;
+    if (peerAddress !== undefined) {
+      if (typeof peerAddress !== 'string' || !isIpAddress(peerAddress)) {
+        throw new ValidationError(this, `${field}.peerAddress`, peerAddress, 'expected the node\'s IP address, e.g. 10.10.0.10');
       }
-      if (spec.peerAddress.includes(':') !== this.transitGatewayAddress.includes(':')) {
-        throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,
+      if (peerAddress.includes(':') !== this.transitGatewayAddress.includes(':')) {
+        throw new ValidationError(this, `${field}.peerAddress`, peerAddress,
           `the peer and transit gateway GRE addresses are of one IP family; the transit gateway's is ${this.transitGatewayAddress}`);
       }
-      if (!this.transport.vpc.contains(spec.peerAddress)) {
-        throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,
+      if (!this.transport.vpc.contains(peerAddress)) {
+        throw new ValidationError(this, `${field}.peerAddress`, peerAddress,
           `the node must be in the transport VPC ${this.transport.vpc.name} (${this.transport.vpc.cidr}), whose attachment carries the tunnel`);
       }
-      const home = this.transport.vpc.subnets.find((s) => s.cidr.contains(spec.peerAddress));
-      if (home && !home.isUsableAddress(spec.peerAddress)) {
-        throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,
+      const home = this.transport.vpc.subnets.find((s) => s.cidr.contains(peerAddress));
+      if (home && !home.isUsableAddress(peerAddress)) {
+        throw new ValidationError(this, `${field}.peerAddress`, peerAddress,
           `AWS reserves it in subnet ${home.name} (${home.cidr}): the network address, the VPC router (+1), DNS (+2), future use (+3) and the broadcast address; no instance can hold it. Use ${home.hostIp(0)} or later`);
       }
-      const same = this._peers.find((p) => p.peerAddress === spec.peerAddress);
+      const same = this._peers.find((p) => p.peerAddress === peerAddress || p.knownPeerAddress === peerAddress);
       if (same) {
-        throw new ValidationError(this, `${field}.peerAddress`, spec.peerAddress,
+        throw new ValidationError(this, `${field}.peerAddress`, peerAddress,
           `peer ${same.name} already has it; with the same transit gateway address that is the same tunnel`);
       }
     }
@@ -290,10 +305,10 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
     const tgwAsn: ReservedAsnRange = { from: this.transitGateway.asn, to: this.transitGateway.asn,
       reason: `the transit gateway's own ASN; a peer in the same AS speaks iBGP, and the transit gateway does not install routes an iBGP peer originates` };
     checkAsn(this, `${field}.peerAsn`, spec.peerAsn, [tgwAsn]);
-    const peer = new ConnectPeer(this, spec, insideCidr, this.tags);
+    const peer = new ConnectPeer(this, spec, insideCidr, this.tags, typeof peerAddress === 'string' ? peerAddress : undefined);
     this._peers.push(peer);
-    if (!this.routeSubnetsGiven && !Token.isUnresolved(spec.peerAddress)) {
-      this.routeGre(this.transport.vpc.subnets.filter((s) => s.cidr.contains(spec.peerAddress)));
+    if (!this.routeSubnetsGiven && typeof peerAddress === 'string') {
+      this.routeGre(this.transport.vpc.subnets.filter((s) => s.cidr.contains(peerAddress)));
     }
     return peer;
   }
@@ -338,7 +353,8 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
   private checkAgainstOtherConnects(): void {
     for (const other of this.transitGateway.connectAttachments) {
       if (other === this) continue;
-      if (!Token.isUnresolved(this.transitGatewayAddress) && other.transitGatewayAddress === this.transitGatewayAddress) {
+      // The same reference, or references whose literals the app set to one address, are one address.
+      if (knownEqual(this, other.transitGatewayAddress, this.transitGatewayAddress) === true) {
         throw new ValidationError(this, 'transitGatewayAddress', this.transitGatewayAddress,
           `Connect attachment ${other.name} already uses it; each Connect attachment needs its own transit gateway address`);
       }

@@ -6,11 +6,11 @@ import { Ec2TransitGatewayRouteTable } from '@cdktf/provider-aws/lib/ec2-transit
 import { Ec2TransitGatewayRouteTableAssociation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-association';
 import { Ec2TransitGatewayRouteTablePropagation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation';
 import { Ec2TransitGatewayRoute } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route';
-import { Cidr, ValidationError, brand, checkAtSynth, checkClearOf, declareRanges, isPrivateAsn, requireProps } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, declareRanges, isPrivateAsn, knownOrWarn, knownValue, requireLiteral, requireProps } from '../core';
 import { declareLink, linksInApp } from '../core/app-registry';
 import { formatValue } from '../core/errors';
 import { InspectionVpc } from './inspection-vpc';
-import { AwsTags, Vpc, VpcRouteTarget, VpcSubnet, checkAwsName } from './vpc';
+import { AwsTags, Vpc, VpcRouteTarget, VpcSubnet, checkAwsName, checkAwsTags } from './vpc';
 
 /** The Amazon-side ASN AWS gives a transit gateway when none is named. */
 export const AWS_TGW_DEFAULT_ASN = 64512;
@@ -147,9 +147,11 @@ export class TransitGateway extends Construct implements ITransitGateway {
     requireProps(this, 'TransitGateway', props, ['name']);
     tgwBrand.mark(this);
     checkAwsName(this, 'name', props.name);
+    checkAwsTags(this, 'tags', props.tags);
     this.name = props.name;
     this.tags = props.tags;
     this.asn = props.amazonSideAsn ?? AWS_TGW_DEFAULT_ASN;
+    requireLiteral(this, 'amazonSideAsn', this.asn, 'Connect peers and Calico\'s BGPPeers need the transit gateway\'s AS number as a number');
     if (!Number.isInteger(this.asn) || !isPrivateAsn(this.asn)) {
       throw new ValidationError(this, 'amazonSideAsn', this.asn,
         "a transit gateway's Amazon-side ASN is private: 64512 to 65534 or 4200000000 to 4294967294");
@@ -226,6 +228,8 @@ export class TransitGateway extends Construct implements ITransitGateway {
    * route tables could not tell them apart); one subnet per availability zone.
    */
   public attachVpc(options: VpcAttachmentOptions): TransitGatewayVpcAttachment {
+    requireProps(this, 'attachVpc', options, ['vpc', 'subnets']);
+    if (options.applianceMode !== undefined) checkBoolean(this, `attachments[${options.name ?? options.vpc.name}].applianceMode`, options.applianceMode);
     const name = options.name ?? `${options.vpc.name}-attachment`;
     const field = `attachments[${name}]`;
     for (const other of this._vpcAttachments) {
@@ -520,11 +524,19 @@ export class TransitGatewayRouteTable extends Construct {
 
   /** Adds a static route; one per destination. */
   public addRoute(route: TransitGatewayStaticRoute): Ec2TransitGatewayRoute {
-    const field = `routes[${route.destination}]`;
-    if (!Token.isUnresolved(route.destination)) {
-      const dest = Cidr.parse(route.destination, { site: this, field: `${field}.destination` });
-      if (this._routes.some((r) => !Token.isUnresolved(r.destination) && Cidr.parse(r.destination).equals(dest))) {
-        throw new ValidationError(this, `${field}.destination`, route.destination, 'a transit gateway route table takes one static route per destination');
+    requireProps(this, 'addRoute', route, ['destination', 'target']);
+    // A destination given by reference is named by its position.
+    const field = `routes[${Token.isUnresolved(route.destination) ? this._routes.length : route.destination}]`;
+    if (route.target !== 'blackhole' && (typeof route.target !== 'object' || typeof route.target.attachmentId !== 'string')) {
+      throw new ValidationError(this, `${field}.target`, route.target, "an attachment of this transit gateway, or 'blackhole' to drop the traffic");
+    }
+    const destination = Token.isUnresolved(route.destination)
+      ? knownOrWarn(this, `${field}.destination`, route.destination, 'the destination range (a CIDR, one static route each)')
+      : route.destination;
+    if (typeof destination === 'string') {
+      const dest = Cidr.parse(destination, { site: this, field: `${field}.destination` });
+      if (this._routes.some((r) => { const d = knownValue(this, r.destination); return typeof d === 'string' && Cidr.isValid(d) && Cidr.parse(d).equals(dest); })) {
+        throw new ValidationError(this, `${field}.destination`, destination, 'a transit gateway route table takes one static route per destination');
       }
     }
     this._routes.push(route);

@@ -8,7 +8,8 @@ import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-assoc
 import { Route as TfRoute } from '@cdktf/provider-aws/lib/route';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkList, declareRanges, isIpAddress, knownValue, requireProps, warnUnchecked,
+  Cidr, ValidationError, brand, checkAtSynth, checkEnum, checkList, checkString, declareRanges, isIpAddress, knownOrWarn, knownValue, requireProps,
+  typeName, warnUnchecked,
 } from '../core';
 
 /** Tags of AWS resources. */
@@ -21,13 +22,58 @@ export const AWS_MAX_VPC_PREFIX = 28;
 
 const AZ_NAME = /^[a-z]{2}(-[a-z0-9]+)+[a-z]$/;
 
-/** Checks an AWS `Name` tag value: 1 to 255 characters. */
+/** The longest tag value AWS takes (a `Name` tag's value too), in characters. */
+export const AWS_TAG_VALUE_MAX = 256;
+/** The longest tag key AWS takes, in characters. */
+export const AWS_TAG_KEY_MAX = 128;
+/** The most tags (user tags, `Name` included) one AWS resource takes. */
+export const AWS_MAX_TAGS = 50;
+
+/**
+ * Checks an AWS `Name` tag value: 1 to 256 characters (AWS tag values take 256). A deploy-time name is
+ * checked through the literal the app set for it, else a warning says it is not checked.
+ */
 export function checkAwsName(site: Construct, field: string, name: string): void {
-  if (Token.isUnresolved(name)) return;
-  if (typeof name !== 'string' || name.length < 1 || name.length > 255) {
-    throw new ValidationError(site, field, name, 'a name is 1 to 255 characters');
+  const value = Token.isUnresolved(name) ? knownOrWarn(site, field, name, `its length (1 to ${AWS_TAG_VALUE_MAX} characters)`) : name;
+  if (value === undefined) return;
+  checkString(site, field, value, 'a name');
+  if (value.length < 1 || [...value].length > AWS_TAG_VALUE_MAX) {
+    throw new ValidationError(site, field, value, `a name is 1 to ${AWS_TAG_VALUE_MAX} characters`);
   }
 }
+
+/**
+ * Checks AWS tags as EC2 and the other services take them: at most 50 per resource (with the `Name`
+ * tag the library adds), keys of 1 to 128 characters not starting with the reserved `aws:`, values of
+ * 0 to 256 characters, strings only. `Name` is set from the construct's name, so a `Name` key is refused.
+ */
+export function checkAwsTags(site: Construct, field: string, tags: unknown): void {
+  if (tags === undefined) return;
+  if (tags === null || typeof tags !== 'object' || Array.isArray(tags) || Token.isUnresolved(tags)) {
+    throw new ValidationError(site, `${field} (${typeName(tags)})`, tags, 'expected a literal map of tag keys to values, e.g. { team: \'network\' }');
+  }
+  const entries = Object.entries(tags as Record<string, unknown>);
+  if (entries.length + 1 > AWS_MAX_TAGS) {
+    throw new ValidationError(site, field, `${entries.length} tags`, `AWS takes at most ${AWS_MAX_TAGS} tags on a resource, ${AWS_MAX_TAGS - 1} besides the Name tag`);
+  }
+  for (const [key, value] of entries) {
+    const at = `${field}[${JSON.stringify(key)}]`;
+    if (key === 'Name') {
+      throw new ValidationError(site, `${field} key`, key, 'the library sets the Name tag from the construct\'s name; give the name there');
+    }
+    if (key.length < 1 || [...key].length > AWS_TAG_KEY_MAX || key.toLowerCase().startsWith('aws:')) {
+      throw new ValidationError(site, `${field} key`, key, `a tag key is 1 to ${AWS_TAG_KEY_MAX} characters and does not start with aws: (reserved for AWS)`);
+    }
+    if (typeof value === 'string' && Token.isUnresolved(value)) continue;
+    checkString(site, at, value, 'a tag value (a string)');
+    if ([...value].length > AWS_TAG_VALUE_MAX) {
+      throw new ValidationError(site, at, value, `a tag value is 0 to ${AWS_TAG_VALUE_MAX} characters`);
+    }
+  }
+}
+
+/** The kinds of {@link VpcRouteTarget}. */
+export const VPC_ROUTE_TARGET_KINDS: readonly VpcRouteTarget['kind'][] = ['transitGateway', 'vpcEndpoint', 'natGateway', 'internetGateway'];
 
 /** A subnet of a {@link Vpc}. */
 export interface VpcSubnetSpec {
@@ -213,8 +259,9 @@ export class VpcSubnet extends Construct {
 
   /** The zone is one of the region the subnet's provider deploys to: `us-east-1a` in `us-east-1`. */
   private checkRegion(): void {
-    const az = this.availabilityZone;
-    if (Token.isUnresolved(az)) return;
+    const given = this.availabilityZone;
+    const az = Token.isUnresolved(given) ? knownOrWarn(this, 'availabilityZone', given, 'that the zone is in the provider\'s region') : given;
+    if (typeof az !== 'string') return;
     const provider = (this._resource?.provider as AwsProvider | undefined)
       ?? TerraformStack.of(this).node.findAll().find((c): c is AwsProvider => c instanceof AwsProvider && c.alias === undefined);
     if (!provider || provider.region === undefined) return;
@@ -261,19 +308,28 @@ export class VpcSubnet extends Construct {
 
   /** Adds a route to the subnet's route table; one route per destination. */
   public addRoute(route: VpcRoute): TfRoute {
-    const field = `routes[${route.destination}]`;
-    if (!Token.isUnresolved(route.destination)) {
-      const dest = Cidr.parse(route.destination, { site: this, field: `${field}.destination` });
+    requireProps(this, 'addRoute', route, ['destination', 'target']);
+    // A destination given by reference is named by its position.
+    const field = `routes[${Token.isUnresolved(route.destination) ? this._routes.length : route.destination}]`;
+    if (route.target === null || typeof route.target !== 'object') {
+      throw new ValidationError(this, `${field}.target (${typeName(route.target)})`, route.target, 'a route target: VpcRouteTarget.transitGateway(...), .vpcEndpoint(...), .natGateway(...) or .internetGateway(...)');
+    }
+    checkEnum(this, `${field}.target.kind`, route.target.kind, VPC_ROUTE_TARGET_KINDS, { what: 'a route target' });
+    const destination = Token.isUnresolved(route.destination)
+      ? knownOrWarn(this, `${field}.destination`, route.destination, 'the destination range (an IPv4 CIDR, not the VPC\'s own, one route each)')
+      : route.destination;
+    if (typeof destination === 'string') {
+      const dest = Cidr.parse(destination, { site: this, field: `${field}.destination` });
       if (dest.version !== 4) {
-        throw new ValidationError(this, `${field}.destination`, route.destination, 'routes here are IPv4, like the VPC');
+        throw new ValidationError(this, `${field}.destination`, destination, 'routes here are IPv4, like the VPC');
       }
-      const same = this._routes.find((r) => !Token.isUnresolved(r.destination) && Cidr.parse(r.destination).equals(dest));
+      const same = this._routes.find((r) => { const d = knownValue(this, r.destination); return typeof d === 'string' && Cidr.isValid(d) && Cidr.parse(d).equals(dest); });
       if (same) {
-        throw new ValidationError(this, `${field}.destination`, route.destination,
+        throw new ValidationError(this, `${field}.destination`, destination,
           `the route table of ${this.name} already has a route to ${dest} (to a ${same.target.kind}); each destination takes one route`);
       }
       if (dest.equals(this.vpc.cidr)) {
-        throw new ValidationError(this, `${field}.destination`, route.destination,
+        throw new ValidationError(this, `${field}.destination`, destination,
           `it is the VPC's own range, which the local route already covers`);
       }
     }
@@ -319,6 +375,7 @@ export class Vpc extends Construct {
     requireProps(this, 'Vpc', props, ['name', 'cidrBlock']);
     vpcBrand.mark(this);
     checkAwsName(this, 'name', props.name);
+    checkAwsTags(this, 'tags', props.tags);
     const cidr = Cidr.parse(props.cidrBlock, { site: this, field: 'cidrBlock' });
     if (cidr.version !== 4 || cidr.prefix < AWS_MIN_VPC_PREFIX || cidr.prefix > AWS_MAX_VPC_PREFIX) {
       throw new ValidationError(this, 'cidrBlock', props.cidrBlock,
@@ -417,8 +474,9 @@ export class Vpc extends Construct {
         throw new ValidationError(this, `${field}.cidr`, cidr.toString(), `it overlaps subnet ${other.name} (${other.cidr}); subnets must not overlap`);
       }
     }
-    if (!Token.isUnresolved(spec.availabilityZone) && !AZ_NAME.test(spec.availabilityZone)) {
-      throw new ValidationError(this, `${field}.availabilityZone`, spec.availabilityZone,
+    const zone = Token.isUnresolved(spec.availabilityZone) ? knownValue(this, spec.availabilityZone) : spec.availabilityZone;
+    if (zone !== undefined && (typeof zone !== 'string' || !AZ_NAME.test(zone))) {
+      throw new ValidationError(this, `${field}.availabilityZone`, zone,
         'expected an availability zone name such as us-east-1a');
     }
     const subnet = new VpcSubnet(this, spec, cidr, this.tags);

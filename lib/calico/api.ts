@@ -228,8 +228,11 @@ export interface FelixConfigurationSpec {
   readonly egressGatewayPollInterval?: string;
   /** Failed polls after which Felix stops sending traffic to a gateway. @default 3 (Calico's) */
   readonly egressGatewayPollFailureCount?: number;
-  readonly logSeverityScreen?: 'Debug' | 'Info' | 'Warning' | 'Error' | 'Fatal';
+  readonly logSeverityScreen?: FelixLogSeverity;
 }
+
+/** Log levels of FelixConfiguration's `logSeverityScreen`. */
+export type FelixLogSeverity = 'Trace' | 'Debug' | 'Info' | 'Warning' | 'Error' | 'Fatal';
 
 /** Felix's settings; the library patches the existing `default` object. */
 export interface FelixConfiguration extends KubernetesObject {
@@ -393,3 +396,38 @@ export function labelSelector(labels: StringMap): string {
   if (entries.length === 0) return 'all()';
   return entries.map(([k, v]) => `${k} == '${v}'`).join(' && ');
 }
+
+/*
+ * The value sets of the enumerated fields above, which constructs check their input against (a caller
+ * without types can pass anything). From Calico's API types and CRDs: projectcalico/api
+ * pkg/apis/projectcalico/v3 (bgpfilter.go, bgppeer.go, ippool.go, felixconfig.go) and tigera/operator
+ * api/v1 (egressgateway_types.go, installation_types.go), as the reference pages
+ * https://docs.tigera.io/calico/latest/reference/resources/ and .../installation/api list them.
+ */
+
+/** BGPConfiguration `logSeverityScreen`. */
+export const BGP_LOG_SEVERITIES: readonly BgpLogSeverity[] = ['Debug', 'Info', 'Warning', 'Error', 'Fatal'];
+/** FelixConfiguration `logSeverityScreen` (Felix takes `Trace` too). */
+export const FELIX_LOG_SEVERITIES: readonly FelixLogSeverity[] = ['Trace', 'Debug', 'Info', 'Warning', 'Error', 'Fatal'];
+/** EgressGateway `logSeverity` (operator.tigera.io/v1). */
+export const EGRESS_GATEWAY_LOG_SEVERITIES: readonly EgressGatewayLogSeverity[] = ['Trace', 'Debug', 'Info', 'Warn', 'Error', 'Fatal'];
+/** BGPFilter rule `action`. */
+export const BGP_FILTER_ACTIONS: readonly BgpFilterAction[] = ['Accept', 'Reject'];
+/** BGPFilter rule `matchOperator`. */
+export const BGP_FILTER_MATCH_OPERATORS: readonly BgpFilterMatchOperator[] = ['Equal', 'NotEqual', 'In', 'NotIn'];
+/** BGPFilter rule `source`. */
+export const BGP_FILTER_SOURCES: readonly 'RemotePeers'[] = ['RemotePeers'];
+/** IPPool `ipipMode` and `vxlanMode`. */
+export const ENCAPSULATION_MODES: readonly EncapsulationMode[] = ['Never', 'Always', 'CrossSubnet'];
+/** IPPool `allowedUses`. */
+export const IP_POOL_ALLOWED_USES: readonly ('Workload' | 'Tunnel' | 'HostSecondaryInterface')[] = ['Workload', 'Tunnel', 'HostSecondaryInterface'];
+/** BGPPeer `sourceAddress`. */
+export const BGP_SOURCE_ADDRESSES: readonly ('UseNodeIP' | 'None')[] = ['UseNodeIP', 'None'];
+/** BGPPeer `failureDetectionMode`. */
+export const BGP_FAILURE_DETECTION_MODES: readonly ('None' | 'BFDIfDirectlyConnected')[] = ['None', 'BFDIfDirectlyConnected'];
+/** BGPPeer `restartMode`. */
+export const BGP_RESTART_MODES: readonly ('GracefulRestart' | 'LongLivedGracefulRestart')[] = ['GracefulRestart', 'LongLivedGracefulRestart'];
+/** BGPPeer `birdGatewayMode`. */
+export const BIRD_GATEWAY_MODES: readonly ('Recursive' | 'DirectIfDirectlyConnected')[] = ['Recursive', 'DirectIfDirectlyConnected'];
+/** Kubernetes topology spread constraint `whenUnsatisfiable`. */
+export const WHEN_UNSATISFIABLE: readonly ('DoNotSchedule' | 'ScheduleAnyway')[] = ['DoNotSchedule', 'ScheduleAnyway'];

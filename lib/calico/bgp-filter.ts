@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
-import { Cidr, ValidationError, brand, checkAtSynth, rangesInApp } from '../core';
+import { Cidr, ValidationError, brand, checkAtSynth, checkEnum, checkKnownFields, checkList, rangesInApp, typeName } from '../core';
 import { requireProps } from '../core/guards';
-import { BGPFilter, BGPFilterRule, BGPFilterSpec, CALICO_API_VERSION } from './api';
+import {
+  BGPFilter, BGPFilterRule, BGPFilterSpec, BGP_FILTER_ACTIONS, BGP_FILTER_MATCH_OPERATORS, BGP_FILTER_SOURCES, CALICO_API_VERSION,
+} from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
-import { EgressTenant } from './egress-tenant';
+import { EgressTenant, checkTenantList } from './egress-tenant';
 
 /** Props of {@link BgpFilter}. */
 export interface BgpFilterProps extends BGPFilterSpec {
@@ -12,6 +14,9 @@ export interface BgpFilterProps extends BGPFilterSpec {
 }
 
 const filterBrand = brand('BgpFilter');
+
+/** A BGPFilter rule's `interface`: an interface name pattern, 1 to 15 letters, digits, '_', '.', '-' or '*' (Calico's validation). */
+export const BGP_FILTER_INTERFACE = /^[A-Za-z0-9_.*-]{1,15}$/;
 
 /**
  * A BGPFilter: ordered rules per direction and family, the first matching rule decides, a route no
@@ -38,10 +43,12 @@ export class BgpFilter extends Construct {
     filterBrand.mark(this);
     const manifests = ClusterManifests.of(this);
     this.name = props.name;
+    checkKnownFields(this, '', props, ['name', 'exportV4', 'importV4', 'exportV6', 'importV6'], 'BgpFilter');
     const { name, ...spec } = props;
     this.spec = spec;
     for (const [field, version] of [['exportV4', 4], ['importV4', 4], ['exportV6', 6], ['importV6', 6]] as const) {
-      (spec[field] ?? []).forEach((rule, i) => this.checkRule(`${field}[${i}]`, rule, version));
+      if (spec[field] === undefined) continue;
+      checkList<BGPFilterRule>(this, field, spec[field], 'a list of rules').forEach((rule, i) => this.checkRule(`${field}[${i}]`, rule, version));
     }
     const object: BGPFilter = { apiVersion: CALICO_API_VERSION, kind: 'BGPFilter', metadata: { name }, spec };
     this.filter = manifests.add(this, 'filter', object);
@@ -49,6 +56,17 @@ export class BgpFilter extends Construct {
   }
 
   private checkRule(field: string, rule: BGPFilterRule, version: 4 | 6): void {
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+      throw new ValidationError(this, `${field} (${typeName(rule)})`, rule, 'a rule is an object: { action, cidr?, matchOperator?, prefixLength?, source?, interface? }');
+    }
+    checkKnownFields(this, field, rule, ['action', 'cidr', 'matchOperator', 'prefixLength', 'source', 'interface'], 'a BGPFilter rule');
+    checkEnum(this, `${field}.action`, rule.action, BGP_FILTER_ACTIONS, { what: 'a BGPFilter action' });
+    if (rule.matchOperator !== undefined) checkEnum(this, `${field}.matchOperator`, rule.matchOperator, BGP_FILTER_MATCH_OPERATORS, { what: 'a match operator' });
+    if (rule.source !== undefined) checkEnum(this, `${field}.source`, rule.source, BGP_FILTER_SOURCES, { what: 'a route source' });
+    if (rule.interface !== undefined && (typeof rule.interface !== 'string' || !BGP_FILTER_INTERFACE.test(rule.interface))) {
+      throw new ValidationError(this, `${field}.interface`, rule.interface,
+        "an interface match is 1 to 15 letters, digits, '_', '.', '-' or '*' (a Linux interface name, '*' as wildcard)");
+    }
     if ((rule.cidr === undefined) !== (rule.matchOperator === undefined)) {
       throw new ValidationError(this, `${field}.${rule.cidr === undefined ? 'cidr' : 'matchOperator'}`, undefined,
         'a rule matching on a CIDR needs both cidr and matchOperator');
@@ -136,11 +154,12 @@ export class EgressExportFilter extends BgpFilter {
 
   constructor(scope: Construct, id: string, props: EgressExportFilterProps) {
     requireProps(`${scope.node.path}/${id}`, 'EgressExportFilter', props, ['tenants']);
-    if (props.tenants.length === 0 && (props.additionalCidrs ?? []).length === 0) {
+    const tenants = checkTenantList(`${scope.node.path}/${id}`, 'tenants', props.tenants);
+    if (tenants.length === 0 && (props.additionalCidrs ?? []).length === 0) {
       throw new ValidationError(`${scope.node.path}/${id}`, 'tenants', [], 'an egress export filter needs at least one tenant or range to let out');
     }
     const cidrs = [
-      ...props.tenants.map((t) => t.egressCidr),
+      ...tenants.map((t) => t.egressCidr),
       ...(props.additionalCidrs ?? []).map((c, i) => Cidr.of(c, { site: `${scope.node.path}/${id}`, field: `additionalCidrs[${i}]` })),
     ];
     super(scope, id, {

@@ -109,7 +109,7 @@ export class BirdTemplates extends Construct {
         throw new ValidationError(this, `${field}.name`, t.name, 'each file is named once');
       }
       if (typeof t.content !== 'string' || Token.isUnresolved(t.content) || t.content.trim() === '') {
-        throw new ValidationError(this, `${field}.content`, t.content === '' ? '' : 'a reference',
+        throw new ValidationError(this, `${field}.content`, t.content,
           'the template is a literal, non-empty text: the file as your Calico Enterprise version ships it');
       }
       // Terraform reads `${` and `%{` in a kubernetes_manifest as its own template syntax.

@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkEnum, isIpAddress } from '../core';
 import {
-  BGPConfiguration, BGPPeer, BGPPeerSpec, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, NEXT_HOP_MODES, NextHopMode,
+  ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkDns1123Subdomain, checkEnum, checkList, isIpAddress, knownOrWarn, typeName,
+} from '../core';
+import {
+  BGPConfiguration, BGPPeer, BGPPeerSpec, BGP_FAILURE_DETECTION_MODES, BGP_LOG_SEVERITIES, BGP_RESTART_MODES, BGP_SOURCE_ADDRESSES,
+  BIRD_GATEWAY_MODES, BgpLogSeverity, BgpPassword, CALICO_API_VERSION, NEXT_HOP_MODES, NextHopMode,
 } from './api';
 import { requireLiteral, requireProps } from '../core/guards';
 import { BgpFilter } from './bgp-filter';
@@ -106,6 +109,7 @@ export class CalicoBgp extends Construct {
     requireProps(this, 'CalicoBgp', props, ['asNumber']);
     bgpBrand.mark(this);
     this.manifests = ClusterManifests.of(this);
+    requireLiteral(this, 'asNumber', props.asNumber, 'the cluster\'s AS number is written into Calico\'s BGPConfiguration and compared with its peers\'');
     checkAsn(this, 'asNumber', props.asNumber, props.reservedAsns ?? []);
     this.asNumber = props.asNumber;
     const config: BGPConfiguration = {
@@ -113,7 +117,7 @@ export class CalicoBgp extends Construct {
       kind: 'BGPConfiguration',
       metadata: { name: 'default' },
       spec: {
-        logSeverityScreen: props.logSeverity ?? 'Info',
+        logSeverityScreen: checkEnum(this, 'logSeverity', props.logSeverity ?? 'Info', BGP_LOG_SEVERITIES, { what: 'a BGP log level' }),
         nodeToNodeMeshEnabled: props.nodeToNodeMesh ?? false,
         asNumber: props.asNumber,
       },
@@ -147,6 +151,11 @@ export class CalicoBgp extends Construct {
         'keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode \'Keep\' alone');
     }
     if (spec.nextHopMode !== undefined) checkEnum(this, `${field}.nextHopMode`, spec.nextHopMode, NEXT_HOP_MODES);
+    if (spec.sourceAddress !== undefined) checkEnum(this, `${field}.sourceAddress`, spec.sourceAddress, BGP_SOURCE_ADDRESSES);
+    if (spec.failureDetectionMode !== undefined) checkEnum(this, `${field}.failureDetectionMode`, spec.failureDetectionMode, BGP_FAILURE_DETECTION_MODES);
+    if (spec.restartMode !== undefined) checkEnum(this, `${field}.restartMode`, spec.restartMode, BGP_RESTART_MODES);
+    if (spec.birdGatewayMode !== undefined) checkEnum(this, `${field}.birdGatewayMode`, spec.birdGatewayMode, BIRD_GATEWAY_MODES);
+    (spec.filters ?? []).forEach((f, i) => checkDns1123Subdomain(this, `${field}.filters[${i}]`, f));
     if (spec.node !== undefined && spec.nodeSelector !== undefined) {
       throw new ValidationError(this, `${field}.node`, spec.node, 'a BGPPeer takes node or nodeSelector, not both');
     }
@@ -177,9 +186,14 @@ export class CalicoBgp extends Construct {
     requireProps(this, 'addExternalRouter', router, ['name', 'peerIps', 'asNumber']);
     requireLiteral(this, `${field}.peerIps`, router.peerIps,
       'pass the literal addresses (for an Azure Route Server: routeServer.peerIps, not routeServer.virtualRouterIps, which is known only at deploy time)');
-    if (router.peerIps.length === 0) {
+    if (Array.isArray(router.peerIps) && router.peerIps.length === 0) {
       throw new ValidationError(this, `${field}.peerIps`, [], 'an external router needs at least one address');
     }
+    // A router's address listed twice would be two BGPPeers for one session.
+    checkList<string>(this, `${field}.peerIps`, router.peerIps, 'a list of the router\'s addresses').forEach((ip, i) => {
+      const j = router.peerIps.indexOf(ip);
+      if (j < i) throw new ValidationError(this, `${field}.peerIps[${i}]`, ip, `peerIps[${j}] is the same address; list each once`);
+    });
     if (router.maxPeers !== undefined && router.peeringNodes !== undefined && router.peeringNodes > router.maxPeers) {
       throw new ValidationError(this, `${field}.peeringNodes`, router.peeringNodes,
         `${router.name} takes at most ${router.maxPeers} BGP peers; select fewer nodes (route reflectors) to peer with it`);
@@ -218,8 +232,14 @@ export class CalicoBgp extends Construct {
   }
 }
 
-function checkAddress(site: Construct, field: string, value: string | undefined, portAllowed: boolean): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
+function checkAddress(site: Construct, field: string, given: string | undefined, portAllowed: boolean): void {
+  if (given === undefined) return;
+  // A reference is checked through the literal the app set for it (the YAML rendering refuses it later anyway).
+  const value = Token.isUnresolved(given) ? knownOrWarn(site, field, given, `that it is an IP address${portAllowed ? ' (optionally with :port)' : ''}`) : given;
+  if (value === undefined) return;
+  if (typeof value !== 'string') {
+    throw new ValidationError(site, `${field} (${typeName(value)})`, value, 'expected an IP address, e.g. 10.0.1.4');
+  }
   const address = portAllowed ? value.replace(/^\[(.*)\]:\d+$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1') : value;
   if (!isIpAddress(address)) {
     throw new ValidationError(site, field, value, `expected an IP address${portAllowed ? ' (optionally with :port)' : ''}, e.g. 10.0.1.4`);

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { Cidr, ValidationError, checkList } from '../core';
+import { Cidr, ValidationError, requireProps } from '../core';
 import { BGPFilterRule } from './api';
-import { BgpFilter } from './bgp-filter';
-import { EgressTenant } from './egress-tenant';
+import { BGP_FILTER_INTERFACE, BgpFilter } from './bgp-filter';
+import { EgressTenant, checkTenantList } from './egress-tenant';
 
 /**
  * Calico's own tunnel interfaces (IPv4): VXLAN, IP-in-IP and WireGuard. Felix programs routes to other
@@ -11,8 +11,6 @@ import { EgressTenant } from './egress-tenant';
  */
 export const CALICO_TUNNEL_INTERFACES: readonly string[] = ['vxlan.calico', 'tunl0', 'wireguard.cali'];
 
-/** A BGPFilter interface match: 1 to 15 letters, digits, '_', '.', '-' or '*' (Calico's validation). */
-const INTERFACE = /^[A-Za-z0-9_.*-]{1,15}$/;
 
 /** Props of {@link CloudPeerFilter}. */
 export interface CloudPeerFilterProps {
@@ -49,7 +47,8 @@ export class CloudPeerFilter extends BgpFilter {
 
   constructor(scope: Construct, id: string, props: CloudPeerFilterProps) {
     const site = `${scope.node.path}/${id}`;
-    const tenants = checkList<EgressTenant>(site, 'tenants', props.tenants, 'a list of EgressTenants');
+    requireProps(site, 'CloudPeerFilter', props, ['tenants']);
+    const tenants = checkTenantList(site, 'tenants', props.tenants);
     if (tenants.length === 0 && (props.additionalCidrs ?? []).length === 0) {
       throw new ValidationError(site, 'tenants', [], 'a cloud peer filter needs at least one tenant or range to let out');
     }
@@ -63,7 +62,7 @@ export class CloudPeerFilter extends BgpFilter {
     ];
     const interfaces = props.tunnelInterfaces ?? CALICO_TUNNEL_INTERFACES;
     interfaces.forEach((name, i) => {
-      if (typeof name !== 'string' || !INTERFACE.test(name)) {
+      if (typeof name !== 'string' || !BGP_FILTER_INTERFACE.test(name)) {
         throw new ValidationError(site, `tunnelInterfaces[${i}]`, name, "an interface match is 1 to 15 letters, digits, '_', '.', '-' or '*'");
       }
     });

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ValidationError, checkString, isDeployTime } from '../core';
+import { ValidationError, checkString, isDeployTime, knownOrWarn } from '../core';
 import { KubernetesObject, OPERATOR_API_VERSION } from './api';
 
 /** The Calico release the library is tested with (tigera-operator chart version). */
@@ -174,9 +174,12 @@ class EnterpriseEdition extends CalicoEdition {
     checkString(site, 'edition.version', this.options.version, 'the Calico Enterprise chart version, e.g. v3.22.7-0');
     // Tigera publishes the chart of release vX.Y.Z as vX.Y.Z-N (tigera-operator-v3.22.7-0.tgz); helm does not
     // match a plain vX.Y.Z to that pre-release version, so the install would find no chart.
-    if (!isDeployTime(this.options.version) && /^v?\d+\.\d+\.\d+$/.test(this.options.version)) {
-      throw new ValidationError(site, 'edition.version', this.options.version,
-        `the Calico Enterprise chart version as Tigera publishes it, vX.Y.Z-N (e.g. ${this.options.version}-0 for release ${this.options.version})`);
+    const version = isDeployTime(this.options.version)
+      ? knownOrWarn(site, 'edition.version', this.options.version, 'that it is a chart version as Tigera publishes it (vX.Y.Z-N)')
+      : this.options.version;
+    if (typeof version === 'string' && /^v?\d+\.\d+\.\d+$/.test(version)) {
+      throw new ValidationError(site, 'edition.version', version,
+        `the Calico Enterprise chart version as Tigera publishes it, vX.Y.Z-N (e.g. ${version}-0 for release ${version})`);
     }
     for (const field of ['license', 'pullSecret'] as const) {
       const value = this.options[field];

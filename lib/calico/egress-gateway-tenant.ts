@@ -1,15 +1,15 @@
 import { Construct, IConstruct } from 'constructs';
 import { Annotations, Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabels, checkList, checkNumber, declareRanges, findInApp, formatValue, requireProps,
-  warnUnchecked,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabelKey, checkLabels, checkList, checkNumber, declareRanges, findInApp, formatValue, requireProps,
+  knownOrWarn, warnUnchecked,
 } from '../core';
 import {
-  Affinity, CALICO_API_VERSION, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, FelixConfiguration, IPPool,
-  Namespace, OPERATOR_API_VERSION, ResourceRequirements, StringMap, TopologySpreadConstraint,
+  Affinity, CALICO_API_VERSION, EGRESS_GATEWAY_LOG_SEVERITIES, ENCAPSULATION_MODES, EgressGateway, EgressGatewayFailureDetection, EgressGatewayLogSeverity, EncapsulationMode, FelixConfiguration, IPPool,
+  Namespace, OPERATOR_API_VERSION, ResourceRequirements, StringMap, TopologySpreadConstraint, WHEN_UNSATISFIABLE,
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
-import { EgressTenant } from './egress-tenant';
+import { EgressTenant, checkTenant, tenantField } from './egress-tenant';
 import { checkSelector } from './selector';
 
 /** Smallest and largest block size of an IPv4 pool (Calico's IPPool reference). */
@@ -17,8 +17,6 @@ export const IPV4_BLOCK_SIZES = { min: 20, max: 32 } as const;
 
 /** Default termination grace period of gateway pods: time for the pods using them to react to the maintenance annotations. */
 export const DEFAULT_GATEWAY_GRACE_SECONDS = 60;
-/** The VXLAN modes of an IPPool. */
-const ENCAPSULATION_MODES: readonly EncapsulationMode[] = ['Never', 'Always', 'CrossSubnet'];
 
 /** Props of {@link EgressGatewayTenant}. */
 export interface EgressGatewayTenantProps {
@@ -134,7 +132,7 @@ export class EgressGatewayTenant extends Construct {
     const found = all.find((t) => (typeof tenant === 'string' ? t.tenant.name === tenant : t.tenant === tenant));
     if (!found) {
       const names = all.map((t) => t.tenant.name);
-      throw new ValidationError(site, field, typeof tenant === 'string' ? tenant : tenant.name,
+      throw new ValidationError(site, typeof tenant === 'string' ? field : tenantField(field, tenant), typeof tenant === 'string' ? tenant : tenant.name,
         `no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: ${names.length > 0 ? names.join(', ') : 'none'}`);
     }
     return found;
@@ -156,7 +154,7 @@ export class EgressGatewayTenant extends Construct {
     requireProps(this, 'EgressGatewayTenant', props, ['tenant']);
     tenantBrand.mark(this);
     const manifests = ClusterManifests.of(this);
-    const t = props.tenant;
+    const t = checkTenant(this, 'tenant', props.tenant);
     this.tenant = t;
     this.egressCidr = t.egressCidr;
 
@@ -194,6 +192,8 @@ export class EgressGatewayTenant extends Construct {
       }
     }
     if (props.failureDetection !== undefined) checkFailureDetection(this, props.failureDetection);
+    const logSeverity = checkEnum(this, 'logSeverity', props.logSeverity ?? 'Info', EGRESS_GATEWAY_LOG_SEVERITIES, { what: 'an EgressGateway log level' });
+    if (props.topologySpreadConstraints !== undefined) checkSpread(this, props.topologySpreadConstraints);
     const aws = props.aws === undefined ? undefined : this.checkAws(props);
     const vxlanMode = aws ? 'Never' : this.checkVxlanMode(props);
 
@@ -201,7 +201,7 @@ export class EgressGatewayTenant extends Construct {
     checkAtSynth(this, () => this.checkRenderedOnce());
     if (aws) checkAtSynth(this, () => this.checkAwsSecondaryIps(aws));
     // An AWS-backed range lies inside its VPC subnet by design.
-    checkAtSynth(this, () => checkClearOf(this, 'tenant.egressCidr', t.egressCidr, aws ? ['vnet', 'transit', 'pod', 'service', 'egress'] : ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
+    checkAtSynth(this, () => checkClearOf(this, tenantField('tenant.egressCidr', t), t.egressCidr, aws ? ['vnet', 'transit', 'pod', 'service', 'egress'] : ['vnet', 'vpc', 'transit', 'pod', 'service', 'egress'],
       'an egress range is announced over BGP and named by firewall rules, so it must not be any other network\'s range'));
 
     const ns: Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: t.namespace } };
@@ -233,7 +233,7 @@ export class EgressGatewayTenant extends Construct {
       kind: 'EgressGateway',
       metadata: { name: t.gatewayName, namespace: t.namespace },
       spec: {
-        logSeverity: props.logSeverity ?? 'Info',
+        logSeverity,
         replicas,
         ipPools: [{ name: t.poolName }],
         template: {
@@ -264,13 +264,13 @@ export class EgressGatewayTenant extends Construct {
     const subnet = Cidr.of(aws.subnetCidr, { site: this, field: 'aws.subnetCidr' });
     const range = this.tenant.egressCidr;
     if (!subnet.contains(range)) {
-      throw new ValidationError(this, 'tenant.egressCidr', range.toString(),
+      throw new ValidationError(this, tenantField('tenant.egressCidr', this.tenant), range.toString(),
         `an AWS-backed pool lies inside its VPC subnet ${subnet} (aws.subnetCidr)`);
     }
     // AWS reserves the first four addresses and the last one of every subnet.
     const reserved = [0, 1, 2, 3, -1].map((n) => subnet.host(n)).filter((a) => range.contains(a));
     if (reserved.length > 0) {
-      throw new ValidationError(this, 'tenant.egressCidr', range.toString(),
+      throw new ValidationError(this, tenantField('tenant.egressCidr', this.tenant), range.toString(),
         `AWS reserves ${reserved.join(', ')} in subnet ${subnet} (the first four addresses and the last); choose a range clear of them`);
     }
     if (props.vxlanMode !== undefined && props.vxlanMode !== 'Never') {
@@ -343,10 +343,22 @@ export class EgressGatewayTenant extends Construct {
     const twin = findInApp(this, EgressGatewayTenant.isEgressGatewayTenant)
       .find((o) => o !== this && (o.tenant === t || (o.tenant.name === t.name && o.egressCidr.equals(t.egressCidr))));
     if (twin) {
-      throw new ValidationError(this, 'tenant', t.name, `its gateways are also rendered at ${twin.node.path}; `
+      throw new ValidationError(this, tenantField('tenant', t), t.name, `its gateways are also rendered at ${twin.node.path}; `
         + 'one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
     }
   }
+}
+
+/** The fields of a topology spread constraint, as Kubernetes checks them: maxSkew 1 or more, a label key, whenUnsatisfiable, labels. */
+function checkSpread(site: IConstruct, constraints: readonly TopologySpreadConstraint[]): void {
+  checkList<TopologySpreadConstraint>(site, 'topologySpreadConstraints', constraints, 'a list of topology spread constraints').forEach((c, i) => {
+    const field = `topologySpreadConstraints[${i}]`;
+    requireProps(site, field, c, ['maxSkew', 'topologyKey', 'whenUnsatisfiable']);
+    checkNumber(site, `${field}.maxSkew`, c.maxSkew, { min: 1 });
+    checkLabelKey(site, `${field}.topologyKey`, c.topologyKey);
+    checkEnum(site, `${field}.whenUnsatisfiable`, c.whenUnsatisfiable, WHEN_UNSATISFIABLE);
+    if (c.labelSelector !== undefined) checkLabels(site, `${field}.labelSelector.matchLabels`, c.labelSelector.matchLabels);
+  });
 }
 
 const QUANTITY = /^[+]?(\d+(\.\d*)?|\.\d+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+)?$/;
@@ -368,8 +380,11 @@ function checkFailureDetection(site: IConstruct, fd: EgressGatewayFailureDetecti
   if (fd.httpProbe !== undefined) {
     const urls = checkList<unknown>(site, 'failureDetection.httpProbe.urls', fd.httpProbe.urls, 'a list of http:// or https:// URLs');
     if (urls.length === 0) throw new ValidationError(site, 'failureDetection.httpProbe.urls', [], 'an HTTP probe needs at least one URL');
-    urls.forEach((u, i) => {
-      if (typeof u === 'string' && Token.isUnresolved(u)) return;
+    urls.forEach((given, i) => {
+      const u = typeof given === 'string' && Token.isUnresolved(given)
+        ? knownOrWarn(site, `failureDetection.httpProbe.urls[${i}]`, given, 'that it is an http:// or https:// URL')
+        : given;
+      if (u === undefined) return;
       if (typeof u !== 'string' || !/^https?:\/\/[^\s/]+/.test(u)) {
         throw new ValidationError(site, `failureDetection.httpProbe.urls[${i}]`, u, 'an http:// or https:// URL');
       }

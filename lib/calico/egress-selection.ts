@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { Cidr, ValidationError, checkAtSynth, checkDns1123Label, checkEnum, checkNumber } from '../core';
-import { requireProps } from '../core/guards';
+import { callerLocation, requireProps } from '../core/guards';
 import {
   CALICO_API_VERSION, EGRESS_ANNOTATIONS, EgressGatewayPolicy, EgressGatewayRule, EgressGatewaySelector, Namespace, StringMap,
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressGatewayTenant } from './egress-gateway-tenant';
-import { EgressTenant } from './egress-tenant';
+import { EgressTenant, checkTenant } from './egress-tenant';
 import { checkSelector } from './selector';
 
 /**
@@ -14,7 +14,9 @@ import { checkSelector } from './selector';
  * pods yourself; {@link NamespaceEgress} puts them on namespaces).
  */
 export function egressAnnotations(tenant: EgressTenant, options: { selectPods?: boolean; maxNextHops?: number } = {}): StringMap {
-  if (options.maxNextHops !== undefined) checkNumber(`tenant ${tenant.name}`, 'maxNextHops', options.maxNextHops, { min: 1 });
+  // A function call has no construct path: errors name where the app called it.
+  if (!EgressTenant.isEgressTenant(tenant)) checkTenant(`egressAnnotations() at ${callerLocation()}`, 'tenant', tenant);
+  if (options.maxNextHops !== undefined) checkNumber(`egressAnnotations() at ${callerLocation()}`, 'options.maxNextHops', options.maxNextHops, { min: 1 });
   return {
     [EGRESS_ANNOTATIONS.namespaceSelector]: tenant.namespaceSelector,
     ...(options.selectPods ? { [EGRESS_ANNOTATIONS.selector]: tenant.gatewaySelector } : {}),
@@ -59,7 +61,7 @@ export class NamespaceEgress extends Construct {
         'name either a tenant or a policy for the namespace\'s egress');
     }
     if (props.tenant !== undefined) {
-      const tenant = props.tenant;
+      const tenant = checkTenant(this, 'tenant', props.tenant);
       if (props.maxNextHops !== undefined) checkNumber(this, 'maxNextHops', props.maxNextHops, { min: 1 });
       this.annotations = egressAnnotations(tenant, { selectPods: props.selectPods, maxNextHops: props.maxNextHops });
       checkAtSynth(this, () => EgressGatewayTenant.find(this, 'tenant', tenant));
@@ -159,7 +161,8 @@ export class EgressPolicy extends Construct {
 
   private gatewayOf(rule: EgressPolicyRule, at: string): EgressGatewaySelector {
     const gateway = rule.gateway!;
-    if (!('egressCidr' in gateway)) {
+    if (typeof gateway === 'object' && gateway !== null && 'egressCidr' in gateway) checkTenant(this, `${at}.gateway`, gateway);
+    if (!EgressTenant.isEgressTenant(gateway)) {
       checkSelector(this, `${at}.gateway.namespaceSelector`, gateway.namespaceSelector);
       checkSelector(this, `${at}.gateway.selector`, gateway.selector);
       if (gateway.maxNextHops !== undefined) checkNumber(this, `${at}.gateway.maxNextHops`, gateway.maxNextHops, { min: 1 });

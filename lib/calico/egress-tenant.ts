@@ -1,5 +1,5 @@
-import { Cidr, ValidationError, checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core';
-import { requireProps } from '../core/guards';
+import { Cidr, ErrorSite, ValidationError, brand, checkDns1123Label, checkDns1123Subdomain, checkLabels, checkString, formatValue, typeName } from '../core';
+import { callerLocation, requireProps } from '../core/guards';
 import { StringMap, labelSelector, namespaceNameSelector } from './api';
 
 /** Props of {@link EgressTenant}. */
@@ -29,6 +29,11 @@ export interface EgressTenantProps {
  * ```
  */
 export class EgressTenant {
+  /** True when `x` is an EgressTenant (works across copies of the library). */
+  public static isEgressTenant(x: unknown): x is EgressTenant {
+    return egressTenantBrand.is(x);
+  }
+
   /** The tenant's name. */
   public readonly name: string;
   /** The tenant's egress range. */
@@ -41,10 +46,18 @@ export class EgressTenant {
   public readonly gatewayName: string;
   /** Labels of its gateway pods. */
   public readonly podLabels: StringMap;
+  /**
+   * Where the app declared it (`file:line` of the `new EgressTenant(...)`): a tenant is a value, not a
+   * construct, so errors about it name this beside the construct that uses it.
+   */
+  public readonly declaredAt: string;
 
   constructor(props: EgressTenantProps) {
-    requireProps('new EgressTenant()', 'EgressTenant', props, ['name', 'egressCidr']);
-    const site = `tenant ${props.name}`;
+    this.declaredAt = callerLocation();
+    egressTenantBrand.mark(this);
+    requireProps(`new EgressTenant() at ${this.declaredAt}`, 'EgressTenant', props, ['name', 'egressCidr']);
+    checkString(`new EgressTenant() at ${this.declaredAt}`, 'name', props.name, 'a DNS-1123 label, e.g. tenant0');
+    const site = `tenant ${formatValue(props.name)} (declared at ${this.declaredAt})`;
     checkDns1123Label(site, 'name', props.name);
     this.name = props.name;
     this.egressCidr = Cidr.of(props.egressCidr, { site, field: 'egressCidr' });
@@ -75,8 +88,50 @@ export class EgressTenant {
     return labelSelector(this.podLabels);
   }
 
+  /** How messages name it: `tenant "tenant0", declared at app.ts:12`. */
+  public get description(): string {
+    return `tenant ${formatValue(this.name)}, declared at ${this.declaredAt}`;
+  }
+
   /** The tenant's name. */
   public toString(): string {
     return this.name;
   }
+}
+
+const egressTenantBrand = brand('EgressTenant');
+
+/**
+ * A field of a construct that holds a tenant, as messages name it: `tenants[1] (tenant "a", declared
+ * at app.ts:12)`, so an error found in the construct that uses a tenant also says where it was declared.
+ */
+export function tenantField(field: string, tenant: EgressTenant): string {
+  return `${field} (${tenant.description})`;
+}
+
+/**
+ * Checks that `value`, given to the construct at `site` in `field`, is an {@link EgressTenant} (a
+ * JavaScript caller may pass a plain object or a name); returns it typed.
+ */
+export function checkTenant(site: ErrorSite, field: string, value: unknown): EgressTenant {
+  if (!EgressTenant.isEgressTenant(value)) {
+    throw new ValidationError(site, `${field} (${typeName(value)})`, value,
+      "expected an EgressTenant: declare it once with new EgressTenant({ name, egressCidr }) and pass that object");
+  }
+  return value;
+}
+
+/** Checks a list of tenants (see {@link checkTenant}); a tenant listed twice is refused. */
+export function checkTenantList(site: ErrorSite, field: string, value: unknown): EgressTenant[] {
+  if (!Array.isArray(value)) {
+    throw new ValidationError(site, `${field} (${typeName(value)})`, value, 'expected a list of EgressTenants');
+  }
+  const out: EgressTenant[] = [];
+  value.forEach((v, i) => {
+    const t = checkTenant(site, `${field}[${i}]`, v);
+    const j = out.indexOf(t);
+    if (j >= 0) throw new ValidationError(site, tenantField(`${field}[${i}]`, t), t.name, `${field}[${j}] is the same tenant; list each once`);
+    out.push(t);
+  });
+  return out;
 }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { ValidationError, checkEnum, checkNumber, requireProps } from '../core';
-import { AwsSecondaryIPSupport, CALICO_API_VERSION, EgressIPSupport, FelixConfiguration, FelixConfigurationSpec } from './api';
+import { ValidationError, checkBoolean, checkEnum, checkKnownFields, checkNumber, requireProps } from '../core';
+import { AwsSecondaryIPSupport, CALICO_API_VERSION, EgressIPSupport, FELIX_LOG_SEVERITIES, FelixConfiguration, FelixConfigurationSpec } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { PodEgressAdmission, PodEgressGrant } from './pod-egress-admission';
 
@@ -28,6 +28,12 @@ export const EGRESS_IP_SUPPORT_MODES: readonly EgressIPSupport[] = ['Disabled', 
 /** The values of FelixConfiguration's `awsSecondaryIPSupport` (Calico Enterprise, egress gateways on AWS). */
 export const AWS_SECONDARY_IP_SUPPORT_MODES: readonly AwsSecondaryIPSupport[] = ['Disabled', 'Enabled', 'EnabledENIPerWorkload'];
 
+/** The fields {@link FelixSettings} takes: the modelled FelixConfiguration fields and `podEgressGrants`. */
+export const FELIX_SETTINGS_FIELDS: readonly string[] = [
+  'awsSecondaryIPSupport', 'egressIPSupport', 'flowLogsFlushInterval', 'flowLogsFileAggregationKindForAllowed', 'flowLogsFileAggregationKindForDenied',
+  'flowLogsFileEnabled', 'dnsLogsFlushInterval', 'egressGatewayPollInterval', 'egressGatewayPollFailureCount', 'logSeverityScreen', 'podEgressGrants',
+];
+
 const DURATION = /^(\d+(\.\d+)?(h|m|s|ms))+$/;
 
 /**
@@ -44,6 +50,7 @@ export class FelixSettings extends Construct {
   constructor(scope: Construct, id: string, props: FelixSettingsProps) {
     super(scope, id);
     requireProps(this, 'FelixSettings', props, []);
+    checkKnownFields(this, '', props, FELIX_SETTINGS_FIELDS, 'FelixSettings');
     const { podEgressGrants, ...fields } = props;
     // Open-source Calico has no egress gateways, so nothing is defaulted there (its FelixConfiguration
     // has no egressIPSupport field); a value given anyway is refused by the edition check.
@@ -72,6 +79,12 @@ export class FelixSettings extends Construct {
     if (spec.awsSecondaryIPSupport !== undefined) {
       checkEnum(this, 'awsSecondaryIPSupport', spec.awsSecondaryIPSupport, AWS_SECONDARY_IP_SUPPORT_MODES);
     }
+    if (spec.logSeverityScreen !== undefined) checkEnum(this, 'logSeverityScreen', spec.logSeverityScreen, FELIX_LOG_SEVERITIES, { what: 'a Felix log level' });
+    for (const field of ['flowLogsFileAggregationKindForAllowed', 'flowLogsFileAggregationKindForDenied'] as const) {
+      // 0: no aggregation, 1: by source port, 2: by pod prefix (FelixConfiguration reference).
+      if (spec[field] !== undefined) checkNumber(this, field, spec[field], { min: 0, max: 2, why: 'an aggregation kind is 0 (none), 1 (source port) or 2 (pod prefix)' });
+    }
+    if (spec.flowLogsFileEnabled !== undefined) checkBoolean(this, 'flowLogsFileEnabled', spec.flowLogsFileEnabled);
     if (spec.egressGatewayPollFailureCount !== undefined) {
       checkNumber(this, 'egressGatewayPollFailureCount', spec.egressGatewayPollFailureCount, { min: 1 });
     }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { ValidationError } from '../core';
+import { ValidationError, checkBoolean, checkEnum, checkKnownFields, checkList } from '../core';
 import { requireProps } from '../core/guards';
-import { CALICO_API_VERSION, IPPoolPatchObject, IPPoolSpec } from './api';
+import { CALICO_API_VERSION, ENCAPSULATION_MODES, IPPoolPatchObject, IPPoolSpec, IP_POOL_ALLOWED_USES } from './api';
+import { checkSelector } from './selector';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { CalicoInstallPool, CalicoOperator } from './operator';
 
@@ -56,6 +57,7 @@ export class IpPoolPatch extends Construct {
     if (spec.cidr !== undefined) {
       throw new ValidationError(this, 'spec.cidr', spec.cidr, 'the CIDR of an existing pool cannot change; create a new pool instead');
     }
+    checkPoolFields(this, spec);
     const manifests = ClusterManifests.of(this);
     const owned: string[] = [];
     const pool = props.installedBy && props.name === DEFAULT_IPV4_POOL ? props.installedBy.installPools[0] : undefined;
@@ -77,4 +79,28 @@ export class IpPoolPatch extends Construct {
     const object: IPPoolPatchObject = { apiVersion: CALICO_API_VERSION, kind: 'IPPool', metadata: { name: props.name }, spec: rest };
     this.patch = manifests.patch(this, 'ippool', object);
   }
+}
+
+/** The IPPool spec fields the library models (Calico's IPPool reference). */
+const IP_POOL_FIELDS: readonly string[] = [
+  'cidr', 'vxlanMode', 'ipipMode', 'natOutgoing', 'disabled', 'disableBGPExport', 'blockSize', 'nodeSelector', 'allowedUses', 'awsSubnetID',
+];
+
+/** The enumerated and free-form IPPool fields a patch sets, as Calico's IPPool reference defines them. */
+function checkPoolFields(site: Construct, spec: Partial<IPPoolSpec>): void {
+  checkKnownFields(site, 'spec', spec, IP_POOL_FIELDS, 'an IPPool spec');
+  for (const field of ['vxlanMode', 'ipipMode'] as const) {
+    if (spec[field] !== undefined) checkEnum(site, `spec.${field}`, spec[field], ENCAPSULATION_MODES, { what: 'an encapsulation mode' });
+  }
+  // IPPool reference: ipipMode "cannot be set at the same time as vxlanMode".
+  if (spec.vxlanMode !== undefined && spec.vxlanMode !== 'Never' && spec.ipipMode !== undefined && spec.ipipMode !== 'Never') {
+    throw new ValidationError(site, 'spec.ipipMode', spec.ipipMode, `a pool uses one encapsulation: with vxlanMode '${spec.vxlanMode}', ipipMode is 'Never'`);
+  }
+  for (const field of ['natOutgoing', 'disabled', 'disableBGPExport'] as const) {
+    if (spec[field] !== undefined) checkBoolean(site, `spec.${field}`, spec[field]);
+  }
+  if (spec.allowedUses !== undefined) {
+    checkList(site, 'spec.allowedUses', spec.allowedUses, 'a list of uses').forEach((u, i) => checkEnum(site, `spec.allowedUses[${i}]`, u, IP_POOL_ALLOWED_USES));
+  }
+  checkSelector(site, 'spec.nodeSelector', spec.nodeSelector);
 }

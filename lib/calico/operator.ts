@@ -4,13 +4,27 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringify } from 'yaml';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Label, checkString, declareRanges, requireDistinctProviderAliases,
-  requireProps,
+  Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, checkDns1123Label, checkDns1123Subdomain, checkEnum, checkList, checkString, declareRanges,
+  requireDistinctProviderAliases, requireProps,
 } from '../core';
 import { CalicoEdition } from './edition';
 
 /** Encapsulation of a Calico IP pool. */
 export type CalicoEncapsulation = 'VXLAN' | 'VXLANCrossSubnet' | 'IPIP' | 'IPIPCrossSubnet' | 'None';
+
+/** The values of {@link CalicoEncapsulation} (the Installation's `calicoNetwork.ipPools[].encapsulation`). */
+export const CALICO_ENCAPSULATIONS: readonly CalicoEncapsulation[] = ['VXLAN', 'VXLANCrossSubnet', 'IPIP', 'IPIPCrossSubnet', 'None'];
+
+/** The platforms of the Installation's `kubernetesProvider` (tigera/operator api/v1 installation_types.go). */
+export type CalicoKubernetesProvider = 'AKS' | 'EKS' | 'GKE' | 'OpenShift' | 'DockerEnterprise' | 'RKE2' | 'TKG' | 'Kind';
+/** The values of {@link CalicoKubernetesProvider}. */
+export const CALICO_KUBERNETES_PROVIDERS: readonly CalicoKubernetesProvider[] = ['AKS', 'EKS', 'GKE', 'OpenShift', 'DockerEnterprise', 'RKE2', 'TKG', 'Kind'];
+
+/** The longest Helm release name. */
+export const HELM_RELEASE_NAME_MAX = 53;
+
+/** Most pools an Installation takes (`calicoNetwork.ipPools`, MaxItems in the operator's CRD). */
+export const CALICO_MAX_INSTALL_POOLS = 25;
 
 /** A pool the operator creates at install (the default pod pool). */
 export interface CalicoInstallPool {
@@ -37,7 +51,7 @@ export interface CalicoOperatorProps {
   /** Chart version of the open-source install; with `edition`, give the version there. @default CALICO_VERSION */
   readonly version?: string;
   /** The platform, e.g. `AKS`, `EKS`, or omitted for self-managed Kubernetes. @default - none */
-  readonly kubernetesProvider?: 'AKS' | 'EKS' | 'GKE' | 'OpenShift' | 'DockerEnterprise' | 'RKE2' | 'TKG';
+  readonly kubernetesProvider?: CalicoKubernetesProvider;
   /** Calico's BGP: enabled to peer with route reflectors, Route Servers or Transit Gateways. @default 'Enabled' */
   readonly bgp?: 'Enabled' | 'Disabled';
   /** Pools created at install; the first is the default pod pool. */
@@ -108,9 +122,21 @@ export class CalicoOperator extends Construct {
     requireDistinctProviderAliases(this);
     const namespace = props.namespace ?? 'tigera-operator';
     checkDns1123Label(this, 'namespace', namespace);
+    checkList(this, 'ipPools', props.ipPools, 'a list of pools, the first the default pod pool');
     if (props.ipPools.length === 0) {
       throw new ValidationError(this, 'ipPools', [], 'Calico needs at least one IP pool for pods');
     }
+    if (props.ipPools.length > CALICO_MAX_INSTALL_POOLS) {
+      throw new ValidationError(this, 'ipPools', props.ipPools.map((p) => p?.cidr), `an Installation takes at most ${CALICO_MAX_INSTALL_POOLS} pools`);
+    }
+    props.ipPools.forEach((p, i) => {
+      requireProps(this, `ipPools[${i}]`, p, ['cidr']);
+      if (p.encapsulation !== undefined) checkEnum(this, `ipPools[${i}].encapsulation`, p.encapsulation, CALICO_ENCAPSULATIONS, { what: 'an encapsulation' });
+      if (p.natOutgoing !== undefined) checkBoolean(this, `ipPools[${i}].natOutgoing`, p.natOutgoing);
+      if (p.disableBGPExport !== undefined) checkBoolean(this, `ipPools[${i}].disableBGPExport`, p.disableBGPExport);
+    });
+    if (props.kubernetesProvider !== undefined) checkEnum(this, 'kubernetesProvider', props.kubernetesProvider, CALICO_KUBERNETES_PROVIDERS, { what: 'a platform' });
+    const bgp = checkEnum(this, 'bgp', props.bgp ?? 'Enabled', ['Enabled', 'Disabled']);
     this.pools = props.ipPools.map((p, i) => Cidr.of(p.cidr, { site: this, field: `ipPools[${i}].cidr` }));
     props.ipPools.forEach((p, i) => {
       // Calico's IPPool reference: an IPv4 block is /20 to /32 (IPv6 /116 to /128), and no larger than the pool.
@@ -132,7 +158,7 @@ export class CalicoOperator extends Construct {
         ...(props.kubernetesProvider ? { kubernetesProvider: props.kubernetesProvider } : {}),
         cni: { type: 'Calico', ipam: { type: 'Calico' } },
         calicoNetwork: {
-          bgp: props.bgp ?? 'Enabled',
+          bgp,
           ipPools: props.ipPools.map((p, i) => ({
             cidr: this.pools[i].toString(),
             encapsulation: p.encapsulation ?? 'VXLAN',
@@ -159,6 +185,13 @@ export class CalicoOperator extends Construct {
     // Calico Cloud: the join owns the operator; Terraform installs it once and never changes it again.
     const lifecycle = this.edition.managesRelease ? {} : { lifecycle: { ignoreChanges: 'all' as const } };
     const releaseName = props.releaseName ?? 'calico';
+    checkDns1123Subdomain(this, 'releaseName', releaseName);
+    // Helm refuses release names longer than 53 characters; the CRD chart's is `<releaseName>-crds`.
+    const longest = chart.crdChart ? `${releaseName}-crds` : releaseName;
+    if (longest.length > HELM_RELEASE_NAME_MAX) {
+      throw new ValidationError(this, 'releaseName', releaseName,
+        `Helm release names are at most ${HELM_RELEASE_NAME_MAX} characters${chart.crdChart ? ` and the CRD chart's release is ${releaseName}-crds: at most ${HELM_RELEASE_NAME_MAX - 5}` : ''}`);
+    }
     if (chart.crdChart) {
       this.crdRelease = new Release(this, 'crds', {
         provider: props.provider,

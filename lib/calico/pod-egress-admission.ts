@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ValidationError, checkDns1123Label, checkDns1123Subdomain, checkList } from '../core';
 import { EGRESS_ANNOTATIONS, KubernetesObject } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
-import { EgressTenant } from './egress-tenant';
+import { EgressTenant, checkTenant, tenantField } from './egress-tenant';
 
 /** The prefix of Calico's egress gateway annotations. */
 export const EGRESS_ANNOTATION_PREFIX = 'egress.projectcalico.org/';
@@ -55,12 +55,13 @@ export class PodEgressAdmission extends Construct {
     // Namespaces granted, per tenant selector, in declaration order.
     const bySelector = new Map<string, string[]>();
     props.grants.forEach((g, i) => {
-      if (g === null || typeof g !== 'object' || !(g.tenant instanceof Object) || typeof g.tenant.namespaceSelector !== 'string') {
-        throw new ValidationError(this, `grants[${i}].tenant`, g?.tenant, 'an EgressTenant');
+      if (g === null || typeof g !== 'object') {
+        throw new ValidationError(this, `grants[${i}]`, g, 'a grant is { tenant, namespaces }');
       }
+      const tenant = checkTenant(this, `grants[${i}].tenant`, g.tenant);
       checkList(this, `grants[${i}].namespaces`, g.namespaces, 'a list of namespace names');
       if (g.namespaces.length === 0) {
-        throw new ValidationError(this, `grants[${i}].namespaces`, [], `name the namespaces whose pods may choose tenant ${g.tenant.name}`);
+        throw new ValidationError(this, tenantField(`grants[${i}].namespaces`, tenant), [], `name the namespaces whose pods may choose tenant ${tenant.name}`);
       }
       g.namespaces.forEach((ns, j) => checkDns1123Label(this, `grants[${i}].namespaces[${j}]`, ns));
       const list = bySelector.get(g.tenant.namespaceSelector) ?? [];

@@ -1,5 +1,5 @@
 import { Token } from 'cdktf';
-import { ErrorSite, ValidationError } from '../core';
+import { ErrorSite, ValidationError, knownOrWarn } from '../core';
 
 /**
  * Calico's selector grammar, checked at synth so a selector Calico would refuse (or, worse, read
@@ -158,7 +158,14 @@ export function isCalicoSelector(selector: string): boolean {
  */
 export function checkSelector(site: ErrorSite, field: string, selector: unknown): void {
   if (selector === undefined) return;
-  if (typeof selector === 'string' && Token.isUnresolved(selector)) return;
+  if (typeof selector === 'string' && Token.isUnresolved(selector)) {
+    // A reference is checked through the literal the app set for it; a construct says when it cannot be.
+    if (typeof site === 'string') return;
+    const known = knownOrWarn(site, field, selector, 'the Calico selector grammar');
+    if (known === undefined) return;
+    checkSelector(site, field, known);
+    return;
+  }
   if (typeof selector !== 'string') {
     throw new ValidationError(site, field, selector, "a Calico selector is a string, e.g. \"tenant == 'tenant0-egw'\"");
   }

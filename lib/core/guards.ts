@@ -1,4 +1,5 @@
-import { Annotations, TerraformResource, TerraformStack, Token } from 'cdktf';
+import * as path from 'path';
+import { Annotations, TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Cidr, isIpAddress } from './cidr';
 import { describeToken, ErrorSite, formatValue, isDeployTime, referenceIdentifiers, typeName, ValidationError } from './errors';
@@ -384,5 +385,71 @@ export function stackOf(scope: IConstruct): TerraformStack | undefined {
     return TerraformStack.of(scope);
   } catch {
     return undefined;
+  }
+}
+
+// --- where a value object was declared ---------------------------------------------------------
+
+// The library's own folder (`lib/` in the repository, `dist/lib/` in the package): frames inside
+// it are the library's, not the app's.
+const LIBRARY_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * Where the app called into the library: `file:line` of the first stack frame outside the library
+ * (and outside node_modules and Node's internals), relative to the working directory when inside it.
+ * Value objects (an EgressTenant) have no construct path; they keep this, taken once when they are
+ * created, so an error found later can say where the value was declared. `an unknown place` when no
+ * frame qualifies.
+ */
+export function callerLocation(): string {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 30;
+  try {
+    Error.captureStackTrace(holder, callerLocation);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, '');
+    if (!path.isAbsolute(file)) continue;
+    if (file.startsWith(LIBRARY_ROOT + path.sep) || file.split(path.sep).includes('node_modules')) continue;
+    const relative = path.relative(process.cwd(), file);
+    const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+    return `${shown.split(path.sep).join('/')}:${m[2]}`;
+  }
+  return 'an unknown place';
+}
+
+/**
+ * The literal behind `value` that the app knows (the value itself when it is a literal; see
+ * {@link knownValue}), so a check can run on it; otherwise undefined, after saying once, as a synth
+ * warning on `scope`, that `check` could not be made (see {@link warnUnchecked}). Nothing is skipped silently.
+ */
+export function knownOrWarn(scope: IConstruct, field: string, value: unknown, check: string): unknown {
+  // Only a string that is one reference and nothing else stands for that reference's literal
+  // (`${x}/24` is not x's value).
+  const whole = typeof value !== 'string' || !Token.isUnresolved(value) || Tokenization.reverseString(value).length === 1;
+  const known = whole ? knownValue(scope, value) : undefined;
+  if (known === undefined || known === null || isDeployTime(known)) {
+    warnUnchecked(scope, field, value, check);
+    return undefined;
+  }
+  return known;
+}
+
+/**
+ * Throws when `object` has a field outside `known` (a misspelt field from a caller without types
+ * would otherwise be passed through or ignored), naming the nearest known field.
+ */
+export function checkKnownFields(site: ErrorSite, field: string, object: unknown, known: readonly string[], what: string): void {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) return;
+  for (const key of Object.keys(object)) {
+    if (known.includes(key) || (object as Record<string, unknown>)[key] === undefined) continue;
+    const near = nearest(key, known);
+    throw new ValidationError(site, `${field ? `${field} ` : ''}field`, key,
+      `${what} has no such field${near !== undefined ? `; did you mean ${formatValue(near)}?` : ''} (the library sets: ${known.join(', ')})`);
   }
 }

@@ -130,7 +130,7 @@ describe('NetworkFirewall', () => {
     ['two drop actions', { statefulDefaultActions: ['aws:drop_strict', 'aws:drop_established'] },
       'test/fw: statefulDefaultActions is ["aws:drop_strict","aws:drop_established"]; choose one drop action: aws:drop_strict or aws:drop_established'],
     ['an unknown action', { statefulDefaultActions: ['aws:pass'] },
-      'test/fw: statefulDefaultActions[0] is "aws:pass"; a strict-order default action is one of aws:drop_strict, aws:drop_established, aws:alert_strict, aws:alert_established'],
+      'test/fw: statefulDefaultActions[0] is "aws:pass"; a strict-order default action is allowed: \"aws:drop_strict\", \"aws:drop_established\", \"aws:alert_strict\", \"aws:alert_established\"'],
     ['an action twice', { statefulDefaultActions: ['aws:alert_strict', 'aws:alert_strict'] },
       'test/fw: statefulDefaultActions is ["aws:alert_strict","aws:alert_strict"]; each default action is named once'],
     ['a capacity over 50,000', { minimumRuleGroupCapacity: 50001 }, 'test/fw: minimumRuleGroupCapacity is 50001; a stateful rule group\'s capacity is 1 to 50000'],
@@ -141,7 +141,7 @@ describe('NetworkFirewall', () => {
     ['a log type twice', { logging: FirewallLogging.s3({ bucketName: 'logs', logTypes: ['FLOW', 'FLOW'] }) },
       'test/fw: logging.logTypes is ["FLOW","FLOW"]; each log type goes to one destination; name it once'],
     ['an unknown log type', { logging: FirewallLogging.cloudWatch({ logTypes: ['DEBUG' as 'ALERT'] }) },
-      'test/fw: logging.logTypes[0] is "DEBUG"; a log type is ALERT, FLOW or TLS'],
+      'test/fw: logging.logTypes[0] is "DEBUG"; a log type is allowed: \"ALERT\", \"FLOW\", \"TLS\"'],
     ['a bad bucket name', { logging: FirewallLogging.s3({ bucketName: 'Logs_Bucket' }) },
       'test/fw: logging.bucketName is "Logs_Bucket"; an S3 bucket name is 3 to 63 lower-case letters, digits, "." or "-", starting and ending with a letter or digit'],
   ])('rejects %s', (_, over, message) => {

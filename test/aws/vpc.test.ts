@@ -86,7 +86,7 @@ describe('Vpc', () => {
       'test/spoke: subnets[x].name is "x"; subnet names must be unique in a VPC'],
     ['a bad zone', { subnets: [{ name: 'x', cidr: '10.10.0.0/24', availabilityZone: 'us-east-1' }] },
       'test/spoke: subnets[x].availabilityZone is "us-east-1"; expected an availability zone name such as us-east-1a'],
-    ['an empty name', { name: '' }, 'test/spoke: name is ""; a name is 1 to 255 characters'],
+    ['an empty name', { name: '' }, 'test/spoke: name is ""; a name is 1 to 256 characters'],
   ])('rejects %s', (_, over, message) => {
     expect(() => spoke(awsStack(), over)).toThrow(message);
   });

@@ -40,14 +40,14 @@ describe('EgressGatewayTenant with AWS-native addressing', () => {
 
   test('refuses a range outside the subnet', () => {
     expect(() => render({}, '10.10.200.0/29')).toThrow(
-      'cluster/calico/tenant0: tenant.egressCidr is "10.10.200.0/29"; an AWS-backed pool lies inside its VPC subnet 10.10.100.0/27 (aws.subnetCidr)');
+      'cluster/calico/tenant0: tenant.egressCidr (tenant "tenant0", declared at test/calico/aws-native-egress.test.ts:4) is "10.10.200.0/29"; an AWS-backed pool lies inside its VPC subnet 10.10.100.0/27 (aws.subnetCidr)');
   });
 
   test('refuses a range holding addresses AWS reserves', () => {
     expect(() => render({}, '10.10.100.0/29')).toThrow(
-      'cluster/calico/tenant0: tenant.egressCidr is "10.10.100.0/29"; AWS reserves 10.10.100.0, 10.10.100.1, 10.10.100.2, 10.10.100.3 in subnet 10.10.100.0/27 (the first four addresses and the last); choose a range clear of them');
+      'cluster/calico/tenant0: tenant.egressCidr (tenant "tenant0", declared at test/calico/aws-native-egress.test.ts:4) is "10.10.100.0/29"; AWS reserves 10.10.100.0, 10.10.100.1, 10.10.100.2, 10.10.100.3 in subnet 10.10.100.0/27 (the first four addresses and the last); choose a range clear of them');
     expect(() => render({}, '10.10.100.24/29')).toThrow(
-      'cluster/calico/tenant0: tenant.egressCidr is "10.10.100.24/29"; AWS reserves 10.10.100.31 in subnet 10.10.100.0/27');
+      'cluster/calico/tenant0: tenant.egressCidr (tenant "tenant0", declared at test/calico/aws-native-egress.test.ts:4) is "10.10.100.24/29"; AWS reserves 10.10.100.31 in subnet 10.10.100.0/27');
   });
 
   test('refuses encapsulation', () => {

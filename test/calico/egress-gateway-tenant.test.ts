@@ -23,15 +23,15 @@ describe('EgressTenant', () => {
   });
 
   test.each([
-    [{ name: 'Tenant_0', egressCidr: '10.99.0.0/29' }, "tenant Tenant_0: name is \"Tenant_0\"; a Kubernetes name is 1 to 63 lower-case letters"],
-    [{ name: 'tenant0', egressCidr: '10.99.0.1/29' }, 'tenant tenant0: egressCidr is "10.99.0.1/29"; host bits are set; the range starting there is 10.99.0.0/29'],
-    [{ name: 'tenant0', egressCidr: 'fd00::/120' }, 'tenant tenant0: egressCidr is "fd00::/120"; egress gateway ranges are IPv4 ranges'],
-    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', namespace: 'tenant0.egw' }, 'tenant tenant0: namespace is "tenant0.egw"; a Kubernetes name is 1 to 63'],
-    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: {} }, 'tenant tenant0: podLabels is {}; gateway pods need at least one label'],
+    [{ name: 'Tenant_0', egressCidr: '10.99.0.0/29' }, "tenant \"Tenant_0\" (declared at test/calico/egress-gateway-tenant.test.ts:36): name is \"Tenant_0\"; a Kubernetes name is 1 to 63 lower-case letters"],
+    [{ name: 'tenant0', egressCidr: '10.99.0.1/29' }, 'tenant "tenant0" (declared at test/calico/egress-gateway-tenant.test.ts:36): egressCidr is "10.99.0.1/29"; host bits are set; the range starting there is 10.99.0.0/29'],
+    [{ name: 'tenant0', egressCidr: 'fd00::/120' }, 'tenant "tenant0" (declared at test/calico/egress-gateway-tenant.test.ts:36): egressCidr is "fd00::/120"; egress gateway ranges are IPv4 ranges'],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', namespace: 'tenant0.egw' }, 'tenant "tenant0" (declared at test/calico/egress-gateway-tenant.test.ts:36): namespace is "tenant0.egw"; a Kubernetes name is 1 to 63'],
+    [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: {} }, 'tenant "tenant0" (declared at test/calico/egress-gateway-tenant.test.ts:36): podLabels is {}; gateway pods need at least one label'],
     [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: { tenant: "x' || tenant == 'y" } },
-      "tenant tenant0: podLabels[\"tenant\"] is \"x' || tenant == 'y\"; a label value is empty or 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
+      "tenant \"tenant0\" (declared at test/calico/egress-gateway-tenant.test.ts:36): podLabels[\"tenant\"] is \"x' || tenant == 'y\"; a label value is empty or 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
     [{ name: 'tenant0', egressCidr: '10.99.0.0/29', podLabels: { 'bad key': 'x' } },
-      "tenant tenant0: podLabels key \"bad key\" is \"bad key\"; a label key is an optional DNS subdomain prefix and '/', then 1 to 63 letters"],
+      "tenant \"tenant0\" (declared at test/calico/egress-gateway-tenant.test.ts:36): podLabels key \"bad key\" is \"bad key\"; a label key is an optional DNS subdomain prefix and '/', then 1 to 63 letters"],
   ])('rejects %j', (props, message) => {
     expect(() => new EgressTenant(props)).toThrow(message);
   });
@@ -182,7 +182,7 @@ describe('EgressGatewayTenant', () => {
     owns(stack, 'other', cidr, kind, label);
     new EgressGatewayTenant(manifests, 't', { tenant: tenant0() });
     expect(() => synth(stack)).toThrow(
-      `cluster/calico/t: tenant.egressCidr is "10.99.0.0/29"; it overlaps ${label} (${cidr}, cluster/other); an egress range is announced over BGP`);
+      `cluster/calico/t: tenant.egressCidr (tenant \"tenant0\", declared at test/calico/egress-gateway-tenant.test.ts:8) is "10.99.0.0/29"; it overlaps ${label} (${cidr}, cluster/other); an egress range is announced over BGP`);
   });
 
   test('rejects two tenants whose ranges overlap, across stacks', () => {
@@ -192,7 +192,7 @@ describe('EgressGatewayTenant', () => {
     new EgressGatewayTenant(a.manifests, 'tenant0', { tenant: tenant0() });
     new EgressGatewayTenant(b.manifests, 'tenant1', { tenant: new EgressTenant({ name: 'tenant1', egressCidr: '10.99.0.4/30' }) });
     expect(() => synth(b.stack)).toThrow(
-      'b/calico/tenant1: tenant.egressCidr is "10.99.0.4/30"; it overlaps egress range of tenant tenant0 (10.99.0.0/29, a/calico/tenant0)');
+      'b/calico/tenant1: tenant.egressCidr (tenant \"tenant1\", declared at test/calico/egress-gateway-tenant.test.ts:193) is "10.99.0.4/30"; it overlaps egress range of tenant tenant0 (10.99.0.0/29, a/calico/tenant0)');
   });
 
   test('one tenant rendered in two clusters is named as such, not as overlapping itself', () => {
@@ -203,7 +203,7 @@ describe('EgressGatewayTenant', () => {
     new EgressGatewayTenant(a.manifests, 'tenant0', { tenant: t });
     new EgressGatewayTenant(b.manifests, 'tenant0', { tenant: t });
     expect(() => synth(b.stack)).toThrow(
-      'b/calico/tenant0: tenant is "tenant0"; its gateways are also rendered at a/calico/tenant0; one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
+      'b/calico/tenant0: tenant (tenant \"tenant0\", declared at test/calico/egress-gateway-tenant.test.ts:8) is "tenant0"; its gateways are also rendered at a/calico/tenant0; one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
   });
 
   test('a /32 tenant gets /32 blocks without naming blockSize', () => {

@@ -58,7 +58,7 @@ describe('NamespaceEgress', () => {
     const { stack, manifests } = withTenant0();
     new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant1 });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/default-ns: tenant is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
+      'cluster/calico/default-ns: tenant (tenant "tenant1", declared at test/calico/egress-selection.test.ts:10) is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: tenant0');
   });
 
   test('a tenant whose gateways are in another cluster does not count', () => {
@@ -68,7 +68,7 @@ describe('NamespaceEgress', () => {
     const { stack, manifests } = clusterStack(app, 'cluster');
     new NamespaceEgress(manifests, 'default-ns', { namespace: 'default', tenant: tenant1 });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/default-ns: tenant is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: none');
+      'cluster/calico/default-ns: tenant (tenant "tenant1", declared at test/calico/egress-selection.test.ts:10) is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster; tenants with gateways here: none');
   });
 
   test('rejects a policy that is not declared', () => {
@@ -164,7 +164,7 @@ describe('EgressPolicy', () => {
   test('rejects a gateway of a tenant without gateways', () => {
     const { stack, manifests } = withTenant0();
     new EgressPolicy(manifests, 'p', { name: 'p', rules: [{ destination: '8.8.8.8/32', gateway: tenant1 }] });
-    expect(() => synth(stack)).toThrow('cluster/calico/p: rules[0].gateway is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster');
+    expect(() => synth(stack)).toThrow('cluster/calico/p: rules[0].gateway (tenant "tenant1", declared at test/calico/egress-selection.test.ts:10) is "tenant1"; no EgressGatewayTenant renders that tenant in this cluster');
   });
 });
 
@@ -256,9 +256,9 @@ describe('FelixSettings and IpPoolPatch', () => {
     ['grants without per-pod selection', () => new FelixSettings(clusterStack().manifests, 'felix', { podEgressGrants: [{ tenant: tenant0, namespaces: ['apps'] }] }),
       'cluster/calico/felix: podEgressGrants is ["tenant0"]; only with egressIPSupport \'EnabledPerNamespaceOrPerPod\'; pods cannot choose gateways otherwise'],
     ['a grant without namespaces', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ tenant: tenant0, namespaces: [] }] }),
-      'cluster/calico/felix/pod-egress-admission: grants[0].namespaces is []; name the namespaces whose pods may choose tenant tenant0'],
+      'cluster/calico/felix/pod-egress-admission: grants[0].namespaces (tenant "tenant0", declared at test/calico/egress-selection.test.ts:9) is []; name the namespaces whose pods may choose tenant tenant0'],
     ['a grant without a tenant (JavaScript)', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ namespaces: ['apps'] } as never] }),
-      'cluster/calico/felix/pod-egress-admission: grants[0].tenant is missing; an EgressTenant'],
+      'cluster/calico/felix/pod-egress-admission: grants[0].tenant (missing) is missing; expected an EgressTenant: declare it once with new EgressTenant({ name, egressCidr }) and pass that object'],
     ['a granted namespace that is not a name', () => new FelixSettings(clusterStack().manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ tenant: tenant0, namespaces: ['Apps'] }] }),
       'cluster/calico/felix/pod-egress-admission: grants[0].namespaces[0] is "Apps"; a Kubernetes name is 1 to 63'],
     ['a bad poll interval', () => new FelixSettings(clusterStack().manifests, 'felix', { egressGatewayPollInterval: '10' }), 'cluster/calico/felix: egressGatewayPollInterval is "10"; expected a duration such as 15s'],

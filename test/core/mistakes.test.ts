@@ -96,13 +96,13 @@ describe('missing required props name the missing one, for every construct', () 
 
   test('calico: value objects and static factories check their options', () => {
     expect(messageOf(() => new calico.EgressTenant({ egressCidr: '10.10.10.0/30' } as any)))
-      .toBe('new EgressTenant(): name is missing; EgressTenant requires it');
+      .toBe('new EgressTenant() at test/core/mistakes.test.ts:98: name is missing; EgressTenant requires it');
     expect(messageOf(() => azure.AppGatewayIngress.newGateway({ name: 'gw' } as any)))
       .toBe('AppGatewayIngress.newGateway(): subnetCidr is missing; AppGatewayIngress.newGateway requires it');
     expect(messageOf(() => azure.AppGatewayIngress.newGatewayInSubnet(undefined as any)))
       .toBe("AppGatewayIngress.newGatewayInSubnet(): props is missing; AppGatewayIngress.newGatewayInSubnet takes an object of props with 'name', 'subnet'");
     expect(messageOf(() => aws.FirewallLogging.s3({} as any)))
-      .toBe('FirewallLogging.s3(): bucketName is missing; FirewallLogging.s3 requires it');
+      .toBe('FirewallLogging.s3() at test/core/mistakes.test.ts:104: bucketName is missing; FirewallLogging.s3 requires it');
   });
 });
 
