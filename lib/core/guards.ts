@@ -301,6 +301,23 @@ export function checkLabels(site: ErrorSite, field: string, labels: unknown): vo
  */
 export function knownValue(scope: IConstruct, value: unknown): unknown {
   if (!isDeployTime(value)) return value;
+  // A string that joins references and text ("${x}/24") is known only when each reference is: the
+  // text is kept, never dropped (the literal behind x alone is not the value).
+  if (typeof value === 'string') {
+    const fragments = Tokenization.reverseString(value);
+    if (fragments.length > 1) {
+      let known = true;
+      const part = (p: unknown): string => {
+        if (typeof p === 'string' && !Token.isUnresolved(p)) return p;
+        const v = knownValue(scope, p);
+        if (typeof v === 'string' || typeof v === 'number') return String(v);
+        known = false;
+        return '';
+      };
+      const joined: string = fragments.join({ join: (left: unknown, right: unknown) => part(left) + part(right) });
+      return known ? joined : undefined;
+    }
+  }
   const ids = referenceIdentifiers(value);
   if (ids.length !== 1) return undefined;
   return literalOfAddress(scope, ids[0], 0);

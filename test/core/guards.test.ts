@@ -143,6 +143,9 @@ describe('what the app knows about deploy-time values', () => {
     expect(knownValue(stack, rg.location)).toBe('West Europe');
     expect(knownValue(stack, 'eastus')).toBe('eastus');
     expect(knownValue(stack, rg.id)).toBeUndefined();
+    // A string joining a reference and text is known only as a whole, never as the reference alone.
+    expect(knownValue(stack, `${rg.location}-x`)).toBe('West Europe-x');
+    expect(knownValue(stack, `${rg.id}/subnets/a`)).toBeUndefined();
   });
   test('knownEqual compares locations the way Azure does, and knows when it cannot know', () => {
     const { stack, rg } = rgStack('West Europe');
