@@ -129,6 +129,7 @@ export class AppGatewayIngressController extends Construct {
         'the controller reads the gateway\'s resource group; pass at least RoleScope.resourceGroup(<the gateway\'s group>)');
     }
     props.readerScopes.forEach((s, i) => {
+      if (RoleScope.isRoleScope(s)) s.check(this, `readerScopes[${i}]`);
       if (s.level !== 'resource' && s.level !== 'resourceGroup') {
         throw new ValidationError(this, `readerScopes[${i}]`, s.label, 'the controller reads resources and resource groups, nothing wider');
       }
