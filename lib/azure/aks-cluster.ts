@@ -281,6 +281,14 @@ export class AksCluster extends Construct {
       ...(this.podCidr ? [{ cidr: this.podCidr, kind: 'pod', label: `pod CIDR of cluster ${props.name}` }] : []),
     ]);
 
+    const strategies: [string, unknown, abstract new (...args: never[]) => unknown, string][] = [
+      ['outbound', props.outbound, AksOutbound, 'an AksOutbound, e.g. AksOutbound.userDefinedRouting({ firewall })'],
+      ['kubernetesVersion', props.kubernetesVersion, KubernetesVersion, "KubernetesVersion.of('1.35') or KubernetesVersion.latestPatchOf('1.35')"],
+      ['ingressApplicationGateway', props.ingressApplicationGateway, AppGatewayIngress, 'an AppGatewayIngress, e.g. AppGatewayIngress.existingGateway(gateway.id)'],
+    ];
+    for (const [field, value, type, expected] of strategies) {
+      if (value !== undefined && !(value instanceof type)) throw new ValidationError(this, field, value, `expected ${expected}`);
+    }
     const outbound = (props.outbound ?? AksOutbound.loadBalancer()).bind({
       cluster: this,
       clusterName: props.name,

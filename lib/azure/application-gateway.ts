@@ -184,6 +184,9 @@ export class ApplicationGateway extends Construct {
     this.checkSubnet();
 
     const routing = props.podRouting ?? AppGatewayPodRouting.azureCni();
+    if (!(routing instanceof AppGatewayPodRouting)) {
+      throw new ValidationError(this, 'podRouting', routing, 'expected AppGatewayPodRouting.azureCni() or AppGatewayPodRouting.kubenet({ routeTable })');
+    }
     this.podRouting = routing.kind;
     this.routeTable = routing.bind(this, props.subnet);
 

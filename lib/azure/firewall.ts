@@ -124,7 +124,8 @@ export interface IdpsSignatureOverride {
 /** Traffic IDPS does not inspect. */
 export interface IdpsTrafficBypass {
   readonly name: string;
-  readonly protocol: 'Any' | 'TCP' | 'UDP' | 'ICMP';
+  /** `ANY`, `TCP`, `UDP` or `ICMP`, as azurerm documents them (`Any` is accepted too: the provider ignores case here). */
+  readonly protocol: 'ANY' | 'Any' | 'TCP' | 'UDP' | 'ICMP';
   /** @default - none */
   readonly description?: string;
   /** @default - any source */
@@ -280,6 +281,9 @@ export class AzureFirewall extends Construct implements IFirewall {
     this.resourceGroupName = props.resourceGroup.name;
     const tier = checkEnum(this, 'skuTier', props.skuTier ?? 'Standard', ['Basic', 'Standard', 'Premium'] as const);
     const format = props.ruleFormat ?? FirewallRuleFormat.policy();
+    if (!(format instanceof FirewallRuleFormat)) {
+      throw new ValidationError(this, 'ruleFormat', format, 'expected FirewallRuleFormat.policy() or FirewallRuleFormat.classic()');
+    }
     this.ruleFormat = format.kind;
     // The Basic tier has no DNS proxy and only alerts on threat intelligence.
     this.dnsProxyEnabled = props.dnsProxyEnabled ?? tier !== 'Basic';
@@ -458,7 +462,7 @@ export class AzureFirewall extends Construct implements IFirewall {
       checkEnum(this, `intrusionDetection.signatureOverrides[${i}].state`, o.state, modes);
     });
     (given.trafficBypass ?? []).forEach((b, i) => {
-      checkEnum(this, `intrusionDetection.trafficBypass[${i}].protocol`, b?.protocol, ['Any', 'TCP', 'UDP', 'ICMP'] as const);
+      checkEnum(this, `intrusionDetection.trafficBypass[${i}].protocol`, b?.protocol, ['ANY', 'TCP', 'UDP', 'ICMP', 'Any'] as const);
     });
     if (given.privateRanges) checkCidrList(this, 'intrusionDetection.privateRanges', given.privateRanges);
     return {

@@ -5,7 +5,7 @@ import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-g
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import {
-  AZURE_NAME_RULES, ValidationError, brand, checkAzureName, knownEqual, knownValue, warnUnchecked,
+  AZURE_NAME_RULES, ValidationError, brand, checkAzureName, checkEnum, knownEqual, knownValue, warnUnchecked,
 } from '../core';
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
@@ -86,10 +86,8 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     if (!Number.isInteger(timeout) || timeout < 4 || timeout > 120) {
       throw new ValidationError(this, 'idleTimeoutMinutes', timeout, 'a NAT gateway keeps idle flows 4 to 120 minutes');
     }
-    const zones = props.zone === undefined ? undefined : [props.zone];
-    if (props.zone !== undefined && !/^[1-3]$/.test(props.zone)) {
-      throw new ValidationError(this, 'zone', props.zone, "a NAT gateway lives in one availability zone: '1', '2' or '3'");
-    }
+    const zones = props.zone === undefined ? undefined
+      : [checkEnum(this, 'zone', props.zone, ['1', '2', '3'] as const, { what: 'a NAT gateway zone (one only)' })];
 
     this.resource = new TfNatGateway(this, 'nat-gateway', {
       name: props.name,

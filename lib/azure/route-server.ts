@@ -5,7 +5,7 @@ import { RouteServer as TfRouteServer } from '@cdktf/provider-azurerm/lib/route-
 import { RouteServerBgpConnection } from '@cdktf/provider-azurerm/lib/route-server-bgp-connection';
 import {
   AZURE_NAME_RULES, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
-  knownValue, requireProps, warnUnchecked,
+  checkEnum, knownValue, requireProps, warnUnchecked,
 } from '../core';
 import { standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags } from './resource-group';
@@ -154,11 +154,12 @@ export class RouteServer extends Construct {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
-      sku: props.sku ?? 'Standard',
+      sku: checkEnum(this, 'sku', props.sku ?? 'Standard', ['Standard'] as const, { what: 'a Route Server SKU' }),
       publicIpAddressId: this.publicIp.id,
       subnetId: props.subnet.id,
       branchToBranchTrafficEnabled: props.branchToBranchTrafficEnabled ?? false,
-      hubRoutingPreference: props.hubRoutingPreference,
+      hubRoutingPreference: props.hubRoutingPreference === undefined ? undefined
+        : checkEnum(this, 'hubRoutingPreference', props.hubRoutingPreference, ['ExpressRoute', 'VpnGateway', 'ASPath'] as const, { what: 'a hub routing preference' }),
       tags: props.tags,
     });
     this.routeServerId = this.resource.id;

@@ -4,11 +4,14 @@ import { RouteTable as TfRouteTable } from '@cdktf/provider-azurerm/lib/route-ta
 import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
 import { AZURE_NAME_RULES, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
-import { requireProps } from '../core/guards';
+import { checkEnum, requireProps, requireValue } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import { rangesInApp } from '../core/address-plan';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
+
+/** Azure's next hop types (azurerm `azurerm_route.next_hop_type`). */
+export const NEXT_HOP_TYPES: readonly NextHop['type'][] = ['VirtualAppliance', 'Internet', 'VnetLocal', 'VirtualNetworkGateway', 'None'];
 
 /** Where a route sends traffic. */
 export interface NextHop {
@@ -165,7 +168,8 @@ export class RouteTable extends Construct implements IRouteTable {
           `route ${same.name} already covers ${prefix}; each prefix takes one route`);
       }
     }
-    const hop = spec.nextHop;
+    const hop = requireValue(this, `${field}.nextHop`, spec.nextHop, 'a route needs a next hop, e.g. NextHop.virtualAppliance(firewall.privateIp)');
+    checkEnum(this, `${field}.nextHop.type`, hop.type, NEXT_HOP_TYPES, { what: 'a next hop type' });
     if (hop.type === 'VirtualAppliance') {
       if (hop.ip === undefined || (!Token.isUnresolved(hop.ip) && !isIpAddress(hop.ip))) {
         throw new ValidationError(this, `${field}.nextHop.ip`, hop.ip, 'a VirtualAppliance next hop needs the appliance\'s private IP');
