@@ -3,7 +3,7 @@ import { Annotations, Aspects, DefaultTokenResolver, Fn, ITerraformDependable, S
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkEnum, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
+  Cidr, ValidationError, brand, checkAtSynth, checkAzureName, checkClearOf, checkEnum, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
   requireProps,
 } from '../core';
 import { AksIdentityReference, AksOutbound, AksOutboundType } from './aks-outbound';
@@ -316,10 +316,11 @@ export class AksCluster extends Construct {
     const pool = props.defaultNodePool;
     const sendPodCidr = props.network.plugin === 'kubenet' || props.network.pluginMode === 'overlay';
     this.workloadIdentityEnabled = props.workloadIdentity ?? false;
-    if (props.nodeResourceGroupName !== undefined && !Token.isUnresolved(props.nodeResourceGroupName)
-      && !/^[-\w._()]{1,79}[-\w_()]$|^[-\w_()]$/.test(props.nodeResourceGroupName)) {
-      throw new ValidationError(this, 'nodeResourceGroupName', props.nodeResourceGroupName,
-        "a resource group name is 1 to 80 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'");
+    if (props.nodeResourceGroupName !== undefined) {
+      checkAzureName(this, 'nodeResourceGroupName', props.nodeResourceGroupName, {
+        pattern: /^[-\w._()]{1,79}[-\w_()]$|^[-\w_()]$/,
+        allowed: "a resource group name is 1 to 80 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'",
+      });
     }
 
     this.resource = new KubernetesCluster(this, 'cluster', {
@@ -494,13 +495,14 @@ export class AksCluster extends Construct {
   }
 
   private checkNames(props: AksClusterProps): void {
-    if (!Token.isUnresolved(props.name) && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,61}[A-Za-z0-9]$|^[A-Za-z0-9]$/.test(props.name)) {
-      throw new ValidationError(this, 'name', props.name, "a cluster name is 1 to 63 letters, digits, '-' or '_', starting and ending with a letter or digit");
-    }
-    const prefix = props.dnsPrefix ?? props.name;
-    if (!Token.isUnresolved(prefix) && !/^[A-Za-z0-9]([A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/.test(prefix)) {
-      throw new ValidationError(this, 'dnsPrefix', prefix, "a DNS prefix is 1 to 54 letters, digits or '-', starting and ending with a letter or digit");
-    }
+    checkAzureName(this, 'name', props.name, {
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,61}[A-Za-z0-9]$|^[A-Za-z0-9]$/,
+      allowed: "a cluster name is 1 to 63 letters, digits, '-' or '_', starting and ending with a letter or digit",
+    });
+    checkAzureName(this, 'dnsPrefix', props.dnsPrefix ?? props.name, {
+      pattern: /^[A-Za-z0-9]([A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/,
+      allowed: "a DNS prefix is 1 to 54 letters, digits or '-', starting and ending with a letter or digit",
+    });
     const poolName = props.defaultNodePool.name ?? 'default';
     if (!/^[a-z][a-z0-9]{0,11}$/.test(poolName)) {
       throw new ValidationError(this, 'defaultNodePool.name', poolName, 'a Linux node pool name is 1 to 12 lower-case letters and digits, starting with a letter');

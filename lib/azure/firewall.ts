@@ -248,6 +248,8 @@ export class AzureFirewall extends Construct implements IFirewall {
   public readonly name: string;
   /** The azurerm_firewall resource (escape hatch). */
   public readonly resource: TfFirewall;
+  /** Its AzureFirewallSubnet: where its private IP lies. */
+  public readonly subnet: Subnet;
   /** The public IP resources, first one in the subnet's IP configuration. */
   public readonly publicIpResources: PublicIp[];
   /** The Firewall Policy, with the policy format. */
@@ -278,6 +280,7 @@ export class AzureFirewall extends Construct implements IFirewall {
     firewallBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.firewall);
     this.name = props.name;
+    this.subnet = props.subnet;
     this.resourceGroupName = props.resourceGroup.name;
     const tier = checkEnum(this, 'skuTier', props.skuTier ?? 'Standard', ['Basic', 'Standard', 'Premium'] as const);
     const format = props.ruleFormat ?? FirewallRuleFormat.policy();

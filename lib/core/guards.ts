@@ -1,4 +1,4 @@
-import { Annotations, TerraformResource, TerraformStack, Token } from 'cdktf';
+import { Annotations, TerraformResource, TerraformStack, Token, Tokenization } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { Cidr, isIpAddress } from './cidr';
 import { describeToken, ErrorSite, formatValue, isDeployTime, referenceIdentifiers, typeName, ValidationError } from './errors';
@@ -300,6 +300,8 @@ export function checkLabels(site: ErrorSite, field: string, labels: unknown): vo
  */
 export function knownValue(scope: IConstruct, value: unknown): unknown {
   if (!isDeployTime(value)) return value;
+  // Only a plain reference stands for the literal behind it: `${ip}/32` is not the IP.
+  if (typeof value === 'string' && Tokenization.reverseString(value).length !== 1) return undefined;
   const ids = referenceIdentifiers(value);
   if (ids.length !== 1) return undefined;
   return literalOfAddress(scope, ids[0], 0);
@@ -348,7 +350,8 @@ function resourceAt(scope: IConstruct, key: string): TerraformResource | undefin
  */
 export function knownEqual(scope: IConstruct, a: unknown, b: unknown): boolean | undefined {
   if (a === b) return true;
-  if (typeof a === 'string' && typeof b === 'string' && isDeployTime(a) && isDeployTime(b)) {
+  if (typeof a === 'string' && typeof b === 'string' && isDeployTime(a) && isDeployTime(b)
+    && Tokenization.reverseString(a).length === 1 && Tokenization.reverseString(b).length === 1) {
     const ia = referenceIdentifiers(a);
     const ib = referenceIdentifiers(b);
     if (ia.length === 1 && ib.length === 1 && ia[0] === ib[0]) return true;
