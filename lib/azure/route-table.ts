@@ -1,5 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, TerraformStack } from 'cdktf';
 import { RouteTable as TfRouteTable } from '@cdktf/provider-azurerm/lib/route-table';
 import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
@@ -224,12 +224,12 @@ export class RouteTable extends Construct implements IRouteTable {
     this.associations[`${subnet.vnet.name}/${subnet.name}`] = association;
   }
 
-  /** The VNet of the AzureFirewall whose private IP `ip` refers to, if the app built it. */
+  /** The VNet of the AzureFirewall whose private IP `ip` refers to, if this stack built it (logical IDs are per stack). */
   private firewallVnetOf(ip: string): VnetView | undefined {
     const ref = plainReference(ip);
     if (ref?.type !== 'azurerm_firewall' || !ref.attribute.endsWith('private_ip_address')) return undefined;
     const fw = findInApp(this, (x): x is FirewallView & IConstruct => firewallBrand.is(x))
-      .find((f) => f.resource.friendlyUniqueId === ref.name);
+      .find((f) => f.resource.friendlyUniqueId === ref.name && TerraformStack.of(f) === TerraformStack.of(this));
     return fw?.subnet.vnet;
   }
 
