@@ -4,7 +4,7 @@ import {
   KubernetesClusterNetworkProfileLoadBalancerProfile,
   KubernetesClusterNetworkProfileNatGatewayProfile,
 } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
-import { ValidationError, checkAtSynth, checkAzureName, checkNumber, warnUnchecked } from '../core';
+import { ValidationError, checkAtSynth, checkAzureName, checkNumber, knownValue, warnUnchecked } from '../core';
 import { IFirewall } from './firewall';
 import { AZURE_IDENTITY_NAME, ManagedIdentity } from './managed-identity';
 import { FirewallRouteTable } from './firewall-route-table';
@@ -243,6 +243,15 @@ function requireNodeSubnet(ctx: AksOutboundContext, outboundType: string, why: s
  */
 function checkRange(site: Construct, field: string, value: number | undefined, min: number, max: number, allowed: string): void {
   if (value === undefined) return;
+  const known = knownValue(site, value);
+  if (typeof known === 'number') {
+    if (known === value) {
+      checkNumber(site, field, value, { min, max, why: allowed });
+    } else if (!Number.isInteger(known) || known < min || known > max) {
+      throw new ValidationError(site, field, value, `${allowed}; the reference holds ${known}`);
+    }
+    return;
+  }
   if (!checkNumber(site, field, value, { min, max, why: allowed })) warnUnchecked(site, field, value, `its range (${allowed})`);
 }
 
