@@ -4,15 +4,16 @@ import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluste
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import {
   Cidr, ValidationError, brand, checkAtSynth, checkAzureName, checkClearOf, checkEnum, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
-  requireProps,
+  checkList, checkString, knownValue, requireProps, warnUnchecked,
 } from '../core';
 import { AksIdentityReference, AksOutbound, AksOutboundType } from './aks-outbound';
 import { ContainerInsights } from './container-insights';
 import { ILogAnalyticsWorkspace } from './diagnostics';
 import { AppGatewayIngress } from './aks-ingress-addon';
 import { IFirewall } from './firewall';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { RoleAssignment, RoleScope, grantRole } from './role-assignment';
+import { isPublicIpHostRange, plainReference } from './references';
 import { Subnet } from './virtual-network';
 
 /** The most pods AKS runs per node, with every network plugin. */
@@ -212,6 +213,8 @@ export interface AksClusterProps {
 
 const clusterBrand = brand('AksCluster');
 
+const USER_ASSIGNED_IDENTITY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
+
 /**
  * An AKS cluster whose egress is chosen by an {@link AksOutbound} strategy. Validates its service
  * CIDR and DNS IP, and (at synth) that the service and pod ranges are clear of every VNet in the app.
@@ -369,7 +372,7 @@ export class AksCluster extends Construct {
         ? { logAnalyticsWorkspaceId: props.containerInsights.workspace.id, msiAuthForMonitoringEnabled: true }
         : undefined,
       ingressApplicationGateway,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
     if (props.containerInsights) {
       this.containerInsights = new ContainerInsights(this, 'container-insights', {
@@ -378,7 +381,7 @@ export class AksCluster extends Construct {
         clusterName: props.name,
         workspace: props.containerInsights.workspace,
         dataCollectionRuleName: props.containerInsights.dataCollectionRuleName,
-        tags: props.tags,
+        tags: azureTags(this, props.tags),
       });
     }
     this.addDependencies([...(outbound.dependsOn ?? []), ...(props.dependsOn ?? [])]);
@@ -544,11 +547,29 @@ export class AksCluster extends Construct {
         'AKS does not support authorized IP ranges on a private cluster (its API server has no public endpoint to restrict); ' +
         'leave them out, or set privateClusterEnabled to false');
     }
-    for (const [i, range] of (props.apiServerAuthorizedIpRanges ?? []).entries()) {
-      if (!Token.isUnresolved(range) && !isIpAddress(range) && !Cidr.isValid(range)) {
-        Cidr.parse(range, { site: this, field: `apiServerAuthorizedIpRanges[${i}]` });
+    const ranges = checkList<unknown>(this, 'apiServerAuthorizedIpRanges', props.apiServerAuthorizedIpRanges ?? [], 'a list of IPs or CIDRs');
+    for (const [i, range] of ranges.entries()) {
+      const field = `apiServerAuthorizedIpRanges[${i}]`;
+      checkString(this, field, range, 'an IP or a CIDR such as 203.0.113.0/24');
+      // A deploy-time entry: the firewall's public IPs (firewallPublicIpRanges) are checked at synth; others are the cloud's to check.
+      if (Token.isUnresolved(range)) {
+        if (!isPublicIpHostRange(range) && plainReference(range)?.type !== 'azurerm_public_ip') warnUnchecked(this, field, range, 'that it is an IP or a CIDR');
+        continue;
       }
+      if (!isIpAddress(range) && !Cidr.isValid(range)) Cidr.parse(range, { site: this, field });
+      if (ranges.indexOf(range) !== i) throw new ValidationError(this, field, range, 'it is listed twice');
     }
+    checkList<unknown>(this, 'userAssignedIdentityIds', props.userAssignedIdentityIds ?? [], 'a list of identity IDs').forEach((id, i) => {
+      const field = `userAssignedIdentityIds[${i}]`;
+      checkString(this, field, id, 'a user-assigned identity ID');
+      if (plainReference(id)?.type === 'azurerm_user_assigned_identity') return;
+      const known = knownValue(this, id);
+      if (known === undefined) warnUnchecked(this, field, id, 'that it names a user-assigned identity');
+      else if (typeof known !== 'string' || !USER_ASSIGNED_IDENTITY_ID.test(known)) {
+        throw new ValidationError(this, field, id,
+          'a user-assigned identity ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>');
+      }
+    });
   }
 
   /**

@@ -3,7 +3,7 @@ import { LogAnalyticsWorkspace as TfLogAnalyticsWorkspace } from '@cdktf/provide
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { ValidationError, checkAzureName } from '../core';
 import { checkEnum, requireProps } from '../core/guards';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 
 /** What a diagnostic setting needs of a workspace: its ID. */
 export interface ILogAnalyticsWorkspace {
@@ -59,7 +59,7 @@ export class LogAnalyticsWorkspace extends Construct implements ILogAnalyticsWor
       location: props.resourceGroup.location,
       sku: checkEnum(this, 'sku', props.sku ?? 'PerGB2018', LOG_ANALYTICS_SKUS, { what: 'a workspace SKU' }),
       retentionInDays: retention,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
   }
 

@@ -4,7 +4,7 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { ValidationError, checkAzureName, checkDns1123Label, checkDns1123Subdomain } from '../core';
 import { knownValue, requireProps, warnUnchecked } from '../core/guards';
 import { plainReference } from './references';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { BuiltInRole, IRolePrincipal, RoleAssignment, RoleAssignmentProps, RoleScope, grantRole } from './role-assignment';
 
 /** The audience Entra ID expects in tokens exchanged through a federated credential. */
@@ -67,7 +67,7 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
   }
 

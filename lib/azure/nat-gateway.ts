@@ -10,7 +10,7 @@ import {
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { ISubnetNatGateway, Subnet, VirtualNetwork } from './virtual-network';
 
 /** A NAT gateway takes at most 16 public IP addresses. */
@@ -96,11 +96,11 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
       skuName: 'Standard',
       idleTimeoutInMinutes: timeout,
       zones,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
 
     this.publicIpResources = publicIpNames(this, props.name, props, NAT_GATEWAY_MAX_PUBLIC_IPS, 'a NAT gateway')
-      .map((name, i) => standardPublicIp(this, publicIpId(i), { name, resourceGroup: props.resourceGroup, zones, tags: props.tags }));
+      .map((name, i) => standardPublicIp(this, publicIpId(i), { name, resourceGroup: props.resourceGroup, zones, tags: azureTags(this, props.tags) }));
     this.publicIpAssociations = this.publicIpResources.map((ip, i) =>
       new NatGatewayPublicIpAssociation(this, i === 0 ? 'public-ip-association' : `public-ip-association-${i + 1}`, {
         natGatewayId: this.resource.id,

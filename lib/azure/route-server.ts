@@ -8,7 +8,7 @@ import {
   checkEnum, checkString, knownEqual, knownValue, requireProps, warnUnchecked,
 } from '../core';
 import { standardPublicIp } from './public-ip';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { Subnet, VirtualNetwork } from './virtual-network';
 
 /** The AS number of every Azure Route Server. */
@@ -149,7 +149,7 @@ export class RouteServer extends Construct {
     this.subnet = this.checkSubnet(props.subnet);
     this.vnet = props.subnet.vnet;
     const pipName = props.publicIpName ?? `${props.name}-pip`;
-    this.publicIp = standardPublicIp(this, 'public-ip', { name: pipName, resourceGroup: props.resourceGroup, tags: props.tags });
+    this.publicIp = standardPublicIp(this, 'public-ip', { name: pipName, resourceGroup: props.resourceGroup, tags: azureTags(this, props.tags) });
     this.resource = new TfRouteServer(this, 'route-server', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
@@ -160,7 +160,7 @@ export class RouteServer extends Construct {
       branchToBranchTrafficEnabled: props.branchToBranchTrafficEnabled ?? false,
       hubRoutingPreference: props.hubRoutingPreference === undefined ? undefined
         : checkEnum(this, 'hubRoutingPreference', props.hubRoutingPreference, ['ExpressRoute', 'VpnGateway', 'ASPath'] as const, { what: 'a hub routing preference' }),
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
     this.routeServerId = this.resource.id;
     for (const p of props.peers ?? []) this.addPeer(p);

@@ -9,7 +9,7 @@ import {
 import { checkEnum, checkString, knownEqual, knownValue, requireProps, requireValue, warnUnchecked } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import { rangesInApp } from '../core/address-plan';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { isPublicIpHostRange, plainReference } from './references';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
 
@@ -123,7 +123,7 @@ export class RouteTable extends Construct implements IRouteTable {
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
       bgpRoutePropagationEnabled: props.bgpRoutePropagationEnabled ?? true,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const s of props.subnets ?? []) this.associate(s);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
 import { checkEnum, checkList, requireProps, requireValue } from '../core/guards';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 
 /** What an Application Gateway needs of a WAF policy. */
 export interface IWafPolicy {
@@ -96,7 +96,7 @@ export class WafPolicy extends Construct implements IWafPolicy {
         requestBodyCheck: props.requestBodyCheck ?? true,
       },
       managedRules: { managedRuleSet: sets.map((s) => ({ type: s.type, version: s.version })) },
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
   }
 

@@ -97,14 +97,14 @@ describe('AksCluster', () => {
       kubernetesVersion: KubernetesVersion.of('1.35.2'),
       network: { plugin: 'azure', pluginMode: 'overlay', policy: 'cilium', serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10', podCidr: '10.244.0.0/16' },
       apiServerAuthorizedIpRanges: ['203.0.113.0/24', w.firewall.publicIps[0]],
-      userAssignedIdentityIds: ['/subscriptions/x/id'],
+      userAssignedIdentityIds: ['/subscriptions/1111/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id'],
     }));
     const json = synth(stack);
     const aks = resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks');
     expect(aks.kubernetes_version).toBe('1.35.2');
     expect(aks.network_profile).toMatchObject({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'cilium', pod_cidr: '10.244.0.0/16' });
     expect(aks.api_server_access_profile).toEqual({ authorized_ip_ranges: ['203.0.113.0/24', `\${${address(json, 'azurerm_public_ip', 'fw-ip')}.ip_address}`] });
-    expect(aks.identity).toEqual({ type: 'UserAssigned', identity_ids: ['/subscriptions/x/id'] });
+    expect(aks.identity).toEqual({ type: 'UserAssigned', identity_ids: ['/subscriptions/1111/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id'] });
     expect(resources(json, 'azurerm_kubernetes_cluster')).toHaveLength(1);
   });
 
@@ -124,7 +124,7 @@ describe('AksCluster', () => {
 
     test('not when turned off, nor for a user-assigned identity (grant that yourself)', () => {
       expect(resources(synth(cluster(() => ({ grantSubnetAccess: false })).stack), 'azurerm_role_assignment')).toEqual([]);
-      const { stack, cluster: c } = cluster(() => ({ userAssignedIdentityIds: ['/subscriptions/x/id'] }));
+      const { stack, cluster: c } = cluster(() => ({ userAssignedIdentityIds: ['/subscriptions/1111/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id'] }));
       expect(resources(synth(stack), 'azurerm_role_assignment')).toEqual([]);
       expect(c.subnetAccess).toBeUndefined();
     });

@@ -205,7 +205,7 @@ describe('references to values the app set, and values nothing knows, in the oth
       cluster(stack, s, { ingressApplicationGateway: AppGatewayIngress.existingGateway(gatewayId(stack, s)) });
       return stack;
     };
-    expect(messageOf(() => build((stack, s) => s.rg.name))).toMatch(
+    expect(messageOf(() => build((_stack, s) => s.rg.name))).toMatch(
       /^app\/aks: ingressApplicationGateway\.gatewayId is a deploy-time reference to azurerm_resource_group\.rg-spoke\.name; expected an Application Gateway resource ID/);
     expect(warnings(build((stack) => new TerraformVariable(stack, 'gw', { type: 'string' }).stringValue))).toEqual([
       'app/aks: ingressApplicationGateway.gatewayId is a deploy-time reference to var.gw; that it names an Application Gateway could not be checked at synth and is checked by the cloud at apply',
