@@ -228,9 +228,16 @@ export class RouteTable extends Construct implements IRouteTable {
   private firewallVnetOf(ip: string): VnetView | undefined {
     const ref = plainReference(ip);
     if (ref?.type !== 'azurerm_firewall' || !ref.attribute.endsWith('private_ip_address')) return undefined;
-    const fw = findInApp(this, (x): x is FirewallView & IConstruct => firewallBrand.is(x))
-      .find((f) => f.resource.friendlyUniqueId === ref.name && TerraformStack.of(f) === TerraformStack.of(this));
-    return fw?.subnet.vnet;
+    const key = `${TerraformStack.of(this).node.path}/${ref.name}`;
+    const root = this.node.root;
+    let index = firewallIndex.get(root);
+    if (!index?.has(key)) {
+      // One tree walk per miss, not per route: the tree only grows.
+      index = new Map(findInApp(this, (x): x is FirewallView & IConstruct => firewallBrand.is(x))
+        .map((f) => [`${TerraformStack.of(f).node.path}/${f.resource.friendlyUniqueId}`, f]));
+      firewallIndex.set(root, index);
+    }
+    return index.get(key)?.subnet.vnet;
   }
 
   private checkFirewallSubnets(): void {
@@ -283,6 +290,7 @@ interface FirewallView {
   readonly subnet: { readonly vnet: VnetView };
 }
 const firewallBrand = brand('AzureFirewall');
+const firewallIndex = new WeakMap<IConstruct, Map<string, FirewallView>>();
 
 /** What the next-hop check reads of a VNet. */
 interface VnetView {
