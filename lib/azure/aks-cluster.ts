@@ -4,7 +4,7 @@ import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluste
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import {
   Cidr, ValidationError, brand, checkAtSynth, checkAzureName, checkClearOf, checkEnum, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
-  checkList, checkString, knownValue, requireProps, warnUnchecked,
+  checkList, checkString, knownValue, requireLiteral, requireProps, warnUnchecked,
 } from '../core';
 import { AksIdentityReference, AksOutbound, AksOutboundType } from './aks-outbound';
 import { ContainerInsights } from './container-insights';
@@ -659,8 +659,12 @@ export class AksCluster extends Construct {
         throw new ValidationError(this, 'network.podCidr', this.podCidr.toString(), `it overlaps ${reserved}, which AKS reserves (${AKS_RESERVED_RANGES.join(', ')})`);
       }
     }
-    const dns = network.dnsServiceIp;
-    if (!isIpAddress(dns) || !svc.contains(dns)) {
+    // The literal behind a reference the app set counts; an unknown one cannot be placed in the range.
+    const known = knownValue(this, network.dnsServiceIp);
+    requireLiteral(this, 'network.dnsServiceIp', known === undefined ? network.dnsServiceIp : known,
+      `pass an address inside the service CIDR ${svc}` + (svc.size > 12 ? `, e.g. ${svc.host(10)}` : ''));
+    const dns = known as string;
+    if (typeof dns !== 'string' || !isIpAddress(dns) || !svc.contains(dns)) {
       throw new ValidationError(this, 'network.dnsServiceIp', dns, `the DNS service IP must be an address inside the service CIDR ${svc}`);
     }
     if (dns === svc.host(0) || dns === svc.host(1) || dns === svc.host(-1)) {

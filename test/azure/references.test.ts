@@ -254,3 +254,26 @@ describe('names given as references', () => {
     ]);
   });
 });
+
+describe('AKS DNS service IP given as a reference', () => {
+  const build = (dns: (stack: TerraformStack) => string) => {
+    const stack = azureStack(Testing.app(), 'app');
+    const s = spoke(stack);
+    cluster(stack, s, { network: { plugin: 'azure', serviceCidr: '10.2.0.0/16', dnsServiceIp: dns(stack) } });
+    return stack;
+  };
+
+  test('the literal the app set behind it is checked against the service CIDR', () => {
+    const routes = (stack: TerraformStack) => new RouteTable(stack, 'lit', {
+      resourceGroup: resourceGroup(stack, 'lit'), name: 'lit', routes: [{ name: 'r', addressPrefix: '10.3.0.0/16', nextHop: NextHop.virtualAppliance('10.3.0.10') }],
+    });
+    expect(messageOf(() => build((stack) => routes(stack).routeResources.r.nextHopInIpAddress)))
+      .toMatch(/^app\/aks: network\.dnsServiceIp is "10\.3\.0\.10"; the DNS service IP must be an address inside the service CIDR 10\.2\.0\.0\/16$/);
+  });
+
+  test('an unknown one is refused as needing a literal, saying what to pass', () => {
+    expect(messageOf(() => build((stack) => new TerraformVariable(stack, 'dns', { type: 'string' }).stringValue))).toBe(
+      'app/aks: network.dnsServiceIp is a deploy-time reference to var.dns; a literal is needed here because it is checked at synth; ' +
+      'pass an address inside the service CIDR 10.2.0.0/16, e.g. 10.2.0.10');
+  });
+});
