@@ -3,16 +3,17 @@ import { Annotations, Aspects, DefaultTokenResolver, Fn, ITerraformDependable, S
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkEnum, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
-  requireProps,
+  Cidr, ValidationError, brand, checkAtSynth, checkAzureName, checkClearOf, checkEnum, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
+  checkList, checkString, knownValue, requireLiteral, requireProps, warnUnchecked,
 } from '../core';
 import { AksIdentityReference, AksOutbound, AksOutboundType } from './aks-outbound';
 import { ContainerInsights } from './container-insights';
 import { ILogAnalyticsWorkspace } from './diagnostics';
 import { AppGatewayIngress } from './aks-ingress-addon';
 import { IFirewall } from './firewall';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { RoleAssignment, RoleScope, grantRole } from './role-assignment';
+import { isPublicIpHostRange, plainReference } from './references';
 import { Subnet } from './virtual-network';
 
 /** The most pods AKS runs per node, with every network plugin. */
@@ -212,6 +213,8 @@ export interface AksClusterProps {
 
 const clusterBrand = brand('AksCluster');
 
+const USER_ASSIGNED_IDENTITY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i;
+
 /**
  * An AKS cluster whose egress is chosen by an {@link AksOutbound} strategy. Validates its service
  * CIDR and DNS IP, and (at synth) that the service and pod ranges are clear of every VNet in the app.
@@ -281,6 +284,14 @@ export class AksCluster extends Construct {
       ...(this.podCidr ? [{ cidr: this.podCidr, kind: 'pod', label: `pod CIDR of cluster ${props.name}` }] : []),
     ]);
 
+    const strategies: [string, unknown, abstract new (...args: never[]) => unknown, string][] = [
+      ['outbound', props.outbound, AksOutbound, 'an AksOutbound, e.g. AksOutbound.userDefinedRouting({ firewall })'],
+      ['kubernetesVersion', props.kubernetesVersion, KubernetesVersion, "KubernetesVersion.of('1.35') or KubernetesVersion.latestPatchOf('1.35')"],
+      ['ingressApplicationGateway', props.ingressApplicationGateway, AppGatewayIngress, 'an AppGatewayIngress, e.g. AppGatewayIngress.existingGateway(gateway.id)'],
+    ];
+    for (const [field, value, type, expected] of strategies) {
+      if (value !== undefined && !(value instanceof type)) throw new ValidationError(this, field, value, `expected ${expected}`);
+    }
     const outbound = (props.outbound ?? AksOutbound.loadBalancer()).bind({
       cluster: this,
       clusterName: props.name,
@@ -308,10 +319,11 @@ export class AksCluster extends Construct {
     const pool = props.defaultNodePool;
     const sendPodCidr = props.network.plugin === 'kubenet' || props.network.pluginMode === 'overlay';
     this.workloadIdentityEnabled = props.workloadIdentity ?? false;
-    if (props.nodeResourceGroupName !== undefined && !Token.isUnresolved(props.nodeResourceGroupName)
-      && !/^[-\w._()]{1,79}[-\w_()]$|^[-\w_()]$/.test(props.nodeResourceGroupName)) {
-      throw new ValidationError(this, 'nodeResourceGroupName', props.nodeResourceGroupName,
-        "a resource group name is 1 to 80 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'");
+    if (props.nodeResourceGroupName !== undefined) {
+      checkAzureName(this, 'nodeResourceGroupName', props.nodeResourceGroupName, {
+        pattern: /^[-\w._()]{1,79}[-\w_()]$|^[-\w_()]$/,
+        allowed: "a resource group name is 1 to 80 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'",
+      });
     }
 
     this.resource = new KubernetesCluster(this, 'cluster', {
@@ -360,7 +372,7 @@ export class AksCluster extends Construct {
         ? { logAnalyticsWorkspaceId: props.containerInsights.workspace.id, msiAuthForMonitoringEnabled: true }
         : undefined,
       ingressApplicationGateway,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
     if (props.containerInsights) {
       this.containerInsights = new ContainerInsights(this, 'container-insights', {
@@ -369,7 +381,7 @@ export class AksCluster extends Construct {
         clusterName: props.name,
         workspace: props.containerInsights.workspace,
         dataCollectionRuleName: props.containerInsights.dataCollectionRuleName,
-        tags: props.tags,
+        tags: azureTags(this, props.tags),
       });
     }
     this.addDependencies([...(outbound.dependsOn ?? []), ...(props.dependsOn ?? [])]);
@@ -486,13 +498,14 @@ export class AksCluster extends Construct {
   }
 
   private checkNames(props: AksClusterProps): void {
-    if (!Token.isUnresolved(props.name) && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,61}[A-Za-z0-9]$|^[A-Za-z0-9]$/.test(props.name)) {
-      throw new ValidationError(this, 'name', props.name, "a cluster name is 1 to 63 letters, digits, '-' or '_', starting and ending with a letter or digit");
-    }
-    const prefix = props.dnsPrefix ?? props.name;
-    if (!Token.isUnresolved(prefix) && !/^[A-Za-z0-9]([A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/.test(prefix)) {
-      throw new ValidationError(this, 'dnsPrefix', prefix, "a DNS prefix is 1 to 54 letters, digits or '-', starting and ending with a letter or digit");
-    }
+    checkAzureName(this, 'name', props.name, {
+      pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{0,61}[A-Za-z0-9]$|^[A-Za-z0-9]$/,
+      allowed: "a cluster name is 1 to 63 letters, digits, '-' or '_', starting and ending with a letter or digit",
+    });
+    checkAzureName(this, 'dnsPrefix', props.dnsPrefix ?? props.name, {
+      pattern: /^[A-Za-z0-9]([A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/,
+      allowed: "a DNS prefix is 1 to 54 letters, digits or '-', starting and ending with a letter or digit",
+    });
     const poolName = props.defaultNodePool.name ?? 'default';
     if (!/^[a-z][a-z0-9]{0,11}$/.test(poolName)) {
       throw new ValidationError(this, 'defaultNodePool.name', poolName, 'a Linux node pool name is 1 to 12 lower-case letters and digits, starting with a letter');
@@ -534,11 +547,29 @@ export class AksCluster extends Construct {
         'AKS does not support authorized IP ranges on a private cluster (its API server has no public endpoint to restrict); ' +
         'leave them out, or set privateClusterEnabled to false');
     }
-    for (const [i, range] of (props.apiServerAuthorizedIpRanges ?? []).entries()) {
-      if (!Token.isUnresolved(range) && !isIpAddress(range) && !Cidr.isValid(range)) {
-        Cidr.parse(range, { site: this, field: `apiServerAuthorizedIpRanges[${i}]` });
+    const ranges = checkList<unknown>(this, 'apiServerAuthorizedIpRanges', props.apiServerAuthorizedIpRanges ?? [], 'a list of IPs or CIDRs');
+    for (const [i, range] of ranges.entries()) {
+      const field = `apiServerAuthorizedIpRanges[${i}]`;
+      checkString(this, field, range, 'an IP or a CIDR such as 203.0.113.0/24');
+      // A deploy-time entry: the firewall's public IPs (firewallPublicIpRanges) are checked at synth; others are the cloud's to check.
+      if (Token.isUnresolved(range)) {
+        if (!isPublicIpHostRange(range) && plainReference(range)?.type !== 'azurerm_public_ip') warnUnchecked(this, field, range, 'that it is an IP or a CIDR');
+        continue;
       }
+      if (!isIpAddress(range) && !Cidr.isValid(range)) Cidr.parse(range, { site: this, field });
+      if (ranges.indexOf(range) !== i) throw new ValidationError(this, field, range, 'it is listed twice');
     }
+    checkList<unknown>(this, 'userAssignedIdentityIds', props.userAssignedIdentityIds ?? [], 'a list of identity IDs').forEach((id, i) => {
+      const field = `userAssignedIdentityIds[${i}]`;
+      checkString(this, field, id, 'a user-assigned identity ID');
+      if (plainReference(id)?.type === 'azurerm_user_assigned_identity') return;
+      const known = knownValue(this, id);
+      if (known === undefined) warnUnchecked(this, field, id, 'that it names a user-assigned identity');
+      else if (typeof known !== 'string' || !USER_ASSIGNED_IDENTITY_ID.test(known)) {
+        throw new ValidationError(this, field, id,
+          'a user-assigned identity ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>');
+      }
+    });
   }
 
   /**
@@ -628,8 +659,12 @@ export class AksCluster extends Construct {
         throw new ValidationError(this, 'network.podCidr', this.podCidr.toString(), `it overlaps ${reserved}, which AKS reserves (${AKS_RESERVED_RANGES.join(', ')})`);
       }
     }
-    const dns = network.dnsServiceIp;
-    if (!isIpAddress(dns) || !svc.contains(dns)) {
+    // The literal behind a reference the app set counts; an unknown one cannot be placed in the range.
+    const known = knownValue(this, network.dnsServiceIp);
+    requireLiteral(this, 'network.dnsServiceIp', known === undefined ? network.dnsServiceIp : known,
+      `pass an address inside the service CIDR ${svc}` + (svc.size > 12 ? `, e.g. ${svc.host(10)}` : ''));
+    const dns = known as string;
+    if (typeof dns !== 'string' || !isIpAddress(dns) || !svc.contains(dns)) {
       throw new ValidationError(this, 'network.dnsServiceIp', dns, `the DNS service IP must be an address inside the service CIDR ${svc}`);
     }
     if (dns === svc.host(0) || dns === svc.host(1) || dns === svc.host(-1)) {

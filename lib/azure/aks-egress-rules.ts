@@ -1,6 +1,6 @@
 import {
   ApplicationRule, ApplicationRuleCollection, NetworkRule, NetworkRuleCollection, RuleAction, RuleAddress, RuleCollections,
-  ValidationError, checkIpList,
+  ErrorSite, ValidationError, checkIpList, checkString,
 } from '../core';
 
 /**
@@ -182,11 +182,15 @@ export interface AksApplicationCollectionOptions {
   readonly extraRules?: readonly ApplicationRule[];
 }
 
-/** The `AzureCloud.<region>` service tag: a display name such as `West Europe` becomes `westeurope`. */
-export function azureCloudServiceTag(region: string): string {
+/**
+ * The `AzureCloud.<region>` service tag: a display name such as `West Europe` becomes `westeurope`.
+ * `site` and `field` say where the region was given, for the error (a construct's `location`, say).
+ */
+export function azureCloudServiceTag(region: string, site: ErrorSite = 'AksEgressRules', field = 'region'): string {
+  checkString(site, field, region, 'an Azure region such as eastus or West Europe');
   const name = region.toLowerCase().replace(/\s+/g, '');
   if (!/^[a-z][a-z0-9]*$/.test(name)) {
-    throw new ValidationError('AksEgressRules', 'region', region, 'expected an Azure region such as eastus or West Europe');
+    throw new ValidationError(site, field, region, 'expected an Azure region such as eastus or West Europe');
   }
   return `AzureCloud.${name}`;
 }

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { Token } from 'cdktf';
 import { KubernetesClusterIngressApplicationGateway } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, checkAtSynth, checkAzureName } from '../core';
-import { requireProps } from '../core/guards';
+import { knownValue, requireProps, warnUnchecked } from '../core/guards';
+import { plainReference } from './references';
 import { RoleScope } from './role-assignment';
 import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
 
@@ -172,9 +172,16 @@ class ExistingGateway extends AppGatewayIngress {
 
   public bind(ctx: AppGatewayIngressContext): KubernetesClusterIngressApplicationGateway {
     this.checkPlugin(ctx);
-    if (!Token.isUnresolved(this.gatewayId) && !APP_GATEWAY_ID.test(this.gatewayId)) {
-      throw new ValidationError(ctx.cluster, 'ingressApplicationGateway.gatewayId', this.gatewayId,
-        'expected an Application Gateway resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/applicationGateways/<name>');
+    const ref = plainReference(this.gatewayId);
+    if (!(ref?.type === 'azurerm_application_gateway' && ref.attribute === 'id')) {
+      // Not the ID of a gateway the app builds: check the literal (or the one the app set behind the reference).
+      const id = knownValue(ctx.cluster, this.gatewayId);
+      if (id === undefined) {
+        warnUnchecked(ctx.cluster, 'ingressApplicationGateway.gatewayId', this.gatewayId, 'that it names an Application Gateway');
+      } else if (typeof id !== 'string' || !APP_GATEWAY_ID.test(id)) {
+        throw new ValidationError(ctx.cluster, 'ingressApplicationGateway.gatewayId', this.gatewayId,
+          'expected an Application Gateway resource ID: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/applicationGateways/<name>');
+      }
     }
     return { gatewayId: this.gatewayId };
   }

@@ -4,7 +4,7 @@ import {
   KubernetesClusterNetworkProfileLoadBalancerProfile,
   KubernetesClusterNetworkProfileNatGatewayProfile,
 } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
-import { ValidationError, checkAtSynth, checkAzureName } from '../core';
+import { ValidationError, checkAtSynth, checkAzureName, checkNumber, knownValue, warnUnchecked } from '../core';
 import { IFirewall } from './firewall';
 import { AZURE_IDENTITY_NAME, ManagedIdentity } from './managed-identity';
 import { FirewallRouteTable } from './firewall-route-table';
@@ -237,10 +237,22 @@ function requireNodeSubnet(ctx: AksOutboundContext, outboundType: string, why: s
   return ctx.nodeSubnet;
 }
 
-/** Throws unless `value` is undefined or an integer from `min` to `max`. */
+/**
+ * Throws unless `value` is undefined or a whole number from `min` to `max`; a number known only at
+ * deploy time is accepted with a warning that its range went unchecked.
+ */
 function checkRange(site: Construct, field: string, value: number | undefined, min: number, max: number, allowed: string): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!Number.isInteger(value) || value < min || value > max) throw new ValidationError(site, field, value, allowed);
+  if (value === undefined) return;
+  const known = knownValue(site, value);
+  if (typeof known === 'number') {
+    if (known === value) {
+      checkNumber(site, field, value, { min, max, why: allowed });
+    } else if (!Number.isInteger(known) || known < min || known > max) {
+      throw new ValidationError(site, field, value, `${allowed}; the reference holds ${known}`);
+    }
+    return;
+  }
+  if (!checkNumber(site, field, value, { min, max, why: allowed })) warnUnchecked(site, field, value, `its range (${allowed})`);
 }
 
 /** Ports of one public IP that a load balancer's outbound rules can hand out. */
@@ -304,7 +316,11 @@ class LoadBalancerOutbound extends AksOutbound {
     const nodes = ctx.nodeCount;
     if (!ports || nodes === undefined) return;
     const ids = this.options.outboundIpAddressIds;
-    if (this.options.outboundIpPrefixIds !== undefined || (ids !== undefined && Token.isUnresolved(ids))) return;
+    if (this.options.outboundIpPrefixIds !== undefined) return;
+    if (ids !== undefined && Token.isUnresolved(ids)) {
+      warnUnchecked(ctx.cluster, 'outbound.outboundIpAddressIds', ids, `that ${nodes} nodes x ${ports} ports fit in the SNAT ports of the outbound IPs`);
+      return;
+    }
     const ips = this.options.managedOutboundIpCount ?? ids?.length ?? 1;
     const capacity = ips * LOAD_BALANCER_SNAT_PORTS_PER_IP;
     if (ports * nodes > capacity) {

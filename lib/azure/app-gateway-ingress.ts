@@ -12,7 +12,7 @@ import { requireProps } from '../core/guards';
 import { AksCluster } from './aks-cluster';
 import { ApplicationGateway } from './application-gateway';
 import { ManagedIdentity, serviceAccountSubject } from './managed-identity';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { RoleAssignment, RoleScope } from './role-assignment';
 
 /** The AGIC chart version the library is tested with. */
@@ -129,6 +129,7 @@ export class AppGatewayIngressController extends Construct {
         'the controller reads the gateway\'s resource group; pass at least RoleScope.resourceGroup(<the gateway\'s group>)');
     }
     props.readerScopes.forEach((s, i) => {
+      if (RoleScope.isRoleScope(s)) s.check(this, `readerScopes[${i}]`);
       if (s.level !== 'resource' && s.level !== 'resourceGroup') {
         throw new ValidationError(this, `readerScopes[${i}]`, s.label, 'the controller reads resources and resource groups, nothing wider');
       }
@@ -143,7 +144,7 @@ export class AppGatewayIngressController extends Construct {
     this.identity = new ManagedIdentity(this, 'identity', {
       resourceGroup: props.identityResourceGroup,
       name: props.identityName,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
     this.federatedCredential = this.identity.trustServiceAccount({
       name: props.federatedCredentialName ?? `${cluster.name}-${this.serviceAccountName}`,

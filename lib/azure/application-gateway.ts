@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { ApplicationGateway as TfApplicationGateway } from '@cdktf/provider-azurerm/lib/application-gateway';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
-import { AZURE_NETWORK_NAME, ValidationError, brand, checkAtSynth, checkAzureName, findInApp } from '../core';
+import { AZURE_NETWORK_NAME, ValidationError, brand, checkAtSynth, checkAzureName, checkZones, findInApp } from '../core';
 import { requireProps } from '../core/guards';
 import { AksCluster } from './aks-cluster';
 import { DIAGNOSTIC_LOG_CATEGORIES, ILogAnalyticsWorkspace, DiagnosticSettings, ResourceDiagnosticsOptions, addDiagnostics } from './diagnostics';
 import { standardPublicIp } from './public-ip';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { IRouteTable } from './route-table';
 import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
 import { IWafPolicy, WafPolicy } from './waf-policy';
@@ -178,21 +178,25 @@ export class ApplicationGateway extends Construct {
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
     this.subnet = props.subnet;
+    if (props.zones !== undefined) checkZones(this, 'zones', props.zones);
     this.minCapacity = props.autoscale?.minCapacity ?? 0;
     this.maxCapacity = props.autoscale?.maxCapacity ?? 10;
     this.checkCapacity();
     this.checkSubnet();
 
     const routing = props.podRouting ?? AppGatewayPodRouting.azureCni();
+    if (!(routing instanceof AppGatewayPodRouting)) {
+      throw new ValidationError(this, 'podRouting', routing, 'expected AppGatewayPodRouting.azureCni() or AppGatewayPodRouting.kubenet({ routeTable })');
+    }
     this.podRouting = routing.kind;
     this.routeTable = routing.bind(this, props.subnet);
 
     this.wafPolicy = props.wafPolicy ?? new WafPolicy(this, 'waf-policy', {
       resourceGroup: props.resourceGroup,
       name: `${props.name}-waf`,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
-    this.publicIpResource = standardPublicIp(this, 'public-ip', { name: publicIpName, resourceGroup: props.resourceGroup, zones: props.zones, tags: props.tags });
+    this.publicIpResource = standardPublicIp(this, 'public-ip', { name: publicIpName, resourceGroup: props.resourceGroup, zones: props.zones, tags: azureTags(this, props.tags) });
 
     const s = APP_GATEWAY_SKELETON;
     this.resource = new TfApplicationGateway(this, 'gateway', {
@@ -233,7 +237,7 @@ export class ApplicationGateway extends Construct {
       }],
       lifecycle: (props.managedByIngressController ?? true) ? { ignoreChanges: [...AGIC_MANAGED_ATTRIBUTES] } : undefined,
       dependsOn: this.routeTable ? [...this.routeTable.dependables] : undefined,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
 
     if (props.diagnostics !== false) {
@@ -242,7 +246,7 @@ export class ApplicationGateway extends Construct {
         id: this.resource.id,
         resourceGroup: props.resourceGroup,
         defaultLogCategories: DIAGNOSTIC_LOG_CATEGORIES.applicationGateway,
-        tags: props.tags,
+        tags: azureTags(this, props.tags),
       }, props.diagnostics ?? {});
       this.workspace = d.workspace;
       this.diagnostics = d.setting;

@@ -4,7 +4,7 @@ import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/li
 import { ValidationError, checkAzureName, knownValue, warnUnchecked } from '../core';
 import { requireProps } from '../core/guards';
 import { ILogAnalyticsWorkspace } from './diagnostics';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 
 /** The stream Container insights sends through its data collection rule. */
 export const CONTAINER_INSIGHTS_STREAM = 'Microsoft-ContainerInsights-Group-Default';
@@ -70,7 +70,7 @@ export class ContainerInsights extends Construct {
         }],
       },
       description: `Container insights of ${props.clusterName}`,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
     this.association = new MonitorDataCollectionRuleAssociation(this, 'association', {
       name: 'ContainerInsightsExtension',

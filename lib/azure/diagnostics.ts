@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { LogAnalyticsWorkspace as TfLogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { ValidationError, checkAzureName } from '../core';
-import { requireProps } from '../core/guards';
-import { IResourceGroup, Tags } from './resource-group';
+import { checkEnum, requireProps } from '../core/guards';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 
 /** What a diagnostic setting needs of a workspace: its ID. */
 export interface ILogAnalyticsWorkspace {
@@ -25,6 +25,14 @@ export interface LogAnalyticsWorkspaceProps {
   /** @default - none */
   readonly tags?: Tags;
 }
+
+/** The SKUs of a Log Analytics workspace (azurerm `azurerm_log_analytics_workspace.sku`). */
+export const LOG_ANALYTICS_SKUS = [
+  'PerGB2018', 'PerNode', 'Premium', 'Standalone', 'Standard', 'CapacityReservation', 'LACluster', 'Unlimited',
+] as const;
+
+/** Where a diagnostic setting writes in a workspace (azurerm `log_analytics_destination_type`). */
+export const DIAGNOSTIC_DESTINATION_TYPES = ['Dedicated', 'AzureDiagnostics'] as const;
 
 /** A Log Analytics workspace that diagnostic settings of any resource can send logs to. */
 export class LogAnalyticsWorkspace extends Construct implements ILogAnalyticsWorkspace {
@@ -49,9 +57,9 @@ export class LogAnalyticsWorkspace extends Construct implements ILogAnalyticsWor
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
-      sku: props.sku ?? 'PerGB2018',
+      sku: checkEnum(this, 'sku', props.sku ?? 'PerGB2018', LOG_ANALYTICS_SKUS, { what: 'a workspace SKU' }),
       retentionInDays: retention,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
   }
 
@@ -109,7 +117,8 @@ export class DiagnosticSettings extends Construct {
       name: props.name,
       targetResourceId: props.targetResourceId,
       logAnalyticsWorkspaceId: props.workspace.id,
-      logAnalyticsDestinationType: props.destinationType,
+      logAnalyticsDestinationType: props.destinationType === undefined ? undefined
+        : checkEnum(this, 'destinationType', props.destinationType, DIAGNOSTIC_DESTINATION_TYPES, { what: 'a destination type' }),
       enabledLog: [
         ...logs.map((category) => ({ category })),
         ...groups.map((categoryGroup) => ({ categoryGroup })),

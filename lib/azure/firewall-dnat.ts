@@ -1,7 +1,9 @@
 import * as ipaddr from 'ipaddr.js';
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { DnatRuleCollection, RuleAddress, RulePort, RuleCollections, ValidationError, isIpAddress } from '../core';
+import {
+  DnatRuleCollection, RuleAddress, RulePort, RuleCollections, ValidationError, isIpAddress, knownValue, warnUnchecked,
+} from '../core';
 import { IFirewall } from './firewall';
 import { Subnet } from './virtual-network';
 
@@ -54,11 +56,15 @@ export function internalLoadBalancerDnat(options: InternalLoadBalancerDnatOption
       `firewall ${fw.name} has ${fw.publicIps.length} public IP(s), index 0 to ${fw.publicIps.length - 1}`);
   }
   const ip = options.internalIp;
-  if (!Token.isUnresolved(ip)) {
-    if (!isIpAddress(ip) || !ip.includes('.')) {
+  const literal = Construct.isConstruct(fw) ? knownValue(fw, ip) : (Token.isUnresolved(ip) ? undefined : ip);
+  if (literal === undefined && Construct.isConstruct(fw)) {
+    warnUnchecked(fw, `${at}.internalIp`, ip, 'that it is the private IPv4 address of an internal load balancer');
+  }
+  if (literal !== undefined) {
+    if (typeof literal !== 'string' || !isIpAddress(literal) || !literal.includes('.')) {
       throw new ValidationError(site, `${at}.internalIp`, ip, 'expected the IPv4 address of an internal load balancer');
     }
-    const range = ipaddr.IPv4.parse(ip).range();
+    const range = ipaddr.IPv4.parse(literal).range();
     if (range !== 'private' && range !== 'carrierGradeNat') {
       throw new ValidationError(site, `${at}.internalIp`, ip,
         'DNAT to a public load balancer breaks on asymmetric routing when egress goes through the firewall (replies ' +
@@ -66,7 +72,7 @@ export function internalLoadBalancerDnat(options: InternalLoadBalancerDnatOption
         'and DNAT to its private IP');
     }
     const subnet = options.subnet;
-    if (subnet && !subnet.cidr.contains(ip)) {
+    if (subnet && !subnet.cidr.contains(literal)) {
       throw new ValidationError(site, `${at}.internalIp`, ip,
         `the internal load balancer takes its IP from subnet ${subnet.name} (${subnet.cidr})`);
     }

@@ -8,8 +8,9 @@ import { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firew
 import { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import {
-  AZURE_FIREWALL_RULE_LIMITS, AZURE_NAME_RULES, Cidr, RuleCollection, ValidationError, brand, checkAtSynth,
-  checkAzureName, checkCidrList, checkEnum, checkIpList, checkZones, usesNetworkFqdns, validateRuleCollection, validateRuleCollections,
+  AZURE_FIREWALL_RULE_LIMITS, AZURE_NAME_RULES, Cidr, RuleCollection, ValidationError, azureNetworkNameRule, brand, checkAtSynth,
+  checkAzureName, checkCidrList, checkEnum, checkIpList, checkList, checkString, checkZones, isIpAddress, requireValue, usesNetworkFqdns,
+  validateRuleCollection, validateRuleCollections,
 } from '../core';
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
@@ -18,7 +19,7 @@ import {
 } from './diagnostics';
 import { renderClassicCollection, renderPolicyCollections } from './firewall-rules';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { Subnet } from './virtual-network';
 import { defaultZones } from './zones';
 import { ExistingAzureFirewall, ExistingFirewallPolicyAttributes, FirewallAttributes } from './existing-firewall';
@@ -124,7 +125,8 @@ export interface IdpsSignatureOverride {
 /** Traffic IDPS does not inspect. */
 export interface IdpsTrafficBypass {
   readonly name: string;
-  readonly protocol: 'Any' | 'TCP' | 'UDP' | 'ICMP';
+  /** `ANY`, `TCP`, `UDP` or `ICMP`, as azurerm documents them (`Any` is accepted too: the provider ignores case here). */
+  readonly protocol: 'ANY' | 'Any' | 'TCP' | 'UDP' | 'ICMP';
   /** @default - none */
   readonly description?: string;
   /** @default - any source */
@@ -247,6 +249,8 @@ export class AzureFirewall extends Construct implements IFirewall {
   public readonly name: string;
   /** The azurerm_firewall resource (escape hatch). */
   public readonly resource: TfFirewall;
+  /** Its AzureFirewallSubnet: where its private IP lies. */
+  public readonly subnet: Subnet;
   /** The public IP resources, first one in the subnet's IP configuration. */
   public readonly publicIpResources: PublicIp[];
   /** The Firewall Policy, with the policy format. */
@@ -277,9 +281,13 @@ export class AzureFirewall extends Construct implements IFirewall {
     firewallBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.firewall);
     this.name = props.name;
+    this.subnet = props.subnet;
     this.resourceGroupName = props.resourceGroup.name;
     const tier = checkEnum(this, 'skuTier', props.skuTier ?? 'Standard', ['Basic', 'Standard', 'Premium'] as const);
     const format = props.ruleFormat ?? FirewallRuleFormat.policy();
+    if (!(format instanceof FirewallRuleFormat)) {
+      throw new ValidationError(this, 'ruleFormat', format, 'expected FirewallRuleFormat.policy() or FirewallRuleFormat.classic()');
+    }
     this.ruleFormat = format.kind;
     // The Basic tier has no DNS proxy and only alerts on threat intelligence.
     this.dnsProxyEnabled = props.dnsProxyEnabled ?? tier !== 'Basic';
@@ -309,6 +317,7 @@ export class AzureFirewall extends Construct implements IFirewall {
     }
     if (props.dnsServers !== undefined) checkIpList(this, 'dnsServers', props.dnsServers);
     if (props.zones !== undefined) checkZones(this, 'zones', props.zones);
+    if (props.privateIpRanges !== undefined) checkPrivateIpRanges(this, 'privateIpRanges', props.privateIpRanges);
     if (props.dnsServers && !this.dnsProxyEnabled) {
       throw new ValidationError(this, 'dnsServers', props.dnsServers, 'custom DNS servers are used by the DNS proxy; turn dnsProxyEnabled on');
     }
@@ -317,7 +326,7 @@ export class AzureFirewall extends Construct implements IFirewall {
     const zones = props.zones !== undefined
       ? (props.zones.length > 0 ? props.zones : undefined)
       : defaultZones(this, 'resourceGroup.location', props.resourceGroup.location);
-    const base = { resourceGroup: props.resourceGroup, zones, tags: props.tags };
+    const base = { resourceGroup: props.resourceGroup, zones, tags: azureTags(this, props.tags) };
     this.publicIpResources = publicIpNames(this, props.name, props, AZURE_FIREWALL_MAX_PUBLIC_IPS, 'a firewall')
       .map((name, i) => standardPublicIp(this, publicIpId(i), { ...base, name }));
     const mgmtIp = props.managementSubnet
@@ -338,11 +347,12 @@ export class AzureFirewall extends Construct implements IFirewall {
         // ARM refuses DNS settings on a Basic policy, even disabled ones (FirewallPolicyHigherTierOnlyProperties).
         dns: tier === 'Basic' ? undefined : { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
         privateIpRanges: props.privateIpRanges,
-        tags: props.tags,
+        tags: azureTags(this, props.tags),
       });
     }
 
     const ipConfigName = props.ipConfigurationName ?? 'fw-ipconfig';
+    checkAzureName(this, 'ipConfigurationName', ipConfigName, azureNetworkNameRule('an IP configuration name', 1, 80));
     this.resource = new TfFirewall(this, 'firewall', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
@@ -364,7 +374,7 @@ export class AzureFirewall extends Construct implements IFirewall {
       managementIpConfiguration: props.managementSubnet && mgmtIp
         ? { name: `${ipConfigName}-mgmt`, subnetId: props.managementSubnet.id, publicIpAddressId: mgmtIp.id }
         : undefined,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
 
     if (props.diagnostics !== false) {
@@ -373,7 +383,7 @@ export class AzureFirewall extends Construct implements IFirewall {
         id: this.resource.id,
         resourceGroup: props.resourceGroup,
         defaultLogCategories: DIAGNOSTIC_LOG_CATEGORIES.azureFirewall,
-        tags: props.tags,
+        tags: azureTags(this, props.tags),
       }, props.diagnostics);
       this.workspace = sent.workspace;
       this.diagnostics = sent.setting;
@@ -451,14 +461,21 @@ export class AzureFirewall extends Construct implements IFirewall {
     }
     const modes: readonly IdpsMode[] = ['Off', 'Alert', 'Deny'];
     checkEnum(this, 'intrusionDetection.mode', given.mode, modes);
-    (given.signatureOverrides ?? []).forEach((o, i) => {
+    checkList<IdpsSignatureOverride>(this, 'intrusionDetection.signatureOverrides', given.signatureOverrides ?? [], 'a list of { id, state }').forEach((o, i) => {
       if (typeof o?.id !== 'string' || !/^\d{1,10}$/.test(o.id)) {
         throw new ValidationError(this, `intrusionDetection.signatureOverrides[${i}].id`, o?.id, 'a signature ID is its number, e.g. "2024897"');
       }
       checkEnum(this, `intrusionDetection.signatureOverrides[${i}].state`, o.state, modes);
     });
-    (given.trafficBypass ?? []).forEach((b, i) => {
-      checkEnum(this, `intrusionDetection.trafficBypass[${i}].protocol`, b?.protocol, ['Any', 'TCP', 'UDP', 'ICMP'] as const);
+    checkList<IdpsTrafficBypass>(this, 'intrusionDetection.trafficBypass', given.trafficBypass ?? [], 'a list of { name, protocol, ... }').forEach((b, i) => {
+      const at = `intrusionDetection.trafficBypass[${i}]`;
+      requireValue(this, at, b, 'a bypass is { name, protocol, ... }');
+      checkEnum(this, `${at}.protocol`, b?.protocol, ['ANY', 'TCP', 'UDP', 'ICMP', 'Any'] as const);
+      checkAzureName(this, `${at}.name`, b.name, azureNetworkNameRule('a bypass name', 1, 80));
+      for (const side of ['sourceAddresses', 'destinationAddresses'] as const) {
+        checkList<unknown>(this, `${at}.${side}`, b[side] ?? [], 'a list of addresses').forEach((a, j) => checkBypassAddress(this, `${at}.${side}[${j}]`, a));
+      }
+      checkList<unknown>(this, `${at}.destinationPorts`, b.destinationPorts ?? [], 'a list of ports').forEach((p, j) => checkPortText(this, `${at}.destinationPorts[${j}]`, p));
     });
     if (given.privateRanges) checkCidrList(this, 'intrusionDetection.privateRanges', given.privateRanges);
     return {
@@ -522,6 +539,37 @@ export class AzureFirewall extends Construct implements IFirewall {
     if (rendered.nat.length > 0) group.resource.putNatRuleCollection(rendered.nat);
     if (rendered.network.length > 0) group.resource.putNetworkRuleCollection(rendered.network);
     if (rendered.application.length > 0) group.resource.putApplicationRuleCollection(rendered.application);
+  }
+}
+
+/**
+ * Destinations the firewall does not SNAT: CIDRs, or `IANAPrivateRanges` for the IANA private ranges
+ * (azurerm `private_ip_ranges`).
+ */
+function checkPrivateIpRanges(site: Construct, field: string, ranges: unknown): void {
+  checkList<unknown>(site, field, ranges, 'a list of CIDRs or "IANAPrivateRanges"').forEach((r, i) => {
+    if (r === 'IANAPrivateRanges' || (typeof r === 'string' && Token.isUnresolved(r))) return;
+    checkString(site, `${field}[${i}]`, r, 'a CIDR such as 10.0.0.0/8, or "IANAPrivateRanges"');
+    Cidr.parse(r, { site, field: `${field}[${i}]` });
+  });
+}
+
+/** An IDPS bypass address: `*`, an IP or a CIDR. */
+function checkBypassAddress(site: Construct, field: string, address: unknown): void {
+  if (address === '*' || (typeof address === 'string' && Token.isUnresolved(address))) return;
+  checkString(site, field, address, 'an address: "*", an IP or a CIDR');
+  if (!isIpAddress(address)) Cidr.parse(address, { site, field });
+}
+
+/** An IDPS bypass port: a port, a range `low-high`, or `*`, as a string. */
+function checkPortText(site: Construct, field: string, port: unknown): void {
+  if (typeof port === 'string' && Token.isUnresolved(port)) return;
+  checkString(site, field, port, 'a port as a string, e.g. "443", "8000-8080" or "*"');
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(port);
+  const lo = m ? Number(m[1]) : NaN;
+  const hi = m && m[2] !== undefined ? Number(m[2]) : lo;
+  if (port !== '*' && (!m || lo < 1 || hi > 65535 || hi < lo)) {
+    throw new ValidationError(site, field, port, 'a port is "1" to "65535", a range "low-high" or "*"');
   }
 }
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IpGroup as TfIpGroup } from '@cdktf/provider-azurerm/lib/ip-group';
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, checkAzureName, checkCidrList } from '../core';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { Subnet } from './virtual-network';
 
 /** Props of {@link IpGroup}. */
@@ -49,7 +49,7 @@ export class IpGroup extends Construct {
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
       cidrs: cidrs.map((c) => c.toString()),
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
   }
 

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { Token } from 'cdktf';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { ValidationError, checkAzureName, checkDns1123Label, checkDns1123Subdomain } from '../core';
-import { requireProps } from '../core/guards';
-import { IResourceGroup, Tags } from './resource-group';
+import { knownValue, requireProps, warnUnchecked } from '../core/guards';
+import { plainReference } from './references';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { BuiltInRole, IRolePrincipal, RoleAssignment, RoleAssignmentProps, RoleScope, grantRole } from './role-assignment';
 
 /** The audience Entra ID expects in tokens exchanged through a federated credential. */
@@ -67,7 +67,7 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
   }
 
@@ -108,8 +108,15 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
     }
     checkDns1123Label(this, `${at}.namespace`, options.namespace);
     checkDns1123Subdomain(this, `${at}.serviceAccount`, options.serviceAccount);
-    if (!Token.isUnresolved(options.issuer) && !/^https:\/\/\S+$/.test(options.issuer)) {
-      throw new ValidationError(this, `${at}.issuer`, options.issuer, 'an OIDC issuer is an https:// URL, e.g. the cluster\'s oidcIssuerUrl');
+    const ref = plainReference(options.issuer);
+    if (!(ref?.type === 'azurerm_kubernetes_cluster' && ref.attribute === 'oidc_issuer_url')) {
+      // Not a cluster's issuer URL: check the literal (or the one the app set behind the reference).
+      const issuer = knownValue(this, options.issuer);
+      if (issuer === undefined) {
+        warnUnchecked(this, `${at}.issuer`, options.issuer, 'that it is an https:// URL');
+      } else if (typeof issuer !== 'string' || !/^https:\/\/\S+$/.test(issuer)) {
+        throw new ValidationError(this, `${at}.issuer`, options.issuer, 'an OIDC issuer is an https:// URL, e.g. the cluster\'s oidcIssuerUrl');
+      }
     }
     const credential = new FederatedIdentityCredential(this, `federated-${options.name}`, {
       name: options.name,

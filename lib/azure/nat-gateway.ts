@@ -5,12 +5,12 @@ import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-g
 import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import {
-  AZURE_NAME_RULES, ValidationError, brand, checkAzureName, knownEqual, knownValue, warnUnchecked,
+  AZURE_NAME_RULES, ValidationError, brand, checkAzureName, checkEnum, knownEqual, knownValue, warnUnchecked,
 } from '../core';
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { ISubnetNatGateway, Subnet, VirtualNetwork } from './virtual-network';
 
 /** A NAT gateway takes at most 16 public IP addresses. */
@@ -86,10 +86,8 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     if (!Number.isInteger(timeout) || timeout < 4 || timeout > 120) {
       throw new ValidationError(this, 'idleTimeoutMinutes', timeout, 'a NAT gateway keeps idle flows 4 to 120 minutes');
     }
-    const zones = props.zone === undefined ? undefined : [props.zone];
-    if (props.zone !== undefined && !/^[1-3]$/.test(props.zone)) {
-      throw new ValidationError(this, 'zone', props.zone, "a NAT gateway lives in one availability zone: '1', '2' or '3'");
-    }
+    const zones = props.zone === undefined ? undefined
+      : [checkEnum(this, 'zone', props.zone, ['1', '2', '3'] as const, { what: 'a NAT gateway zone (one only)' })];
 
     this.resource = new TfNatGateway(this, 'nat-gateway', {
       name: props.name,
@@ -98,11 +96,11 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
       skuName: 'Standard',
       idleTimeoutInMinutes: timeout,
       zones,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
 
     this.publicIpResources = publicIpNames(this, props.name, props, NAT_GATEWAY_MAX_PUBLIC_IPS, 'a NAT gateway')
-      .map((name, i) => standardPublicIp(this, publicIpId(i), { name, resourceGroup: props.resourceGroup, zones, tags: props.tags }));
+      .map((name, i) => standardPublicIp(this, publicIpId(i), { name, resourceGroup: props.resourceGroup, zones, tags: azureTags(this, props.tags) }));
     this.publicIpAssociations = this.publicIpResources.map((ip, i) =>
       new NatGatewayPublicIpAssociation(this, i === 0 ? 'public-ip-association' : `public-ip-association-${i + 1}`, {
         natGatewayId: this.resource.id,

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NAME_RULES, ValidationError, checkAzureName } from '../core';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 
 /** How a construct's public IPs are named: explicitly, or by count from the construct's name. */
 export interface PublicIpNaming {
@@ -65,7 +65,7 @@ export function standardPublicIp(scope: Construct, id: string, props: StandardPu
     allocationMethod: 'Static',
     sku: 'Standard',
     zones: props.zones,
-    tags: props.tags,
+    tags: azureTags(scope, props.tags),
   });
 }
 

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { RoleAssignment as TfRoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { ROLE_PROPAGATION_WAIT, TimeSleep, ValidationError } from '../core';
-import { requireProps } from '../core/guards';
+import { relative, sep } from 'path';
+import { ErrorSite, ROLE_PROPAGATION_WAIT, TimeSleep, ValidationError, formatValue } from '../core';
+import { checkEnum, requireProps } from '../core/guards';
 
 /**
  * Azure built-in roles the library grants, by the name Azure gives them
@@ -48,58 +49,123 @@ const RESOURCE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/
  * Where a role applies. Built from the object the role is about (`RoleScope.resource(gateway)`,
  * `RoleScope.resourceGroup(rg)`), so the level is known even when the ID is a reference; the wide
  * levels have factories of their own and a grant refuses them unless it opts in.
+ *
+ * A scope is a value with no construct path of its own, so a wrong one is not refused where it is
+ * declared: the grant that uses it refuses it, and the message names the grant's construct path, how
+ * the scope was declared (`RoleScope.fromId("...")`) and where (file and line of the call).
  */
 export class RoleScope {
   /** One resource, e.g. an Application Gateway or a subnet: anything with an `id`. */
   public static resource(resource: { readonly id: string }, label?: string): RoleScope {
-    return new RoleScope(resource.id, 'resource', label ?? (Token.isUnresolved(resource.id) ? 'a resource' : resource.id));
+    const id = (resource as { id?: unknown } | undefined | null)?.id;
+    if (typeof id !== 'string') {
+      return RoleScope.invalid(resource, `RoleScope.resource(${formatValue(resource)})`,
+        'RoleScope.resource takes the resource the role is about: any object with its id, e.g. a subnet or an Application Gateway');
+    }
+    return new RoleScope(id, 'resource', label ?? (Token.isUnresolved(id) ? 'a resource' : id));
   }
 
   /** A resource group: an azurerm `ResourceGroup`, or any object with its ID and name. */
   public static resourceGroup(group: { readonly id: string; readonly name: string }): RoleScope {
-    return new RoleScope(group.id, 'resourceGroup', `resource group ${group.name}`);
+    const g = group as { id?: unknown; name?: unknown } | undefined | null;
+    if (typeof g?.id !== 'string' || typeof g?.name !== 'string') {
+      return RoleScope.invalid(group, `RoleScope.resourceGroup(${formatValue(group)})`,
+        'RoleScope.resourceGroup takes a resource group: an azurerm ResourceGroup, or any object with its id and name');
+    }
+    return new RoleScope(g.id, 'resourceGroup', `resource group ${g.name}`);
   }
 
   /** A whole subscription, by its ID (a GUID or a reference). Grants refuse it unless `allowBroadScope`. */
   public static subscription(subscriptionId: string): RoleScope {
+    if (typeof subscriptionId !== 'string' || (!Token.isUnresolved(subscriptionId) && !/^[^/\s]+$/.test(subscriptionId))) {
+      return RoleScope.invalid(subscriptionId, `RoleScope.subscription(${formatValue(subscriptionId)})`,
+        'a subscription ID is one path segment, e.g. "00000000-0000-0000-0000-000000000000", without "/subscriptions/"');
+    }
     return new RoleScope(`/subscriptions/${subscriptionId}`, 'subscription', `subscription ${subscriptionId}`);
   }
 
   /** A management group, by its name. Grants refuse it unless `allowBroadScope`. */
   public static managementGroup(name: string): RoleScope {
+    if (typeof name !== 'string' || (!Token.isUnresolved(name) && !/^[^/\s]+$/.test(name))) {
+      return RoleScope.invalid(name, `RoleScope.managementGroup(${formatValue(name)})`,
+        'a management group is named by its ID, one path segment such as "corp"');
+    }
     return new RoleScope(`/providers/Microsoft.Management/managementGroups/${name}`, 'managementGroup', `management group ${name}`);
   }
 
   /**
    * A scope from a literal Azure ID; its level is read from the ID. A reference cannot be read, so
-   * it is refused here: use `resource(...)` or `resourceGroup(...)` with the object instead.
+   * it is refused (by the grant that uses it): use `resource(...)` or `resourceGroup(...)` with the object instead.
    */
   public static fromId(id: string): RoleScope {
+    const declared = `RoleScope.fromId(${formatValue(id)})`;
     if (typeof id !== 'string' || Token.isUnresolved(id)) {
-      throw new ValidationError('(role scope)', 'scope', id,
+      return RoleScope.invalid(id, declared,
         'RoleScope.fromId needs a literal ID; for a reference use RoleScope.resource(x) or RoleScope.resourceGroup(rg), which know the level');
     }
     if (MANAGEMENT_GROUP_ID.test(id)) return new RoleScope(id, 'managementGroup', id);
     if (SUBSCRIPTION_ID.test(id)) return new RoleScope(id, 'subscription', id);
     if (GROUP_ID.test(id)) return new RoleScope(id, 'resourceGroup', id);
     if (RESOURCE_ID.test(id)) return new RoleScope(id, 'resource', id);
-    throw new ValidationError('(role scope)', 'scope', id,
+    return RoleScope.invalid(id, declared,
       'expected an Azure ID: /subscriptions/<id>[/resourceGroups/<name>[/providers/...]] or /providers/Microsoft.Management/managementGroups/<name>');
   }
+
+  /** True when `x` is a RoleScope (a JavaScript caller may pass anything). */
+  public static isRoleScope(x: unknown): x is RoleScope {
+    return x instanceof RoleScope;
+  }
+
+  // A scope declared wrong: kept until a grant uses it, which refuses it with its own construct path.
+  private static invalid(value: unknown, declaredAs: string, allowed: string): RoleScope {
+    return new RoleScope('', 'resource', declaredAs, { value, allowed, declaredAs, declaredAt: callerOutsideThisFile() });
+  }
+
+  private readonly _level: RoleScopeLevel;
 
   private constructor(
     /** The scope's Azure ID (may be a reference). */
     public readonly id: string,
-    /** How wide it is. */
-    public readonly level: RoleScopeLevel,
+    level: RoleScopeLevel,
     /** How messages name it. */
     public readonly label: string,
-  ) {}
+    private readonly problem?: { readonly value: unknown; readonly allowed: string; readonly declaredAs: string; readonly declaredAt?: string },
+  ) {
+    this._level = level;
+  }
+
+  /** How wide it is. A scope declared wrong throws here (with no construct path: a grant using it says where). */
+  public get level(): RoleScopeLevel {
+    this.check('(role scope)', 'scope');
+    return this._level;
+  }
 
   /** True for a subscription or management group. */
   public get isBroad(): boolean {
     return this.level === 'subscription' || this.level === 'managementGroup';
   }
+
+  /**
+   * Throws a ValidationError at `site` (the construct that uses the scope) when the scope was declared
+   * wrong, naming the field, the value, how the scope was declared and where.
+   */
+  public check(site: ErrorSite, field: string): void {
+    const p = this.problem;
+    if (!p) return;
+    const where = p.declaredAt ? ` at ${p.declaredAt}` : '';
+    throw new ValidationError(site, field, p.value, `${p.allowed} (declared as ${p.declaredAs}${where})`);
+  }
+}
+
+/** `file:line` of the first caller outside this file: where a value object was declared. */
+function callerOutsideThisFile(): string | undefined {
+  const stack = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const frame of stack) {
+    const m = /(?:\(|^)((?:[A-Za-z]:)?[^():]+):(\d+):\d+\)?$/.exec(frame.trim().replace(/^at\s+/, ''));
+    if (!m || m[1] === __filename || m[1].startsWith('node:') || m[1].includes('node_modules')) continue;
+    return `${relative(process.cwd(), m[1]).split(sep).join('/')}:${m[2]}`;
+  }
+  return undefined;
 }
 
 /** Who receives a role: a managed identity, a cluster's identity, a service principal, a user or a group. */
@@ -147,9 +213,8 @@ export class RoleAssignment extends Construct {
   constructor(scope: Construct, id: string, props: RoleAssignmentProps) {
     super(scope, id);
     requireProps(this, 'RoleAssignment', props, ['principal', 'role', 'scope']);
-    if (!BUILT_IN_ROLES.includes(props.role)) {
-      throw new ValidationError(this, 'role', props.role, `expected a built-in role: ${BUILT_IN_ROLES.join(', ')}`);
-    }
+    checkEnum(this, 'role', props.role, BUILT_IN_ROLES, { what: 'a built-in role' });
+    if (RoleScope.isRoleScope(props.scope)) props.scope.check(this, 'scope');
     const levels: readonly RoleScopeLevel[] = ['resource', 'resourceGroup', 'subscription', 'managementGroup'];
     if (!props.scope || typeof props.scope.id !== 'string' || !levels.includes(props.scope.level)) {
       throw new ValidationError(this, 'scope', props.scope,
@@ -165,7 +230,8 @@ export class RoleAssignment extends Construct {
       throw new ValidationError(this, 'role', props.role,
         'this role lets its holder grant access to others; use a narrower role, or set allowPrivilegedRole');
     }
-    const principalType = props.principal.principalType ?? 'ServicePrincipal';
+    const principalType = checkEnum(this, 'principal.principalType', props.principal.principalType ?? 'ServicePrincipal',
+      ['ServicePrincipal', 'User', 'Group'] as const, { what: 'a principal type' });
     this.role = props.role;
     this.scope = props.scope;
     this.resource = new TfRoleAssignment(this, 'assignment', {

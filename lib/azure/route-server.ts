@@ -1,14 +1,14 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable, Token } from 'cdktf';
+import { ITerraformDependable } from 'cdktf';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { RouteServer as TfRouteServer } from '@cdktf/provider-azurerm/lib/route-server';
 import { RouteServerBgpConnection } from '@cdktf/provider-azurerm/lib/route-server-bgp-connection';
 import {
   AZURE_NAME_RULES, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
-  knownValue, requireProps, warnUnchecked,
+  checkEnum, checkString, knownEqual, knownValue, requireProps, warnUnchecked,
 } from '../core';
 import { standardPublicIp } from './public-ip';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { Subnet, VirtualNetwork } from './virtual-network';
 
 /** The AS number of every Azure Route Server. */
@@ -149,17 +149,18 @@ export class RouteServer extends Construct {
     this.subnet = this.checkSubnet(props.subnet);
     this.vnet = props.subnet.vnet;
     const pipName = props.publicIpName ?? `${props.name}-pip`;
-    this.publicIp = standardPublicIp(this, 'public-ip', { name: pipName, resourceGroup: props.resourceGroup, tags: props.tags });
+    this.publicIp = standardPublicIp(this, 'public-ip', { name: pipName, resourceGroup: props.resourceGroup, tags: azureTags(this, props.tags) });
     this.resource = new TfRouteServer(this, 'route-server', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
-      sku: props.sku ?? 'Standard',
+      sku: checkEnum(this, 'sku', props.sku ?? 'Standard', ['Standard'] as const, { what: 'a Route Server SKU' }),
       publicIpAddressId: this.publicIp.id,
       subnetId: props.subnet.id,
       branchToBranchTrafficEnabled: props.branchToBranchTrafficEnabled ?? false,
-      hubRoutingPreference: props.hubRoutingPreference,
-      tags: props.tags,
+      hubRoutingPreference: props.hubRoutingPreference === undefined ? undefined
+        : checkEnum(this, 'hubRoutingPreference', props.hubRoutingPreference, ['ExpressRoute', 'VpnGateway', 'ASPath'] as const, { what: 'a hub routing preference' }),
+      tags: azureTags(this, props.tags),
     });
     this.routeServerId = this.resource.id;
     for (const p of props.peers ?? []) this.addPeer(p);
@@ -215,14 +216,14 @@ export class RouteServer extends Construct {
       throw new ValidationError(this, `${field}.peerAsn`, peer.peerAsn,
         `Azure Route Server supports 2-byte AS numbers only (1 to ${AZURE_ROUTE_SERVER_MAX_PEER_ASN}); use a private ASN from 64512 to 65534`);
     }
-    if (!Token.isUnresolved(peer.peerIp)) {
-      if (!isIpAddress(peer.peerIp)) {
-        throw new ValidationError(this, `${field}.peerIp`, peer.peerIp, 'expected the peer\'s IP address, e.g. 10.1.0.4');
-      }
-      const same = this._peers.find((p) => p.peerIp === peer.peerIp);
-      if (same) {
-        throw new ValidationError(this, `${field}.peerIp`, peer.peerIp, `connection ${same.name} already peers with it`);
-      }
+    checkString(this, `${field}.peerIp`, peer.peerIp, 'the peer\'s IP address, e.g. 10.1.0.4');
+    const ip = knownValue(this, peer.peerIp);
+    if (typeof ip === 'string' && !isIpAddress(ip)) {
+      throw new ValidationError(this, `${field}.peerIp`, peer.peerIp, 'expected the peer\'s IP address, e.g. 10.1.0.4');
+    }
+    const same = this._peers.find((p) => knownEqual(this, p.peerIp, peer.peerIp) === true);
+    if (same) {
+      throw new ValidationError(this, `${field}.peerIp`, peer.peerIp, `connection ${same.name} already peers with it`);
     }
     this._peers.push(peer);
     const connection = new RouteServerBgpConnection(this, `peer-${peer.name}`, {
@@ -250,16 +251,20 @@ export class RouteServer extends Construct {
   private checkPeersReachable(): void {
     const reachable = [this.vnet, ...this.vnet.peers];
     for (const p of this._peers) {
-      if (Token.isUnresolved(p.peerIp)) continue;
-      if (!reachable.some((v) => v.contains(p.peerIp))) {
-        throw new ValidationError(this, `peers[${p.name}].peerIp`, p.peerIp,
+      const ip = knownValue(this, p.peerIp);
+      if (typeof ip !== 'string') {
+        warnUnchecked(this, `peers[${p.name}].peerIp`, p.peerIp, `that the peer is in ${this.vnet.name} or a VNet peered with it`);
+        continue;
+      }
+      if (!reachable.some((v) => v.contains(ip))) {
+        throw new ValidationError(this, `peers[${p.name}].peerIp`, ip,
           `a Route Server peer must be in ${this.vnet.name} or a VNet peered with it (${reachable.map((v) => `${v.name} ${v.addressSpace.join(',')}`).join('; ')})`);
       }
-      const subnet = reachable.flatMap((v) => v.subnets).find((s) => s.cidr.contains(p.peerIp));
+      const subnet = reachable.flatMap((v) => v.subnets).find((s) => s.cidr.contains(ip));
       if (subnet && subnet.cidr.version === 4) {
         const reserved = [0, 1, 2, 3].map((n) => subnet.cidr.host(n)).concat(subnet.cidr.broadcast);
-        if (reserved.includes(p.peerIp)) {
-          throw new ValidationError(this, `peers[${p.name}].peerIp`, p.peerIp,
+        if (reserved.includes(ip)) {
+          throw new ValidationError(this, `peers[${p.name}].peerIp`, ip,
             `Azure reserves ${reserved.join(', ')} in subnet ${subnet.vnet.name}/${subnet.name} (${subnet.cidr}); ` +
             `a peer's address is one a VM can have, from ${subnet.hostIp(0)}`);
         }

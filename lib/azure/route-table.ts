@@ -1,14 +1,20 @@
-import { Construct } from 'constructs';
-import { ITerraformDependable, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import { ITerraformDependable, TerraformStack } from 'cdktf';
 import { RouteTable as TfRouteTable } from '@cdktf/provider-azurerm/lib/route-table';
 import { Route as TfRoute } from '@cdktf/provider-azurerm/lib/route';
 import { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';
-import { AZURE_NAME_RULES, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, isIpAddress } from '../core';
-import { requireProps } from '../core/guards';
+import {
+  AZURE_NAME_RULES, Cidr, ValidationError, brand, checkAtSynth, checkAzureName, findInApp, isIpAddress,
+} from '../core';
+import { checkEnum, checkString, knownEqual, knownValue, requireProps, requireValue, warnUnchecked } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import { rangesInApp } from '../core/address-plan';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
+import { isPublicIpHostRange, plainReference } from './references';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
+
+/** Azure's next hop types (azurerm `azurerm_route.next_hop_type`). */
+export const NEXT_HOP_TYPES: readonly NextHop['type'][] = ['VirtualAppliance', 'Internet', 'VnetLocal', 'VirtualNetworkGateway', 'None'];
 
 /** Where a route sends traffic. */
 export interface NextHop {
@@ -117,7 +123,7 @@ export class RouteTable extends Construct implements IRouteTable {
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
       bgpRoutePropagationEnabled: props.bgpRoutePropagationEnabled ?? true,
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const s of props.subnets ?? []) this.associate(s);
@@ -157,17 +163,32 @@ export class RouteTable extends Construct implements IRouteTable {
     if (this._routes.some((r) => r.name === spec.name)) {
       throw new ValidationError(this, `${field}.name`, spec.name, 'route names must be unique in a table');
     }
-    if (!Token.isUnresolved(spec.addressPrefix)) {
-      const prefix = Cidr.parse(spec.addressPrefix, { site: this, field: `${field}.addressPrefix` });
-      const same = this._routes.find((r) => !Token.isUnresolved(r.addressPrefix) && Cidr.parse(r.addressPrefix).equals(prefix));
+    checkString(this, `${field}.addressPrefix`, spec.addressPrefix, 'a CIDR such as 0.0.0.0/0');
+    const sameToken = this._routes.find((r) => r.addressPrefix === spec.addressPrefix || knownEqual(this, r.addressPrefix, spec.addressPrefix) === true);
+    const known = knownValue(this, spec.addressPrefix);
+    if (typeof known === 'string') {
+      // A literal, or the literal the app set behind a reference.
+      const prefix = Cidr.parse(known, { site: this, field: `${field}.addressPrefix` });
+      const same = sameToken ?? this._routes.find((r) => {
+        const other = knownValue(this, r.addressPrefix);
+        return typeof other === 'string' && Cidr.isValid(other) && Cidr.parse(other).equals(prefix);
+      });
       if (same) {
         throw new ValidationError(this, `${field}.addressPrefix`, spec.addressPrefix,
           `route ${same.name} already covers ${prefix}; each prefix takes one route`);
       }
+    } else if (sameToken) {
+      throw new ValidationError(this, `${field}.addressPrefix`, spec.addressPrefix,
+        `route ${sameToken.name} already has this prefix; each prefix takes one route`);
+    } else if (!isPublicIpHostRange(spec.addressPrefix)) {
+      // A public IP's /32 is a valid host range by construction; anything else is unknown until apply.
+      warnUnchecked(this, `${field}.addressPrefix`, spec.addressPrefix, 'that it is a CIDR no other route of the table has');
     }
-    const hop = spec.nextHop;
+    const hop = requireValue(this, `${field}.nextHop`, spec.nextHop, 'a route needs a next hop, e.g. NextHop.virtualAppliance(firewall.privateIp)');
+    checkEnum(this, `${field}.nextHop.type`, hop.type, NEXT_HOP_TYPES, { what: 'a next hop type' });
     if (hop.type === 'VirtualAppliance') {
-      if (hop.ip === undefined || (!Token.isUnresolved(hop.ip) && !isIpAddress(hop.ip))) {
+      const ip = knownValue(this, hop.ip);
+      if (hop.ip === undefined || (ip !== undefined && (typeof ip !== 'string' || !isIpAddress(ip)))) {
         throw new ValidationError(this, `${field}.nextHop.ip`, hop.ip, 'a VirtualAppliance next hop needs the appliance\'s private IP');
       }
     } else if (hop.ip !== undefined) {
@@ -203,6 +224,22 @@ export class RouteTable extends Construct implements IRouteTable {
     this.associations[`${subnet.vnet.name}/${subnet.name}`] = association;
   }
 
+  /** The VNet of the AzureFirewall whose private IP `ip` refers to, if this stack built it (logical IDs are per stack). */
+  private firewallVnetOf(ip: string): VnetView | undefined {
+    const ref = plainReference(ip);
+    if (ref?.type !== 'azurerm_firewall' || !ref.attribute.endsWith('private_ip_address')) return undefined;
+    const key = `${TerraformStack.of(this).node.path}/${ref.name}`;
+    const root = this.node.root;
+    let index = firewallIndex.get(root);
+    if (!index?.has(key)) {
+      // One tree walk per miss, not per route: the tree only grows.
+      index = new Map(findInApp(this, (x): x is FirewallView & IConstruct => firewallBrand.is(x))
+        .map((f) => [`${TerraformStack.of(f).node.path}/${f.resource.friendlyUniqueId}`, f]));
+      firewallIndex.set(root, index);
+    }
+    return index.get(key)?.subnet.vnet;
+  }
+
   private checkFirewallSubnets(): void {
     const fw = this._subnets.find((s) => s.name === 'AzureFirewallSubnet');
     const hop = this.defaultRouteNextHopType();
@@ -220,9 +257,21 @@ export class RouteTable extends Construct implements IRouteTable {
    */
   private checkNextHopsConnected(): void {
     for (const r of this._routes) {
-      const ip = r.nextHop.ip;
-      if (r.nextHop.type !== 'VirtualAppliance' || ip === undefined || Token.isUnresolved(ip)) continue;
-      const home = rangesInApp(this).find((d) => d.kind === 'vnet' && d.cidr.contains(ip))?.owner as unknown as VnetView | undefined;
+      const given = r.nextHop.ip;
+      if (r.nextHop.type !== 'VirtualAppliance' || given === undefined) continue;
+      const known = knownValue(this, given);
+      const ip = typeof known === 'string' ? known : given;
+      let home: VnetView | undefined;
+      if (typeof known === 'string') {
+        home = rangesInApp(this).find((d) => d.kind === 'vnet' && d.cidr.contains(known))?.owner as unknown as VnetView | undefined;
+      } else {
+        // firewall.privateIp: the firewall's own subnet says where it lives.
+        home = this.firewallVnetOf(given);
+        if (!home) {
+          warnUnchecked(this, `routes[${r.name}].nextHop.ip`, given, 'that the appliance lies in a network the associated subnets reach');
+          continue;
+        }
+      }
       if (!home || home.existing || !Array.isArray(home.peers)) continue;
       for (const s of this._subnets) {
         const v = s.vnet as unknown as VnetView;
@@ -234,6 +283,14 @@ export class RouteTable extends Construct implements IRouteTable {
     }
   }
 }
+
+/** What the next-hop check reads of a firewall built by this app. */
+interface FirewallView {
+  readonly resource: { readonly friendlyUniqueId: string };
+  readonly subnet: { readonly vnet: VnetView };
+}
+const firewallBrand = brand('AzureFirewall');
+const firewallIndex = new WeakMap<IConstruct, Map<string, FirewallView>>();
 
 /** What the next-hop check reads of a VNet. */
 interface VnetView {

@@ -11,7 +11,7 @@ import {
 import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import type { IFirewall } from './firewall';
-import { IResourceGroup, Tags } from './resource-group';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 
 /** Subnet names Azure gives a meaning, with the smallest prefix each accepts. */
 export const AZURE_SPECIAL_SUBNETS: { readonly [name: string]: { readonly maxPrefix: number; readonly service: string } } = {
@@ -274,6 +274,7 @@ export class VirtualNetwork extends Construct {
     if (!(props as unknown as Record<symbol, unknown>)[EXISTING]) declareName(this, { type: 'azurerm_virtual_network', what: 'VNet', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
     vnetBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.virtualNetwork);
+    checkList(this, 'addressSpace', props.addressSpace, 'a list of CIDRs, e.g. ["10.0.0.0/16"]');
     if (props.addressSpace.length === 0) {
       throw new ValidationError(this, 'addressSpace', [], 'a VNet needs at least one CIDR block');
     }
@@ -299,7 +300,7 @@ export class VirtualNetwork extends Construct {
         location: props.resourceGroup.location,
         addressSpace: this.addressSpace.map((c) => c.toString()),
         dnsServers: props.dnsServers,
-        tags: props.tags,
+        tags: azureTags(this, props.tags),
       });
     for (const spec of existingSubnets ?? []) this.addSubnetOf(spec, true);
     for (const spec of props.subnets ?? []) this.addSubnet(spec);
@@ -389,7 +390,9 @@ export class VirtualNetwork extends Construct {
     if (this.dnsServersResource) {
       throw new ValidationError(this, 'dnsServers', 'setDnsServers', 'the DNS servers are set already; a VNet has one list of DNS servers');
     }
+    checkList(this, 'dnsServers', servers, 'a list of IP addresses');
     if (servers.length === 0) throw new ValidationError(this, 'dnsServers', [], 'name at least one DNS server');
+    checkIpList(this, 'dnsServers', servers);
     this.dnsServersResource = new VirtualNetworkDnsServers(this, 'dns-servers', {
       virtualNetworkId: this.id,
       dnsServers: [...servers],

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
-import { requireProps } from '../core/guards';
-import { IResourceGroup, Tags } from './resource-group';
+import { checkEnum, checkList, requireProps, requireValue } from '../core/guards';
+import { IResourceGroup, Tags, azureTags } from './resource-group';
 
 /** What an Application Gateway needs of a WAF policy. */
 export interface IWafPolicy {
@@ -19,6 +19,12 @@ export interface WafManagedRuleSet {
   /** e.g. `3.2` for OWASP, `2.1` for the default rule set. */
   readonly version: string;
 }
+
+/** The managed rule set types of the azurerm provider's `managed_rule_set.type`. */
+export const WAF_RULE_SET_TYPES: readonly WafManagedRuleSet['type'][] = ['OWASP', 'Microsoft_DefaultRuleSet', 'Microsoft_BotManagerRuleSet'];
+
+/** The modes of a WAF policy (azurerm `policy_settings.mode`). */
+export const WAF_MODES: readonly ('Prevention' | 'Detection')[] = ['Prevention', 'Detection'];
 
 /** Rule set versions Application Gateway WAF accepts, by type. */
 export const WAF_RULE_SET_VERSIONS: { readonly [type in WafManagedRuleSet['type']]: readonly string[] } = {
@@ -58,19 +64,16 @@ export class WafPolicy extends Construct implements IWafPolicy {
     super(scope, id);
     requireProps(this, 'WafPolicy', props, ['resourceGroup', 'name']);
     checkAzureName(this, 'name', props.name, AZURE_NETWORK_NAME);
-    const sets = props.managedRuleSets ?? [{ type: 'OWASP', version: '3.2' }];
+    const sets = checkList<WafManagedRuleSet>(this, 'managedRuleSets', props.managedRuleSets ?? [{ type: 'OWASP', version: '3.2' }],
+      'a list of { type, version }');
     if (sets.length === 0) {
       throw new ValidationError(this, 'managedRuleSets', [], 'a WAF policy needs at least one managed rule set, e.g. { type: "OWASP", version: "3.2" }');
     }
     const seen = new Set<string>();
     sets.forEach((set, i) => {
-      const versions = WAF_RULE_SET_VERSIONS[set.type];
-      if (!versions) {
-        throw new ValidationError(this, `managedRuleSets[${i}].type`, set.type, `expected one of ${Object.keys(WAF_RULE_SET_VERSIONS).join(', ')}`);
-      }
-      if (!versions.includes(set.version)) {
-        throw new ValidationError(this, `managedRuleSets[${i}].version`, set.version, `${set.type} rule sets come in versions ${versions.join(', ')}`);
-      }
+      requireValue(this, `managedRuleSets[${i}]`, set, 'a managed rule set is { type, version }');
+      const type = checkEnum(this, `managedRuleSets[${i}].type`, set.type, WAF_RULE_SET_TYPES, { what: 'a managed rule set type' });
+      checkEnum(this, `managedRuleSets[${i}].version`, set.version, WAF_RULE_SET_VERSIONS[type], { what: `a version of ${type}` });
       if (seen.has(set.type)) {
         throw new ValidationError(this, `managedRuleSets[${i}].type`, set.type, 'each rule set type may appear once');
       }
@@ -82,7 +85,7 @@ export class WafPolicy extends Construct implements IWafPolicy {
         'a WAF policy takes one core rule set, OWASP or Microsoft_DefaultRuleSet, plus Microsoft_BotManagerRuleSet if wanted');
     }
     this.name = props.name;
-    this.mode = props.mode ?? 'Prevention';
+    this.mode = checkEnum(this, 'mode', props.mode ?? 'Prevention', WAF_MODES, { what: 'a WAF mode' });
     this.resource = new WebApplicationFirewallPolicy(this, 'policy', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
@@ -93,7 +96,7 @@ export class WafPolicy extends Construct implements IWafPolicy {
         requestBodyCheck: props.requestBodyCheck ?? true,
       },
       managedRules: { managedRuleSet: sets.map((s) => ({ type: s.type, version: s.version })) },
-      tags: props.tags,
+      tags: azureTags(this, props.tags),
     });
   }
 

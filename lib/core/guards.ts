@@ -366,7 +366,8 @@ function resourceAt(scope: IConstruct, key: string): TerraformResource | undefin
  */
 export function knownEqual(scope: IConstruct, a: unknown, b: unknown): boolean | undefined {
   if (a === b) return true;
-  if (typeof a === 'string' && typeof b === 'string' && isDeployTime(a) && isDeployTime(b)) {
+  if (typeof a === 'string' && typeof b === 'string' && isDeployTime(a) && isDeployTime(b)
+    && Tokenization.reverseString(a).length === 1 && Tokenization.reverseString(b).length === 1) {
     const ia = referenceIdentifiers(a);
     const ib = referenceIdentifiers(b);
     if (ia.length === 1 && ib.length === 1 && ia[0] === ib[0]) return true;

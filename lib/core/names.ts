@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
-import { ErrorSite, ValidationError } from './errors';
+import { ErrorSite, ValidationError, formatValue, typeName } from './errors';
+import { knownValue, warnUnchecked } from './guards';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -37,7 +38,18 @@ export function checkDns1123Subdomain(site: ErrorSite, field: string, name: stri
  * and a description of it for the message.
  */
 export function checkAzureName(site: ErrorSite, field: string, name: string, rule: { pattern: RegExp; allowed: string }): void {
-  if (Token.isUnresolved(name)) return;
+  if (typeof name === 'string' && Token.isUnresolved(name)) {
+    // A reference: check the literal the app set behind it, or say that the name went unchecked.
+    if (typeof site === 'string') return;
+    const known = knownValue(site, name);
+    if (typeof known !== 'string') {
+      warnUnchecked(site, field, name, 'its naming rule');
+      return;
+    }
+    if (!rule.pattern.test(known)) throw new ValidationError(site, field, name, `${rule.allowed}; the reference holds ${formatValue(known)}`);
+    return;
+  }
+  if (typeof name !== 'string') throw new ValidationError(site, `${field} (${typeName(name)})`, name, rule.allowed);
   if (!rule.pattern.test(name)) throw new ValidationError(site, field, name, rule.allowed);
 }
 

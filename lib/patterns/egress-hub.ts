@@ -3,6 +3,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { checkEnum, checkNumber, checkString } from '../core/guards';
 import { ValidationError } from '../core/errors';
 import { AzureFirewall, FirewallRuleFormat } from '../azure/firewall';
+import { azureCloudServiceTag } from '../azure/aks-egress-rules';
 import { RouteServer } from '../azure/route-server';
 import { VirtualNetwork } from '../azure/virtual-network';
 
@@ -67,6 +68,8 @@ export class EgressHub extends Construct {
     this.namePrefix = name;
     this.location = props.location ?? 'eastus';
     checkString(this, 'location', this.location);
+    // The spokes' AKS rules name the AzureCloud.<region> service tag: a location that is none fails here, with this path.
+    azureCloudServiceTag(this.location, this, 'location');
     const first = props.firstPriority ?? 100;
     checkNumber(this, 'firstPriority', first, { min: 100, max: 65000, integer: true });
     this.step = props.priorityStep ?? 10;

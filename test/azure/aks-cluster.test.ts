@@ -6,7 +6,8 @@ import {
 import { RuleCollections } from '../../lib/core';
 import { address, azureStack, resource, resourceGroup, resources, resolveIn, synth } from '../helpers';
 
-function world(stack: TerraformStack) {
+/** A hub with a firewall and a spoke; peered unless `peer` is false (a route to the firewall leads nowhere otherwise). */
+function world(stack: TerraformStack, peer = true) {
   const hubRg = resourceGroup(stack, 'hub');
   const spokeRg = resourceGroup(stack, 'spoke');
   const hub = new VirtualNetwork(stack, 'hub', {
@@ -21,14 +22,15 @@ function world(stack: TerraformStack) {
     resourceGroup: hubRg, name: 'fw', subnet: hub.subnet('AzureFirewallSubnet'), ruleFormat: FirewallRuleFormat.classic(),
     ruleCollections: [RuleCollections.application({ name: 'aks', priority: 100, action: 'Allow', rules: [{ name: 'tag', fqdnTags: ['AzureKubernetesService'] }] })],
   });
+  if (peer) new HubSpokePeering(stack, 'peering', { hub, spoke });
   return { hubRg, spokeRg, hub, spoke, firewall, subnet: spoke.subnet('AKSSubnet') };
 }
 
 const network = { plugin: 'none' as const, serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10', podCidr: '10.244.0.0/24' };
 
-function cluster(over: (w: ReturnType<typeof world>) => Partial<AksClusterProps> = () => ({})) {
+function cluster(over: (w: ReturnType<typeof world>) => Partial<AksClusterProps> = () => ({}), peer = true) {
   const stack = azureStack();
-  const w = world(stack);
+  const w = world(stack, peer);
   new FirewallRouteTable(stack, 'rt', { resourceGroup: w.spokeRg, name: 'spoke-rt', firewall: w.firewall, subnets: [w.subnet] });
   const c = new AksCluster(stack, 'aks', {
     resourceGroup: w.spokeRg, name: 'spoke1-aks', defaultNodePool: { subnet: w.subnet }, network, outbound: AksOutbound.userDefinedRouting(),
@@ -68,6 +70,8 @@ describe('AksCluster', () => {
       Object.keys(json.resource!.azurerm_subnet_route_table_association).map((k) => `azurerm_subnet_route_table_association.${k}`)[0],
       address(json, 'azurerm_firewall', 'fw'),
       address(json, 'azurerm_firewall_application_rule_collection', 'aks'),
+      address(json, 'azurerm_virtual_network_peering', 'hub-vnet-to-spoke-vnet'),
+      address(json, 'azurerm_virtual_network_peering', 'spoke-vnet-to-hub-vnet'),
     ]);
     expect(Object.values(json.data!.azurerm_kubernetes_service_versions)[0]).toEqual({
       location: '${azurerm_resource_group.rg-spoke.location}', version_prefix: '1.35', include_preview: false,
@@ -79,7 +83,7 @@ describe('AksCluster', () => {
   });
 
   test('waits for the peerings of its VNet, even those declared after it', () => {
-    const { stack, w } = cluster();
+    const { stack, w } = cluster(undefined, false);
     new HubSpokePeering(stack, 'peering', { hub: w.hub, spoke: w.spoke });
     const json = synth(stack);
     const deps = resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks').depends_on;
@@ -93,14 +97,14 @@ describe('AksCluster', () => {
       kubernetesVersion: KubernetesVersion.of('1.35.2'),
       network: { plugin: 'azure', pluginMode: 'overlay', policy: 'cilium', serviceCidr: '10.9.0.0/24', dnsServiceIp: '10.9.0.10', podCidr: '10.244.0.0/16' },
       apiServerAuthorizedIpRanges: ['203.0.113.0/24', w.firewall.publicIps[0]],
-      userAssignedIdentityIds: ['/subscriptions/x/id'],
+      userAssignedIdentityIds: ['/subscriptions/1111/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id'],
     }));
     const json = synth(stack);
     const aks = resource(json, 'azurerm_kubernetes_cluster', 'spoke1-aks');
     expect(aks.kubernetes_version).toBe('1.35.2');
     expect(aks.network_profile).toMatchObject({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'cilium', pod_cidr: '10.244.0.0/16' });
     expect(aks.api_server_access_profile).toEqual({ authorized_ip_ranges: ['203.0.113.0/24', `\${${address(json, 'azurerm_public_ip', 'fw-ip')}.ip_address}`] });
-    expect(aks.identity).toEqual({ type: 'UserAssigned', identity_ids: ['/subscriptions/x/id'] });
+    expect(aks.identity).toEqual({ type: 'UserAssigned', identity_ids: ['/subscriptions/1111/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id'] });
     expect(resources(json, 'azurerm_kubernetes_cluster')).toHaveLength(1);
   });
 
@@ -120,7 +124,7 @@ describe('AksCluster', () => {
 
     test('not when turned off, nor for a user-assigned identity (grant that yourself)', () => {
       expect(resources(synth(cluster(() => ({ grantSubnetAccess: false })).stack), 'azurerm_role_assignment')).toEqual([]);
-      const { stack, cluster: c } = cluster(() => ({ userAssignedIdentityIds: ['/subscriptions/x/id'] }));
+      const { stack, cluster: c } = cluster(() => ({ userAssignedIdentityIds: ['/subscriptions/1111/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks-id'] }));
       expect(resources(synth(stack), 'azurerm_role_assignment')).toEqual([]);
       expect(c.subnetAccess).toBeUndefined();
     });
@@ -215,8 +219,7 @@ describe('AksCluster', () => {
     test('associates a given route table', () => {
       const stack = azureStack();
       const w = world(stack);
-      // The appliance lives in the hub: the spoke is peered with it (the route would lead nowhere otherwise).
-      new HubSpokePeering(stack, 'peering', { hub: w.hub, spoke: w.spoke });
+      // The appliance lives in the hub: world() peers the spoke with it (the route would lead nowhere otherwise).
       const rt = new RouteTable(stack, 'rt', { resourceGroup: w.spokeRg, name: 'mine', routes: [{ name: 'd', addressPrefix: '0.0.0.0/0', nextHop: NextHop.virtualAppliance('10.0.0.4') }] });
       new AksCluster(stack, 'aks', { resourceGroup: w.spokeRg, name: 'c', defaultNodePool: { subnet: w.subnet }, network, outbound: AksOutbound.userDefinedRouting({ routeTable: rt }) });
       const json = synth(stack);

@@ -224,8 +224,8 @@ describe('AksOutbound.userAssignedNatGateway', () => {
     expect(() => synthWith((stack) => {
       const gw = new NatGateway(stack, 'nat', { resourceGroup: rg, name: 'ngw' });
       cluster(stack, AksOutbound.userAssignedNatGateway({ natGateway: gw, identity: { id: '/id/b', principalId: 'p' } }),
-        { nodeSubnet: vnet(stack).subnet('nodes'), userAssignedIdentityIds: ['/id/a'] });
-    })).toThrow('test/aks: userAssignedIdentityIds is ["/id/a","/id/b"]; AKS runs its control plane as one user-assigned identity; '
+        { nodeSubnet: vnet(stack).subnet('nodes'), userAssignedIdentityIds: ['/subscriptions/1111/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/a'] });
+    })).toThrow('test/aks: userAssignedIdentityIds is ["/subscriptions/1111/resourceGroups/ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/a","/id/b"]; AKS runs its control plane as one user-assigned identity; '
       + 'with userAssignedNatGateway pass it as { identity } to the outbound strategy');
   });
 });

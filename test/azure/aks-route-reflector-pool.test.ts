@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import {
   AksCluster, AksClusterProps, AksOutbound, AksRouteReflectorPool, AksRouteReflectorPoolProps, AzureFirewall, FirewallRouteTable,
-  FirewallRuleFormat, VirtualNetwork,
+  FirewallRuleFormat, HubSpokePeering, VirtualNetwork,
 } from '../../lib/azure';
 import { RuleCollections } from '../../lib/core';
 import { address, azureStack, resource, resourceGroup, resources, synth } from '../helpers';
@@ -26,6 +26,8 @@ function world(clusterProps: Partial<AksClusterProps> = {}) {
     resourceGroup: rg, name: 'fw', subnet: hub.subnet('AzureFirewallSubnet'), ruleFormat: FirewallRuleFormat.classic(),
     ruleCollections: [RuleCollections.application({ name: 'aks', priority: 100, action: 'Allow', rules: [{ name: 'tag', fqdnTags: ['AzureKubernetesService'] }] })],
   });
+  // The firewall lives in the hub: the spoke is peered with it (the route would lead nowhere otherwise).
+  new HubSpokePeering(stack, 'peering', { hub, spoke });
   new FirewallRouteTable(stack, 'rt', {
     resourceGroup: rg, name: 'spoke-rt', firewall, subnets: [spoke.subnet('AKSSubnet'), spoke.subnet('RouteReflectorSubnet')],
   });

@@ -272,9 +272,15 @@ describe('WafPolicy', () => {
 
   test.each([
     [[], 'managedRuleSets is []; a WAF policy needs at least one managed rule set, e.g. { type: "OWASP", version: "3.2" }'],
-    [[{ type: 'OWASP', version: '2.2.9' }], 'managedRuleSets[0].version is "2.2.9"; OWASP rule sets come in versions 3.0, 3.1, 3.2'],
-    [[{ type: 'Microsoft_DefaultRuleSet', version: '3.2' }], 'managedRuleSets[0].version is "3.2"; Microsoft_DefaultRuleSet rule sets come in versions 2.1'],
-    [[{ type: 'CRS', version: '3.2' }], 'managedRuleSets[0].type is "CRS"; expected one of OWASP, Microsoft_DefaultRuleSet, Microsoft_BotManagerRuleSet'],
+    [[{ type: 'OWASP', version: '2.2.9' }], 'managedRuleSets[0].version is "2.2.9"; a version of OWASP is allowed: "3.0", "3.1", "3.2"'],
+    [[{ type: 'Microsoft_DefaultRuleSet', version: '3.2' }], 'managedRuleSets[0].version is "3.2"; a version of Microsoft_DefaultRuleSet is allowed: "2.1"'],
+    [[{ type: 'OWASP', version: 3.2 }], 'managedRuleSets[0].version (a number) is 3.2; a version of OWASP is allowed: "3.0", "3.1", "3.2"'],
+    [[{ type: 'CRS', version: '3.2' }],
+      'managedRuleSets[0].type is "CRS"; a managed rule set type is allowed: "OWASP", "Microsoft_DefaultRuleSet", "Microsoft_BotManagerRuleSet"'],
+    [[{ type: 'owasp', version: '3.2' }],
+      'managedRuleSets[0].type is "owasp"; a managed rule set type is allowed: "OWASP", "Microsoft_DefaultRuleSet", "Microsoft_BotManagerRuleSet"; did you mean "OWASP"?'],
+    [[null], 'managedRuleSets[0] is null; a managed rule set is { type, version }'],
+    ['OWASP', 'managedRuleSets (a string) is "OWASP"; expected a list of { type, version }'],
     [[{ type: 'OWASP', version: '3.2' }, { type: 'OWASP', version: '3.1' }], 'managedRuleSets[1].type is "OWASP"; each rule set type may appear once'],
     [[{ type: 'OWASP', version: '3.2' }, { type: 'Microsoft_DefaultRuleSet', version: '2.1' }],
       'managedRuleSets is ["OWASP","Microsoft_DefaultRuleSet"]; a WAF policy takes one core rule set, OWASP or Microsoft_DefaultRuleSet, plus Microsoft_BotManagerRuleSet if wanted'],
@@ -283,5 +289,14 @@ describe('WafPolicy', () => {
     const s = spoke(stack);
     expect(() => new WafPolicy(stack, 'waf', { resourceGroup: s.rg, name: 'waf', managedRuleSets: sets as never }))
       .toThrow(`test/waf: ${message}`);
+  });
+
+  test('its mode is Prevention or Detection, case-sensitively (JavaScript callers)', () => {
+    const stack = azureStack();
+    const s = spoke(stack);
+    expect(() => new WafPolicy(stack, 'waf', { resourceGroup: s.rg, name: 'waf', mode: 'prevention' as never }))
+      .toThrow('test/waf: mode is "prevention"; a WAF mode is allowed: "Prevention", "Detection"; did you mean "Prevention"?');
+    expect(() => new WafPolicy(stack, 'waf2', { resourceGroup: s.rg, name: 'waf2', mode: 'Block' as never }))
+      .toThrow('test/waf2: mode is "Block"; a WAF mode is allowed: "Prevention", "Detection"');
   });
 });

@@ -54,7 +54,7 @@ describe('Firewall Policy Premium: IDPS and threat intelligence', () => {
     ['a bad override state', { mode: 'Alert', signatureOverrides: [{ id: '1', state: 'Drop' }] },
       'test/fw: intrusionDetection.signatureOverrides[0].state is "Drop"; allowed: "Off", "Alert", "Deny"'],
     ['a bad bypass protocol', { mode: 'Alert', trafficBypass: [{ name: 'b', protocol: 'HTTP' }] },
-      'test/fw: intrusionDetection.trafficBypass[0].protocol is "HTTP"; allowed: "Any", "TCP", "UDP", "ICMP"'],
+      'test/fw: intrusionDetection.trafficBypass[0].protocol is "HTTP"; allowed: "ANY", "TCP", "UDP", "ICMP", "Any"'],
     ['a private range with host bits', { mode: 'Alert', privateRanges: ['10.0.0.1/8'] },
       'test/fw: intrusionDetection.privateRanges[0] is "10.0.0.1/8"; host bits are set; the range starting there is 10.0.0.0/8'],
   ])('refuses %s', (_, idps, message) => {

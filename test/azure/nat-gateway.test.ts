@@ -70,7 +70,7 @@ describe('NatGateway', () => {
     ['names and count', { publicIpNames: ['a'], publicIpCount: 1 }, 'test/nat: publicIpCount is 1; give publicIpNames or publicIpCount, not both'],
     ['no names', { publicIpNames: [] }, 'test/nat: publicIpNames is []; a NAT gateway has 1 to 16 public IPs'],
     ['duplicate names', { publicIpNames: ['a', 'a'] }, 'test/nat: publicIpNames is ["a","a"]; public IP names must be unique'],
-    ['two zones', { zone: '1,2' }, "test/nat: zone is \"1,2\"; a NAT gateway lives in one availability zone: '1', '2' or '3'"],
+    ['two zones', { zone: '1,2' }, 'test/nat: zone is "1,2"; a NAT gateway zone (one only) is allowed: "1", "2", "3"'],
     ['bad name', { name: 'bad name' }, /test\/nat: name is "bad name"; a NAT gateway name is 1 to 80/],
     ['bad public IP name', { publicIpNames: ['ok', 'no good'] }, /test\/nat: publicIpNames\[1\] is "no good"; a public IP name is 1 to 80/],
     ['17 public IP names', { publicIpNames: Array.from({ length: 17 }, (_, i) => `ip${i}`) }, /test\/nat: publicIpNames is \["ip0",.*"ip16"\]; a NAT gateway has 1 to 16 public IPs/],

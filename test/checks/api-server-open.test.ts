@@ -41,7 +41,8 @@ describe('EGRESS004 api-server-open', () => {
     })],
     ['a private API server', () => ({ privateClusterEnabled: true })],
   ])('passes a cluster with %s', (_, over) => {
-    expect(annotations(runChecks(withCluster(over), only('EGRESS004', 'warning')), 'warning')).toEqual([]);
+    // Only the check's own findings: a range given as a reference also carries the cluster's note that it went unchecked.
+    expect(annotations(runChecks(withCluster(over), only('EGRESS004', 'warning')), 'warning').filter((w) => w.includes('EGRESS004'))).toEqual([]);
   });
 
   test('the cluster exposes what the check reads', () => {

@@ -58,4 +58,9 @@ describe('EgressHub', () => {
     expect(() => hub({ skuTier: 'Basic' as any })).toThrow(/^test\/hub: skuTier is "Basic"; /);
     expect(() => hub('x' as any)).toThrow('test/hub: props is "x"; an object of EgressHubProps');
   });
+
+  test('a location that is no Azure region fails at the hub, with its path, not later in a spoke\'s rule preset', () => {
+    expect(() => hub({ location: 'east-us' })).toThrow('test/hub: location is "east-us"; expected an Azure region such as eastus or West Europe');
+    expect(() => hub({ location: 'West Europe' })).not.toThrow();
+  });
 });

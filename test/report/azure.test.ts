@@ -90,7 +90,9 @@ describe('AKS paths in the report', () => {
   });
 
   test('a firewall in a VNet the nodes\' VNet is not peered with is flagged', () => {
-    const md = reportOf((app) => { hubSpoke(app, 'cloud', { peered: false }); });
+    // The library refuses this app at synth (RouteTable's next-hop check); the report still flags such
+    // an output, made without validation (or by an older version).
+    const md = reportOf((app) => { hubSpoke(app, 'cloud', { peered: false }); }, undefined, true);
     expect(md).toContain('| Clusters | 1; ⚠️ paths with a problem: spoke-aks |');
     expect(md).toContain('2. ⚠️ route table spoke-rt: 0.0.0.0/0 → virtual appliance at the private IP of firewall hub-fw; '
       + 'spoke-vnet and hub-vnet are not peered both ways in the output, so the next hop is unreachable');

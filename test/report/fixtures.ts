@@ -15,10 +15,10 @@ import { azureStack, resourceGroup } from '../helpers';
 const outdirs: string[] = [];
 
 /** Builds an app with `build`, synthesizes it (validations included) into a new temporary directory and returns it. */
-export function synthApp(build: (app: App) => void): string {
+export function synthApp(build: (app: App) => void, skipValidation = false): string {
   const outdir = mkdtempSync(join(tmpdir(), 'egress-report-'));
   outdirs.push(outdir);
-  const app = new App({ outdir, skipValidation: false });
+  const app = new App({ outdir, skipValidation });
   build(app);
   app.synth();
   return outdir;
@@ -30,8 +30,8 @@ export function removeOutdirs(): void {
 }
 
 /** The Markdown report of an app built with `build`. */
-export function reportOf(build: (app: App) => void, stacks?: string[]): string {
-  return egressReport(synthApp(build), { stacks });
+export function reportOf(build: (app: App) => void, stacks?: string[], skipValidation = false): string {
+  return egressReport(synthApp(build, skipValidation), { stacks });
 }
 
 /** The report's model of an app built with `build`. */
