@@ -49,8 +49,9 @@ export class ContainerInsights extends Construct {
     super(scope, id);
     requireProps(this, 'ContainerInsights', props, ['resourceGroup', 'clusterId', 'clusterName', 'workspace']);
     const name = props.dataCollectionRuleName ?? `MSCI-${props.resourceGroup.location}-${props.clusterName}`;
-    checkAzureName(this, 'dataCollectionRuleName', name, DATA_COLLECTION_RULE_NAME);
+    // A generated name is checked as such, so the message says which prop to pass instead.
     if (props.dataCollectionRuleName === undefined) this.checkGeneratedName(props);
+    else checkAzureName(this, 'dataCollectionRuleName', name, DATA_COLLECTION_RULE_NAME);
     this.workspace = props.workspace;
     this.rule = new MonitorDataCollectionRule(this, 'rule', {
       name,
