@@ -9,6 +9,7 @@ import { declareName } from '../core/app-registry';
 import { rangesInApp } from '../core/address-plan';
 import { IResourceGroup, Tags } from './resource-group';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
+import { attribute } from '../core/refs';
 
 /** Where a route sends traffic. */
 export interface NextHop {
@@ -107,15 +108,15 @@ export class RouteTable extends Construct implements IRouteTable {
   constructor(scope: Construct, id: string, props: RouteTableProps) {
     super(scope, id);
     requireProps(this, 'RouteTable', props, ['resourceGroup', 'name']);
-    declareName(this, { type: 'azurerm_route_table', what: 'route table', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
+    declareName(this, { type: 'azurerm_route_table', what: 'route table', scope: attribute(props.resourceGroup, 'name'), scopeWhat: 'resource group', name: props.name });
     routeTableBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeTable);
     this.name = props.name;
-    this.resourceGroupName = props.resourceGroup.name;
+    this.resourceGroupName = attribute(props.resourceGroup, 'name');
     this.resource = new TfRouteTable(this, 'table', {
       name: props.name,
-      resourceGroupName: props.resourceGroup.name,
-      location: props.resourceGroup.location,
+      resourceGroupName: attribute(props.resourceGroup, 'name'),
+      location: attribute(props.resourceGroup, 'location'),
       bgpRoutePropagationEnabled: props.bgpRoutePropagationEnabled ?? true,
       tags: props.tags,
     });
@@ -127,7 +128,7 @@ export class RouteTable extends Construct implements IRouteTable {
 
   /** The table's resource ID (a reference). */
   public get id(): string {
-    return this.resource.id;
+    return attribute(this.resource, 'id');
   }
 
   /** The routes so far. */
@@ -177,7 +178,7 @@ export class RouteTable extends Construct implements IRouteTable {
     const route = new TfRoute(this, `route-${spec.name}`, {
       name: spec.name,
       resourceGroupName: this.resourceGroupName,
-      routeTableName: this.resource.name,
+      routeTableName: attribute(this.resource, 'name'),
       addressPrefix: spec.addressPrefix,
       nextHopType: hop.type,
       nextHopInIpAddress: hop.ip,
@@ -197,7 +198,7 @@ export class RouteTable extends Construct implements IRouteTable {
     let association!: SubnetRouteTableAssociation;
     subnet._setRouteTable(this, () => (association = new SubnetRouteTableAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
       subnetId: subnet.id,
-      routeTableId: this.resource.id,
+      routeTableId: attribute(this.resource, 'id'),
     })));
     this._subnets.push(subnet);
     this.associations[`${subnet.vnet.name}/${subnet.name}`] = association;

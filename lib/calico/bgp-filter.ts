@@ -77,7 +77,9 @@ export class BgpFilter extends Construct {
    * an interface may match, so its Accept counts and its Reject does not.
    */
   private checkPodRoutesStayIn(): void {
-    const pods = rangesInApp(this).filter((r) => r.kind === 'pod');
+    // Clusters often share a pod range: each range is walked once, named after its first owner.
+    const seen = new Set<string>();
+    const pods = rangesInApp(this).filter((r) => r.kind === 'pod' && !seen.has(r.cidr.toString()) && !!seen.add(r.cidr.toString()));
     for (const [field, version] of [['exportV4', 4], ['exportV6', 6]] as const) {
       const rules = this.spec[field] ?? [];
       for (const pod of pods.filter((p) => p.cidr.version === version)) {

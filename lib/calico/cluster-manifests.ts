@@ -96,6 +96,7 @@ export class ClusterManifests extends Construct {
   /** The edition the objects are checked against, when given. */
   public readonly edition?: CalicoEdition;
   private readonly _entries: ManifestEntry[] = [];
+  private rendered?: { name: string; content: string }[];
 
   constructor(scope: Construct, id: string, props: ClusterManifestsProps = {}) {
     super(scope, id);
@@ -105,7 +106,9 @@ export class ClusterManifests extends Construct {
     this.provider = props.provider;
     this.edition = props.edition;
     if (props.writeYaml ?? true) {
-      checkAtSynth(this, () => this.files());
+      // Rendered once per synth: the stack's validation renders (and so checks) the files, and the
+      // synthesis right after it writes what was rendered.
+      checkAtSynth(this, () => { this.rendered = this.files(); });
       addCustomSynthesis(this, { onSynthesize: (session) => this.writeFiles(session) });
     }
   }
@@ -226,7 +229,9 @@ export class ClusterManifests extends Construct {
   private writeFiles(session: ISynthesisSession): void {
     const dir = this.yamlDirectory(session.outdir);
     fs.mkdirSync(dir, { recursive: true });
-    for (const file of this.files()) fs.writeFileSync(path.join(dir, file.name), file.content);
+    const files = this.rendered ?? this.files();
+    this.rendered = undefined;
+    for (const file of files) fs.writeFileSync(path.join(dir, file.name), file.content);
   }
 
   private register(owner: Construct, object: KubernetesObject, mode: ManifestMode, resource?: Manifest | Annotations): ManifestEntry {
