@@ -13,10 +13,11 @@ import { ITerraformDependable, Token, dependable } from 'cdktf';
 interface Cached { readonly id: unknown; readonly value: unknown }
 const cache = new WeakMap<object, Map<string, Cached>>();
 
-// A resource's reference names its logical ID as it is when the reference is made; a new ID
-// (overrideLogicalId) makes a new reference.
+// A resource's reference names its logical ID (which cdktf fixes on the first read) and, with
+// for_each, all its instances: a reference is kept for as long as both stay as they were.
 function logicalId(target: object): unknown {
-  return (target as { friendlyUniqueId?: unknown }).friendlyUniqueId;
+  const element = target as { friendlyUniqueId?: unknown; forEach?: unknown };
+  return element.friendlyUniqueId === undefined ? undefined : `${element.friendlyUniqueId}${element.forEach ? '.*' : ''}`;
 }
 
 /**
