@@ -6,12 +6,12 @@ import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { stringify } from 'yaml';
 import { CalicoEdition, checkEdition } from './edition';
 import {
   ValidationError, brand, checkAtSynth, checkDns1123Label, checkDns1123Subdomain, requireDistinctProviderAliases,
 } from '../core';
 import { KubernetesObject, StringMap } from './api';
+import { renderYaml } from './yaml-render';
 
 /** The field manager the library applies with, unless told otherwise. */
 export const DEFAULT_FIELD_MANAGER = 'cdktf-kubernetes-egress';
@@ -203,7 +203,7 @@ export class ClusterManifests extends Construct {
   public toYaml(owner?: IConstruct): string {
     const entries = this._entries.filter((e) => owner === undefined || e.owner === owner);
     for (const e of entries) checkLiteral(this, e.object);
-    return entries.map((e) => stringify(plain(e.object), { lineWidth: 0 })).join('---\n');
+    return entries.map((e) => renderYaml(plain(e.object))).join('---\n');
   }
 
   /** File name and content of each YAML file, in declaration order. */
