@@ -5,11 +5,12 @@
  *   node dist/scripts/bench-child.js synth <stack|all>  import, build and synthesize example stacks
  *   node dist/scripts/bench-child.js hub <spokes>       import, build and synthesize a generated hub
  *   node dist/scripts/bench-child.js export <spokes> <dir>  synthesize a generated hub into <dir> (not a measurement)
- *   node dist/scripts/bench-child.js plain <dir>        plain cdktf: re-create the JSON in <dir> as raw
- *                                                       TerraformResources (no library) and synthesize it
+ *   node dist/scripts/bench-child.js plain <dir> [out]  plain cdktf: re-create the JSON (and YAML files) in <dir>
+ *                                                       as raw TerraformResources (no library) and synthesize
+ *                                                       it (into [out], kept, when given)
  * Prints one JSON line: wall milliseconds and peak resident memory in MiB.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -72,18 +73,35 @@ if (mode === 'import') {
   // cdktf element whose attributes are the raw JSON (references stay Terraform expressions).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cdktf = require('cdktf') as typeof import('cdktf');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { addCustomSynthesis } = require('cdktf/lib/synthesize/synthesizer') as typeof import('cdktf/lib/synthesize/synthesizer');
   type Raw = Record<string, unknown>;
+  // cdktf writes an element's meta-arguments (depends_on, provider, lifecycle, ...) from its own
+  // properties and drops the same keys of the attributes; raw ones go in as overrides instead.
+  const META = ['depends_on', 'provider', 'lifecycle', 'count', 'for_each', 'provisioner', 'connection'];
+  function withMetaArguments(element: import('cdktf').TerraformElement, raw: Raw): Raw {
+    const attributes: Raw = {};
+    for (const [key, value] of Object.entries(raw)) {
+      if (META.includes(key)) element.addOverride(key, value);
+      else attributes[key] = value;
+    }
+    return attributes;
+  }
   class RawResource extends cdktf.TerraformResource {
-    constructor(scope: import('constructs').Construct, id: string, type: string, private readonly raw: Raw) {
+    private readonly raw: Raw;
+    constructor(scope: import('constructs').Construct, id: string, type: string, raw: Raw) {
       super(scope, id, { terraformResourceType: type });
       this.overrideLogicalId(id);
+      this.raw = withMetaArguments(this, raw);
     }
     protected synthesizeAttributes(): Raw { return this.raw; }
   }
   class RawDataSource extends cdktf.TerraformDataSource {
-    constructor(scope: import('constructs').Construct, id: string, type: string, private readonly raw: Raw) {
+    private readonly raw: Raw;
+    constructor(scope: import('constructs').Construct, id: string, type: string, raw: Raw) {
       super(scope, id, { terraformResourceType: type });
       this.overrideLogicalId(id);
+      this.raw = withMetaArguments(this, raw);
     }
     protected synthesizeAttributes(): Raw { return this.raw; }
   }
@@ -93,7 +111,16 @@ if (mode === 'import') {
     }
     protected synthesizeAttributes(): Raw { return this.raw; }
   }
-  const outdir = mkdtempSync(join(tmpdir(), 'egress-bench-'));
+  // The library also writes each cluster's Calico objects as YAML files during synth; plain cdktf
+  // writes the very same files (read beforehand from the export) from a custom synthesis of each
+  // stack, so both runs produce the same output folder: the same stacks and the same files.
+  const yamlFiles = new Map<string, { name: string; content: string }[]>();
+  const manifestsDir = join(arg, 'manifests');
+  for (const stack of existsSync(manifestsDir) ? readdirSync(manifestsDir).sort() : []) {
+    yamlFiles.set(stack, readdirSync(join(manifestsDir, stack)).sort()
+      .map((name) => ({ name, content: readFileSync(join(manifestsDir, stack, name), 'utf8') })));
+  }
+  const outdir = arg2 ?? mkdtempSync(join(tmpdir(), 'egress-bench-'));
   try {
     const app = new cdktf.App({ outdir });
     const stacksDir = join(arg, 'stacks');
@@ -101,6 +128,16 @@ if (mode === 'import') {
     for (const name of readdirSync(stacksDir).sort()) {
       const json = JSON.parse(readFileSync(join(stacksDir, name, 'cdk.tf.json'), 'utf8'));
       const stack = new cdktf.TerraformStack(app, name);
+      const files = yamlFiles.get(name);
+      if (files) {
+        addCustomSynthesis(stack, {
+          onSynthesize: (session) => {
+            const dir = join(session.outdir, 'manifests', name);
+            mkdirSync(dir, { recursive: true });
+            for (const f of files) writeFileSync(join(dir, f.name), f.content);
+          },
+        });
+      }
       for (const [type, configs] of Object.entries<Raw[]>(json.provider ?? {})) {
         configs.forEach((c, i) => new RawProvider(stack, `${type}-${i}`, type, c));
       }
@@ -110,14 +147,21 @@ if (mode === 'import') {
       for (const [type, byId] of Object.entries<Record<string, Raw>>(json.data ?? {})) {
         for (const [id, c] of Object.entries(byId)) { new RawDataSource(stack, id, type, c); count++; }
       }
+      // The rest (the terraform block with its backend and required providers, import blocks) as
+      // raw overrides of the stack.
+      for (const [key, value] of Object.entries(json)) {
+        if (!['//', 'provider', 'resource', 'data', 'output'].includes(key)) stack.addOverride(key, value);
+      }
       for (const [id, o] of Object.entries<Raw>(json.output ?? {})) {
-        new cdktf.TerraformOutput(stack, id, { value: o.value, sensitive: o.sensitive as boolean | undefined }).overrideLogicalId(id);
+        new cdktf.TerraformOutput(stack, id, {
+          value: o.value, sensitive: o.sensitive as boolean | undefined, description: o.description as string | undefined,
+        }).overrideLogicalId(id);
       }
     }
     app.synth();
     finish({ resources: count });
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    if (arg2 === undefined) rmSync(outdir, { recursive: true, force: true });
   }
 } else {
   throw new Error(`unknown mode ${mode}`);

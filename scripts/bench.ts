@@ -2,13 +2,16 @@
  * Benchmark: prints wall time and peak memory of importing the library and of synthesizing the
  * example stacks, each measured in a fresh process (median of several runs). For the generated hubs
  * it also synthesizes the very same Terraform JSON with plain cdktf (raw TerraformResources, no
- * library) and prints the ratio, and the cost per spoke of both. Then the size of the packed library
- * installed as each kind of user installs it. Asserts nothing.
+ * library) and prints the ratio (goal: at most 1.5x) and the cost per spoke of both; it first checks
+ * that the plain run writes the same Terraform JSON (cdktf's "//" metadata aside) and the same YAML
+ * files, and it alternates the runs of the two, so both see the same load on the machine. Then the
+ * size of the packed library installed as each kind of user installs it. Asserts nothing.
  *   npm run bench            (RUNS=5 for more runs; SPOKES=1,10 for other generated hub sizes;
- *                             INSTALLS=0 to skip the installs, which need the npm registry or cache)
+ *                             INSTALLS=0 to skip the installs, which need the npm registry or cache;
+ *                             EXAMPLES=0 to measure the generated hubs only)
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { EXAMPLES } from '../stacks/examples';
@@ -20,31 +23,74 @@ const child = join(__dirname, 'bench-child.js');
 
 interface Sample { ms: number; peakMiB: number }
 
-function measure(args: string[]): Sample {
-  const samples: Sample[] = [];
-  for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, [child, ...args], { encoding: 'utf8', cwd: join(__dirname, '..', '..') });
-    samples.push(JSON.parse(out.trim().split('\n').pop()!));
+/** The most the library may take, as a multiple of plain cdktf's time for the same output. */
+const GOAL = 1.5;
+
+// cdktf's "//" blocks (construct paths, stack metadata) aside, the plain run must write what the
+// library wrote: every stack's Terraform JSON and every YAML file. Returns a line for the report.
+function sameOutput(libraryDir: string, plainDir: string): string {
+  const strip = (x: unknown): unknown => Array.isArray(x) ? x.map(strip)
+    : x !== null && typeof x === 'object'
+      ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== '//').map(([k, v]) => [k, strip(v)])) : x;
+  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)).map((f) => join(e.name, f)) : [e.name]).sort();
+  const stacks = readdirSync(join(libraryDir, 'stacks')).sort();
+  const json = (dir: string, stack: string) => JSON.stringify(strip(JSON.parse(readFileSync(join(dir, 'stacks', stack, 'cdk.tf.json'), 'utf8'))));
+  const differing = stacks.filter((st) => !existsSync(join(plainDir, 'stacks', st, 'cdk.tf.json')) || json(libraryDir, st) !== json(plainDir, st));
+  const yamlDir = (dir: string) => join(dir, 'manifests');
+  const yaml = existsSync(yamlDir(libraryDir)) ? files(yamlDir(libraryDir)) : [];
+  const yamlDiffering = yaml.filter((f) => !existsSync(join(yamlDir(plainDir), f))
+    || readFileSync(join(yamlDir(libraryDir), f), 'utf8') !== readFileSync(join(yamlDir(plainDir), f), 'utf8'));
+  const plainYaml = existsSync(yamlDir(plainDir)) ? files(yamlDir(plainDir)).length : 0;
+  if (differing.length === 0 && yamlDiffering.length === 0 && plainYaml === yaml.length) {
+    return `same JSON in ${stacks.length} stacks, same ${yaml.length} YAML files`;
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { ms: median(samples.map((s) => s.ms)), peakMiB: median(samples.map((s) => s.peakMiB)) };
+  return `DIFFERS (${differing.length} stacks, ${yamlDiffering.length + Math.abs(plainYaml - yaml.length)} YAML files)`;
+}
+
+function run(args: string[]): Sample {
+  const out = execFileSync(process.execPath, [child, ...args], { encoding: 'utf8', cwd: join(__dirname, '..', '..') });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function median(samples: Sample[]): Sample {
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { ms: mid(samples.map((s) => s.ms)), peakMiB: mid(samples.map((s) => s.peakMiB)) };
+}
+
+function measure(args: string[]): Sample {
+  return median(Array.from({ length: runs }, () => run(args)));
+}
+
+/** Runs `a` and `b` in turns (a, b, a, b, ...), so a change of load on the machine hits both alike. */
+function measurePair(a: string[], b: string[]): [Sample, Sample] {
+  const as: Sample[] = [];
+  const bs: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    as.push(run(a));
+    bs.push(run(b));
+  }
+  return [median(as), median(bs)];
 }
 
 const rows: [string, Sample][] = [];
-rows.push(['import the library (deep provider imports)', measure(['import'])]);
-rows.push(['import @cdktf/provider-azurerm by its root (for comparison)', measure(['import-root', '@cdktf/provider-azurerm'])]);
-for (const e of EXAMPLES) rows.push([`synth ${e.name}`, measure(['synth', e.name])]);
-rows.push([`synth all ${EXAMPLES.length} example stacks`, measure(['synth', 'all'])]);
-const compared: { spokes: number; library: Sample; plain: Sample }[] = [];
+if (process.env.EXAMPLES !== '0') {
+  rows.push(['import the library (deep provider imports)', measure(['import'])]);
+  rows.push(['import @cdktf/provider-azurerm by its root (for comparison)', measure(['import-root', '@cdktf/provider-azurerm'])]);
+  for (const e of EXAMPLES) rows.push([`synth ${e.name}`, measure(['synth', e.name])]);
+  rows.push([`synth all ${EXAMPLES.length} example stacks`, measure(['synth', 'all'])]);
+}
+const compared: { spokes: number; library: Sample; plain: Sample; same: string }[] = [];
 for (const spokes of spokeCounts) {
-  const library = measure(['hub', String(spokes)]);
-  rows.push([`synth generated hub, ${spokes} spoke${spokes > 1 ? 's' : ''} (cluster + 2 tenants each)`, library]);
   const dir = mkdtempSync(join(tmpdir(), 'egress-bench-export-'));
   try {
-    execFileSync(process.execPath, [child, 'export', String(spokes), dir], { encoding: 'utf8', cwd: join(__dirname, '..', '..') });
-    const plain = measure(['plain', dir]);
-    rows.push([`  the same JSON with plain cdktf (raw TerraformResources)`, plain]);
-    compared.push({ spokes, library, plain });
+    run(['export', String(spokes), dir]);
+    run(['plain', dir, join(dir, 'plain')]);
+    const same = sameOutput(dir, join(dir, 'plain'));
+    const [library, plain] = measurePair(['hub', String(spokes)], ['plain', dir]);
+    rows.push([`synth generated hub, ${spokes} spoke${spokes > 1 ? 's' : ''} (cluster + 2 tenants each)`, library]);
+    rows.push([`  the same JSON and YAML with plain cdktf (raw TerraformResources)`, plain]);
+    compared.push({ spokes, library, plain, same });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -57,9 +103,11 @@ for (const [name, s] of rows) {
   console.log(`${name.padEnd(width)}  ${s.ms.toFixed(0).padStart(9)}  ${s.peakMiB.toFixed(0).padStart(9)}`);
 }
 
-console.log('\ngenerated hub: library against plain cdktf for the same resources');
+console.log(`\ngenerated hub: library against plain cdktf for the same resources (goal: at most ${GOAL}x)`);
 for (const c of compared) {
-  console.log(`  ${String(c.spokes).padStart(3)} spokes: ${(c.library.ms / c.plain.ms).toFixed(2)}x (${c.library.ms.toFixed(0)} ms against ${c.plain.ms.toFixed(0)} ms)`);
+  const ratio = c.library.ms / c.plain.ms;
+  console.log(`  ${String(c.spokes).padStart(3)} spokes: ${ratio.toFixed(2)}x (${c.library.ms.toFixed(0)} ms against ${c.plain.ms.toFixed(0)} ms), `
+    + `${ratio <= GOAL ? 'meets' : 'misses'} ${GOAL}x; output compared: ${c.same}`);
 }
 for (let i = 1; i < compared.length; i++) {
   const [a, b] = [compared[i - 1], compared[i]];

@@ -10,6 +10,7 @@ import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { IRouteTable } from './route-table';
 import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
 import { IWafPolicy, WafPolicy } from './waf-policy';
+import { brandTest } from '../core/synth-checks';
 
 /** Application Gateway v2 autoscaling limits: at least 0 to 100 instances, at most 2 to 125. */
 export const APP_GATEWAY_V2_LIMITS = { minCapacity: { from: 0, to: 100 }, maxCapacity: { from: 2, to: 125 } } as const;
@@ -318,3 +319,6 @@ export class ApplicationGateway extends Construct {
     }
   }
 }
+
+// findInApp(scope, ApplicationGateway.isApplicationGateway) reads the marked instances instead of walking the tree.
+brandTest('ApplicationGateway', ApplicationGateway.isApplicationGateway);

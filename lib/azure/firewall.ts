@@ -23,6 +23,7 @@ import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { Subnet } from './virtual-network';
 import { defaultZones } from './zones';
 import { ExistingAzureFirewall, ExistingFirewallPolicyAttributes, FirewallAttributes } from './existing-firewall';
+import { attribute, cached } from '../core/refs';
 
 /** Azure Firewall's limit on public IP addresses per firewall. */
 export const AZURE_FIREWALL_MAX_PUBLIC_IPS = 250;
@@ -277,12 +278,12 @@ export class AzureFirewall extends Construct implements IFirewall {
   constructor(scope: Construct, id: string, props: AzureFirewallProps) {
     super(scope, id);
     requireProps(this, 'AzureFirewall', props, ['resourceGroup', 'name', 'subnet']);
-    declareName(this, { type: 'azurerm_firewall', what: 'firewall', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
+    declareName(this, { type: 'azurerm_firewall', what: 'firewall', scope: attribute(props.resourceGroup, 'name'), scopeWhat: 'resource group', name: props.name });
     firewallBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.firewall);
     this.name = props.name;
     this.subnet = props.subnet;
-    this.resourceGroupName = props.resourceGroup.name;
+    this.resourceGroupName = attribute(props.resourceGroup, 'name');
     const tier = checkEnum(this, 'skuTier', props.skuTier ?? 'Standard', ['Basic', 'Standard', 'Premium'] as const);
     const format = props.ruleFormat ?? FirewallRuleFormat.policy();
     if (!(format instanceof FirewallRuleFormat)) {
@@ -325,7 +326,7 @@ export class AzureFirewall extends Construct implements IFirewall {
     // Zone-redundant by default where the region has zones: a zonal outage leaves the egress path up.
     const zones = props.zones !== undefined
       ? (props.zones.length > 0 ? props.zones : undefined)
-      : defaultZones(this, 'resourceGroup.location', props.resourceGroup.location);
+      : defaultZones(this, 'resourceGroup.location', attribute(props.resourceGroup, 'location'));
     const base = { resourceGroup: props.resourceGroup, zones, tags: azureTags(this, props.tags) };
     this.publicIpResources = publicIpNames(this, props.name, props, AZURE_FIREWALL_MAX_PUBLIC_IPS, 'a firewall')
       .map((name, i) => standardPublicIp(this, publicIpId(i), { ...base, name }));
@@ -339,8 +340,8 @@ export class AzureFirewall extends Construct implements IFirewall {
       checkAzureName(this, 'ruleFormat.name', this.policyName, AZURE_NAME_RULES.firewallPolicy);
       this.policy = new FirewallPolicy(this, 'policy', {
         name: this.policyName,
-        resourceGroupName: props.resourceGroup.name,
-        location: props.resourceGroup.location,
+        resourceGroupName: attribute(props.resourceGroup, 'name'),
+        location: attribute(props.resourceGroup, 'location'),
         sku: tier,
         threatIntelligenceMode: this.threatIntelMode,
         intrusionDetection: idps,
@@ -355,8 +356,8 @@ export class AzureFirewall extends Construct implements IFirewall {
     checkAzureName(this, 'ipConfigurationName', ipConfigName, azureNetworkNameRule('an IP configuration name', 1, 80));
     this.resource = new TfFirewall(this, 'firewall', {
       name: props.name,
-      resourceGroupName: props.resourceGroup.name,
-      location: props.resourceGroup.location,
+      resourceGroupName: attribute(props.resourceGroup, 'name'),
+      location: attribute(props.resourceGroup, 'location'),
       skuName: 'AZFW_VNet',
       skuTier: tier,
       zones,
@@ -395,7 +396,7 @@ export class AzureFirewall extends Construct implements IFirewall {
 
   /** The firewall's private IP (a reference): the next hop of the routes that force traffic through it. */
   public get privateIp(): string {
-    return this.resource.ipConfiguration.get(0).privateIpAddress;
+    return cached(this.resource, 'ipConfiguration.0.privateIpAddress', () => this.resource.ipConfiguration.get(0).privateIpAddress);
   }
 
   /** The firewall's public IPs (references), first one first. */

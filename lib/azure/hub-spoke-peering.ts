@@ -5,6 +5,7 @@ import { AZURE_NAME_RULES, ValidationError, checkAzureName } from '../core';
 import { requireProps } from '../core/guards';
 import { checkPeering, declareLink } from '../core/app-registry';
 import { VirtualNetwork } from './virtual-network';
+import { attribute } from '../core/refs';
 
 /** A hub's gateway that spokes reach through gateway transit (a Route Server or a VPN/ExpressRoute gateway). */
 export interface IHubGateway {
@@ -82,7 +83,7 @@ export class HubSpokePeering extends Construct {
     this.hubToSpoke = new VirtualNetworkPeering(this, 'hub-to-spoke', {
       name: hubToSpokeName,
       resourceGroupName: hub.resourceGroupName,
-      virtualNetworkName: hub.resource.name,
+      virtualNetworkName: attribute(hub.resource, 'name'),
       remoteVirtualNetworkId: spoke.id,
       allowVirtualNetworkAccess: true,
       allowForwardedTraffic: forwarded,
@@ -93,7 +94,7 @@ export class HubSpokePeering extends Construct {
     this.spokeToHub = new VirtualNetworkPeering(this, 'spoke-to-hub', {
       name: spokeToHubName,
       resourceGroupName: spoke.resourceGroupName,
-      virtualNetworkName: spoke.resource.name,
+      virtualNetworkName: attribute(spoke.resource, 'name'),
       remoteVirtualNetworkId: hub.id,
       allowVirtualNetworkAccess: true,
       allowForwardedTraffic: forwarded,

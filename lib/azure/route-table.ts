@@ -12,6 +12,7 @@ import { rangesInApp } from '../core/address-plan';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { isPublicIpHostRange, plainReference } from './references';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
+import { attribute } from '../core/refs';
 
 /** Azure's next hop types (azurerm `azurerm_route.next_hop_type`). */
 export const NEXT_HOP_TYPES: readonly NextHop['type'][] = ['VirtualAppliance', 'Internet', 'VnetLocal', 'VirtualNetworkGateway', 'None'];
@@ -113,15 +114,15 @@ export class RouteTable extends Construct implements IRouteTable {
   constructor(scope: Construct, id: string, props: RouteTableProps) {
     super(scope, id);
     requireProps(this, 'RouteTable', props, ['resourceGroup', 'name']);
-    declareName(this, { type: 'azurerm_route_table', what: 'route table', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
+    declareName(this, { type: 'azurerm_route_table', what: 'route table', scope: attribute(props.resourceGroup, 'name'), scopeWhat: 'resource group', name: props.name });
     routeTableBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeTable);
     this.name = props.name;
-    this.resourceGroupName = props.resourceGroup.name;
+    this.resourceGroupName = attribute(props.resourceGroup, 'name');
     this.resource = new TfRouteTable(this, 'table', {
       name: props.name,
-      resourceGroupName: props.resourceGroup.name,
-      location: props.resourceGroup.location,
+      resourceGroupName: attribute(props.resourceGroup, 'name'),
+      location: attribute(props.resourceGroup, 'location'),
       bgpRoutePropagationEnabled: props.bgpRoutePropagationEnabled ?? true,
       tags: azureTags(this, props.tags),
     });
@@ -133,7 +134,7 @@ export class RouteTable extends Construct implements IRouteTable {
 
   /** The table's resource ID (a reference). */
   public get id(): string {
-    return this.resource.id;
+    return attribute(this.resource, 'id');
   }
 
   /** The routes so far. */
@@ -198,7 +199,7 @@ export class RouteTable extends Construct implements IRouteTable {
     const route = new TfRoute(this, `route-${spec.name}`, {
       name: spec.name,
       resourceGroupName: this.resourceGroupName,
-      routeTableName: this.resource.name,
+      routeTableName: attribute(this.resource, 'name'),
       addressPrefix: spec.addressPrefix,
       nextHopType: hop.type,
       nextHopInIpAddress: hop.ip,
@@ -218,7 +219,7 @@ export class RouteTable extends Construct implements IRouteTable {
     let association!: SubnetRouteTableAssociation;
     subnet._setRouteTable(this, () => (association = new SubnetRouteTableAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
       subnetId: subnet.id,
-      routeTableId: this.resource.id,
+      routeTableId: attribute(this.resource, 'id'),
     })));
     this._subnets.push(subnet);
     this.associations[`${subnet.vnet.name}/${subnet.name}`] = association;

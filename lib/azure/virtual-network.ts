@@ -12,6 +12,7 @@ import { requireProps } from '../core/guards';
 import { declareName } from '../core/app-registry';
 import type { IFirewall } from './firewall';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
+import { attribute } from '../core/refs';
 
 /** Subnet names Azure gives a meaning, with the smallest prefix each accepts. */
 export const AZURE_SPECIAL_SUBNETS: { readonly [name: string]: { readonly maxPrefix: number; readonly service: string } } = {
@@ -149,7 +150,7 @@ export class Subnet extends Construct {
       : new TfSubnet(this, 'subnet', {
         name: spec.name,
         resourceGroupName: vnet.resourceGroupName,
-        virtualNetworkName: vnet.resource.name,
+        virtualNetworkName: attribute(vnet.resource, 'name'),
         addressPrefixes: [cidr.toString()],
         serviceEndpoints: spec.serviceEndpoints,
         defaultOutboundAccessEnabled: spec.defaultOutboundAccessEnabled,
@@ -158,7 +159,7 @@ export class Subnet extends Construct {
 
   /** The subnet's resource ID (a reference). */
   public get id(): string {
-    return this.resource.id;
+    return attribute(this.resource, 'id');
   }
 
   /** The subnet's default gateway: its first host address, e.g. `10.1.0.1` in `10.1.0.0/24`. */
@@ -271,7 +272,7 @@ export class VirtualNetwork extends Construct {
   constructor(scope: Construct, id: string, props: VirtualNetworkProps) {
     super(scope, id);
     requireProps(this, 'VirtualNetwork', props, ['resourceGroup', 'name', 'addressSpace']);
-    if (!(props as unknown as Record<symbol, unknown>)[EXISTING]) declareName(this, { type: 'azurerm_virtual_network', what: 'VNet', scope: props.resourceGroup.name, scopeWhat: 'resource group', name: props.name });
+    if (!(props as unknown as Record<symbol, unknown>)[EXISTING]) declareName(this, { type: 'azurerm_virtual_network', what: 'VNet', scope: attribute(props.resourceGroup, 'name'), scopeWhat: 'resource group', name: props.name });
     vnetBrand.mark(this);
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.virtualNetwork);
     checkList(this, 'addressSpace', props.addressSpace, 'a list of CIDRs, e.g. ["10.0.0.0/16"]');
@@ -286,18 +287,18 @@ export class VirtualNetwork extends Construct {
     }
     this.name = props.name;
     this.addressSpace = blocks.map((b) => b.cidr);
-    this.resourceGroupName = props.resourceGroup.name;
-    this.location = props.resourceGroup.location;
+    this.resourceGroupName = attribute(props.resourceGroup, 'name');
+    this.location = attribute(props.resourceGroup, 'location');
     this.hasInlineDnsServers = (props.dnsServers?.length ?? 0) > 0;
     declareRanges(this, this.addressSpace.map((cidr) => ({ cidr, kind: 'vnet', label: `VNet ${props.name}` })));
     const existingSubnets = (props as unknown as { [EXISTING]?: ExistingVirtualNetworkProps['subnets'] })[EXISTING];
     this.existing = existingSubnets !== undefined;
     this.resource = this.existing
-      ? new DataAzurermVirtualNetwork(this, 'vnet', { name: props.name, resourceGroupName: props.resourceGroup.name })
+      ? new DataAzurermVirtualNetwork(this, 'vnet', { name: props.name, resourceGroupName: attribute(props.resourceGroup, 'name') })
       : new TfVirtualNetwork(this, 'vnet', {
         name: props.name,
-        resourceGroupName: props.resourceGroup.name,
-        location: props.resourceGroup.location,
+        resourceGroupName: attribute(props.resourceGroup, 'name'),
+        location: attribute(props.resourceGroup, 'location'),
         addressSpace: this.addressSpace.map((c) => c.toString()),
         dnsServers: props.dnsServers,
         tags: azureTags(this, props.tags),
@@ -308,7 +309,7 @@ export class VirtualNetwork extends Construct {
 
   /** The VNet's resource ID (a reference). */
   public get id(): string {
-    return this.resource.id;
+    return attribute(this.resource, 'id');
   }
 
   /** The subnets, in the order they were added. */

@@ -95,7 +95,9 @@ export class BgpFilter extends Construct {
    * an interface may match, so its Accept counts and its Reject does not.
    */
   private checkPodRoutesStayIn(): void {
-    const pods = rangesInApp(this).filter((r) => r.kind === 'pod');
+    // Clusters often share a pod range: each range is walked once, named after its first owner.
+    const seen = new Set<string>();
+    const pods = rangesInApp(this).filter((r) => r.kind === 'pod' && !seen.has(cidrKey(r.cidr)) && !!seen.add(cidrKey(r.cidr)));
     for (const [field, version] of [['exportV4', 4], ['exportV6', 6]] as const) {
       const rules = this.spec[field] ?? [];
       for (const pod of pods.filter((p) => p.cidr.version === version)) {
@@ -111,6 +113,14 @@ export class BgpFilter extends Construct {
       }
     }
   }
+}
+
+// Ranges in CIDR notation, written once per range (every filter of the app reads every pod range).
+const cidrKeys = new WeakMap<Cidr, string>();
+function cidrKey(cidr: Cidr): string {
+  let key = cidrKeys.get(cidr);
+  if (key === undefined) cidrKeys.set(cidr, key = cidr.toString());
+  return key;
 }
 
 function firstMatch(rules: readonly BGPFilterRule[], route: Cidr): number | undefined {

@@ -6,12 +6,12 @@ import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { stringify } from 'yaml';
 import { CalicoEdition, checkEdition } from './edition';
 import {
   ValidationError, brand, checkAtSynth, checkDns1123Label, checkDns1123Subdomain, requireDistinctProviderAliases,
 } from '../core';
 import { KubernetesObject, StringMap } from './api';
+import { renderYaml } from './yaml-render';
 
 /** The field manager the library applies with, unless told otherwise. */
 export const DEFAULT_FIELD_MANAGER = 'cdktf-kubernetes-egress';
@@ -96,6 +96,7 @@ export class ClusterManifests extends Construct {
   /** The edition the objects are checked against, when given. */
   public readonly edition?: CalicoEdition;
   private readonly _entries: ManifestEntry[] = [];
+  private rendered?: { name: string; content: string }[];
 
   constructor(scope: Construct, id: string, props: ClusterManifestsProps = {}) {
     super(scope, id);
@@ -105,7 +106,9 @@ export class ClusterManifests extends Construct {
     this.provider = props.provider;
     this.edition = props.edition;
     if (props.writeYaml ?? true) {
-      checkAtSynth(this, () => this.files());
+      // Rendered once per synth: the stack's validation renders (and so checks) the files, and the
+      // synthesis right after it writes what was rendered.
+      checkAtSynth(this, () => { this.rendered = this.files(); });
       addCustomSynthesis(this, { onSynthesize: (session) => this.writeFiles(session) });
     }
   }
@@ -201,7 +204,7 @@ export class ClusterManifests extends Construct {
   public toYaml(owner?: IConstruct): string {
     const entries = this._entries.filter((e) => owner === undefined || e.owner === owner);
     for (const e of entries) checkLiteral(this, e.object);
-    return entries.map((e) => stringify(plain(e.object), { lineWidth: 0 })).join('---\n');
+    return entries.map((e) => renderYaml(plain(e.object))).join('---\n');
   }
 
   /** File name and content of each YAML file, in declaration order. */
@@ -239,7 +242,9 @@ export class ClusterManifests extends Construct {
   private writeFiles(session: ISynthesisSession): void {
     const dir = this.yamlDirectory(session.outdir);
     fs.mkdirSync(dir, { recursive: true });
-    for (const file of this.files()) fs.writeFileSync(path.join(dir, file.name), file.content);
+    const files = this.rendered ?? this.files();
+    this.rendered = undefined;
+    for (const file of files) fs.writeFileSync(path.join(dir, file.name), file.content);
   }
 
   private register(owner: Construct, object: KubernetesObject, mode: ManifestMode, resource?: Manifest | Annotations): ManifestEntry {

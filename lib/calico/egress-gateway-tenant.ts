@@ -11,6 +11,7 @@ import {
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant, checkTenant, tenantField } from './egress-tenant';
 import { checkSelector } from './selector';
+import { brandTest } from '../core/synth-checks';
 
 /** Smallest and largest block size of an IPv4 pool (Calico's IPPool reference). */
 export const IPV4_BLOCK_SIZES = { min: 20, max: 32 } as const;
@@ -407,3 +408,6 @@ function checkFailureDetection(site: IConstruct, fd: EgressGatewayFailureDetecti
     }
   }
 }
+
+// findInApp(scope, EgressGatewayTenant.isEgressGatewayTenant) reads the marked instances instead of walking the tree.
+brandTest('EgressGatewayTenant', EgressGatewayTenant.isEgressGatewayTenant);

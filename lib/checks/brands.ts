@@ -8,12 +8,12 @@ import { IConstruct } from 'constructs';
 import type { AksCluster, AzureFirewall, ExistingAzureFirewall, Subnet } from '../azure';
 import type { NetworkFirewall, TransitGateway, VpcSubnet } from '../aws';
 import type { BgpFilter, CalicoBgp, CalicoOperator, ClusterManifests, EgressGatewayTenant } from '../calico';
-import { brand } from '../core/synth-checks';
+import { brand, brandTest } from '../core/synth-checks';
 import { ValidationError } from '../core/errors';
 
 function test<T>(name: string): (x: unknown) => x is T {
   const b = brand(name);
-  return (x: unknown): x is T => b.is(x);
+  return brandTest(name, (x: unknown): x is T => b.is(x));
 }
 
 export const isAksCluster = test<AksCluster>('AksCluster');

@@ -50,7 +50,7 @@ export function rangesInApp(scope: IConstruct): OwnedRange[] {
  * than `owner`, that overlaps `cidr`.
  */
 export function checkClearOf(owner: IConstruct, field: string, cidr: Cidr, kinds: readonly RangeKind[], why: string): void {
-  for (const other of rangesInApp(owner)) {
+  for (const other of registry.get(owner.node.root) ?? []) {
     if (other.owner === owner || !kinds.includes(other.kind)) continue;
     if (other.cidr.overlaps(cidr)) {
       throw new ValidationError(owner, field, cidr.toString(), `it overlaps ${other.label} (${other.cidr}, ${other.owner.node.path}); ${why}`);

@@ -15,21 +15,113 @@ export function checkAtSynth(scope: IConstruct, check: () => void): void {
   });
 }
 
-/** Every construct in the app (all stacks) that `is` accepts, in construct-tree order. */
+/**
+ * Every construct in the app (all stacks) that `is` accepts, in construct-tree order. When `is` is the
+ * test of a {@link brand} (or was tied to one with {@link brandTest}), the answer comes from the
+ * instances the brand has marked, kept per app, instead of a walk over the whole tree: a check that
+ * runs once per tenant or cluster stays linear in the size of the app.
+ */
 export function findInApp<T extends IConstruct>(scope: IConstruct, is: (x: unknown) => x is T): T[] {
-  return scope.node.root.node.findAll().filter(is);
+  const name = brandTests.get(is);
+  const root = scope.node.root;
+  if (name === undefined) return root.node.findAll().filter(is);
+  return marked(root, name).filter(is);
 }
 
 /**
  * Makes an `isX` test that survives duplicate copies of the library in node_modules (where
- * `instanceof` fails): classes mark their instances with a global symbol.
+ * `instanceof` fails): classes mark their instances with a global symbol. Marked constructs are also
+ * recorded per app, so {@link findInApp} with the brand's test reads them without walking the tree.
  */
 export function brand(name: string): { mark(x: object): void; is(x: unknown): boolean } {
   const sym = Symbol.for(`cdktf-kubernetes-egress.${name}`);
+  const is = (x: unknown): boolean => x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[sym] === true;
+  brandTests.set(is, name);
   return {
-    mark: (x: object) => Object.defineProperty(x, sym, { value: true }),
-    is: (x: unknown) => x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[sym] === true,
+    mark: (x: object) => {
+      Object.defineProperty(x, sym, { value: true });
+      if (isConstruct(x)) record(x, name);
+    },
+    is,
   };
+}
+
+/**
+ * Ties `test` (a function that tests the mark of the brand `name`, e.g. a class's static `isX`) to the
+ * brand, so {@link findInApp} with it reads the brand's instances instead of walking the tree. Returns
+ * `test`.
+ */
+export function brandTest<F extends (x: unknown) => boolean>(name: string, test: F): F {
+  brandTests.set(test, name);
+  return test;
+}
+
+// Brand tests by function, and the marked instances of each brand per app root, in construction
+// order; shared by copies of the library in one process through global symbols.
+const BRAND_TESTS = Symbol.for('cdktf-kubernetes-egress.brandTests');
+const MARKED = Symbol.for('cdktf-kubernetes-egress.markedConstructs');
+const shared = globalThis as Record<symbol, unknown>;
+const brandTests: WeakMap<object, string> = (shared[BRAND_TESTS] as WeakMap<object, string> | undefined)
+  ?? (shared[BRAND_TESTS] = new WeakMap<object, string>()) as WeakMap<object, string>;
+interface Marked { readonly all: IConstruct[]; sorted?: IConstruct[] }
+const markedByRoot: WeakMap<IConstruct, Map<string, Marked>> = (shared[MARKED] as WeakMap<IConstruct, Map<string, Marked>> | undefined)
+  ?? (shared[MARKED] = new WeakMap<IConstruct, Map<string, Marked>>()) as WeakMap<IConstruct, Map<string, Marked>>;
+
+function isConstruct(x: object): x is IConstruct {
+  const node = (x as { node?: { root?: unknown } }).node;
+  return node !== undefined && node !== null && typeof node === 'object' && node.root !== undefined;
+}
+
+function record(x: IConstruct, name: string): void {
+  const root = x.node.root;
+  let byName = markedByRoot.get(root);
+  if (!byName) markedByRoot.set(root, byName = new Map());
+  const entry = byName.get(name);
+  if (entry) {
+    entry.all.push(x);
+    entry.sorted = undefined;
+  } else {
+    byName.set(name, { all: [x] });
+  }
+}
+
+// The marked instances of `name` under `root`, in construct-tree order (pre-order, children in the
+// order they were added), as `root.node.findAll()` lists them; sorted again only after a new mark.
+function marked(root: IConstruct, name: string): IConstruct[] {
+  const entry = markedByRoot.get(root)?.get(name);
+  if (!entry) return [];
+  if (!entry.sorted) {
+    const keyed = entry.all.map((c) => ({ c, key: treePosition(c) }))
+      .filter((k): k is { c: IConstruct; key: number[] } => k.key !== undefined);
+    keyed.sort((a, b) => comparePositions(a.key, b.key));
+    entry.sorted = keyed.map((k) => k.c);
+  }
+  return entry.sorted;
+}
+
+// A construct's index among its parent's children; children are only appended, so an index, once
+// known, stays true. Undefined for a construct no longer in the tree.
+const childIndex = new WeakMap<IConstruct, number>();
+
+function treePosition(c: IConstruct): number[] | undefined {
+  const position: number[] = [];
+  for (let node: IConstruct = c; node.node.scope; node = node.node.scope) {
+    let i = childIndex.get(node);
+    if (i === undefined) {
+      node.node.scope.node.children.forEach((child, j) => childIndex.set(child, j));
+      i = childIndex.get(node);
+      if (i === undefined) return undefined;
+    }
+    position.push(i);
+  }
+  return position.reverse();
+}
+
+function comparePositions(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i] - b[i];
+  }
+  return a.length - b.length;
 }
 
 /** A check an upper layer runs when each stack is validated (e.g. SecurityChecks added to the App). */
