@@ -10,6 +10,7 @@ import {
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant } from './egress-tenant';
+import { checkGatewayAnnouncement } from './gateway-announcement';
 import { checkSelector } from './selector';
 
 /** Smallest and largest block size of an IPv4 pool (Calico's IPPool reference). */
@@ -251,6 +252,12 @@ export class EgressGatewayTenant extends Construct {
       },
     };
     this.gateway = manifests.add(this, 'egress-gateway', gateway, { dependsOn: [this.namespace, this.pool] });
+    // An AWS-backed pool is not announced over BGP: the VPC routes its addresses.
+    if (!aws) {
+      checkAtSynth(this, () => checkGatewayAnnouncement(this, manifests.entries, {
+        egressCidr: t.egressCidr, nodeSelector: gateway.spec.template?.spec?.nodeSelector ?? {}, hasAffinity: props.affinity !== undefined,
+      }));
+    }
   }
 
   /** An AWS-backed pool: its range inside the subnet, clear of AWS's reserved addresses, not encapsulated. */
