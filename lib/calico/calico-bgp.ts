@@ -189,6 +189,12 @@ export class CalicoBgp extends Construct {
         'keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode \'Keep\' alone');
     }
     const nextHopMode = router.nextHopMode ?? (router.keepOriginalNextHop ? 'Keep' : undefined);
+    const reflecting = (router.filters ?? []).find(announcesLearnedRoutes);
+    if (reflecting && nextHopMode !== 'Keep') {
+      throw new ValidationError(this, `${field}.nextHopMode`, nextHopMode ?? 'Auto',
+        `filter ${reflecting.name} announces gateway blocks learned from other nodes (announceLearnedRoutes); with any mode but 'Keep' `
+        + 'the router learns them with the peering node as next hop, which reaches another node\'s gateway only through the cloud\'s routes back to itself; use \'Keep\'');
+    }
     const filters = (router.filters ?? []).map((f) => (typeof f === 'string' ? f : f.name));
     return router.peerIps.map((ip, i) => this.addPeer(`${router.name}-${peerSuffix(i)}`, {
       peerIP: ip,
@@ -216,6 +222,11 @@ export class CalicoBgp extends Construct {
       }
     }
   }
+}
+
+/** Whether `filter` is a filter construct that announces routes learned from other nodes (CloudPeerFilter `announceLearnedRoutes`). */
+export function announcesLearnedRoutes(filter: BgpFilterRef): filter is BgpFilter {
+  return typeof filter !== 'string' && (filter as { announcesLearnedRoutes?: boolean }).announcesLearnedRoutes === true;
 }
 
 function checkAddress(site: Construct, field: string, value: string | undefined, portAllowed: boolean): void {
