@@ -63,7 +63,12 @@ export interface EgressGatewayTenantProps {
   readonly poolNodeSelector?: string;
   /** @default 'Info' */
   readonly logSeverity?: EgressGatewayLogSeverity;
-  /** Node selector of the gateway pods. @default { 'kubernetes.io/os': 'linux' } */
+  /**
+   * Node selector of the gateway pods. Where every BGPPeer that lets the tenant's range out rejects routes
+   * learned from other nodes (CloudPeerFilter without `announceLearnedRoutes`), it must pin the gateways
+   * to those peers' nodes: checked at synth.
+   * @default { 'kubernetes.io/os': 'linux' }
+   */
   readonly nodeSelector?: StringMap;
   /**
    * Termination grace period of the gateway pods, in seconds. While a gateway terminates, Calico
