@@ -7,6 +7,7 @@ import {
 import { requireLiteral, requireProps } from '../core/guards';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
+import { announcesLearnedRoutes } from './gateway-announcement';
 import { checkSelector } from './selector';
 import { peerSuffix } from './tunnel-inside';
 
@@ -189,7 +190,7 @@ export class CalicoBgp extends Construct {
         'keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode \'Keep\' alone');
     }
     const nextHopMode = router.nextHopMode ?? (router.keepOriginalNextHop ? 'Keep' : undefined);
-    const reflecting = (router.filters ?? []).find(announcesLearnedRoutes);
+    const reflecting = (router.filters ?? []).find(announcesLearnedRoutes) as BgpFilter | undefined;
     if (reflecting && nextHopMode !== 'Keep') {
       throw new ValidationError(this, `${field}.nextHopMode`, nextHopMode ?? 'Auto',
         `filter ${reflecting.name} announces gateway blocks learned from other nodes (announceLearnedRoutes); with any mode but 'Keep' `
@@ -222,11 +223,6 @@ export class CalicoBgp extends Construct {
       }
     }
   }
-}
-
-/** Whether `filter` is a filter construct that announces routes learned from other nodes (CloudPeerFilter `announceLearnedRoutes`). */
-export function announcesLearnedRoutes(filter: BgpFilterRef): filter is BgpFilter {
-  return typeof filter !== 'string' && (filter as { announcesLearnedRoutes?: boolean }).announcesLearnedRoutes === true;
 }
 
 function checkAddress(site: Construct, field: string, value: string | undefined, portAllowed: boolean): void {

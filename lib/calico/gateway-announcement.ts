@@ -4,6 +4,11 @@ import { Cidr, ValidationError, formatValue } from '../core';
 import { BGPFilterRule, BGPPeerSpec, StringMap } from './api';
 import { ManifestEntry } from './cluster-manifests';
 
+/** Whether `filter` is a filter construct that announces routes learned from other nodes (CloudPeerFilter `announceLearnedRoutes`). */
+export function announcesLearnedRoutes(filter: unknown): filter is { readonly name: string; readonly announcesLearnedRoutes: true } {
+  return typeof filter === 'object' && filter !== null && (filter as { announcesLearnedRoutes?: unknown }).announcesLearnedRoutes === true;
+}
+
 /** What a gateway's placement is checked against: its range and where its pods may run. */
 export interface GatewayPlacement {
   /** The tenant's egress range, whose blocks the gateways' nodes originate. */

@@ -3,7 +3,8 @@ import { Token } from 'cdktf';
 import { Cidr, ValidationError, checkDns1123Subdomain, checkEnum, isIpAddress } from '../core';
 import { NextHopMode } from './api';
 import { requireProps } from '../core/guards';
-import { BgpFilterRef, CalicoBgp, announcesLearnedRoutes } from './calico-bgp';
+import { BgpFilterRef, CalicoBgp } from './calico-bgp';
+import { announcesLearnedRoutes } from './gateway-announcement';
 import { ManifestEntry } from './cluster-manifests';
 import { checkInsideRange, isUsableInside, peerSuffix } from './tunnel-inside';
 
