@@ -17,9 +17,10 @@
  *   the Route Server (`importV4: Reject`): the nodes reach the VNets by Azure's own routes, and the
  *   Route Server's routes must not reprogram the cluster. The blueprint's `Reject NotIn 10.99.0.0/29`,
  *   `Reject NotIn 10.99.0.8/29` is evaluated in order and the first matching rule decides, so its first
- *   rule rejects tenant1's range and tenant1 would never be announced. As in the blueprint, the route
- *   reflectors announce the gateway blocks they learn from their clients (`source: RemotePeers` is not
- *   rejected) with the client as next hop (`nextHopMode: Keep`), which the Route Server installs in both
+ *   rule rejects tenant1's range and tenant1 would never be announced. As the blueprint intends (its
+ *   route reflectors' Route Server peers keep the original next hop, its filter has no source rule), the
+ *   route reflectors announce the gateway blocks they learn from their clients (`source: RemotePeers` is
+ *   not rejected) with the client as next hop (`nextHopMode: Keep`), which the Route Server installs in both
  *   VNets (Azure Route Server's "next hop IP"): the gateways run on any node, and only the route
  *   reflectors peer with the Route Server. Rejecting learned routes (the library's default, which AWS
  *   Transit Gateway Connect needs) would leave every gateway on a default-pool node unannounced, and the
