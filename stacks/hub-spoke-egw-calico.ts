@@ -11,15 +11,20 @@
  * objects are written as YAML to cdktf.out/manifests/hub-spoke-egw-calico/ during synth.
  *
  * Where it differs from the blueprint, and why:
- * - BGPFilter `export-egress-ips` (a `CloudPeerFilter`) rejects routes learned from other BGP peers
- *   (`source: RemotePeers`) and routes through Calico's tunnels (`vxlan.calico`, `tunl0`,
- *   `wireguard.cali`) first, so a route reflector announces only the gateway blocks it holds, not other
- *   nodes' blocks with their addresses as next hop (`keepOriginalNextHop`); then `Accept In
- *   10.99.0.0/29`, `Accept In 10.99.0.8/29`, then `Reject` (everything else); and it imports nothing
- *   from the Route Server (`importV4: Reject`): the nodes reach the VNets by Azure's own routes, and
- *   the Route Server's routes must not reprogram the cluster. The blueprint's `Reject NotIn 10.99.0.0/29`, `Reject NotIn 10.99.0.8/29` is
- *   evaluated in order and the first matching rule decides, so its first rule rejects tenant1's range
- *   and tenant1 would never be announced.
+ * - BGPFilter `export-egress-ips` (a `CloudPeerFilter` with `announceLearnedRoutes`) rejects routes
+ *   through Calico's tunnels (`vxlan.calico`, `tunl0`, `wireguard.cali`) first, then `Accept In
+ *   10.99.0.0/29`, `Accept In 10.99.0.8/29`, then `Reject` (everything else), and imports nothing from
+ *   the Route Server (`importV4: Reject`): the nodes reach the VNets by Azure's own routes, and the
+ *   Route Server's routes must not reprogram the cluster. The blueprint's `Reject NotIn 10.99.0.0/29`,
+ *   `Reject NotIn 10.99.0.8/29` is evaluated in order and the first matching rule decides, so its first
+ *   rule rejects tenant1's range and tenant1 would never be announced. As the blueprint intends (its
+ *   route reflectors' Route Server peers keep the original next hop, its filter has no source rule), the
+ *   route reflectors announce the gateway blocks they learn from their clients (`source: RemotePeers` is
+ *   not rejected) with the client as next hop (`nextHopMode: Keep`), which the Route Server installs in both
+ *   VNets (Azure Route Server's "next hop IP"): the gateways run on any node, and only the route
+ *   reflectors peer with the Route Server. Rejecting learned routes (the library's default, which AWS
+ *   Transit Gateway Connect needs) would leave every gateway on a default-pool node unannounced, and the
+ *   firewall's replies to it without a route; the gateways' nodeSelector is checked against that at synth.
  * - The filter is listed in `filters` of the two Route Server peers. A BGPFilter only acts on the
  *   peerings that name it; the blueprint creates it without naming it anywhere. The route reflector
  *   peering stays unfiltered: the nodes need each other's routes.
@@ -105,7 +110,9 @@ export class HubSpokeEgwCalicoStack extends TerraformStack {
     const kubernetes = new KubernetesProvider(this, 'kubernetes', cloud.cluster.kubeConnection);
     this.manifests = new ClusterManifests(this, 'calico', { provider: kubernetes, edition: cloud.calico.edition });
 
-    this.exportFilter = new CloudPeerFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants });
+    // The route reflectors announce their clients' gateway blocks with the client as next hop (`Keep`),
+    // which the Route Server installs ("next hop IP"): the gateways may run on any node.
+    this.exportFilter = new CloudPeerFilter(this.manifests, 'export-egress-ips', { name: 'export-egress-ips', tenants, announceLearnedRoutes: true });
     const routeReflectors = labelSelector(cloud.routeReflectorLabels);
     this.routeReflectorClusterId = new RouteReflectorClusterId(this.manifests, 'route-reflector-id', {
       nodeLabels: cloud.routeReflectorLabels,

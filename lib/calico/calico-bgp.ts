@@ -10,6 +10,7 @@ import {
 import { requireLiteral, requireProps } from '../core/guards';
 import { BgpFilter } from './bgp-filter';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
+import { announcesLearnedRoutes } from './gateway-announcement';
 import { checkSelector } from './selector';
 import { peerSuffix } from './tunnel-inside';
 
@@ -203,6 +204,12 @@ export class CalicoBgp extends Construct {
         'keepOriginalNextHop is deprecated and cannot be set with nextHopMode (BGPPeer CRD); use nextHopMode \'Keep\' alone');
     }
     const nextHopMode = router.nextHopMode ?? (router.keepOriginalNextHop ? 'Keep' : undefined);
+    const reflecting = (router.filters ?? []).find(announcesLearnedRoutes) as BgpFilter | undefined;
+    if (reflecting && nextHopMode !== 'Keep') {
+      throw new ValidationError(this, `${field}.nextHopMode`, nextHopMode ?? 'Auto',
+        `filter ${reflecting.name} announces gateway blocks learned from other nodes (announceLearnedRoutes); with any mode but 'Keep' `
+        + 'the router learns them with the peering node as next hop, which reaches another node\'s gateway only through the cloud\'s routes back to itself; use \'Keep\'');
+    }
     const filters = (router.filters ?? []).map((f) => (typeof f === 'string' ? f : f.name));
     return router.peerIps.map((ip, i) => this.addPeer(`${router.name}-${peerSuffix(i)}`, {
       peerIP: ip,

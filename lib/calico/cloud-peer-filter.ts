@@ -29,21 +29,35 @@ export interface CloudPeerFilterProps {
   readonly rejectImports?: boolean;
   /** Interfaces whose routes are never announced. @default CALICO_TUNNEL_INTERFACES */
   readonly tunnelInterfaces?: readonly string[];
+  /**
+   * Also announce the gateway blocks learned from other nodes over BGP (a route reflector's clients'),
+   * which with the peering's `nextHopMode: 'Keep'` keep the node that holds them as next hop. Only for
+   * a cloud router that installs a next hop other than the peer's own address (Azure Route Server:
+   * "next hop IP"); then the gateways may run on any node that peers with the route reflectors. Not
+   * for AWS Transit Gateway Connect, which routes a prefix through the tunnel it was learned on: there
+   * every node peers itself and announces only its own blocks. When false, the gateways must run on
+   * the nodes of the peerings that use the filter (checked at synth by the tenants' gateways).
+   * @default false
+   */
+  readonly announceLearnedRoutes?: boolean;
 }
 
 /**
  * The filter of the sessions with a cloud router (Azure Route Server, AWS Transit Gateway Connect
  * peers). Export, in order: reject routes learned from other BGP peers (`source: RemotePeers`: another
- * node's gateway block learned over the mesh or from a route reflector, which `keepOriginalNextHop`
- * would announce with that node's address as next hop), reject routes through Calico's tunnel
- * interfaces, accept each egress range, reject the rest. Each node thus announces only the gateway
- * blocks it holds, with itself as next hop. Import: reject everything (unless `rejectImports` is false).
+ * node's gateway block learned over the mesh or from a route reflector, which `nextHopMode: 'Keep'`
+ * would announce with that node's address as next hop; left out with `announceLearnedRoutes`), reject
+ * routes through Calico's tunnel interfaces, accept each egress range, reject the rest. By default each
+ * node thus announces only the gateway blocks it holds, with itself as next hop, and the gateways must
+ * run on the peering nodes. Import: reject everything (unless `rejectImports` is false).
  */
 export class CloudPeerFilter extends BgpFilter {
   /** The ranges the filter lets out. */
   public readonly exportedCidrs: readonly Cidr[];
   /** Whether the filter rejects every imported route. */
   public readonly rejectsImports: boolean;
+  /** Whether the filter announces gateway blocks learned from other nodes (`announceLearnedRoutes`). */
+  public readonly announcesLearnedRoutes: boolean;
 
   constructor(scope: Construct, id: string, props: CloudPeerFilterProps) {
     const site = `${scope.node.path}/${id}`;
@@ -67,10 +81,12 @@ export class CloudPeerFilter extends BgpFilter {
       }
     });
     const rejectImports = props.rejectImports ?? true;
+    const announceLearned = props.announceLearnedRoutes ?? false;
+    if (typeof announceLearned !== 'boolean') throw new ValidationError(site, 'announceLearnedRoutes', announceLearned, 'true or false');
     super(scope, id, {
       name: props.name ?? 'cloud-peer-egress',
       exportV4: [
-        { action: 'Reject', source: 'RemotePeers' },
+        ...(announceLearned ? [] : [{ action: 'Reject', source: 'RemotePeers' } as BGPFilterRule]),
         ...interfaces.map((name): BGPFilterRule => ({ action: 'Reject', interface: name })),
         ...cidrs.map((c): BGPFilterRule => ({ action: 'Accept', matchOperator: 'In', cidr: c.toString() })),
         { action: 'Reject' },
@@ -79,5 +95,6 @@ export class CloudPeerFilter extends BgpFilter {
     });
     this.exportedCidrs = cidrs;
     this.rejectsImports = rejectImports;
+    this.announcesLearnedRoutes = announceLearned;
   }
 }

@@ -10,6 +10,7 @@ import {
 } from './api';
 import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant, checkTenant, tenantField } from './egress-tenant';
+import { checkGatewayAnnouncement } from './gateway-announcement';
 import { checkSelector } from './selector';
 import { brandTest } from '../core/synth-checks';
 
@@ -61,7 +62,12 @@ export interface EgressGatewayTenantProps {
   readonly poolNodeSelector?: string;
   /** @default 'Info' */
   readonly logSeverity?: EgressGatewayLogSeverity;
-  /** Node selector of the gateway pods. @default { 'kubernetes.io/os': 'linux' } */
+  /**
+   * Node selector of the gateway pods. Where every BGPPeer that lets the tenant's range out rejects routes
+   * learned from other nodes (CloudPeerFilter without `announceLearnedRoutes`), it must pin the gateways
+   * to those peers' nodes: checked at synth.
+   * @default { 'kubernetes.io/os': 'linux' }
+   */
   readonly nodeSelector?: StringMap;
   /**
    * Termination grace period of the gateway pods, in seconds. While a gateway terminates, Calico
@@ -256,6 +262,12 @@ export class EgressGatewayTenant extends Construct {
       },
     };
     this.gateway = manifests.add(this, 'egress-gateway', gateway, { dependsOn: [this.namespace, this.pool] });
+    // An AWS-backed pool is not announced over BGP: the VPC routes its addresses.
+    if (!aws) {
+      checkAtSynth(this, () => checkGatewayAnnouncement(this, manifests.entries, {
+        egressCidr: t.egressCidr, nodeSelector: gateway.spec.template?.spec?.nodeSelector ?? {}, hasAffinity: props.affinity !== undefined,
+      }));
+    }
   }
 
   /** An AWS-backed pool: its range inside the subnet, clear of AWS's reserved addresses, not encapsulated. */

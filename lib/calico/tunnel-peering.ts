@@ -4,6 +4,7 @@ import { Cidr, ValidationError, checkDns1123Subdomain, checkEnum, isIpAddress } 
 import { NextHopMode } from './api';
 import { requireProps } from '../core/guards';
 import { BgpFilterRef, CalicoBgp } from './calico-bgp';
+import { announcesLearnedRoutes } from './gateway-announcement';
 import { ManifestEntry } from './cluster-manifests';
 import { checkInsideRange, isUsableInside, peerSuffix } from './tunnel-inside';
 
@@ -122,6 +123,12 @@ export class TunnelBgpPeers extends Construct {
     }
 
     const sourceAddress = checkEnum(this, 'sourceAddress', props.sourceAddress ?? 'None', ['UseNodeIP', 'None']);
+    (props.filters ?? []).forEach((f, i) => {
+      if (announcesLearnedRoutes(f)) {
+        throw new ValidationError(this, `filters[${i}]`, f.name,
+          'a router at the end of a tunnel routes a prefix through the tunnel it learned it on, so another node\'s gateway block announced here would come back through this node\'s tunnel; use a filter without announceLearnedRoutes (each node announces the blocks it holds)');
+      }
+    });
     const filters = (props.filters ?? []).map((f) => (typeof f === 'string' ? f : f.name));
     const peers: { [node: string]: ManifestEntry[] } = {};
     props.tunnels.forEach((t) => {

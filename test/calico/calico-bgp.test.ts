@@ -1,5 +1,5 @@
 import { AZURE_RESERVED_ASNS } from '../../lib/azure';
-import { BGPPeerSpec, CalicoBgp, CalicoBgpProps, EgressExportFilter, EgressTenant, ExternalBgpRouter, labelSelector } from '../../lib/calico';
+import { BGPPeerSpec, CalicoBgp, CalicoBgpProps, CloudPeerFilter, EgressExportFilter, EgressTenant, ExternalBgpRouter, labelSelector } from '../../lib/calico';
 import { clusterStack, manifestAddress, manifestResource, synth } from '../helpers';
 
 const routeServer = (over: Partial<ExternalBgpRouter> = {}): ExternalBgpRouter => ({
@@ -23,6 +23,27 @@ const bgp = (over: Partial<CalicoBgpProps> = {}) => {
 };
 
 describe('CalicoBgp', () => {
+  test.each([
+    ['Self', { nextHopMode: 'Self', keepOriginalNextHop: undefined }, '"Self"'],
+    ['no mode (BGP\'s Auto)', { keepOriginalNextHop: undefined }, '"Auto"'],
+  ])('refuses %s with a filter that announces learned routes (the router would send other nodes\' gateway traffic back to the peering node)', (_, over, shown) => {
+    const { manifests } = clusterStack();
+    const filter = new CloudPeerFilter(manifests, 'export', { name: 'export-egress-ips', tenants: [new EgressTenant({ name: 'tenant0', egressCidr: '10.99.0.0/29' })], announceLearnedRoutes: true });
+    expect(() => new CalicoBgp(manifests, 'bgp', {
+      asNumber: 63400, routeReflectors: { selector: "route-reflector == 'true'" },
+      externalRouters: [routeServer({ filters: [filter], ...over } as Partial<ExternalBgpRouter>)],
+    })).toThrow(`cluster/calico/bgp: externalRouters[0].nextHopMode is ${shown}; filter export-egress-ips announces gateway blocks learned from other nodes `
+      + '(announceLearnedRoutes); with any mode but \'Keep\' the router learns them with the peering node as next hop, which reaches another node\'s '
+      + 'gateway only through the cloud\'s routes back to itself; use \'Keep\'');
+  });
+
+  test('takes Keep (or the deprecated keepOriginalNextHop) with a filter that announces learned routes', () => {
+    const { stack, manifests } = clusterStack();
+    const filter = new CloudPeerFilter(manifests, 'export', { name: 'export-egress-ips', tenants: [new EgressTenant({ name: 'tenant0', egressCidr: '10.99.0.0/29' })], announceLearnedRoutes: true });
+    new CalicoBgp(manifests, 'bgp', { asNumber: 63400, routeReflectors: { selector: "route-reflector == 'true'" }, externalRouters: [routeServer({ filters: [filter] })] });
+    expect(manifestResource(synth(stack), 'BGPPeer', 'azure-route-server-a').manifest.spec.nextHopMode).toBe('Keep');
+  });
+
   test('renders the BGPConfiguration, the route reflector peering and one peer per router address', () => {
     const { stack } = bgp({ externalRouters: [routeServer()] });
     const json = synth(stack);

@@ -53,12 +53,27 @@ describe('CloudPeerFilter', () => {
     expect(filter.rejectsImports).toBe(false);
   });
 
+  test('announces the routes learned from other nodes too with announceLearnedRoutes (a route reflector peering with Azure Route Server)', () => {
+    const { stack, filter } = build({ announceLearnedRoutes: true });
+    expect(manifestResource(synth(stack), 'BGPFilter', 'cloud-peer-egress').manifest.spec.exportV4).toEqual([
+      { action: 'Reject', interface: 'vxlan.calico' },
+      { action: 'Reject', interface: 'tunl0' },
+      { action: 'Reject', interface: 'wireguard.cali' },
+      { action: 'Accept', matchOperator: 'In', cidr: '10.99.0.0/29' },
+      { action: 'Accept', matchOperator: 'In', cidr: '10.99.0.8/29' },
+      { action: 'Reject' },
+    ]);
+    expect(filter.announcesLearnedRoutes).toBe(true);
+    expect(build().filter.announcesLearnedRoutes).toBe(false);
+  });
+
   test.each([
     ['no tenants and no ranges', { tenants: [] }, 'cluster/calico/cloud: tenants is []; a cloud peer filter needs at least one tenant or range to let out'],
     ['tenants that are not a list (JavaScript)', { tenants: 'tenant0' }, 'cluster/calico/cloud: tenants (a string) is "tenant0"; expected a list of EgressTenants'],
     ['an IPv6 additional range', { additionalCidrs: ['fd00::/64'] }, 'cluster/calico/cloud: additionalCidrs[0] is "fd00::/64"; the filter\'s export rules take IPv4 ranges'],
     ['an interface name longer than 15', { tunnelInterfaces: ['vxlan.calico.long'] },
       'cluster/calico/cloud: tunnelInterfaces[0] is "vxlan.calico.long"; an interface match is 1 to 15 letters, digits, \'_\', \'.\', \'-\' or \'*\''],
+    ['announceLearnedRoutes that is not a boolean (JavaScript)', { announceLearnedRoutes: 'yes' }, 'cluster/calico/cloud: announceLearnedRoutes is "yes"; true or false'],
   ])('rejects %s', (_, props, message) => {
     expect(() => build(props as unknown as Partial<CloudPeerFilterProps>)).toThrow(message);
   });

@@ -1,4 +1,4 @@
-import { CalicoBgp, EgressExportFilter, EgressTenant, NodeTunnelPeer, TunnelBgpPeers, TunnelBgpPeersProps } from '../../lib/calico';
+import { CalicoBgp, CloudPeerFilter, EgressExportFilter, EgressTenant, NodeTunnelPeer, TunnelBgpPeers, TunnelBgpPeersProps } from '../../lib/calico';
 import { clusterStack, manifestAddress, manifestResource, resources, synth } from '../helpers';
 
 const node1: NodeTunnelPeer = { node: 'node-1', insideCidr: '169.254.8.8/29', nodeAddress: '169.254.8.9', routerAddresses: ['169.254.8.10', '169.254.8.11'], routerAsn: 64512 };
@@ -26,6 +26,16 @@ describe('TunnelBgpPeers', () => {
     expect(Object.fromEntries(Object.entries(peers.peers).map(([n, es]) => [n, es.map((e) => e.object.metadata.name)]))).toEqual({
       'node-1': ['tgw-connect-node-1-a', 'tgw-connect-node-1-b'], 'node-2': ['tgw-connect-node-2-a', 'tgw-connect-node-2-b'],
     });
+  });
+
+  test('refuses a filter that announces routes learned from other nodes: the router would send them back through this node\'s tunnel', () => {
+    const { manifests } = clusterStack();
+    const filter = new CloudPeerFilter(manifests, 'export', { tenants: [new EgressTenant({ name: 'tenant0', egressCidr: '198.51.100.0/28' })], announceLearnedRoutes: true });
+    const bgp = new CalicoBgp(manifests, 'bgp', { asNumber: 65001, nodeToNodeMesh: true });
+    expect(() => new TunnelBgpPeers(manifests, 'tgw', { bgp, name: 'tgw-connect', tunnels: [node1], filters: [filter] })).toThrow(
+      'cluster/calico/tgw: filters[0] is "cloud-peer-egress"; a router at the end of a tunnel routes a prefix through the tunnel it learned it on, '
+      + 'so another node\'s gateway block announced here would come back through this node\'s tunnel; use a filter without announceLearnedRoutes '
+      + '(each node announces the blocks it holds)');
   });
 
   test('takes filters (after which the peers are applied) and the BGPPeer options', () => {

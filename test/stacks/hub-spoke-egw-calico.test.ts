@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Testing } from 'cdktf';
 import { parse, parseAllDocuments } from 'yaml';
 import { EgressTenant } from '../../lib/calico';
+import { Cidr } from '../../lib/core';
 import { EXAMPLES, buildExamples } from '../../stacks/examples';
 import { HubSpokeEgwStack } from '../../stacks/hub-spoke-egw';
 import { HubSpokeEgwCalicoStack } from '../../stacks/hub-spoke-egw-calico';
@@ -94,11 +95,10 @@ describe('hub-spoke-egw-calico', () => {
     expect(gw.depends_on).toEqual([manifestAddress(json, 'Namespace', `${t}-egw`), manifestAddress(json, 'IPPool', `${t}-pool`)]);
   });
 
-  test('BGPFilter export-egress-ips lets out both tenants, only from the node that holds them, and takes nothing from the Route Server', () => {
+  test('BGPFilter export-egress-ips lets out both tenants, wherever their gateways run, and takes nothing from the Route Server', () => {
     expect(spec('BGPFilter', 'export-egress-ips')).toEqual({
       importV4: [{ action: 'Reject' }],
       exportV4: [
-        { action: 'Reject', source: 'RemotePeers' },
         { action: 'Reject', interface: 'vxlan.calico' },
         { action: 'Reject', interface: 'tunl0' },
         { action: 'Reject', interface: 'wireguard.cali' },
@@ -107,6 +107,31 @@ describe('hub-spoke-egw-calico', () => {
         { action: 'Reject' },
       ],
     });
+  });
+
+  test('every gateway\'s block reaches the Route Server: the route reflectors announce their clients\' gateway blocks with the gateway\'s node as next hop', () => {
+    // A gateway on a client node (any node: its nodeSelector names no route reflector label) reaches the
+    // route reflectors over iBGP, so on them its block is a route learned from a BGP peer (BIRD
+    // `source ~ [ RTS_BGP ]`, BGPFilter `source: RemotePeers`) through the node's uplink. BIRD runs the
+    // peer's filters in order; the first rule that matches decides, none matching accepts.
+    const learnedBlockFate = (filters: string[], block: string): string => {
+      for (const name of filters) {
+        for (const rule of spec('BGPFilter', name).exportV4 as { action: string; cidr?: string; matchOperator?: string; interface?: string }[]) {
+          if (rule.interface !== undefined) continue;   // Calico's tunnels, not the uplink
+          if (rule.cidr !== undefined && !(rule.matchOperator === 'In' && Cidr.parse(rule.cidr).contains(Cidr.parse(block)))) continue;
+          return rule.action;
+        }
+      }
+      return 'Accept';
+    };
+    expect(spec('BGPPeer', 'peer-with-route-reflectors').nodeSelector).toBe('all()');
+    for (const [t, block] of [['tenant0', '10.99.0.2/31'], ['tenant1', '10.99.0.10/31']]) {
+      expect(spec('EgressGateway', `${t}-egw`, `${t}-egw`).template.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+      for (const peer of ['azure-route-server-a', 'azure-route-server-b']) {
+        expect(spec('BGPPeer', peer).nextHopMode).toBe('Keep');
+        expect(learnedBlockFate(spec('BGPPeer', peer).filters, block)).toBe('Accept');
+      }
+    }
   });
 
   test('EgressGatewayPolicy egw-policy, with the blueprint\'s description and a gateway selector on the label the gateway pods carry', () => {
@@ -219,7 +244,7 @@ describe('hub-spoke-egw-calico', () => {
     expect(collection.rule[0].source_addresses).toEqual(['10.98.0.0/29']);
     expect(collection.priority).toBe(110);
     const filter = manifestResource(synth(app.node.findChild('cluster') as HubSpokeEgwCalicoStack), 'BGPFilter', 'export-egress-ips');
-    expect(filter.manifest.spec.exportV4[4].cidr).toBe('10.98.0.0/29');
+    expect(filter.manifest.spec.exportV4[3].cidr).toBe('10.98.0.0/29');
   });
 
   test('the default tenants give the blueprint\'s tenant0-allowed-access rule', () => {
