@@ -8,6 +8,7 @@ import {
 } from '../core';
 import { checkEnum, checkString, knownEqual, knownValue, requireProps, requireValue, warnUnchecked } from '../core/guards';
 import { declareName } from '../core/app-registry';
+import { brandTest } from '../core/synth-checks';
 import { rangesInApp } from '../core/address-plan';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { isPublicIpHostRange, plainReference } from './references';
@@ -234,7 +235,7 @@ export class RouteTable extends Construct implements IRouteTable {
     let index = firewallIndex.get(root);
     if (!index?.has(key)) {
       // One tree walk per miss, not per route: the tree only grows.
-      index = new Map(findInApp(this, (x): x is FirewallView & IConstruct => firewallBrand.is(x))
+      index = new Map(findInApp(this, isFirewallView)
         .map((f) => [`${TerraformStack.of(f).node.path}/${f.resource.friendlyUniqueId}`, f]));
       firewallIndex.set(root, index);
     }
@@ -291,6 +292,8 @@ interface FirewallView {
   readonly subnet: { readonly vnet: VnetView };
 }
 const firewallBrand = brand('AzureFirewall');
+// The brand's test: findInApp reads the marked firewalls instead of walking the tree.
+const isFirewallView = brandTest('AzureFirewall', (x: unknown): x is FirewallView & IConstruct => firewallBrand.is(x));
 const firewallIndex = new WeakMap<IConstruct, Map<string, FirewallView>>();
 
 /** What the next-hop check reads of a VNet. */

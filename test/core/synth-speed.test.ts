@@ -81,7 +81,7 @@ describe('findInApp with a brand test', () => {
     new EgressGatewayTenant(first.manifests, 'tenant-a', { tenant });
     new EgressGatewayTenant(second.manifests, 'tenant-a', { tenant });
     expect(() => Testing.synth(second.stack, true)).toThrow(
-      'two/calico/tenant-a: tenant is "tenant-a"; its gateways are also rendered at one/calico/tenant-a; '
+      'two/calico/tenant-a: tenant (tenant "tenant-a", declared at test/core/synth-speed.test.ts:78) is "tenant-a"; its gateways are also rendered at one/calico/tenant-a; '
       + 'one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
   });
 });

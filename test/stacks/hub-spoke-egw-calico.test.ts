@@ -258,7 +258,7 @@ describe('hub-spoke-egw-calico', () => {
     const cloud = new HubSpokeEgwStack(app, 'cloud', { tenants });
     const stack = new HubSpokeEgwCalicoStack(app, 'cluster', { cloud, tenants });
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/tenant0: tenant.egressCidr (tenant "tenant0", declared at test/stacks/hub-spoke-egw-calico.test.ts:232) is "10.1.0.0/29"; it overlaps VNet spoke1-vnet (10.1.0.0/22, cloud/spoke1-vnet)');
+      'cluster/calico/tenant0: tenant.egressCidr (tenant "tenant0", declared at test/stacks/hub-spoke-egw-calico.test.ts:257) is "10.1.0.0/29"; it overlaps VNet spoke1-vnet (10.1.0.0/22, cloud/spoke1-vnet)');
   });
 
   test('the YAML rendering holds the same objects, and two synths are byte-identical', () => {
