@@ -207,9 +207,10 @@ describe('README: every TypeScript block', () => {
   }, 300_000);
 
   test('nothing in the README names what the example stacks export (they are in the repository, not the package)', () => {
+    // `NAME=` is an environment variable of a script (`EXAMPLES=0 npm run bench`), not the export.
     const names = exampleStackNames();
     expect(names).toEqual(expect.arrayContaining(['HubSpokeEgwStack', 'HubSpokeEgwCalicoStack', 'AwsInspectionEgwCalicoStack', 'buildExamples']));
-    const found = readme.split('\n').flatMap((text, i) => names.filter((n) => new RegExp(`\\b${n}\\b`).test(text)).map((n) => `README.md:${i + 1} ${n}`));
+    const found = readme.split('\n').flatMap((text, i) => names.filter((n) => new RegExp(`\\b${n}\\b(?!=)`).test(text)).map((n) => `README.md:${i + 1} ${n}`));
     expect(found).toEqual([]);
   });
 
