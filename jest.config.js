@@ -10,5 +10,7 @@ module.exports = {
   // Type checking is done once by `tsc --noEmit` in `npm test`; jest only strips the types, with
   // sucrase (pure JavaScript, no native binary per platform, several times faster than ts-jest).
   transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
+  // Modules stay loaded from one test file to the next in a worker (scripts/jest-shared-runner.js).
+  runner: '<rootDir>/scripts/jest-shared-runner.js',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
