@@ -17,7 +17,14 @@ const PROVIDERS = ['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/pro
  */
 const CHILD = `
 const Module = require('module');
-require('sucrase/register/ts');
+const fs = require('fs');
+const { transform } = require('sucrase');
+// Types stripped once per file for all entries (the module cache is emptied between entries).
+const stripped = new Map();
+Module._extensions['.ts'] = (module, file) => {
+  if (!stripped.has(file)) stripped.set(file, transform(fs.readFileSync(file, 'utf8'), { transforms: ['imports', 'typescript'], filePath: file }).code);
+  module._compile(stripped.get(file), file);
+};
 let hidden = [];
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
