@@ -6,7 +6,7 @@
  * area, synthesizes and runs the security checks. Needs the npm registry or a warm npm cache.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readdirSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { CDKTN_VERSION, INSTALL_KINDS, installedBytes, sharedInstall } from '../../scripts/installs';
 import { APPS } from './apps';
@@ -46,6 +46,16 @@ describe('the packed package', () => {
       expect(listed).toContain(`dist/lib/${area}index.js`);
       expect(listed).toContain(`dist/lib/${area}index.d.ts`);
     }
+  });
+
+  test('its README links only where npmjs.com can follow: absolute addresses and in-page anchors', () => {
+    // The package has no repository address, so npmjs.com leaves a relative link (`docs/api/README.md`,
+    // `CONTRIBUTING.md`) relative to the package's page, where nothing is; files are named as text.
+    const readme = readFileSync(join(dirs.all, 'node_modules', 'cdktf-kubernetes-egress', 'README.md'), 'utf8')
+      .replace(/^```[\s\S]*?^```/gm, '');
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)[^)]*\)|^\[[^\]]+\]:\s*(\S+)|href="([^"]+)"/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((t) => !/^(https:\/\/|#)/.test(t))).toEqual([]);
   });
 
   test('each kind of install holds only the bindings it asked for, within its size goal', () => {
