@@ -48,6 +48,14 @@ describe('the packed package', () => {
     }
   });
 
+  test('its npm metadata: keywords for what it is for, the API reference shipped, no invented addresses', () => {
+    const manifest = JSON.parse(readFileSync(join(dirs.all, 'node_modules', 'cdktf-kubernetes-egress', 'package.json'), 'utf8'));
+    expect(manifest.keywords).toEqual(expect.arrayContaining(['cdktf', 'cdktn', 'constructs', 'azure', 'aks', 'aws', 'calico', 'egress', 'firewall']));
+    expect(existsSync(join(dirs.all, 'node_modules', 'cdktf-kubernetes-egress', 'docs', 'api', 'README.md'))).toBe(true);
+    // No public repository address exists yet (README, "What the package holds"): none is made up.
+    expect([manifest.repository, manifest.homepage, manifest.bugs]).toEqual([undefined, undefined, undefined]);
+  });
+
   test('its README links only where npmjs.com can follow: absolute addresses and in-page anchors', () => {
     // The package has no repository address, so npmjs.com leaves a relative link (`docs/api/README.md`,
     // `CONTRIBUTING.md`) relative to the package's page, where nothing is; files are named as text.
