@@ -1,10 +1,13 @@
 /**
- * The packed library installed as each kind of user would install it, into scratch projects: shared
- * by the packaging tests (test/package-install.test.ts) and `npm run bench` (which prints the sizes).
- * Installs use the npm cache first (`--prefer-offline`) and run side by side.
+ * The packed library installed as each kind of user would install it, into scratch projects: the one
+ * pack-and-install mechanism of the install tests (test/packaging/), the README tests (test/readme/)
+ * and `npm run bench` (which prints the sizes). In `npm run test:packaging` the global setup
+ * (test/packaging/global-setup.ts) packs once and installs every kind once, side by side, and every
+ * test file uses those installs (sharedInstall). Installs use the npm cache first (`--prefer-offline`).
  */
 import { execFile, execFileSync } from 'child_process';
-import { mkdirSync, readdirSync, lstatSync, readFileSync, writeFileSync, existsSync, statSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, lstatSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 
 const root = join(__dirname, '..', existsSync(join(__dirname, '..', 'package.json')) ? '' : '..');
@@ -64,8 +67,10 @@ export function pack(dir: string): string {
   return join(dir, JSON.parse(out)[0].filename);
 }
 
-/** Installs `tarball` as `kind` would into `<dir>/<kind.name>`; resolves to that directory. */
-export function install(kind: InstallKind, tarball: string, dir: string): Promise<string> {
+const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund'];
+
+/** Writes the scratch app of `kind` (its package.json: the tarball and the kind's dependencies) to `<dir>/<kind.name>`. */
+function scratchApp(kind: InstallKind, tarball: string, dir: string): string {
   const app = join(dir, kind.name);
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({
@@ -73,10 +78,72 @@ export function install(kind: InstallKind, tarball: string, dir: string): Promis
     dependencies: { 'cdktf-kubernetes-egress': `file:${tarball}`, ...kind.dependencies },
     ...(kind.overrides ? { overrides: kind.overrides } : {}),
   }, undefined, 2));
+  return app;
+}
+
+/** Installs `tarball` as `kind` would into `<dir>/<kind.name>`; resolves to that directory. */
+export function install(kind: InstallKind, tarball: string, dir: string): Promise<string> {
+  const app = scratchApp(kind, tarball, dir);
   return new Promise((resolve, reject) => {
-    execFile(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: app, encoding: 'utf8' },
+    execFile(NPM, NPM_INSTALL, { cwd: app, encoding: 'utf8' },
       (error, _stdout, stderr) => (error ? reject(new Error(`npm install (${kind.name}) failed:\n${stderr}`)) : resolve(app)));
   });
+}
+
+/** The kinds named in `names` (comma-separated, e.g. the EGRESS_INSTALL_KINDS variable), or all when empty. */
+export function kindsNamed(names: string | undefined): readonly InstallKind[] {
+  if (!names) return INSTALL_KINDS;
+  return names.split(',').map((n) => {
+    const kind = INSTALL_KINDS.find((k) => k.name === n.trim());
+    if (!kind) throw new Error(`no install kind ${n}; kinds: ${INSTALL_KINDS.map((k) => k.name).join(', ')}`);
+    return kind;
+  });
+}
+
+/** One pack and its installs: the work directory holding both, the tarball, and the app directory of each kind by name. */
+export interface SharedInstalls {
+  readonly work: string;
+  readonly tarball: string;
+  readonly dirs: Readonly<Record<string, string>>;
+}
+
+/** The variable through which the packaging run's global setup hands its installs (JSON SharedInstalls) to the test files. */
+export const SHARED_INSTALLS_ENV = 'EGRESS_SHARED_INSTALLS';
+
+/** Packs the library once and installs `kinds` side by side into a new directory under the OS temp directory. */
+export async function prepareInstalls(kinds: readonly InstallKind[] = INSTALL_KINDS): Promise<SharedInstalls> {
+  const work = mkdtempSync(join(tmpdir(), 'egress-installs-'));
+  const tarball = pack(work);
+  const dirs = Object.fromEntries(await Promise.all(kinds.map(async (kind) => [kind.name, await install(kind, tarball, work)])));
+  return { work, tarball, dirs };
+}
+
+let ownInstalls: { work: string; tarball: string; dirs: Record<string, string> } | undefined;
+
+/**
+ * The install of the kind named `name`, and the tarball it came from: the one the global setup of
+ * `npm run test:packaging` made when there is one, otherwise one made here and now (one pack per
+ * process, one install per kind; removed when the process exits), e.g. for a single test file run
+ * on its own.
+ */
+export function sharedInstall(name: string): { readonly tarball: string; readonly dir: string } {
+  const shared = process.env[SHARED_INSTALLS_ENV];
+  if (shared) {
+    const installs = JSON.parse(shared) as SharedInstalls;
+    if (installs.dirs[name]) return { tarball: installs.tarball, dir: installs.dirs[name] };
+  }
+  if (!ownInstalls) {
+    const work = mkdtempSync(join(tmpdir(), 'egress-installs-'));
+    process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+    ownInstalls = { work, tarball: pack(work), dirs: {} };
+  }
+  if (!ownInstalls.dirs[name]) {
+    const [kind] = kindsNamed(name);
+    const app = scratchApp(kind, ownInstalls.tarball, ownInstalls.work);
+    execFileSync(NPM, NPM_INSTALL, { cwd: app, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    ownInstalls.dirs[name] = app;
+  }
+  return { tarball: ownInstalls.tarball, dir: ownInstalls.dirs[name] };
 }
 
 /** Bytes on disk of `dir`'s node_modules (file sizes, symlinks not followed). */

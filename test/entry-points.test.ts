@@ -1,7 +1,8 @@
 /**
  * Each area loads only the provider bindings it needs: every entry point of the exports map is
- * required in a fresh Node process in which the other providers' bindings cannot be resolved (as in
- * an app that did not install them), and the process reports which provider packages it loaded.
+ * required, with the library loaded anew and no provider binding loaded, in a Node process in which
+ * the other providers' bindings cannot be resolved (as in an app that did not install them), and the
+ * process reports which provider packages it loaded.
  */
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
@@ -17,7 +18,14 @@ const PROVIDERS = ['@cdktf/provider-aws', '@cdktf/provider-azurerm', '@cdktf/pro
  */
 const CHILD = `
 const Module = require('module');
-require('sucrase/register/ts');
+const fs = require('fs');
+const { transform } = require('sucrase');
+// Types stripped once per file for all entries (the library is loaded anew for each entry).
+const stripped = new Map();
+Module._extensions['.ts'] = (module, file) => {
+  if (!stripped.has(file)) stripped.set(file, transform(fs.readFileSync(file, 'utf8'), { transforms: ['imports', 'typescript'], filePath: file }).code);
+  module._compile(stripped.get(file), file);
+};
 let hidden = [];
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
@@ -27,7 +35,11 @@ Module._resolveFilename = function (request, ...rest) {
   return resolve.call(this, request, ...rest);
 };
 const results = JSON.parse(process.argv[1]).map(([entry, h]) => {
-  for (const key of Object.keys(require.cache)) delete require.cache[key];
+  // The library and every provider binding load anew for each entry; cdktf, constructs and the
+  // library's other dependencies (which load no binding) stay loaded.
+  for (const key of Object.keys(require.cache)) {
+    if (!/[\\\\/]node_modules[\\\\/]/.test(key) || /[\\\\/]node_modules[\\\\/]@cdktf[\\\\/]/.test(key)) delete require.cache[key];
+  }
   hidden = h;
   try {
     const loaded = require(entry);

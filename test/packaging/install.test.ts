@@ -1,35 +1,32 @@
 /**
  * The packed package, installed as each kind of user installs it (scripts/installs.ts): Azure only,
  * Azure with Calico, AWS only, everything, and everything on CDK Terrain (cdktf aliased to cdktn by npm
- * overrides). One pack and one install per kind, side by side, shared by every test here. Each app
- * loads entry points by area, synthesizes and runs the security checks. Run with
- * `npm run test:packaging` (needs the npm registry or a warm npm cache).
+ * overrides). The pack and the installs are the ones the global setup of `npm run test:packaging`
+ * made once for every test file (test/packaging/global-setup.ts). Each app loads entry points by
+ * area, synthesizes and runs the security checks. Needs the npm registry or a warm npm cache.
  */
 import { execFileSync } from 'child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { CDKTN_VERSION, INSTALL_KINDS, install, installedBytes, pack } from '../../scripts/installs';
+import { CDKTN_VERSION, INSTALL_KINDS, installedBytes, sharedInstall } from '../../scripts/installs';
 import { APPS } from './apps';
 
 const root = join(__dirname, '..', '..');
-const work = mkdtempSync(join(tmpdir(), 'egress-pack-'));
 let tarball = '';
 const dirs: Record<string, string> = {};
 
 interface AppOutput { stacks: Record<string, any>; warnings: string[]; errors: string[] }
 const outputs: Record<string, AppOutput> = {};
 
-beforeAll(async () => {
-  tarball = pack(work);
-  await Promise.all(INSTALL_KINDS.map(async (kind) => { dirs[kind.name] = await install(kind, tarball, work); }));
+beforeAll(() => {
   for (const kind of INSTALL_KINDS) {
+    const shared = sharedInstall(kind.name);
+    tarball = shared.tarball;
+    dirs[kind.name] = shared.dir;
     writeFileSync(join(dirs[kind.name], 'main.js'), APPS[kind.name]);
     outputs[kind.name] = JSON.parse(execFileSync(process.execPath, ['main.js'], { cwd: dirs[kind.name], encoding: 'utf8' }).trim());
   }
 }, 900_000);
-
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const providersIn = (kind: string) => readdirSync(join(dirs[kind], 'node_modules', '@cdktf')).sort();
 const resource = (out: AppOutput, stack: string, type: string) => Object.values(out.stacks[stack].resource[type] as Record<string, any>);
@@ -49,6 +46,24 @@ describe('the packed package', () => {
       expect(listed).toContain(`dist/lib/${area}index.js`);
       expect(listed).toContain(`dist/lib/${area}index.d.ts`);
     }
+  });
+
+  test('its npm metadata: keywords for what it is for, the API reference shipped, no invented addresses', () => {
+    const manifest = JSON.parse(readFileSync(join(dirs.all, 'node_modules', 'cdktf-kubernetes-egress', 'package.json'), 'utf8'));
+    expect(manifest.keywords).toEqual(expect.arrayContaining(['cdktf', 'cdktn', 'constructs', 'azure', 'aks', 'aws', 'calico', 'egress', 'firewall']));
+    expect(existsSync(join(dirs.all, 'node_modules', 'cdktf-kubernetes-egress', 'docs', 'api', 'README.md'))).toBe(true);
+    // No public repository address exists yet (README, "What the package holds"): none is made up.
+    expect([manifest.repository, manifest.homepage, manifest.bugs]).toEqual([undefined, undefined, undefined]);
+  });
+
+  test('its README links only where npmjs.com can follow: absolute addresses and in-page anchors', () => {
+    // The package has no repository address, so npmjs.com leaves a relative link (`docs/api/README.md`,
+    // `CONTRIBUTING.md`) relative to the package's page, where nothing is; files are named as text.
+    const readme = readFileSync(join(dirs.all, 'node_modules', 'cdktf-kubernetes-egress', 'README.md'), 'utf8')
+      .replace(/^```[\s\S]*?^```/gm, '');
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)[^)]*\)|^\[[^\]]+\]:\s*(\S+)|href="([^"]+)"/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((t) => !/^(https:\/\/|#)/.test(t))).toEqual([]);
   });
 
   test('each kind of install holds only the bindings it asked for, within its size goal', () => {

@@ -1,16 +1,17 @@
 /**
- * One `npm pack` and one scratch install of the packed library, shared by the README tests: the
- * install is cached under the OS temp directory, keyed by a hash of the tarball, so a second run
- * with an unchanged package reuses it.
+ * The packed library installed in a scratch project, for the README tests: the install of kind `all`
+ * (cdktf, constructs and all four provider bindings, at the versions this repository tests) from the
+ * one pack-and-install mechanism of scripts/installs.ts, the same install the install tests use. In
+ * `npm run test:packaging` it is made once by the global setup; a README test file run on its own
+ * packs and installs for itself. Where this checkout aliases cdktf to CDK Terrain (CI's second run),
+ * the install of kind `cdktn`: what the README tells CDK Terrain users, the alias as an npm override.
  */
-import { createHash } from 'crypto';
 import { execFileSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { sharedInstall } from '../../scripts/installs';
 
 const root = join(__dirname, '..', '..');
-const npm = (args: string[], cwd: string): string => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 /** The areas the README imports by subpath, `cdktf-kubernetes-egress/<area>`. */
 export const AREAS = ['core', 'azure', 'aws', 'calico', 'checks', 'report'] as const;
@@ -23,64 +24,35 @@ export interface PackedInstall {
 
 let memo: PackedInstall | undefined;
 
-/** Packs the library, installs the tarball with cdktf and constructs in a scratch project (cached) and returns it. */
+/** The scratch project with the packed library, cdktf, constructs and the provider bindings installed. */
 export function packedInstall(): PackedInstall {
-  memo = memo ?? packAndInstall();
+  memo = memo ?? prepare();
   return memo;
 }
 
-function packAndInstall(): PackedInstall {
-  const packDir = mkdtempSync(join(tmpdir(), 'egress-readme-pack-'));
-  try {
-    const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', packDir], root));
-    const tarball = join(packDir, packed[0].filename);
-    // The provider bindings are optional peers: a user installs the ones their app uses, and the README's
-    // programs use all four, at the versions this repository tests. Where this checkout aliases cdktf to
-    // CDK Terrain (CI's second run), the scratch app does what the README tells CDK Terrain users: the
-    // same alias as an npm override.
-    const dev = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
-    const bindings = Object.fromEntries(Object.keys(dev).filter((n) => n.startsWith('@cdktf/provider-')).map((n) => [n, dev[n]]));
-    const runtime = { cdktf: dev.cdktf, constructs: dev.constructs };
-    const overrides = dev.cdktf.startsWith('npm:') ? runtime : undefined;
-    const hash = createHash('sha256').update(readFileSync(tarball)).update(JSON.stringify({ bindings, runtime })).digest('hex').slice(0, 16);
-    const dir = join(tmpdir(), `egress-readme-${hash}`);
-    const pkgDir = join(dir, 'node_modules', 'cdktf-kubernetes-egress');
-    if (!existsSync(join(dir, '.installed'))) {
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      const kept = join(dir, 'cdktf-kubernetes-egress.tgz');
-      writeFileSync(kept, readFileSync(tarball));
-      writeFileSync(join(dir, 'package.json'), JSON.stringify({
-        name: 'readme-scratch', version: '1.0.0', private: true,
-        dependencies: { 'cdktf-kubernetes-egress': `file:${kept}`, ...runtime, ...bindings },
-        ...(overrides ? { overrides } : {}),
-      }));
-      npm(['install', '--prefer-offline', '--no-audit', '--no-fund'], dir);
-      writeFileSync(join(dir, '.installed'), hash);
-    }
-    // The compiler comes from this checkout: the scratch project only needs what users install at run
-    // time. Linked anew on every run, since a cached install may outlive the checkout it was linked to.
-    for (const dev of ['typescript', '@types/node']) {
-      const target = join(dir, 'node_modules', dev);
-      rmSync(target, { recursive: true, force: true });
-      mkdirSync(join(target, '..'), { recursive: true });
-      symlinkSync(join(root, 'node_modules', dev), target, 'dir');
-    }
-    const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-    const shimmed = manifest.exports === undefined;
-    if (shimmed) {
-      // Until the package's exports map lands, `cdktf-kubernetes-egress/<area>` resolves through a folder
-      // per area that re-exports dist/lib/<area>, for both tsc and node.
-      for (const area of AREAS) {
-        mkdirSync(join(pkgDir, area), { recursive: true });
-        writeFileSync(join(pkgDir, area, 'index.js'), `module.exports = require('../dist/lib/${area}');\n`);
-        writeFileSync(join(pkgDir, area, 'index.d.ts'), `export * from '../dist/lib/${area}';\n`);
-      }
-    }
-    return { dir, shimmed };
-  } finally {
-    rmSync(packDir, { recursive: true, force: true });
+function prepare(): PackedInstall {
+  const dev = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies as Record<string, string>;
+  const { dir } = sharedInstall(dev.cdktf.startsWith('npm:cdktn@') ? 'cdktn' : 'all');
+  const pkgDir = join(dir, 'node_modules', 'cdktf-kubernetes-egress');
+  // The compiler comes from this checkout: the scratch project only needs what users install at run time.
+  for (const tool of ['typescript', '@types/node']) {
+    const target = join(dir, 'node_modules', tool);
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(join(target, '..'), { recursive: true });
+    symlinkSync(join(root, 'node_modules', tool), target, 'dir');
   }
+  const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  const shimmed = manifest.exports === undefined;
+  if (shimmed) {
+    // Without an exports map, `cdktf-kubernetes-egress/<area>` resolves through a folder per area that
+    // re-exports dist/lib/<area>, for both tsc and node.
+    for (const area of AREAS) {
+      mkdirSync(join(pkgDir, area), { recursive: true });
+      writeFileSync(join(pkgDir, area, 'index.js'), `module.exports = require('../dist/lib/${area}');\n`);
+      writeFileSync(join(pkgDir, area, 'index.d.ts'), `export * from '../dist/lib/${area}';\n`);
+    }
+  }
+  return { dir, shimmed };
 }
 
 /** Runs the TypeScript compiler of this repository in `cwd` (with its tsconfig.json); returns its output, throws on errors. */

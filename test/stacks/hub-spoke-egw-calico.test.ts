@@ -22,9 +22,14 @@ describe('hub-spoke-egw-calico', () => {
   let json: TfJson;
   let cluster: HubSpokeEgwCalicoStack;
   let manifestJson: { stacks: Record<string, { dependencies: string[] }> };
+  // The output directory of the full app synth of beforeAll, and every directory synthesized into.
+  let outdir: string;
+  const outdirs: string[] = [];
+  afterAll(() => outdirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   beforeAll(() => {
     // A full app synth: cross-stack references (outputs, remote state) are made while the app synthesizes.
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-spoke-egw-'));
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-spoke-egw-'));
+    outdirs.push(outdir);
     const built = build(new App({ outdir }));
     built.app.synth();
     cluster = built.cluster;
@@ -263,13 +268,15 @@ describe('hub-spoke-egw-calico', () => {
 
   test('the YAML rendering holds the same objects, and two synths are byte-identical', () => {
     const synthTo = () => {
-      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-spoke-egw-'));
-      const app = new App({ outdir });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-spoke-egw-'));
+      outdirs.push(dir);
+      const app = new App({ outdir: dir });
       buildExamples(app);
       app.synth();
-      return outdir;
+      return dir;
     };
-    const [a, b] = [synthTo(), synthTo()];
+    // The first synth is that of beforeAll (a fresh app of its own), the second a new one.
+    const [a, b] = [outdir, synthTo()];
     const files = (root: string): string[] => fs.readdirSync(root, { recursive: true, withFileTypes: true })
       .filter((d) => d.isFile()).map((d) => path.relative(root, path.join(d.parentPath, d.name))).sort();
     expect(files(a)).toEqual(files(b));
