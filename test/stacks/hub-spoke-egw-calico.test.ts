@@ -259,11 +259,12 @@ describe('hub-spoke-egw-calico', () => {
 
   test('a tenant overlapping the spoke VNet fails the synth', () => {
     const app = Testing.app();
-    const tenants = [new EgressTenant({ name: 'tenant0', egressCidr: '10.1.0.0/29' })];
+    const tenants = [new EgressTenant({ name: 'tenant0', egressCidr: '10.1.0.0/29' })]; // declared here
     const cloud = new HubSpokeEgwStack(app, 'cloud', { tenants });
     const stack = new HubSpokeEgwCalicoStack(app, 'cluster', { cloud, tenants });
+    const line = fs.readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.endsWith('// declared here')) + 1;
     expect(() => synth(stack)).toThrow(
-      'cluster/calico/tenant0: tenant.egressCidr (tenant "tenant0", declared at test/stacks/hub-spoke-egw-calico.test.ts:257) is "10.1.0.0/29"; it overlaps VNet spoke1-vnet (10.1.0.0/22, cloud/spoke1-vnet)');
+      `cluster/calico/tenant0: tenant.egressCidr (tenant "tenant0", declared at test/stacks/hub-spoke-egw-calico.test.ts:${line}) is "10.1.0.0/29"; it overlaps VNet spoke1-vnet (10.1.0.0/22, cloud/spoke1-vnet)`);
   });
 
   test('the YAML rendering holds the same objects, and two synths are byte-identical', () => {
