@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
-import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
+import type { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
 import { ValidationError, checkLabels, checkNumber, checkString, requireProps } from '../core';
 import { AksCluster } from './aks-cluster';
 import { RoleAssignment, RoleScope, grantRole } from './role-assignment';
@@ -131,7 +131,9 @@ export class AksRouteReflectorPool extends Construct {
         { description: `AKS ${cluster.name} joins route reflector nodes to subnet ${subnet.name}` });
     }
     const dependsOn = [subnet.routeTableAssociation, this.subnetAccess?.resource].filter((d): d is ITerraformDependable => d !== undefined);
-    this.resource = new KubernetesClusterNodePool(this, 'pool', {
+    // The binding is loaded here, by apps with a route reflector pool only.
+    const binding: typeof import('@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool') = require('@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool');
+    this.resource = new binding.KubernetesClusterNodePool(this, 'pool', {
       name,
       kubernetesClusterId: cluster.resource.id,
       vmSize: props.vmSize ?? 'Standard_D2s_v5',

@@ -6,7 +6,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../core/yaml';
 import { ValidationError, checkDns1123Label } from '../core';
 import { requireProps } from '../core/guards';
 import { AksCluster } from './aks-cluster';
@@ -190,7 +190,7 @@ export class AppGatewayIngressController extends Construct {
       version: props.version ?? AGIC_CHART_VERSION,
       namespace: this.namespace,
       createNamespace: this.namespace !== 'kube-system' && this.namespace !== 'default',
-      values: [stringify(this.values)],
+      values: [stringifyYaml(this.values)],
       dependsOn,
     });
   }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ApplicationGateway as TfApplicationGateway } from '@cdktf/provider-azurerm/lib/application-gateway';
+import type { ApplicationGateway as TfApplicationGateway } from '@cdktf/provider-azurerm/lib/application-gateway';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NETWORK_NAME, ValidationError, brand, checkAtSynth, checkAzureName, checkZones, findInApp } from '../core';
 import { requireProps } from '../core/guards';
@@ -200,7 +200,9 @@ export class ApplicationGateway extends Construct {
     this.publicIpResource = standardPublicIp(this, 'public-ip', { name: publicIpName, resourceGroup: props.resourceGroup, zones: props.zones, tags: azureTags(this, props.tags) });
 
     const s = APP_GATEWAY_SKELETON;
-    this.resource = new TfApplicationGateway(this, 'gateway', {
+    // The binding is loaded here, by apps with an Application Gateway only.
+    const binding: typeof import('@cdktf/provider-azurerm/lib/application-gateway') = require('@cdktf/provider-azurerm/lib/application-gateway');
+    this.resource = new binding.ApplicationGateway(this, 'gateway', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
-import { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
+import type { MonitorDataCollectionRule } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule';
+import type { MonitorDataCollectionRuleAssociation } from '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association';
 import { ValidationError, checkAzureName, knownValue, warnUnchecked } from '../core';
 import { requireProps } from '../core/guards';
 import { ILogAnalyticsWorkspace } from './diagnostics';
@@ -53,7 +53,9 @@ export class ContainerInsights extends Construct {
     if (props.dataCollectionRuleName === undefined) this.checkGeneratedName(props);
     else checkAzureName(this, 'dataCollectionRuleName', name, DATA_COLLECTION_RULE_NAME);
     this.workspace = props.workspace;
-    this.rule = new MonitorDataCollectionRule(this, 'rule', {
+    // The bindings are loaded here, by the clusters that send Container insights only.
+    const dcr: typeof import('@cdktf/provider-azurerm/lib/monitor-data-collection-rule') = require('@cdktf/provider-azurerm/lib/monitor-data-collection-rule');
+    this.rule = new dcr.MonitorDataCollectionRule(this, 'rule', {
       name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
@@ -73,7 +75,8 @@ export class ContainerInsights extends Construct {
       description: `Container insights of ${props.clusterName}`,
       tags: azureTags(this, props.tags),
     });
-    this.association = new MonitorDataCollectionRuleAssociation(this, 'association', {
+    const dcra: typeof import('@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association') = require('@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association');
+    this.association = new dcra.MonitorDataCollectionRuleAssociation(this, 'association', {
       name: 'ContainerInsightsExtension',
       targetResourceId: props.clusterId,
       dataCollectionRuleId: this.rule.id,

@@ -210,6 +210,8 @@ export interface AzureFirewallProps {
 interface PolicyGroup {
   readonly resource: FirewallPolicyRuleCollectionGroup;
   readonly collections: RuleCollection[];
+  /** The blocks of `collections`, by kind; each collection is rendered once, when it is added. */
+  readonly rendered: ReturnType<typeof renderPolicyCollections>;
   consumer?: string;
 }
 
@@ -425,7 +427,7 @@ export class AzureFirewall extends Construct implements IFirewall {
         'rule collection groups belong to Firewall Policy; classic collections take no group');
     }
     const groupName = this.ruleFormat === 'classic' ? 'classic' : options.group?.name ?? `${this.policyName}-${collection.kind}`;
-    this.validateAll([...this._collections, { collection, group: groupName }]);
+    this.validateAdded(collection, groupName);
     if (this.ruleFormat === 'classic') {
       this.classicCollections[collection.name] = renderClassicCollection(this, collection, {
         firewallName: this.resource.name,
@@ -499,6 +501,22 @@ export class AzureFirewall extends Construct implements IFirewall {
     }
   }
 
+  /**
+   * What {@link validateAll} finds when `collection` joins the collections added so far (which passed
+   * it, as `collection` passed validateRuleCollection): only the newcomer's name and priority can
+   * clash, so they alone are checked. The whole set is validated again at synth.
+   */
+  private validateAdded(collection: RuleCollection, group: string): void {
+    if (this._collections.some((e) => e.collection.name === collection.name)) {
+      throw new ValidationError(this, 'ruleCollections[].name', collection.name, 'collection names must be unique across the firewall');
+    }
+    // A collection of the same group and kind with the same priority: validated together with the
+    // newcomer, they fail as the whole group would.
+    const clash = this._collections.filter((e) => e.group === group && e.collection.kind === collection.kind
+      && e.collection.priority === collection.priority).map((e) => e.collection);
+    if (clash.length > 0) validateRuleCollections(this, [...clash, collection], AZURE_FIREWALL_RULE_LIMITS);
+  }
+
   private addToPolicyGroup(collection: RuleCollection, groupName: string, customPriority?: number): void {
     const policy = this.policy!;
     const defaults = { dnat: 100, network: 200, application: 300, ...this.policyOptions?.groupPriorities };
@@ -532,14 +550,18 @@ export class AzureFirewall extends Construct implements IFirewall {
         firewallPolicyId: policy.id,
         priority,
       });
-      group = { resource, collections: [] };
+      group = { resource, collections: [], rendered: { nat: [], network: [], application: [] } };
       this.groups.set(groupName, group);
     }
     group.collections.push(collection);
-    const rendered = renderPolicyCollections(group.collections);
-    if (rendered.nat.length > 0) group.resource.putNatRuleCollection(rendered.nat);
-    if (rendered.network.length > 0) group.resource.putNetworkRuleCollection(rendered.network);
-    if (rendered.application.length > 0) group.resource.putApplicationRuleCollection(rendered.application);
+    const added = renderPolicyCollections([collection]);
+    const rendered = group.rendered;
+    rendered.nat.push(...added.nat);
+    rendered.network.push(...added.network);
+    rendered.application.push(...added.application);
+    if (added.nat.length > 0) group.resource.putNatRuleCollection([...rendered.nat]);
+    if (added.network.length > 0) group.resource.putNetworkRuleCollection([...rendered.network]);
+    if (added.application.length > 0) group.resource.putApplicationRuleCollection([...rendered.application]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
+import type { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
 import { checkEnum, checkList, requireProps, requireValue } from '../core/guards';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
@@ -86,7 +86,9 @@ export class WafPolicy extends Construct implements IWafPolicy {
     }
     this.name = props.name;
     this.mode = checkEnum(this, 'mode', props.mode ?? 'Prevention', WAF_MODES, { what: 'a WAF mode' });
-    this.resource = new WebApplicationFirewallPolicy(this, 'policy', {
+    // The binding is loaded here, by apps with a WAF policy only.
+    const binding: typeof import('@cdktf/provider-azurerm/lib/web-application-firewall-policy') = require('@cdktf/provider-azurerm/lib/web-application-firewall-policy');
+    this.resource = new binding.WebApplicationFirewallPolicy(this, 'policy', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,

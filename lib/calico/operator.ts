@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { DataResource, ITerraformDependable } from 'cdktf';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../core/yaml';
 import {
   Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, checkDns1123Label, checkDns1123Subdomain, checkEnum, checkList, checkString, declareRanges,
   requireDistinctProviderAliases, requireProps,
@@ -213,7 +213,7 @@ export class CalicoOperator extends Construct {
       version: chart.version,
       namespace,
       createNamespace: true,
-      values: [stringify(this.values)],
+      values: [stringifyYaml(this.values)],
       ...(sensitive.length > 0 ? { setSensitive: sensitive } : {}),
       dependsOn: this.crdRelease ? [...(props.dependsOn ?? []), this.crdRelease] : props.dependsOn,
       ...lifecycle,

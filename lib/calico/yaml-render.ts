@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyYaml } from '../core/yaml';
 
 /**
  * YAML of one Kubernetes object, exactly as `stringify(value, { lineWidth: 0 })` of the `yaml`
@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
  * list) goes to `yaml` whole, so the text is the same either way.
  */
 export function renderYaml(value: unknown): string {
-  return simpleYaml(value) ?? stringify(value, { lineWidth: 0 });
+  return simpleYaml(value) ?? stringifyYaml(value, { lineWidth: 0 });
 }
 
 /** The YAML of `value` when it only holds what {@link renderYaml} writes itself, else undefined. */
@@ -82,7 +82,7 @@ function writeList(list: readonly unknown[], indent: string, lines: string[]): b
 }
 
 function scalar(v: unknown): string | undefined {
-  if (typeof v === 'string') return isPlainString(v) ? v : undefined;
+  if (typeof v === 'string') return isPlainString(v) ? v : isIndicatorString(v) ? `"${v}"` : undefined;
   if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : undefined;
   if (typeof v === 'boolean') return String(v);
   return undefined;
@@ -96,4 +96,15 @@ const WORDS = /^(true|false|yes|no|on|off|y|n|null|nan|inf)$/i;
 
 function isPlainString(s: string): boolean {
   return PLAIN.test(s) && !NUMBER_LIKE.test(s) && !WORDS.test(s);
+}
+
+// Strings that start with a YAML indicator (`!all()`, the selector of an IP pool no node uses, `*`,
+// `&x`, `[a]`) can never be plain; the yaml package writes them in double quotes, as JSON would, when
+// they hold only printable ASCII without quotes or backslashes (nothing to escape, no line to fold
+// with lineWidth 0).
+const INDICATOR_START = /^[!&*%@`|>#,[\]{}]/;
+const QUOTABLE = /^[\x20-\x21\x23-\x26\x28-\x5b\x5d-\x7e]+$/;
+
+function isIndicatorString(s: string): boolean {
+  return INDICATOR_START.test(s) && QUOTABLE.test(s);
 }

@@ -115,21 +115,20 @@ export class Cidr {
   /** 4 or 6. */
   public readonly version: IpVersion;
   private readonly first: bigint;
+  // Kept, not computed on each read: address plan checks compare every range with every other.
+  private readonly last: bigint;
 
   private constructor(address: bigint, prefix: number, version: IpVersion) {
     const bits = BigInt(version === 4 ? 32 : 128);
     const hostBits = bits - BigInt(prefix);
     this.first = (address >> hostBits) << hostBits;
+    this.last = this.first + (1n << hostBits) - 1n;
     this.prefix = prefix;
     this.version = version;
   }
 
   private get bits(): number {
     return this.version === 4 ? 32 : 128;
-  }
-
-  private get last(): bigint {
-    return this.first + this.sizeBig - 1n;
   }
 
   private get sizeBig(): bigint {

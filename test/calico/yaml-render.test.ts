@@ -22,6 +22,30 @@ describe('renderYaml', () => {
     for (const o of objects) expect(renderYaml(o)).toBe(reference(o));
   });
 
+  test('writes every object of a generated hub itself, IP pools no node uses included', () => {
+    const app = Testing.app() as App;
+    buildGeneratedHub(app, 1);
+    const objects = app.node.findAll().filter(ClusterManifests.isClusterManifests)
+      .flatMap((m) => m.entries.map((e) => JSON.parse(JSON.stringify(e.object)) as unknown));
+    expect(objects.map((o) => (o as { kind: string }).kind)).toContain('IPPool');
+    for (const o of objects) expect(simpleYaml(o)).toBe(reference(o));
+  });
+
+  test('writes a string that starts with an indicator in double quotes, as the yaml package does', () => {
+    const value = {
+      spec: { nodeSelector: '!all()', selector: '!has(a) && b == c' },
+      list: ['*', '&x', '[a]', '{b}', '|x', '>x', '%x', '@x', '`x', '#x', ', x', '! spaced : and # hash', '!'],
+    };
+    const text = simpleYaml(value);
+    expect(text).toBe(reference(value));
+    expect(text?.split('\n').slice(0, 4)).toEqual(['spec:', '  nodeSelector: "!all()"', '  selector: "!has(a) && b == c"', 'list:']);
+    // Quotes, backslashes and other characters still go to the yaml package.
+    for (const s of ["!x == 'y'", '!x "y"', '!a\\b', '!é', '!a\tb']) {
+      expect(simpleYaml({ a: s })).toBeUndefined();
+      expect(renderYaml({ a: s })).toBe(reference({ a: s }));
+    }
+  });
+
   test('writes nested maps and lists, empty ones and plain scalars itself', () => {
     const value = {
       apiVersion: 'projectcalico.org/v3',

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, TerraformIterator, TerraformStack, Testing } from 'cdktf';
 import { Construct, IConstruct, Node } from 'constructs';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { brand, brandTest, findInApp } from '../../lib/core';
+import { RuleCollections, brand, brandTest, findInApp } from '../../lib/core';
 import { attribute, cached } from '../../lib/core/refs';
 import { AksCluster, AksOutbound, AzureFirewall, RouteTable, VirtualNetwork } from '../../lib/azure';
 import { EgressGatewayTenant, EgressTenant } from '../../lib/calico';
@@ -171,5 +171,74 @@ describe('references the library reads again', () => {
     const first = out();
     expect(first.map(([f]) => f)).toContain(path.join('manifests', 'generated-hub-2-spoke1', '02-spoke1-tenant0.yaml'));
     expect(out()).toEqual(first);
+  });
+});
+
+describe('what importing the library loads', () => {
+  test('the Azure and Calico constructs load the bindings and yaml of optional features only when they are used', () => {
+    const optional = [
+      '@cdktf/provider-azurerm/lib/application-gateway',
+      '@cdktf/provider-azurerm/lib/web-application-firewall-policy',
+      '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool',
+      '@cdktf/provider-azurerm/lib/monitor-data-collection-rule',
+      '@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association',
+      'yaml',
+    ];
+    // A fresh Node process (the suite's workers keep modules loaded): which of them are loaded after
+    // importing the constructs, and after building and synthesizing a generated hub (firewall,
+    // clusters, tenants), which needs none of them.
+    const script = `
+      const { App } = require('cdktf');
+      const files = ${JSON.stringify(optional)}.map((m) => require.resolve(m));
+      const loaded = () => files.filter((f) => require.cache[f] !== undefined).map((f) => f.split('node_modules/').pop());
+      require('./lib/azure'); require('./lib/calico');
+      const afterImport = loaded();
+      const app = new App({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'egress-lazy-')) });
+      require('./scripts/generated-hub').buildGeneratedHub(app, 1);
+      app.synth();
+      require('fs').rmSync(app.outdir, { recursive: true, force: true });
+      console.log(JSON.stringify({ afterImport, afterSynth: loaded() }));`;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { execFileSync } = require('child_process') as typeof import('child_process');
+    const out = execFileSync(process.execPath, ['-r', 'sucrase/register', '-e', script], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ afterImport: [], afterSynth: [] });
+  });
+});
+
+describe('rule collections added one by one', () => {
+  test('each collection is validated once when added (all of them again once, at synth)', () => {
+    const stack = azureStack();
+    const rg = resourceGroup(stack, 'rg');
+    const hub = new VirtualNetwork(stack, 'hub', {
+      resourceGroup: rg, name: 'hub', addressSpace: ['10.0.0.0/22'], subnets: [{ name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/24' }],
+    });
+    const firewall = new AzureFirewall(stack, 'fw', { resourceGroup: rg, name: 'fw', subnet: hub.subnet('AzureFirewallSubnet') });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const rules = require('../../lib/core/rules') as typeof import('../../lib/core/rules');
+    const spy = jest.spyOn(rules, 'validateRuleCollection');
+    const whole = jest.spyOn(rules, 'validateRuleCollections');
+    try {
+      for (let i = 0; i < 20; i++) {
+        firewall.addRuleCollection(RuleCollections.application({
+          name: `app${i}`, priority: 1000 + i, action: 'Allow',
+          rules: [{ name: 'web', sources: [`10.9.${i}.0/29`], targetFqdns: [`t${i}.example.com`], protocols: [{ type: 'Https', port: 443 }] }],
+        }));
+      }
+      // Each added collection on its own; none of the earlier ones again.
+      expect(spy).toHaveBeenCalledTimes(20);
+      expect(whole).not.toHaveBeenCalled();
+      const json = synth(stack);
+      expect(whole).toHaveBeenCalledTimes(1);
+      const group = resource(json, 'azurerm_firewall_policy_rule_collection_group', 'fw-policy-application');
+      expect(group.application_rule_collection.map((c: { name: string; priority: number }) => [c.name, c.priority]))
+        .toEqual(Array.from({ length: 20 }, (_, i) => [`app${i}`, 1000 + i]));
+    } finally {
+      spy.mockRestore();
+      whole.mockRestore();
+    }
+    expect(() => firewall.addRuleCollection(RuleCollections.application({
+      name: 'late', priority: 1007, action: 'Allow',
+      rules: [{ name: 'web', sources: ['10.9.99.0/29'], targetFqdns: ['late.example.com'], protocols: [{ type: 'Https', port: 443 }] }],
+    }))).toThrow('test/fw: ruleCollections[late].priority is 1007; application collection app7 already has priority 1007; each application collection needs its own priority');
   });
 });
