@@ -1,7 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { Annotations, Aspects, DefaultTokenResolver, Fn, ITerraformDependable, StringConcat, Token, Tokenization } from 'cdktf';
 import { KubernetesCluster } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
-import { DataAzurermKubernetesServiceVersions } from '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions';
 import {
   Cidr, ValidationError, brand, checkAtSynth, checkAzureName, checkClearOf, checkEnum, checkLabels, checkNumber, checkZones, declareRanges, isIpAddress,
   checkList, checkString, knownValue, requireLiteral, requireProps, warnUnchecked,
@@ -74,7 +73,8 @@ class LatestPatch extends KubernetesVersion {
     if (!/^\d+\.\d+$/.test(this.minor)) {
       throw new ValidationError(scope, 'kubernetesVersion', this.minor, 'latestPatchOf takes a minor version such as 1.35');
     }
-    const versions = new DataAzurermKubernetesServiceVersions(scope, 'kubernetes-versions', {
+    // The data source's binding is loaded here, by clusters that ask for the latest patch only.
+    const versions = new (require('@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions')).DataAzurermKubernetesServiceVersions(scope, 'kubernetes-versions', {
       location,
       versionPrefix: this.minor,
       includePreview: false,

@@ -2,10 +2,11 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 // Types only: the helm bindings load when an AppGatewayIngress is built (its caller passes a
 // HelmProvider, so they are installed), never when `cdktf-kubernetes-egress/azure` is loaded.
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
-import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
-import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import type { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { stringifyYaml } from '../core/yaml';
 import { ValidationError, checkDns1123Label } from '../core';
 import { requireProps } from '../core/guards';
@@ -162,7 +163,7 @@ export class AppGatewayIngressController extends Construct {
         { description: `AGIC of ${cluster.name} reads ${s.label}` })),
     ];
 
-    const subscriptionId = props.subscriptionId ?? new DataAzurermClientConfig(this, 'client-config').subscriptionId;
+    const subscriptionId = props.subscriptionId ?? new (require('@cdktf/provider-azurerm/lib/data-azurerm-client-config') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-client-config')).DataAzurermClientConfig(this, 'client-config').subscriptionId;
     this.values = {
       verbosityLevel: verbosity,
       appgw: {

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
 import type { ApplicationGateway as TfApplicationGateway } from '@cdktf/provider-azurerm/lib/application-gateway';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NETWORK_NAME, ValidationError, brand, checkAtSynth, checkAzureName, checkZones, findInApp } from '../core';

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
-import { FirewallApplicationRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-application-rule-collection';
-import { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-network-rule-collection';
-import { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
+import type { FirewallApplicationRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-application-rule-collection';
+import type { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-network-rule-collection';
+import type { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
 import {
   FirewallPolicyRuleCollectionGroupApplicationRuleCollection,
   FirewallPolicyRuleCollectionGroupNatRuleCollection,
@@ -50,13 +52,13 @@ export function renderClassicCollection(scope: Construct, collection: RuleCollec
   const id = `${collection.kind}-${collection.name}`;
   switch (collection.kind) {
     case 'network':
-      return new FirewallNetworkRuleCollection(scope, id, {
+      return new (require('@cdktf/provider-azurerm/lib/firewall-network-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-network-rule-collection')).FirewallNetworkRuleCollection(scope, id, {
         ...base,
         action: collection.action,
         rule: collection.rules.map(networkRule),
       });
     case 'application':
-      return new FirewallApplicationRuleCollection(scope, id, {
+      return new (require('@cdktf/provider-azurerm/lib/firewall-application-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-application-rule-collection')).FirewallApplicationRuleCollection(scope, id, {
         ...base,
         action: collection.action,
         rule: collection.rules.map((r) => ({
@@ -70,7 +72,7 @@ export function renderClassicCollection(scope: Construct, collection: RuleCollec
         })),
       });
     case 'dnat':
-      return new FirewallNatRuleCollection(scope, id, {
+      return new (require('@cdktf/provider-azurerm/lib/firewall-nat-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-nat-rule-collection')).FirewallNatRuleCollection(scope, id, {
         ...base,
         action: 'Dnat',
         rule: collection.rules.map((r) => ({

@@ -3,9 +3,9 @@ import { ITerraformDependable, Token } from 'cdktf';
 import { Firewall as TfFirewall } from '@cdktf/provider-azurerm/lib/firewall';
 import { FirewallPolicy } from '@cdktf/provider-azurerm/lib/firewall-policy';
 import { FirewallPolicyRuleCollectionGroup } from '@cdktf/provider-azurerm/lib/firewall-policy-rule-collection-group';
-import { FirewallApplicationRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-application-rule-collection';
-import { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-network-rule-collection';
-import { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
+import type { FirewallApplicationRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-application-rule-collection';
+import type { FirewallNetworkRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-network-rule-collection';
+import type { FirewallNatRuleCollection } from '@cdktf/provider-azurerm/lib/firewall-nat-rule-collection';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import {
   AZURE_FIREWALL_RULE_LIMITS, AZURE_NAME_RULES, Cidr, RuleCollection, ValidationError, azureNetworkNameRule, brand, checkAtSynth,

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
-import { IpGroup as TfIpGroup } from '@cdktf/provider-azurerm/lib/ip-group';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
+import type { IpGroup as TfIpGroup } from '@cdktf/provider-azurerm/lib/ip-group';
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, checkAzureName, checkCidrList } from '../core';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { Subnet } from './virtual-network';
@@ -44,7 +46,7 @@ export class IpGroup extends Construct {
     }
     this.name = props.name;
     this.cidrs = cidrs;
-    this.resource = new TfIpGroup(this, 'ip-group', {
+    this.resource = new (require('@cdktf/provider-azurerm/lib/ip-group') as typeof import('@cdktf/provider-azurerm/lib/ip-group')).IpGroup(this, 'ip-group', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
-import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
+import type { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import type { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { ValidationError, checkAzureName, checkDns1123Label, checkDns1123Subdomain } from '../core';
 import { knownValue, requireProps, warnUnchecked } from '../core/guards';
 import { plainReference } from './references';
@@ -63,7 +65,7 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
     checkAzureName(this, 'name', props.name, AZURE_IDENTITY_NAME);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
-    this.resource = new UserAssignedIdentity(this, 'identity', {
+    this.resource = new (require('@cdktf/provider-azurerm/lib/user-assigned-identity') as typeof import('@cdktf/provider-azurerm/lib/user-assigned-identity')).UserAssignedIdentity(this, 'identity', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
@@ -118,7 +120,7 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
         throw new ValidationError(this, `${at}.issuer`, options.issuer, 'an OIDC issuer is an https:// URL, e.g. the cluster\'s oidcIssuerUrl');
       }
     }
-    const credential = new FederatedIdentityCredential(this, `federated-${options.name}`, {
+    const credential = new (require('@cdktf/provider-azurerm/lib/federated-identity-credential') as typeof import('@cdktf/provider-azurerm/lib/federated-identity-credential')).FederatedIdentityCredential(this, `federated-${options.name}`, {
       name: options.name,
       resourceGroupName: this.resourceGroupName,
       parentId: this.resource.id,

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
-import { NatGateway as TfNatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
-import { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
-import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
+import type { NatGateway as TfNatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
+import type { NatGatewayPublicIpAssociation } from '@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association';
+import type { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-nat-gateway-association';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import {
   AZURE_NAME_RULES, ValidationError, brand, checkAzureName, checkEnum, knownEqual, knownValue, warnUnchecked,
@@ -89,7 +91,7 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     const zones = props.zone === undefined ? undefined
       : [checkEnum(this, 'zone', props.zone, ['1', '2', '3'] as const, { what: 'a NAT gateway zone (one only)' })];
 
-    this.resource = new TfNatGateway(this, 'nat-gateway', {
+    this.resource = new (require('@cdktf/provider-azurerm/lib/nat-gateway') as typeof import('@cdktf/provider-azurerm/lib/nat-gateway')).NatGateway(this, 'nat-gateway', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
@@ -102,7 +104,7 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     this.publicIpResources = publicIpNames(this, props.name, props, NAT_GATEWAY_MAX_PUBLIC_IPS, 'a NAT gateway')
       .map((name, i) => standardPublicIp(this, publicIpId(i), { name, resourceGroup: props.resourceGroup, zones, tags: azureTags(this, props.tags) }));
     this.publicIpAssociations = this.publicIpResources.map((ip, i) =>
-      new NatGatewayPublicIpAssociation(this, i === 0 ? 'public-ip-association' : `public-ip-association-${i + 1}`, {
+      new (require('@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association') as typeof import('@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association')).NatGatewayPublicIpAssociation(this, i === 0 ? 'public-ip-association' : `public-ip-association-${i + 1}`, {
         natGatewayId: this.resource.id,
         publicIpAddressId: ip.id,
       }));
@@ -149,7 +151,7 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     }
     this.checkRegion(subnet.vnet);
     let association!: SubnetNatGatewayAssociation;
-    subnet._setNatGateway(this, () => (association = new SubnetNatGatewayAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
+    subnet._setNatGateway(this, () => (association = new (require('@cdktf/provider-azurerm/lib/subnet-nat-gateway-association') as typeof import('@cdktf/provider-azurerm/lib/subnet-nat-gateway-association')).SubnetNatGatewayAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
       subnetId: subnet.id,
       natGatewayId: this.resource.id,
     })));

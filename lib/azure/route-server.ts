@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
-import { RouteServer as TfRouteServer } from '@cdktf/provider-azurerm/lib/route-server';
-import { RouteServerBgpConnection } from '@cdktf/provider-azurerm/lib/route-server-bgp-connection';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
+import type { RouteServer as TfRouteServer } from '@cdktf/provider-azurerm/lib/route-server';
+import type { RouteServerBgpConnection } from '@cdktf/provider-azurerm/lib/route-server-bgp-connection';
 import {
   AZURE_NAME_RULES, ReservedAsnRange, ValidationError, brand, checkAsn, checkAtSynth, checkAzureName, isIpAddress,
   checkEnum, checkString, knownEqual, knownValue, requireProps, warnUnchecked,
@@ -150,7 +152,7 @@ export class RouteServer extends Construct {
     this.vnet = props.subnet.vnet;
     const pipName = props.publicIpName ?? `${props.name}-pip`;
     this.publicIp = standardPublicIp(this, 'public-ip', { name: pipName, resourceGroup: props.resourceGroup, tags: azureTags(this, props.tags) });
-    this.resource = new TfRouteServer(this, 'route-server', {
+    this.resource = new (require('@cdktf/provider-azurerm/lib/route-server') as typeof import('@cdktf/provider-azurerm/lib/route-server')).RouteServer(this, 'route-server', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
@@ -226,7 +228,7 @@ export class RouteServer extends Construct {
       throw new ValidationError(this, `${field}.peerIp`, peer.peerIp, `connection ${same.name} already peers with it`);
     }
     this._peers.push(peer);
-    const connection = new RouteServerBgpConnection(this, `peer-${peer.name}`, {
+    const connection = new (require('@cdktf/provider-azurerm/lib/route-server-bgp-connection') as typeof import('@cdktf/provider-azurerm/lib/route-server-bgp-connection')).RouteServerBgpConnection(this, `peer-${peer.name}`, {
       name: peer.name,
       routeServerId: this.routeServerId,
       peerAsn: peer.peerAsn,

@@ -2,9 +2,11 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { VirtualNetwork as TfVirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Subnet as TfSubnet } from '@cdktf/provider-azurerm/lib/subnet';
-import { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subnet';
-import { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
-import { VirtualNetworkDnsServers } from '@cdktf/provider-azurerm/lib/virtual-network-dns-servers';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
+import type { DataAzurermSubnet } from '@cdktf/provider-azurerm/lib/data-azurerm-subnet';
+import type { DataAzurermVirtualNetwork } from '@cdktf/provider-azurerm/lib/data-azurerm-virtual-network';
+import type { VirtualNetworkDnsServers } from '@cdktf/provider-azurerm/lib/virtual-network-dns-servers';
 import {
   Cidr, ValidationError, AZURE_NAME_RULES, brand, checkAzureName, checkEnum, checkIpList, checkList, declareRanges, findOverlap,
 } from '../core';
@@ -142,7 +144,7 @@ export class Subnet extends Construct {
     this.cidr = cidr;
     this.existing = existing;
     this.resource = existing
-      ? new DataAzurermSubnet(this, 'subnet', {
+      ? new (require('@cdktf/provider-azurerm/lib/data-azurerm-subnet') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-subnet')).DataAzurermSubnet(this, 'subnet', {
         name: spec.name,
         resourceGroupName: vnet.resourceGroupName,
         virtualNetworkName: vnet.name,
@@ -294,7 +296,7 @@ export class VirtualNetwork extends Construct {
     const existingSubnets = (props as unknown as { [EXISTING]?: ExistingVirtualNetworkProps['subnets'] })[EXISTING];
     this.existing = existingSubnets !== undefined;
     this.resource = this.existing
-      ? new DataAzurermVirtualNetwork(this, 'vnet', { name: props.name, resourceGroupName: attribute(props.resourceGroup, 'name') })
+      ? new (require('@cdktf/provider-azurerm/lib/data-azurerm-virtual-network') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-virtual-network')).DataAzurermVirtualNetwork(this, 'vnet', { name: props.name, resourceGroupName: attribute(props.resourceGroup, 'name') })
       : new TfVirtualNetwork(this, 'vnet', {
         name: props.name,
         resourceGroupName: attribute(props.resourceGroup, 'name'),
@@ -394,7 +396,7 @@ export class VirtualNetwork extends Construct {
     checkList(this, 'dnsServers', servers, 'a list of IP addresses');
     if (servers.length === 0) throw new ValidationError(this, 'dnsServers', [], 'name at least one DNS server');
     checkIpList(this, 'dnsServers', servers);
-    this.dnsServersResource = new VirtualNetworkDnsServers(this, 'dns-servers', {
+    this.dnsServersResource = new (require('@cdktf/provider-azurerm/lib/virtual-network-dns-servers') as typeof import('@cdktf/provider-azurerm/lib/virtual-network-dns-servers')).VirtualNetworkDnsServers(this, 'dns-servers', {
       virtualNetworkId: this.id,
       dnsServers: [...servers],
     });

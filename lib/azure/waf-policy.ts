@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
 import type { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/web-application-firewall-policy';
 import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
 import { checkEnum, checkList, requireProps, requireValue } from '../core/guards';

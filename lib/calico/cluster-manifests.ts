@@ -4,7 +4,9 @@ import { Construct, IConstruct } from 'constructs';
 import { ISynthesisSession, ITerraformDependable, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
-import { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
+// Bindings imported as types only are loaded where their resources are created (`require`), so
+// importing the library does not load the bindings of parts an app does not use.
+import type { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { CalicoEdition, checkEdition } from './edition';
 import {
@@ -188,7 +190,7 @@ export class ClusterManifests extends Construct {
       kind: target.kind,
       metadata: { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}), annotations },
     };
-    return this.register(owner, object, 'annotate', this.provider && new Annotations(owner, id, {
+    return this.register(owner, object, 'annotate', this.provider && new (require('@cdktf/provider-kubernetes/lib/annotations') as typeof import('@cdktf/provider-kubernetes/lib/annotations')).Annotations(owner, id, {
       provider: this.provider,
       apiVersion: target.apiVersion,
       kind: target.kind,
