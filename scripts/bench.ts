@@ -4,7 +4,8 @@
  * it also synthesizes the very same Terraform JSON with plain cdktf (raw TerraformResources, no
  * library) and prints the ratio (goal: at most 1.5x) and the cost per spoke of both; it first checks
  * that the plain run writes the same Terraform JSON (cdktf's "//" metadata aside) and the same YAML
- * files, and it alternates the runs of the two, so both see the same load on the machine. Then the
+ * files, and it alternates the runs of the two, so both see the same load on the machine; it also
+ * prints how much of each side's time is the import of its modules. Then the
  * size of the packed library installed as each kind of user installs it. Asserts nothing.
  *   npm run bench            (RUNS=5 for more runs; SPOKES=1,10 for other generated hub sizes;
  *                             INSTALLS=0 to skip the installs, which need the npm registry or cache;
@@ -21,7 +22,8 @@ const runs = Number(process.env.RUNS ?? 3);
 const spokeCounts = (process.env.SPOKES ?? '1,10,100').split(',').map(Number);
 const child = join(__dirname, 'bench-child.js');
 
-interface Sample { ms: number; peakMiB: number }
+/** Wall time, peak memory and, for the generated hubs, the part of the time spent importing modules. */
+interface Sample { ms: number; peakMiB: number; importMs?: number }
 
 /** The most the library may take, as a multiple of plain cdktf's time for the same output. */
 const GOAL = 1.5;
@@ -55,7 +57,11 @@ function run(args: string[]): Sample {
 
 function median(samples: Sample[]): Sample {
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { ms: mid(samples.map((s) => s.ms)), peakMiB: mid(samples.map((s) => s.peakMiB)) };
+  const imports = samples.map((s) => s.importMs).filter((x): x is number => x !== undefined);
+  return {
+    ms: mid(samples.map((s) => s.ms)), peakMiB: mid(samples.map((s) => s.peakMiB)),
+    ...(imports.length === samples.length ? { importMs: mid(imports) } : {}),
+  };
 }
 
 function measure(args: string[]): Sample {
@@ -108,6 +114,11 @@ for (const c of compared) {
   const ratio = c.library.ms / c.plain.ms;
   console.log(`  ${String(c.spokes).padStart(3)} spokes: ${ratio.toFixed(2)}x (${c.library.ms.toFixed(0)} ms against ${c.plain.ms.toFixed(0)} ms), `
     + `${ratio <= GOAL ? 'meets' : 'misses'} ${GOAL}x; output compared: ${c.same}`);
+  if (c.library.importMs !== undefined && c.plain.importMs !== undefined) {
+    const [li, pi] = [c.library.importMs, c.plain.importMs];
+    console.log(`       import ${li.toFixed(0)} ms against ${pi.toFixed(0)} ms; the rest (build and synth) `
+      + `${(c.library.ms - li).toFixed(0)} ms against ${(c.plain.ms - pi).toFixed(0)} ms, ${((c.library.ms - li) / (c.plain.ms - pi)).toFixed(2)}x`);
+  }
 }
 for (let i = 1; i < compared.length; i++) {
   const [a, b] = [compared[i - 1], compared[i]];
