@@ -75,13 +75,15 @@ describe('findInApp with a brand test', () => {
 
   test('a tenant rendered twice is still found by the walk-free check', () => {
     const app = Testing.app();
-    const tenant = new EgressTenant({ name: 'tenant-a', egressCidr: '10.10.10.0/29' });
+    const tenant = new EgressTenant({ name: 'tenant-a', egressCidr: '10.10.10.0/29' }); // declared here
+    const line = fs.readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.endsWith('// declared here')) + 1;
     const first = clusterStack(app, 'one');
     const second = clusterStack(app, 'two');
     new EgressGatewayTenant(first.manifests, 'tenant-a', { tenant });
     new EgressGatewayTenant(second.manifests, 'tenant-a', { tenant });
     expect(() => Testing.synth(second.stack, true)).toThrow(
-      'two/calico/tenant-a: tenant (tenant "tenant-a", declared at test/core/synth-speed.test.ts:78) is "tenant-a"; its gateways are also rendered at one/calico/tenant-a; '
+      `two/calico/tenant-a: tenant (tenant "tenant-a", declared at test/core/synth-speed.test.ts:${line}) is "tenant-a"; its gateways`
+      + ' are also rendered at one/calico/tenant-a; '
       + 'one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
   });
 });
