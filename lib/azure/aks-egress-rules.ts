@@ -1,7 +1,10 @@
 import {
   ApplicationRule, ApplicationRuleCollection, NetworkRule, NetworkRuleCollection, RuleAction, RuleAddress, RuleCollections,
-  ErrorSite, ValidationError, checkIpList, checkString,
+  ErrorSite, ValidationError, callerLocation, checkIpList, checkString,
 } from '../core';
+
+/** The place of an error in a preset, which has no construct path: the function and where the app called it. */
+const calledAt = (fn: string): string => `${fn}() at ${callerLocation()}`;
 
 /**
  * Firewall rule presets for AKS egress, as data in one place: the rules every AKS cluster behind a
@@ -186,11 +189,16 @@ export interface AksApplicationCollectionOptions {
  * The `AzureCloud.<region>` service tag: a display name such as `West Europe` becomes `westeurope`.
  * `site` and `field` say where the region was given, for the error (a construct's `location`, say).
  */
-export function azureCloudServiceTag(region: string, site: ErrorSite = 'AksEgressRules', field = 'region'): string {
-  checkString(site, field, region, 'an Azure region such as eastus or West Europe');
+export function azureCloudServiceTag(region: string, site?: ErrorSite, field = 'region'): string {
+  return serviceTag(region, () => site ?? calledAt('azureCloudServiceTag'), field);
+}
+
+/** The service tag of `region`; `site` is asked for only when the region is refused. */
+function serviceTag(region: string, site: () => ErrorSite, field: string): string {
+  if (typeof region !== 'string') checkString(site(), field, region, 'an Azure region such as eastus or West Europe');
   const name = region.toLowerCase().replace(/\s+/g, '');
   if (!/^[a-z][a-z0-9]*$/.test(name)) {
-    throw new ValidationError(site, field, region, 'expected an Azure region such as eastus or West Europe');
+    throw new ValidationError(site(), field, region, 'expected an Azure region such as eastus or West Europe');
   }
   return `AzureCloud.${name}`;
 }
@@ -237,7 +245,7 @@ export const AksEgressRules = {
    */
   apiServerRule(options: AksApiServerRuleOptions): NetworkRule {
     if (!options?.cluster || typeof options.cluster.fqdn !== 'string') {
-      throw new ValidationError('AksEgressRules', 'apiServerRule.cluster', options?.cluster,
+      throw new ValidationError(calledAt('AksEgressRules.apiServerRule'), 'options.cluster', options?.cluster,
         'the cluster whose API server pods reach, e.g. an AksCluster (anything with its fqdn)');
     }
     return {
@@ -271,12 +279,12 @@ export const AksEgressRules = {
    * `ntp: AksNtp.addresses([...])` or `AksNtp.none()` there.
    */
   requiredNetworkRules(options: AksRequiredNetworkRulesOptions): NetworkRule[] {
-    const tag = azureCloudServiceTag(options.region);
+    const tag = serviceTag(options?.region, () => calledAt('AksEgressRules.requiredNetworkRules'), 'options.region');
     const names = options.names ?? {};
     const sources = options.sources;
     const ntp = options.ntp ?? AksNtp.ubuntuFqdn();
     if (!(ntp instanceof AksNtp)) {
-      throw new ValidationError('AksEgressRules', 'ntp', ntp, 'expected AksNtp.ubuntuFqdn(), AksNtp.addresses([...]) or AksNtp.none()');
+      throw new ValidationError(calledAt('AksEgressRules.requiredNetworkRules'), 'options.ntp', ntp, 'expected AksNtp.ubuntuFqdn(), AksNtp.addresses([...]) or AksNtp.none()');
     }
     const time = ntp._rule(names.time ?? 'time', sources);
     return [

@@ -1,6 +1,11 @@
+import * as fs from 'fs';
 import { AksEgressRules, AksNtp, ContainerRegistries, azureCloudServiceTag } from '../../lib/azure';
 import { resource, synthWith } from '../helpers';
 import { firewall, vnet } from './outbound-fixtures';
+
+/** `file:line` of the line of this file that ends with `// <marker>`: where a preset was called. */
+const calledFrom = (marker: string): string =>
+  `test/azure/aks-egress-rules.test.ts:${fs.readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.endsWith(`// ${marker}`)) + 1}`;
 
 describe('AKS egress rule presets', () => {
   test('the required network rules name the region service tag, UDP 1194, TCP 9000 and NTP by FQDN', () => {
@@ -21,8 +26,8 @@ describe('AKS egress rule presets', () => {
   test('NTP addresses must be IP addresses, and ntp an AksNtp', () => {
     expect(() => AksNtp.addresses(['ntp.ubuntu.com'])).toThrow('AksNtp: addresses[0] is "ntp.ubuntu.com"; expected an IP address such as 10.0.0.4');
     expect(() => AksNtp.addresses([])).toThrow('AksNtp: addresses is []; at least 1 entry is needed');
-    expect(() => AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: 'none' as unknown as AksNtp })).toThrow(
-      'AksEgressRules: ntp is "none"; expected AksNtp.ubuntuFqdn(), AksNtp.addresses([...]) or AksNtp.none()');
+    expect(() => AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: 'none' as unknown as AksNtp })).toThrow( // ntp
+      `AksEgressRules.requiredNetworkRules() at ${calledFrom('ntp')}: options.ntp is "none"; expected AksNtp.ubuntuFqdn(), AksNtp.addresses([...]) or AksNtp.none()`);
   });
 
   test('rule names and sources are parameters', () => {
@@ -39,8 +44,10 @@ describe('AKS egress rule presets', () => {
   });
 
   test('rejects a region that cannot name a service tag', () => {
-    expect(() => AksEgressRules.requiredNetworkRules({ region: 'east-us' }))
-      .toThrow('AksEgressRules: region is "east-us"; expected an Azure region such as eastus or West Europe');
+    expect(() => AksEgressRules.requiredNetworkRules({ region: 'east-us' })) // region
+      .toThrow(`AksEgressRules.requiredNetworkRules() at ${calledFrom('region')}: options.region is "east-us"; expected an Azure region such as eastus or West Europe`);
+    expect(() => azureCloudServiceTag('east-us')) // tag
+      .toThrow(`azureCloudServiceTag() at ${calledFrom('tag')}: region is "east-us"; expected an Azure region such as eastus or West Europe`);
   });
 
   test('registry presets', () => {
@@ -140,7 +147,7 @@ describe('AKS egress rule presets', () => {
   });
 
   test('the API-server rule refuses a call without a cluster (JavaScript callers)', () => {
-    expect(() => AksEgressRules.apiServerRule({} as never))
-      .toThrow('AksEgressRules: apiServerRule.cluster is missing; the cluster whose API server pods reach, e.g. an AksCluster (anything with its fqdn)');
+    expect(() => AksEgressRules.apiServerRule({} as never)) // cluster
+      .toThrow(`AksEgressRules.apiServerRule() at ${calledFrom('cluster')}: options.cluster is missing; the cluster whose API server pods reach, e.g. an AksCluster (anything with its fqdn)`);
   });
 });
