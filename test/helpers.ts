@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
@@ -132,4 +134,14 @@ export function clusterStack(app: App = Testing.app(), id = 'cluster'): { stack:
   const stack = new TerraformStack(app, id);
   const provider = new KubernetesProvider(stack, 'kubernetes', { configPath: '~/.kube/config' });
   return { stack, manifests: new ClusterManifests(stack, 'calico', { provider }) };
+}
+
+/**
+ * `<file>:<line>` of the line of a test file (its `__filename`) that ends with `// <marker>`: where the
+ * test declared a value or called a factory, as errors of values without a construct path name it.
+ */
+export function lineOf(file: string, marker: string): string {
+  const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.trimEnd().endsWith(`// ${marker}`)) + 1;
+  if (line === 0) throw new Error(`no line of ${file} ends with // ${marker}`);
+  return `${path.relative(process.cwd(), file).split(path.sep).join('/')}:${line}`;
 }

@@ -83,7 +83,7 @@ export abstract class AksNtp {
    * current.
    */
   public static addresses(addresses: readonly string[]): AksNtp {
-    checkIpList('AksNtp', 'addresses', addresses, { minItems: 1 });
+    checkIpList(`AksNtp.addresses() at ${callerLocation()}`, 'addresses', addresses, { minItems: 1 });
     return new AddressNtp(addresses);
   }
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { KubernetesClusterIngressApplicationGateway } from '@cdktf/provider-azurerm/lib/kubernetes-cluster';
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, checkAtSynth, checkAzureName } from '../core';
-import { knownValue, requireProps, warnUnchecked } from '../core/guards';
+import { callerLocation, knownValue, requireProps, warnUnchecked } from '../core/guards';
 import { plainReference } from './references';
 import { RoleScope } from './role-assignment';
 import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
@@ -60,13 +60,13 @@ export abstract class AppGatewayIngress {
    * the node subnet's VNet, clear of its subnets and of the service and pod ranges.
    */
   public static newGateway(options: NewAppGatewayOptions): AppGatewayIngress {
-    requireProps('AppGatewayIngress.newGateway()', 'AppGatewayIngress.newGateway', options, ['name', 'subnetCidr']);
+    requireProps(`AppGatewayIngress.newGateway() at ${callerLocation()}`, 'AppGatewayIngress.newGateway', options, ['name', 'subnetCidr']);
     return new NewGateway(options);
   }
 
   /** AKS creates a gateway named `name` in an existing, dedicated subnet. */
   public static newGatewayInSubnet(options: AppGatewayInSubnetOptions): AppGatewayIngress {
-    requireProps('AppGatewayIngress.newGatewayInSubnet()', 'AppGatewayIngress.newGatewayInSubnet', options, ['name', 'subnet']);
+    requireProps(`AppGatewayIngress.newGatewayInSubnet() at ${callerLocation()}`, 'AppGatewayIngress.newGatewayInSubnet', options, ['name', 'subnet']);
     return new GatewayInSubnet(options);
   }
 

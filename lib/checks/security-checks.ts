@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { IAspect, Aspects, TerraformStack } from 'cdktf';
-import { ValidationError, addStackHook, checkEnum, requireProps } from '../core';
+import { ValidationError, addStackHook, callerLocation, checkEnum, requireProps } from '../core';
 import type { AksCluster, Subnet } from '../azure';
 import type { VpcSubnet } from '../aws';
 import { ALLOW_ANY_ANY_ANY } from './allow-any-any-any';
@@ -76,7 +76,7 @@ export class SecurityChecks implements IAspect {
    */
   public static internetEgressByDesign(cluster: AksCluster, reason: string): void {
     if (!isAksCluster(cluster)) {
-      throw new ValidationError('SecurityChecks', 'cluster', cluster, 'internetEgressByDesign takes an AksCluster');
+      throw new ValidationError(`SecurityChecks.internetEgressByDesign() at ${callerLocation()}`, 'cluster', cluster, 'internetEgressByDesign takes an AksCluster');
     }
     recordExemption(cluster, 'EGRESS003', reason, IDS);
   }
@@ -92,11 +92,13 @@ export class SecurityChecks implements IAspect {
   private readonly levels: ReadonlyMap<SecurityCheckId, CheckLevel>;
 
   constructor(props: SecurityChecksProps = {}) {
-    requireProps('SecurityChecks', 'SecurityChecks', props, []);
-    if (props.defaultLevel !== undefined) checkEnum('SecurityChecks', 'defaultLevel', props.defaultLevel, LEVELS, { what: 'a level' });
+    // Not a construct: errors name where the app created it.
+    const site = `new SecurityChecks() at ${callerLocation()}`;
+    requireProps(site, 'SecurityChecks', props, []);
+    if (props.defaultLevel !== undefined) checkEnum(site, 'defaultLevel', props.defaultLevel, LEVELS, { what: 'a level' });
     for (const [id, level] of Object.entries(props.levels ?? {})) {
-      if (!IDS.includes(id)) throw new ValidationError('SecurityChecks', 'levels', id, `the security checks are ${IDS.join(', ')}`);
-      checkEnum('SecurityChecks', `levels.${id}`, level, LEVELS, { what: 'a level' });
+      if (!IDS.includes(id)) throw new ValidationError(site, 'levels', id, `the security checks are ${IDS.join(', ')}`);
+      checkEnum(site, `levels.${id}`, level, LEVELS, { what: 'a level' });
     }
     this.levels = new Map(SECURITY_CHECKS.map((c) => [c.id, props.levels?.[c.id] ?? props.defaultLevel ?? c.defaultLevel]));
   }
@@ -104,7 +106,7 @@ export class SecurityChecks implements IAspect {
   /** The level check `checkId` runs at. */
   public levelOf(checkId: SecurityCheckId): CheckLevel {
     const level = this.levels.get(checkId);
-    if (level === undefined) throw new ValidationError('SecurityChecks', 'checkId', checkId, `the security checks are ${IDS.join(', ')}`);
+    if (level === undefined) throw new ValidationError(`SecurityChecks.levelOf() at ${callerLocation()}`, 'checkId', checkId, `the security checks are ${IDS.join(', ')}`);
     return level;
   }
 

@@ -24,8 +24,8 @@ describe('AKS egress rule presets', () => {
   });
 
   test('NTP addresses must be IP addresses, and ntp an AksNtp', () => {
-    expect(() => AksNtp.addresses(['ntp.ubuntu.com'])).toThrow('AksNtp: addresses[0] is "ntp.ubuntu.com"; expected an IP address such as 10.0.0.4');
-    expect(() => AksNtp.addresses([])).toThrow('AksNtp: addresses is []; at least 1 entry is needed');
+    expect(() => AksNtp.addresses(['ntp.ubuntu.com'])).toThrow(`AksNtp.addresses() at ${calledFrom('fqdn')}: addresses[0] is "ntp.ubuntu.com"; expected an IP address such as 10.0.0.4`); // fqdn
+    expect(() => AksNtp.addresses([])).toThrow(`AksNtp.addresses() at ${calledFrom('empty')}: addresses is []; at least 1 entry is needed`); // empty
     expect(() => AksEgressRules.requiredNetworkRules({ region: 'eastus', ntp: 'none' as unknown as AksNtp })).toThrow( // ntp
       `AksEgressRules.requiredNetworkRules() at ${calledFrom('ntp')}: options.ntp is "none"; expected AksNtp.ubuntuFqdn(), AksNtp.addresses([...]) or AksNtp.none()`);
   });

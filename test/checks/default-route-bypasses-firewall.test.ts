@@ -4,7 +4,7 @@ import {
 } from '../../lib/azure';
 import { NetworkFirewall, VpcRouteTarget, VpcSubnet } from '../../lib/aws';
 import { SecurityChecks } from '../../lib/checks';
-import { awsStack, azureStack } from '../helpers';
+import { awsStack, azureStack, lineOf } from '../helpers';
 import { cluster, firewall, rg, vnet } from '../azure/outbound-fixtures';
 import { inspectionVpc, spokeVpc, transitGateway } from '../aws/fixtures';
 import { annotations, describeLevels, only, runChecks } from './helpers';
@@ -247,8 +247,8 @@ describe('EGRESS003: a cluster whose design is to leave to the Internet without 
   });
 
   test('refuses what is not a cluster, and a reason too short to judge', () => {
-    expect(() => SecurityChecks.internetEgressByDesign({} as AksCluster, REASON)).toThrow(
-      'SecurityChecks: cluster is {}; internetEgressByDesign takes an AksCluster');
+    expect(() => SecurityChecks.internetEgressByDesign({} as AksCluster, REASON)).toThrow( // not a cluster
+      `SecurityChecks.internetEgressByDesign() at ${lineOf(__filename, 'not a cluster')}: cluster is {}; internetEgressByDesign takes an AksCluster`);
     const app = Testing.app();
     const aks = cluster(azureStack(app), AksOutbound.loadBalancer());
     expect(() => SecurityChecks.internetEgressByDesign(aks, 'because')).toThrow(

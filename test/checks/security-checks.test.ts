@@ -1,7 +1,7 @@
 import { App, Aspects, TerraformStack, Testing } from 'cdktf';
 import { AksOutbound } from '../../lib/azure';
 import { CheckLevel, SECURITY_CHECKS, SecurityCheckFailure, SecurityCheckId, SecurityChecks } from '../../lib/checks';
-import { azureStack, synth } from '../helpers';
+import { azureStack, lineOf, synth } from '../helpers';
 import { cluster, firewall, vnet } from '../azure/outbound-fixtures';
 import { annotations, runChecks, validationErrorOf } from './helpers';
 
@@ -78,12 +78,12 @@ describe('SecurityChecks', () => {
   });
 
   test('rejects an unknown check ID or level', () => {
-    expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS999: 'error' } as unknown as { [id in SecurityCheckId]?: CheckLevel } })).message)
-      .toBe('SecurityChecks: levels is "EGRESS999"; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007');
-    expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS001: 'fatal' as CheckLevel } })).message)
-      .toBe('SecurityChecks: levels.EGRESS001 is "fatal"; a level is allowed: "error", "warning", "off"');
-    expect(validationErrorOf(() => new SecurityChecks({ defaultLevel: 'loud' as CheckLevel })).message)
-      .toBe('SecurityChecks: defaultLevel is "loud"; a level is allowed: "error", "warning", "off"');
+    expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS999: 'error' } as unknown as { [id in SecurityCheckId]?: CheckLevel } })).message) // id
+      .toBe(`new SecurityChecks() at ${lineOf(__filename, 'id')}: levels is "EGRESS999"; the security checks are EGRESS001, EGRESS002, EGRESS003, EGRESS004, EGRESS005, EGRESS006, EGRESS007`);
+    expect(validationErrorOf(() => new SecurityChecks({ levels: { EGRESS001: 'fatal' as CheckLevel } })).message) // level
+      .toBe(`new SecurityChecks() at ${lineOf(__filename, 'level')}: levels.EGRESS001 is "fatal"; a level is allowed: "error", "warning", "off"`);
+    expect(validationErrorOf(() => new SecurityChecks({ defaultLevel: 'loud' as CheckLevel })).message) // default
+      .toBe(`new SecurityChecks() at ${lineOf(__filename, 'default')}: defaultLevel is "loud"; a level is allowed: "error", "warning", "off"`);
   });
 
   describe('exemptions', () => {

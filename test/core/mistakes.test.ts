@@ -5,7 +5,7 @@ import * as aws from '../../lib/aws';
 import * as calico from '../../lib/calico';
 import { SecurityChecks } from '../../lib/checks';
 import { AZURE_FIREWALL_RULE_LIMITS, RuleCollection, ValidationError, validateRuleCollection } from '../../lib/core';
-import { azureStack, resourceGroup } from '../helpers';
+import { azureStack, lineOf, resourceGroup } from '../helpers';
 
 /*
  * Mistakes as a JavaScript caller (or an `as any`, or a JSON-driven config) makes them: each must end
@@ -95,12 +95,12 @@ describe('missing required props name the missing one, for every construct', () 
   });
 
   test('calico: value objects and static factories check their options', () => {
-    expect(messageOf(() => new calico.EgressTenant({ egressCidr: '10.10.10.0/30' } as any)))
-      .toBe('new EgressTenant() at test/core/mistakes.test.ts:98: name is missing; EgressTenant requires it');
-    expect(messageOf(() => azure.AppGatewayIngress.newGateway({ name: 'gw' } as any)))
-      .toBe('AppGatewayIngress.newGateway(): subnetCidr is missing; AppGatewayIngress.newGateway requires it');
-    expect(messageOf(() => azure.AppGatewayIngress.newGatewayInSubnet(undefined as any)))
-      .toBe("AppGatewayIngress.newGatewayInSubnet(): props is missing; AppGatewayIngress.newGatewayInSubnet takes an object of props with 'name', 'subnet'");
+    expect(messageOf(() => new calico.EgressTenant({ egressCidr: '10.10.10.0/30' } as any))) // tenant
+      .toBe(`new EgressTenant() at ${lineOf(__filename, 'tenant')}: name is missing; EgressTenant requires it`);
+    expect(messageOf(() => azure.AppGatewayIngress.newGateway({ name: 'gw' } as any))) // gateway
+      .toBe(`AppGatewayIngress.newGateway() at ${lineOf(__filename, 'gateway')}: subnetCidr is missing; AppGatewayIngress.newGateway requires it`);
+    expect(messageOf(() => azure.AppGatewayIngress.newGatewayInSubnet(undefined as any))) // in subnet
+      .toBe(`AppGatewayIngress.newGatewayInSubnet() at ${lineOf(__filename, 'in subnet')}: props is missing; AppGatewayIngress.newGatewayInSubnet takes an object of props with 'name', 'subnet'`);
     expect(messageOf(() => aws.FirewallLogging.s3({} as any)))
       .toBe('FirewallLogging.s3() at test/core/mistakes.test.ts:104: bucketName is missing; FirewallLogging.s3 requires it');
   });
@@ -144,8 +144,8 @@ describe('the rule model, used by every firewall, names missing and misspelt fie
 
 describe('checks: SecurityChecks props from JavaScript', () => {
   test('a misspelt level suggests the right one', () => {
-    expect(messageOf(() => new SecurityChecks({ defaultLevel: 'Warning' as any })))
-      .toBe('SecurityChecks: defaultLevel is "Warning"; a level is allowed: "error", "warning", "off"; did you mean "warning"?');
+    expect(messageOf(() => new SecurityChecks({ defaultLevel: 'Warning' as any }))) // misspelt level
+      .toBe(`new SecurityChecks() at ${lineOf(__filename, 'misspelt level')}: defaultLevel is "Warning"; a level is allowed: "error", "warning", "off"; did you mean "warning"?`);
   });
 });
 
