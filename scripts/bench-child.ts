@@ -24,7 +24,16 @@ function imported(): void {
   importedAt = process.hrtime.bigint();
 }
 
+// When the app is built and its synth starts (hub and plain runs), to report build and synth apart.
+let builtAt: bigint | undefined;
+function built(): void {
+  builtAt = process.hrtime.bigint();
+}
+
 function finish(extra: Record<string, unknown> = {}): void {
+  if (importedAt !== undefined && builtAt !== undefined) {
+    extra = { buildMs: Number(builtAt - importedAt) / 1e6, synthMs: Number(process.hrtime.bigint() - builtAt) / 1e6, ...extra };
+  }
   if (importedAt !== undefined) extra = { importMs: Number(importedAt - start) / 1e6, ...extra };
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const peakMiB = process.resourceUsage().maxRSS / 1024;
@@ -63,6 +72,7 @@ if (mode === 'import') {
   try {
     const app = new App({ outdir });
     buildGeneratedHub(app, Number(arg));
+    built();
     app.synth();
     finish({ stacks: app.node.children.length });
   } finally {
@@ -168,6 +178,7 @@ if (mode === 'import') {
         }).overrideLogicalId(id);
       }
     }
+    built();
     app.synth();
     finish({ resources: count });
   } finally {

@@ -5,6 +5,7 @@ import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { ValidationError, checkList, checkNumber, checkString, knownOrWarn, requireProps } from '../core';
 import { Token } from 'cdktf';
 import { AwsTags, Vpc, VpcSubnet, checkAwsTags } from './vpc';
+import { untraced } from '../core/refs';
 
 /**
  * The EC2 actions the nodes' IAM role needs so that Calico Enterprise can run egress gateways with
@@ -109,26 +110,26 @@ export class AwsEgressGatewaySubnets extends Construct {
 
     this.subnets = specs.map((s) => props.vpc.addSubnet({ ...s, group: EGRESS_GATEWAY_SUBNET_GROUP }));
 
-    this.policyDocument = new DataAwsIamPolicyDocument(this, 'node-policy-document', {
+    this.policyDocument = untraced(() => new DataAwsIamPolicyDocument(this, 'node-policy-document', {
       statement: [{
         sid: 'CalicoEgressGatewayEni',
         effect: 'Allow',
         actions: [...CALICO_AWS_EGRESS_NODE_ACTIONS],
         resources: ['*'],
       }],
-    });
-    this.policy = new IamPolicy(this, 'node-policy', {
+    }));
+    this.policy = untraced(() => new IamPolicy(this, 'node-policy', {
       name: props.policyName,
       description: 'Calico Enterprise egress gateways with native VPC addresses: secondary ENIs, their addresses and Elastic IPs',
       policy: this.policyDocument.json,
       tags: props.tags,
-    });
+    }));
     this.elasticIps = [];
     for (let i = 1; i <= eipCount; i++) {
-      this.elasticIps.push(new Eip(this, `eip-${i}`, {
+      this.elasticIps.push(untraced(() => new Eip(this, `eip-${i}`, {
         domain: 'vpc',
         tags: { ...(props.tags ?? {}), Name: `egress-gw-eip-${i}` },
-      }));
+      })));
     }
   }
 

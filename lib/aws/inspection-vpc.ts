@@ -5,6 +5,7 @@ import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Cidr, ValidationError, checkCidrList } from '../core';
 import { AWS_MAX_VPC_PREFIX, AwsTags, Vpc, VpcRouteTarget, VpcSubnet, VpcSubnetSpec } from './vpc';
 import { requireProps } from '../core/guards';
+import { untraced } from '../core/refs';
 
 /** Group label of an inspection VPC's firewall subnets. */
 export const FIREWALL_SUBNET_GROUP = 'firewall';
@@ -103,15 +104,15 @@ export class InspectionVpc extends Vpc {
       const given: unknown = props.internetEgress.returnRanges;
       const ranges = checkCidrList(this, 'internetEgress.returnRanges', Array.isArray(given) ? given.map(String) : given, { version: 4, minItems: 1 });
       this.returnRanges = ranges;
-      this.internetGateway = new InternetGateway(this, 'internet-gateway', { vpcId: this.id, tags: { ...props.tags, Name: `${props.name}-igw` } });
+      const internetGateway = this.internetGateway = untraced(() => new InternetGateway(this, 'internet-gateway', { vpcId: this.id, tags: { ...props.tags, Name: `${props.name}-igw` } }));
       for (const subnet of this.publicSubnets) {
-        const eip = new Eip(this, `nat-eip-${subnet.availabilityZone}`, {
-          domain: 'vpc', tags: { ...props.tags, Name: `${props.name}-nat-${subnet.availabilityZone}` }, dependsOn: [this.internetGateway],
-        });
-        this.natGateways[subnet.availabilityZone] = new NatGateway(this, `nat-${subnet.availabilityZone}`, {
+        const eip = untraced(() => new Eip(this, `nat-eip-${subnet.availabilityZone}`, {
+          domain: 'vpc', tags: { ...props.tags, Name: `${props.name}-nat-${subnet.availabilityZone}` }, dependsOn: [internetGateway],
+        }));
+        this.natGateways[subnet.availabilityZone] = untraced(() => new NatGateway(this, `nat-${subnet.availabilityZone}`, {
           allocationId: eip.id, subnetId: subnet.id, connectivityType: 'public',
           tags: { ...props.tags, Name: `${props.name}-nat-${subnet.availabilityZone}` },
-        });
+        }));
         subnet.addRoute({ destination: '0.0.0.0/0', target: VpcRouteTarget.internetGateway(this.internetGateway.id), intent: '(5) out to the Internet' });
       }
     }

@@ -18,6 +18,7 @@ import {
   NETWORK_FIREWALL_MAX_STATEFUL_CAPACITY, NETWORK_FIREWALL_RULE_LIMITS, renderNetworkFirewallRuleGroup,
 } from './network-firewall-rules';
 import { AwsTags, VpcRouteTarget, checkAwsTags } from './vpc';
+import { untraced } from '../core/refs';
 
 /** What a stateful engine in strict order does with packets no rule matched. */
 export type StatefulDefaultAction = 'aws:drop_strict' | 'aws:drop_established' | 'aws:alert_strict' | 'aws:alert_established';
@@ -205,12 +206,12 @@ export class NetworkFirewall extends Construct {
     }
     if (props.statefulDefaultActions !== undefined) this.givenDefaultActions = this.checkDefaultActions(props.statefulDefaultActions);
 
-    this.policy = new NetworkfirewallFirewallPolicy(this, 'policy', {
+    this.policy = untraced(() => new NetworkfirewallFirewallPolicy(this, 'policy', {
       name: `${props.name}-policy`,
       firewallPolicy: this.policyBlock(),
       tags: props.tags,
-    });
-    this.resource = new NetworkfirewallFirewall(this, 'firewall', {
+    }));
+    this.resource = untraced(() => new NetworkfirewallFirewall(this, 'firewall', {
       name: props.name,
       description: props.description,
       vpcId: props.vpc.id,
@@ -218,13 +219,13 @@ export class NetworkFirewall extends Construct {
       subnetMapping: props.vpc.firewallSubnets.map((s) => ({ subnetId: s.id })),
       deleteProtection: props.deleteProtection ?? true,
       tags: props.tags,
-    });
+    }));
 
     // Endpoint IDs by availability zone, from the firewall's sync states (a set: looked up by zone,
     // never by position). The key is named explicitly: a fromComplexList iterator's `key` is the
     // zone under cdktf but the list index under cdktn.
-    const states = TerraformIterator.fromList(this.resource.firewallStatus.get(0).syncStates);
-    this.endpoints = new TerraformLocal(this, 'endpoint-ids', states.forExpressionForMap('val.availability_zone', 'val.attachment[0].endpoint_id'));
+    const states = untraced(() => TerraformIterator.fromList(this.resource.firewallStatus.get(0).syncStates));
+    this.endpoints = untraced(() => new TerraformLocal(this, 'endpoint-ids', states.forExpressionForMap('val.availability_zone', 'val.attachment[0].endpoint_id')));
 
     // (2) Traffic the transit gateway hands to the inspection VPC goes through the firewall endpoint
     // in the zone it arrived in (appliance mode keeps both directions of a flow in one zone).
@@ -313,13 +314,13 @@ export class NetworkFirewall extends Construct {
     }
     this._collections.push(collection);
     this.warnUnreachableInternet(collection);
-    const group = new NetworkfirewallRuleGroup(this, `rule-group-${collection.name}`, {
+    const group = untraced(() => new NetworkfirewallRuleGroup(this, `rule-group-${collection.name}`, {
       name: groupName,
       type: 'STATEFUL',
       capacity: Math.max(rendered.requiredCapacity, this.minimumCapacity),
       ruleGroup: rendered.ruleGroup,
       tags: this.tags,
-    });
+    }));
     this.ruleGroups[collection.name] = group;
     this.policy.putFirewallPolicy(this.policyBlock());
     return group;
@@ -416,11 +417,11 @@ export class NetworkFirewall extends Construct {
           'the log groups are named <prefix>/alert, /flow and /tls: CloudWatch log group names are 1 to 512 letters, digits, ".", "-", "_", "/" or "#"');
       }
       destinations = logTypes.map((type) => {
-        const group = new CloudwatchLogGroup(this, `log-group-${type.toLowerCase()}`, {
+        const group = untraced(() => new CloudwatchLogGroup(this, `log-group-${type.toLowerCase()}`, {
           name: `${prefix}/${type.toLowerCase()}`,
           retentionInDays: retention,
           tags,
-        });
+        }));
         this.logGroups[type] = group;
         return { logType: type, logDestinationType: 'CloudWatchLogs', logDestination: { logGroup: group.name } };
       });
@@ -438,9 +439,9 @@ export class NetworkFirewall extends Construct {
         logDestination: s3.prefix ? { bucketName: s3.bucketName, prefix: s3.prefix } : { bucketName: s3.bucketName } as { [key: string]: string },
       }));
     }
-    return new NetworkfirewallLoggingConfiguration(this, 'logging', {
+    return untraced(() => new NetworkfirewallLoggingConfiguration(this, 'logging', {
       firewallArn: this.resource.arn,
       loggingConfiguration: { logDestinationConfig: destinations },
-    });
+    }));
   }
 }

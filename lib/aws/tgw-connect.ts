@@ -9,6 +9,7 @@ import {
   IConnectRegistration, ITransitGatewayAttachment, TransitGateway, TransitGatewayRouteTable, TransitGatewayVpcAttachment,
 } from './transit-gateway';
 import { AwsTags, VpcSubnet, checkAwsName, checkAwsTags } from './vpc';
+import { untraced } from '../core/refs';
 
 /** Most Connect peers (GRE tunnels) one Connect attachment takes (not adjustable). */
 export const TGW_CONNECT_MAX_PEERS = 4;
@@ -127,14 +128,14 @@ export class ConnectPeer extends Construct {
     this.insideCidr = insideCidr;
     this.peerAsn = spec.peerAsn;
     this.transitGatewayAsn = connect.transitGateway.asn;
-    this.resource = new Ec2TransitGatewayConnectPeer(this, 'peer', {
+    this.resource = untraced(() => new Ec2TransitGatewayConnectPeer(this, 'peer', {
       transitGatewayAttachmentId: connect.attachmentId,
       peerAddress: spec.peerAddress,
       transitGatewayAddress: connect.transitGatewayAddress,
       insideCidrBlocks: [insideCidr.toString()],
       bgpAsn: String(spec.peerAsn),
       tags: { ...tags, Name: spec.name },
-    });
+    }));
   }
 
   /**
@@ -213,14 +214,14 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
           `the transit gateway's GRE address comes from its CIDR blocks ${tgw.cidrBlocks.join(', ')}`);
       }
     }
-    this.resource = new Ec2TransitGatewayConnect(this, 'connect', {
+    this.resource = untraced(() => new Ec2TransitGatewayConnect(this, 'connect', {
       transitGatewayId: tgw.id,
       transportAttachmentId: props.transport.attachmentId,
       protocol: 'gre',
       transitGatewayDefaultRouteTableAssociation: false,
       transitGatewayDefaultRouteTablePropagation: false,
       tags: { ...props.tags, Name: props.name },
-    });
+    }));
     this.routeSubnetsGiven = props.routeSubnets !== undefined;
     if (props.routeSubnets) this.routeGre(props.routeSubnets);
     for (const p of props.peers ?? []) this.addPeer(p);
@@ -324,14 +325,14 @@ export class TransitGatewayConnect extends Construct implements ITransitGatewayA
    * BGP runs inside the tunnel, so GRE is all the group sees.
    */
   public allowGreFrom(securityGroupId: string, description = `GRE from transit gateway ${this.transitGateway.name} (Connect ${this.name})`): VpcSecurityGroupIngressRule[] {
-    const rules = this.transitGateway.cidrBlocks.map((cidr) => new VpcSecurityGroupIngressRule(this, `gre-${this.greRules.length}-${cidr.toString().replace(/[^0-9a-zA-Z]+/g, '-')}`, {
+    const rules = this.transitGateway.cidrBlocks.map((cidr) => untraced(() => new VpcSecurityGroupIngressRule(this, `gre-${this.greRules.length}-${cidr.toString().replace(/[^0-9a-zA-Z]+/g, '-')}`, {
       securityGroupId,
       ipProtocol: String(GRE_PROTOCOL),
       cidrIpv4: cidr.version === 4 ? cidr.toString() : undefined,
       cidrIpv6: cidr.version === 6 ? cidr.toString() : undefined,
       description,
       tags: this.tags,
-    }));
+    })));
     this.greRules.push(...rules);
     return rules;
   }

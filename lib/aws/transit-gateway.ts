@@ -11,6 +11,7 @@ import { declareLink, linksInApp } from '../core/app-registry';
 import { formatValue } from '../core/errors';
 import { InspectionVpc } from './inspection-vpc';
 import { AwsTags, Vpc, VpcRouteTarget, VpcSubnet, checkAwsName, checkAwsTags } from './vpc';
+import { untraced } from '../core/refs';
 
 /** The Amazon-side ASN AWS gives a transit gateway when none is named. */
 export const AWS_TGW_DEFAULT_ASN = 64512;
@@ -159,7 +160,7 @@ export class TransitGateway extends Construct implements ITransitGateway {
     this.cidrBlocks = this.checkCidrBlocks(props.cidrBlocks ?? []);
     declareRanges(this, this.cidrBlocks.map((cidr) => ({ cidr, kind: 'transit', label: `transit gateway ${props.name} CIDR block` })));
     this.existingId = (props as { [EXISTING_ID]?: string })[EXISTING_ID];
-    if (this.existingId === undefined) this._resource = new Ec2TransitGateway(this, 'tgw', {
+    if (this.existingId === undefined) this._resource = untraced(() => new Ec2TransitGateway(this, 'tgw', {
       description: props.description,
       amazonSideAsn: this.asn,
       defaultRouteTableAssociation: 'disable',
@@ -169,7 +170,7 @@ export class TransitGateway extends Construct implements ITransitGateway {
       vpnEcmpSupport: 'enable',
       transitGatewayCidrBlocks: this.cidrBlocks.length > 0 ? this.cidrBlocks.map((c) => c.toString()) : undefined,
       tags: { ...props.tags, Name: props.name },
-    });
+    }));
     checkAtSynth(this, () => {
       this.cidrBlocks.forEach((cidr, i) => checkClearOf(this, `cidrBlocks[${i}]`, cidr, ['vpc'],
         'a transit gateway CIDR block must not overlap the VPCs it routes for'));
@@ -385,7 +386,7 @@ export class TransitGatewayVpcAttachment extends Construct implements ITransitGa
     this.vpc = props.vpc;
     this.subnets = [...props.subnets];
     this.applianceMode = props.applianceMode;
-    this.resource = new Ec2TransitGatewayVpcAttachment(this, 'attachment', {
+    this.resource = untraced(() => new Ec2TransitGatewayVpcAttachment(this, 'attachment', {
       transitGatewayId: props.transitGateway.id,
       vpcId: props.vpc.id,
       subnetIds: props.subnets.map((s) => s.id),
@@ -394,7 +395,7 @@ export class TransitGatewayVpcAttachment extends Construct implements ITransitGa
       transitGatewayDefaultRouteTableAssociation: false,
       transitGatewayDefaultRouteTablePropagation: false,
       tags: { ...props.tags, Name: props.name },
-    });
+    }));
   }
 
   public get fqn(): string {
@@ -470,10 +471,10 @@ export class TransitGatewayRouteTable extends Construct {
     requireProps(this, 'TransitGatewayRouteTable', props, ['transitGateway', 'name']);
     this.name = props.name;
     this.transitGateway = props.transitGateway;
-    this.resource = new Ec2TransitGatewayRouteTable(this, 'table', {
+    this.resource = untraced(() => new Ec2TransitGatewayRouteTable(this, 'table', {
       transitGatewayId: props.transitGateway.id,
       tags: { ...props.tags, Name: props.name },
-    });
+    }));
   }
 
   /** The route table's ID (a reference). */
@@ -504,10 +505,10 @@ export class TransitGatewayRouteTable extends Construct {
     }
     attachment._associate(this);
     this._associated.push(attachment);
-    this.associationResources[attachment.name] = new Ec2TransitGatewayRouteTableAssociation(this, `association-${attachment.name}`, {
+    this.associationResources[attachment.name] = untraced(() => new Ec2TransitGatewayRouteTableAssociation(this, `association-${attachment.name}`, {
       transitGatewayAttachmentId: attachment.attachmentId,
       transitGatewayRouteTableId: this.id,
-    });
+    }));
   }
 
   /** Learns the attachment's routes: a VPC's CIDR, or what a Connect peer announces over BGP. */
@@ -516,10 +517,10 @@ export class TransitGatewayRouteTable extends Construct {
       throw new ValidationError(this, `propagations[${attachment.name}]`, attachment.name, 'it already propagates into this table');
     }
     this._propagated.push(attachment);
-    this.propagationResources[attachment.name] = new Ec2TransitGatewayRouteTablePropagation(this, `propagation-${attachment.name}`, {
+    this.propagationResources[attachment.name] = untraced(() => new Ec2TransitGatewayRouteTablePropagation(this, `propagation-${attachment.name}`, {
       transitGatewayAttachmentId: attachment.attachmentId,
       transitGatewayRouteTableId: this.id,
-    });
+    }));
   }
 
   /** Adds a static route; one per destination. */
@@ -540,12 +541,12 @@ export class TransitGatewayRouteTable extends Construct {
       }
     }
     this._routes.push(route);
-    const resource = new Ec2TransitGatewayRoute(this, `route-${route.destination.replace(/[^0-9a-zA-Z]+/g, '-')}`, {
+    const resource = untraced(() => new Ec2TransitGatewayRoute(this, `route-${route.destination.replace(/[^0-9a-zA-Z]+/g, '-')}`, {
       transitGatewayRouteTableId: this.id,
       destinationCidrBlock: route.destination,
       transitGatewayAttachmentId: route.target === 'blackhole' ? undefined : route.target.attachmentId,
       blackhole: route.target === 'blackhole' ? true : undefined,
-    });
+    }));
     this.routeResources[route.destination] = resource;
     return resource;
   }

@@ -11,6 +11,7 @@ import {
   Cidr, ValidationError, brand, checkAtSynth, checkEnum, checkList, checkString, declareRanges, isIpAddress, knownOrWarn, knownValue, requireProps,
   typeName, warnUnchecked,
 } from '../core';
+import { untraced } from '../core/refs';
 
 /** Tags of AWS resources. */
 export type AwsTags = { readonly [key: string]: string };
@@ -221,21 +222,21 @@ export class VpcSubnet extends Construct {
     this.group = spec.group ?? 'private';
     this.existing = (spec as { [EXISTING]?: ExistingSubnetAttributes })[EXISTING];
     if (this.existing === undefined) {
-      this._resource = new TfSubnet(this, 'subnet', {
+      const resource = this._resource = untraced(() => new TfSubnet(this, 'subnet', {
         vpcId: vpc.id,
         cidrBlock: cidr.toString(),
         availabilityZone: spec.availabilityZone,
         mapPublicIpOnLaunch: false,
         tags: { ...tags, Name: spec.name },
-      });
-      this._routeTable = new TfRouteTable(this, 'route-table', {
+      }));
+      const routeTable = this._routeTable = untraced(() => new TfRouteTable(this, 'route-table', {
         vpcId: vpc.id,
         tags: { ...tags, Name: `${spec.name}-rt` },
-      });
-      new RouteTableAssociation(this, 'route-table-association', {
-        subnetId: this._resource.id,
-        routeTableId: this._routeTable.id,
-      });
+      }));
+      untraced(() => new RouteTableAssociation(this, 'route-table-association', {
+        subnetId: resource.id,
+        routeTableId: routeTable.id,
+      }));
     }
     checkAtSynth(this, () => this.checkRegion());
   }
@@ -334,7 +335,7 @@ export class VpcSubnet extends Construct {
       }
     }
     this._routes.push(route);
-    const resource = new TfRoute(this, `route-${route.destination.replace(/[^0-9a-zA-Z]+/g, '-')}`, {
+    const resource = untraced(() => new TfRoute(this, `route-${route.destination.replace(/[^0-9a-zA-Z]+/g, '-')}`, {
       routeTableId: this.routeTableId,
       destinationCidrBlock: route.destination,
       transitGatewayId: route.target.kind === 'transitGateway' ? route.target.id : undefined,
@@ -342,7 +343,7 @@ export class VpcSubnet extends Construct {
       natGatewayId: route.target.kind === 'natGateway' ? route.target.id : undefined,
       gatewayId: route.target.kind === 'internetGateway' ? route.target.id : undefined,
       dependsOn: route.target.dependsOn && route.target.dependsOn.length > 0 ? [...route.target.dependsOn] : undefined,
-    });
+    }));
     this.routeResources[route.destination] = resource;
     return resource;
   }
@@ -387,17 +388,17 @@ export class Vpc extends Construct {
     declareRanges(this, [{ cidr, kind: 'vpc', label: `VPC ${props.name}` }]);
     this.existingId = (props as { [EXISTING]?: string })[EXISTING];
     if (this.existingId === undefined) {
-      this._resource = new TfVpc(this, 'vpc', {
+      const resource = this._resource = untraced(() => new TfVpc(this, 'vpc', {
         cidrBlock: cidr.toString(),
         enableDnsSupport: true,
         enableDnsHostnames: props.enableDnsHostnames ?? true,
         tags: { ...props.tags, Name: props.name },
-      });
+      }));
       if (props.restrictDefaultSecurityGroup ?? true) {
-        this.defaultSecurityGroup = new DefaultSecurityGroup(this, 'default-security-group', {
-          vpcId: this._resource.id,
+        this.defaultSecurityGroup = untraced(() => new DefaultSecurityGroup(this, 'default-security-group', {
+          vpcId: resource.id,
           tags: { ...props.tags, Name: `${props.name}-default` },
-        });
+        }));
       }
     }
     for (const spec of props.subnets ?? []) this.addSubnet(spec);

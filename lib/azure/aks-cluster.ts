@@ -16,6 +16,7 @@ import { isPublicIpHostRange, plainReference } from './references';
 import { Subnet } from './virtual-network';
 import { brandTest } from '../core/synth-checks';
 import { attribute, cached, dependableOf } from '../core/refs';
+import { untraced } from '../core/refs';
 
 /** The most pods AKS runs per node, with every network plugin. */
 export const AKS_MAX_PODS_PER_NODE = 250;
@@ -74,11 +75,11 @@ class LatestPatch extends KubernetesVersion {
       throw new ValidationError(scope, 'kubernetesVersion', this.minor, 'latestPatchOf takes a minor version such as 1.35');
     }
     // The data source's binding is loaded here, by clusters that ask for the latest patch only.
-    const versions = new (require('@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions')).DataAzurermKubernetesServiceVersions(scope, 'kubernetes-versions', {
+    const versions = untraced(() => new (require('@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions')).DataAzurermKubernetesServiceVersions(scope, 'kubernetes-versions', {
       location,
       versionPrefix: this.minor,
       includePreview: false,
-    });
+    }));
     return versions.latestVersion;
   }
 }
@@ -328,7 +329,7 @@ export class AksCluster extends Construct {
       });
     }
 
-    this.resource = new KubernetesCluster(this, 'cluster', {
+    this.resource = untraced(() => new KubernetesCluster(this, 'cluster', {
       name: props.name,
       resourceGroupName: attribute(props.resourceGroup, 'name'),
       location: attribute(props.resourceGroup, 'location'),
@@ -375,7 +376,7 @@ export class AksCluster extends Construct {
         : undefined,
       ingressApplicationGateway,
       tags: azureTags(this, props.tags),
-    });
+    }));
     if (props.containerInsights) {
       this.containerInsights = new ContainerInsights(this, 'container-insights', {
         resourceGroup: props.resourceGroup,
@@ -418,7 +419,7 @@ export class AksCluster extends Construct {
     if (addonScope) {
       // The add-on's own identity creates or joins the gateway's subnet.
       this.ingressAddonAccess = grantRole(this, 'ingress-addon-network-contributor',
-        { principalId: this.resource.ingressApplicationGateway.ingressApplicationGatewayIdentity.get(0).objectId },
+        { principalId: untraced(() => this.resource.ingressApplicationGateway.ingressApplicationGatewayIdentity.get(0).objectId) },
         'Network Contributor', addonScope, { description: `the Application Gateway ingress add-on of ${props.name} manages its gateway's subnet` });
     }
 
@@ -458,13 +459,15 @@ export class AksCluster extends Construct {
 
   /** Connection settings for the helm and kubernetes providers, decoded from the cluster's kube config. */
   public get kubeConnection(): { host: string; clientCertificate: string; clientKey: string; clusterCaCertificate: string } {
-    const kc = this.resource.kubeConfig.get(0);
-    return {
-      host: kc.host,
-      clientCertificate: Fn.base64decode(kc.clientCertificate),
-      clientKey: Fn.base64decode(kc.clientKey),
-      clusterCaCertificate: Fn.base64decode(kc.clusterCaCertificate),
-    };
+    return untraced(() => {
+      const kc = this.resource.kubeConfig.get(0);
+      return {
+        host: kc.host,
+        clientCertificate: Fn.base64decode(kc.clientCertificate),
+        clientKey: Fn.base64decode(kc.clientKey),
+        clusterCaCertificate: Fn.base64decode(kc.clusterCaCertificate),
+      };
+    });
   }
 
   /** The principal ID of the cluster's system-assigned identity (a reference). */

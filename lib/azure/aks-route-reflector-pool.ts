@@ -8,6 +8,7 @@ import { AksCluster } from './aks-cluster';
 import { RoleAssignment, RoleScope, grantRole } from './role-assignment';
 import { AZURE_ROUTE_SERVER_MAX_PEERS } from './route-server';
 import { Subnet } from './virtual-network';
+import { untraced } from '../core/refs';
 
 /** The fewest route reflectors the pool accepts: one can be repaired or upgraded while two still reflect. */
 export const ROUTE_REFLECTOR_MIN_NODES = 3;
@@ -135,7 +136,7 @@ export class AksRouteReflectorPool extends Construct {
     const dependsOn = [subnet.routeTableAssociation, this.subnetAccess?.resource].filter((d): d is ITerraformDependable => d !== undefined);
     // The binding is loaded here, by apps with a route reflector pool only.
     const binding: typeof import('@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool') = require('@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool');
-    this.resource = new binding.KubernetesClusterNodePool(this, 'pool', {
+    this.resource = untraced(() => new binding.KubernetesClusterNodePool(this, 'pool', {
       name,
       kubernetesClusterId: cluster.resource.id,
       vmSize: props.vmSize ?? 'Standard_D2s_v5',
@@ -147,6 +148,6 @@ export class AksRouteReflectorPool extends Construct {
       zones: props.zones,
       upgradeSettings: { maxSurge: String(maxSurge) },
       dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
-    });
+    }));
   }
 }

@@ -15,6 +15,7 @@ import { ApplicationGateway } from './application-gateway';
 import { ManagedIdentity, serviceAccountSubject } from './managed-identity';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { RoleAssignment, RoleScope } from './role-assignment';
+import { untraced } from '../core/refs';
 
 /** The AGIC chart version the library is tested with. */
 export const AGIC_CHART_VERSION = '1.8.1';
@@ -163,7 +164,7 @@ export class AppGatewayIngressController extends Construct {
         { description: `AGIC of ${cluster.name} reads ${s.label}` })),
     ];
 
-    const subscriptionId = props.subscriptionId ?? new (require('@cdktf/provider-azurerm/lib/data-azurerm-client-config') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-client-config')).DataAzurermClientConfig(this, 'client-config').subscriptionId;
+    const subscriptionId = props.subscriptionId ?? untraced(() => new (require('@cdktf/provider-azurerm/lib/data-azurerm-client-config') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-client-config')).DataAzurermClientConfig(this, 'client-config')).subscriptionId;
     this.values = {
       verbosityLevel: verbosity,
       appgw: {
@@ -183,7 +184,7 @@ export class AppGatewayIngressController extends Construct {
     const dependsOn: ITerraformDependable[] = [cluster.resource, gateway.resource, this.federatedCredential,
       ...this.roleAssignments.flatMap((r) => [r.resource, r.propagated]), ...(props.dependsOn ?? [])];
     const helm: typeof import('@cdktf/provider-helm/lib/release') = require('@cdktf/provider-helm/lib/release');
-    this.release = new helm.Release(this, 'release', {
+    this.release = untraced(() => new helm.Release(this, 'release', {
       provider: props.provider,
       name: releaseName,
       chart: AGIC_CHART,
@@ -193,7 +194,7 @@ export class AppGatewayIngressController extends Construct {
       createNamespace: this.namespace !== 'kube-system' && this.namespace !== 'default',
       values: [stringifyYaml(this.values)],
       dependsOn,
-    });
+    }));
   }
 
   /** The subject of the federated credential: `system:serviceaccount:<namespace>:<serviceAccountName>`. */

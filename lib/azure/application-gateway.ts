@@ -13,6 +13,7 @@ import { IRouteTable } from './route-table';
 import { AZURE_SPECIAL_SUBNETS, Subnet } from './virtual-network';
 import { IWafPolicy, WafPolicy } from './waf-policy';
 import { brandTest } from '../core/synth-checks';
+import { untraced } from '../core/refs';
 
 /** Application Gateway v2 autoscaling limits: at least 0 to 100 instances, at most 2 to 125. */
 export const APP_GATEWAY_V2_LIMITS = { minCapacity: { from: 0, to: 100 }, maxCapacity: { from: 2, to: 125 } } as const;
@@ -204,7 +205,7 @@ export class ApplicationGateway extends Construct {
     const s = APP_GATEWAY_SKELETON;
     // The binding is loaded here, by apps with an Application Gateway only.
     const binding: typeof import('@cdktf/provider-azurerm/lib/application-gateway') = require('@cdktf/provider-azurerm/lib/application-gateway');
-    this.resource = new binding.ApplicationGateway(this, 'gateway', {
+    this.resource = untraced(() => new binding.ApplicationGateway(this, 'gateway', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
@@ -243,7 +244,7 @@ export class ApplicationGateway extends Construct {
       lifecycle: (props.managedByIngressController ?? true) ? { ignoreChanges: [...AGIC_MANAGED_ATTRIBUTES] } : undefined,
       dependsOn: this.routeTable ? [...this.routeTable.dependables] : undefined,
       tags: azureTags(this, props.tags),
-    });
+    }));
 
     if (props.diagnostics !== false) {
       const d = addDiagnostics(this, {

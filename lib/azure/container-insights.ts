@@ -7,6 +7,7 @@ import { ValidationError, checkAzureName, knownValue, warnUnchecked } from '../c
 import { requireProps } from '../core/guards';
 import { ILogAnalyticsWorkspace } from './diagnostics';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
+import { untraced } from '../core/refs';
 
 /** The stream Container insights sends through its data collection rule. */
 export const CONTAINER_INSIGHTS_STREAM = 'Microsoft-ContainerInsights-Group-Default';
@@ -57,7 +58,7 @@ export class ContainerInsights extends Construct {
     this.workspace = props.workspace;
     // The bindings are loaded here, by the clusters that send Container insights only.
     const dcr: typeof import('@cdktf/provider-azurerm/lib/monitor-data-collection-rule') = require('@cdktf/provider-azurerm/lib/monitor-data-collection-rule');
-    this.rule = new dcr.MonitorDataCollectionRule(this, 'rule', {
+    this.rule = untraced(() => new dcr.MonitorDataCollectionRule(this, 'rule', {
       name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
@@ -76,14 +77,14 @@ export class ContainerInsights extends Construct {
       },
       description: `Container insights of ${props.clusterName}`,
       tags: azureTags(this, props.tags),
-    });
+    }));
     const dcra: typeof import('@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association') = require('@cdktf/provider-azurerm/lib/monitor-data-collection-rule-association');
-    this.association = new dcra.MonitorDataCollectionRuleAssociation(this, 'association', {
+    this.association = untraced(() => new dcra.MonitorDataCollectionRuleAssociation(this, 'association', {
       name: 'ContainerInsightsExtension',
       targetResourceId: props.clusterId,
       dataCollectionRuleId: this.rule.id,
       description: 'Routes Container insights data of the cluster to its workspace',
-    });
+    }));
   }
 
   /**

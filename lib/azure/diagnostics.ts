@@ -4,6 +4,7 @@ import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-di
 import { ValidationError, checkAzureName } from '../core';
 import { checkEnum, requireProps } from '../core/guards';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
+import { untraced } from '../core/refs';
 
 /** What a diagnostic setting needs of a workspace: its ID. */
 export interface ILogAnalyticsWorkspace {
@@ -53,14 +54,14 @@ export class LogAnalyticsWorkspace extends Construct implements ILogAnalyticsWor
       throw new ValidationError(this, 'retentionInDays', retention, 'Log Analytics keeps data for 30 to 730 days');
     }
     this.name = props.name;
-    this.resource = new TfLogAnalyticsWorkspace(this, 'workspace', {
+    this.resource = untraced(() => new TfLogAnalyticsWorkspace(this, 'workspace', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
       sku: checkEnum(this, 'sku', props.sku ?? 'PerGB2018', LOG_ANALYTICS_SKUS, { what: 'a workspace SKU' }),
       retentionInDays: retention,
       tags: azureTags(this, props.tags),
-    });
+    }));
   }
 
   /** The workspace's resource ID (a reference). */
@@ -113,7 +114,7 @@ export class DiagnosticSettings extends Construct {
     this.logCategories = logs;
     this.logCategoryGroups = groups;
     this.metricCategories = metrics;
-    this.resource = new MonitorDiagnosticSetting(this, 'setting', {
+    this.resource = untraced(() => new MonitorDiagnosticSetting(this, 'setting', {
       name: props.name,
       targetResourceId: props.targetResourceId,
       logAnalyticsWorkspaceId: props.workspace.id,
@@ -124,7 +125,7 @@ export class DiagnosticSettings extends Construct {
         ...groups.map((categoryGroup) => ({ categoryGroup })),
       ],
       enabledMetric: metrics.map((category) => ({ category })),
-    });
+    }));
   }
 }
 

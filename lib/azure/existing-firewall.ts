@@ -7,6 +7,7 @@ import {
 } from '../core';
 import { renderPolicyCollections } from './firewall-rules';
 import type { IFirewall } from './firewall';
+import { untraced } from '../core/refs';
 
 /** An existing firewall, known by its addresses (see `AzureFirewall.fromAttributes`). */
 export interface FirewallAttributes {
@@ -146,9 +147,9 @@ export class ExistingAzureFirewall extends Construct implements IFirewall {
     const groupName = `${this.prefix}-${collection.kind}`;
     let group = this.policyRuleCollectionGroups[groupName];
     if (!group) {
-      group = new FirewallPolicyRuleCollectionGroup(this, `group-${groupName}`, {
+      group = untraced(() => new FirewallPolicyRuleCollectionGroup(this, `group-${groupName}`, {
         name: groupName, firewallPolicyId: this.firewallPolicyId, priority,
-      });
+      }));
       // Terraform ignores "//" keys; the review report reads which firewall the policy belongs to here.
       group.addOverride('//.cdktf-kubernetes-egress', {
         existingFirewall: { name: this.name, privateIp: this.privateIp, publicIps: [...this.publicIps] },

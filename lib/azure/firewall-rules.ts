@@ -11,6 +11,7 @@ import {
   FirewallPolicyRuleCollectionGroupNetworkRuleCollection,
 } from '@cdktf/provider-azurerm/lib/firewall-policy-rule-collection-group';
 import { NetworkRule, RuleCollection, renderAddress, renderSourceAddresses } from '../core';
+import { untraced } from '../core/refs';
 
 /** Renders the provider-neutral rule model for Azure Firewall. */
 
@@ -52,13 +53,13 @@ export function renderClassicCollection(scope: Construct, collection: RuleCollec
   const id = `${collection.kind}-${collection.name}`;
   switch (collection.kind) {
     case 'network':
-      return new (require('@cdktf/provider-azurerm/lib/firewall-network-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-network-rule-collection')).FirewallNetworkRuleCollection(scope, id, {
+      return untraced(() => new (require('@cdktf/provider-azurerm/lib/firewall-network-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-network-rule-collection')).FirewallNetworkRuleCollection(scope, id, {
         ...base,
         action: collection.action,
         rule: collection.rules.map(networkRule),
-      });
+      }));
     case 'application':
-      return new (require('@cdktf/provider-azurerm/lib/firewall-application-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-application-rule-collection')).FirewallApplicationRuleCollection(scope, id, {
+      return untraced(() => new (require('@cdktf/provider-azurerm/lib/firewall-application-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-application-rule-collection')).FirewallApplicationRuleCollection(scope, id, {
         ...base,
         action: collection.action,
         rule: collection.rules.map((r) => ({
@@ -70,9 +71,9 @@ export function renderClassicCollection(scope: Construct, collection: RuleCollec
           fqdnTags: orUndefined(r.fqdnTags),
           protocol: orUndefined(r.protocols?.map((p) => ({ type: p.type, port: p.port }))),
         })),
-      });
+      }));
     case 'dnat':
-      return new (require('@cdktf/provider-azurerm/lib/firewall-nat-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-nat-rule-collection')).FirewallNatRuleCollection(scope, id, {
+      return untraced(() => new (require('@cdktf/provider-azurerm/lib/firewall-nat-rule-collection') as typeof import('@cdktf/provider-azurerm/lib/firewall-nat-rule-collection')).FirewallNatRuleCollection(scope, id, {
         ...base,
         action: 'Dnat',
         rule: collection.rules.map((r) => ({
@@ -86,7 +87,7 @@ export function renderClassicCollection(scope: Construct, collection: RuleCollec
           translatedPort: String(r.translatedPort),
           protocols: [...r.protocols],
         })),
-      });
+      }));
   }
 }
 

@@ -24,6 +24,7 @@ import { Subnet } from './virtual-network';
 import { defaultZones } from './zones';
 import { ExistingAzureFirewall, ExistingFirewallPolicyAttributes, FirewallAttributes } from './existing-firewall';
 import { attribute, cached } from '../core/refs';
+import { untraced } from '../core/refs';
 
 /** Azure Firewall's limit on public IP addresses per firewall. */
 export const AZURE_FIREWALL_MAX_PUBLIC_IPS = 250;
@@ -338,10 +339,10 @@ export class AzureFirewall extends Construct implements IFirewall {
 
     if (format instanceof PolicyFormat) {
       this.policyOptions = format.options;
-      this.policyName = format.options.name ?? `${props.name}-policy`;
-      checkAzureName(this, 'ruleFormat.name', this.policyName, AZURE_NAME_RULES.firewallPolicy);
-      this.policy = new FirewallPolicy(this, 'policy', {
-        name: this.policyName,
+      const policyName = this.policyName = format.options.name ?? `${props.name}-policy`;
+      checkAzureName(this, 'ruleFormat.name', policyName, AZURE_NAME_RULES.firewallPolicy);
+      this.policy = untraced(() => new FirewallPolicy(this, 'policy', {
+        name: policyName,
         resourceGroupName: attribute(props.resourceGroup, 'name'),
         location: attribute(props.resourceGroup, 'location'),
         sku: tier,
@@ -351,12 +352,12 @@ export class AzureFirewall extends Construct implements IFirewall {
         dns: tier === 'Basic' ? undefined : { proxyEnabled: this.dnsProxyEnabled, servers: props.dnsServers },
         privateIpRanges: props.privateIpRanges,
         tags: azureTags(this, props.tags),
-      });
+      }));
     }
 
     const ipConfigName = props.ipConfigurationName ?? 'fw-ipconfig';
     checkAzureName(this, 'ipConfigurationName', ipConfigName, azureNetworkNameRule('an IP configuration name', 1, 80));
-    this.resource = new TfFirewall(this, 'firewall', {
+    this.resource = untraced(() => new TfFirewall(this, 'firewall', {
       name: props.name,
       resourceGroupName: attribute(props.resourceGroup, 'name'),
       location: attribute(props.resourceGroup, 'location'),
@@ -378,12 +379,12 @@ export class AzureFirewall extends Construct implements IFirewall {
         ? { name: `${ipConfigName}-mgmt`, subnetId: props.managementSubnet.id, publicIpAddressId: mgmtIp.id }
         : undefined,
       tags: azureTags(this, props.tags),
-    });
+    }));
 
     if (props.diagnostics !== false) {
       const sent = addDiagnostics(this, {
         name: props.name,
-        id: this.resource.id,
+        id: attribute(this.resource, 'id'),
         resourceGroup: props.resourceGroup,
         defaultLogCategories: DIAGNOSTIC_LOG_CATEGORIES.azureFirewall,
         tags: azureTags(this, props.tags),
@@ -545,11 +546,11 @@ export class AzureFirewall extends Construct implements IFirewall {
         throw new ValidationError(this, `ruleCollections[${collection.name}].group.priority`, priority,
           `rule collection group ${clash[0]} already has priority ${priority}`);
       }
-      const resource = new FirewallPolicyRuleCollectionGroup(this, `group-${groupName}`, {
+      const resource = untraced(() => new FirewallPolicyRuleCollectionGroup(this, `group-${groupName}`, {
         name: groupName,
         firewallPolicyId: policy.id,
         priority,
-      });
+      }));
       group = { resource, collections: [], rendered: { nat: [], network: [], application: [] } };
       this.groups.set(groupName, group);
     }

@@ -6,6 +6,7 @@ import { requireProps } from '../core/guards';
 import { checkPeering, declareLink } from '../core/app-registry';
 import { VirtualNetwork } from './virtual-network';
 import { attribute } from '../core/refs';
+import { untraced } from '../core/refs';
 
 /** A hub's gateway that spokes reach through gateway transit (a Route Server or a VPN/ExpressRoute gateway). */
 export interface IHubGateway {
@@ -80,7 +81,7 @@ export class HubSpokePeering extends Construct {
     const forwarded = props.allowForwardedTraffic ?? true;
     const dependsOn = props.gateway ? [...props.gateway.dependables] : undefined;
 
-    this.hubToSpoke = new VirtualNetworkPeering(this, 'hub-to-spoke', {
+    this.hubToSpoke = untraced(() => new VirtualNetworkPeering(this, 'hub-to-spoke', {
       name: hubToSpokeName,
       resourceGroupName: hub.resourceGroupName,
       virtualNetworkName: attribute(hub.resource, 'name'),
@@ -90,8 +91,8 @@ export class HubSpokePeering extends Construct {
       allowGatewayTransit: props.gateway !== undefined,
       useRemoteGateways: false,
       dependsOn,
-    });
-    this.spokeToHub = new VirtualNetworkPeering(this, 'spoke-to-hub', {
+    }));
+    this.spokeToHub = untraced(() => new VirtualNetworkPeering(this, 'spoke-to-hub', {
       name: spokeToHubName,
       resourceGroupName: spoke.resourceGroupName,
       virtualNetworkName: attribute(spoke.resource, 'name'),
@@ -102,7 +103,7 @@ export class HubSpokePeering extends Construct {
       useRemoteGateways: useRemote,
       // Azure refuses remote gateways until the hub's side allows gateway transit: create it after that side.
       dependsOn: useRemote ? [...(dependsOn ?? []), this.hubToSpoke] : dependsOn,
-    });
+    }));
     declareLink({ kind: 'peering', from: hub, to: spoke, owner: this, usesRemoteGateway: useRemote });
     hub._addPeer(spoke, this.dependables);
     spoke._addPeer(hub, this.dependables);

@@ -5,6 +5,7 @@ import type { IpGroup as TfIpGroup } from '@cdktf/provider-azurerm/lib/ip-group'
 import { AZURE_NETWORK_NAME, Cidr, ValidationError, checkAzureName, checkCidrList } from '../core';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { Subnet } from './virtual-network';
+import { untraced } from '../core/refs';
 
 /** Props of {@link IpGroup}. */
 export interface IpGroupProps {
@@ -46,13 +47,13 @@ export class IpGroup extends Construct {
     }
     this.name = props.name;
     this.cidrs = cidrs;
-    this.resource = new (require('@cdktf/provider-azurerm/lib/ip-group') as typeof import('@cdktf/provider-azurerm/lib/ip-group')).IpGroup(this, 'ip-group', {
+    this.resource = untraced(() => new (require('@cdktf/provider-azurerm/lib/ip-group') as typeof import('@cdktf/provider-azurerm/lib/ip-group')).IpGroup(this, 'ip-group', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
       cidrs: cidrs.map((c) => c.toString()),
       tags: azureTags(this, props.tags),
-    });
+    }));
   }
 
   /** The group's resource ID (a reference): what `sourceIpGroups` takes. */

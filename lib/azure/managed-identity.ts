@@ -8,6 +8,7 @@ import { knownValue, requireProps, warnUnchecked } from '../core/guards';
 import { plainReference } from './references';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { BuiltInRole, IRolePrincipal, RoleAssignment, RoleAssignmentProps, RoleScope, grantRole } from './role-assignment';
+import { untraced } from '../core/refs';
 
 /** The audience Entra ID expects in tokens exchanged through a federated credential. */
 export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
@@ -65,12 +66,12 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
     checkAzureName(this, 'name', props.name, AZURE_IDENTITY_NAME);
     this.name = props.name;
     this.resourceGroupName = props.resourceGroup.name;
-    this.resource = new (require('@cdktf/provider-azurerm/lib/user-assigned-identity') as typeof import('@cdktf/provider-azurerm/lib/user-assigned-identity')).UserAssignedIdentity(this, 'identity', {
+    this.resource = untraced(() => new (require('@cdktf/provider-azurerm/lib/user-assigned-identity') as typeof import('@cdktf/provider-azurerm/lib/user-assigned-identity')).UserAssignedIdentity(this, 'identity', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
       tags: azureTags(this, props.tags),
-    });
+    }));
   }
 
   /** The identity's resource ID (a reference). */
@@ -120,14 +121,14 @@ export class ManagedIdentity extends Construct implements IRolePrincipal {
         throw new ValidationError(this, `${at}.issuer`, options.issuer, 'an OIDC issuer is an https:// URL, e.g. the cluster\'s oidcIssuerUrl');
       }
     }
-    const credential = new (require('@cdktf/provider-azurerm/lib/federated-identity-credential') as typeof import('@cdktf/provider-azurerm/lib/federated-identity-credential')).FederatedIdentityCredential(this, `federated-${options.name}`, {
+    const credential = untraced(() => new (require('@cdktf/provider-azurerm/lib/federated-identity-credential') as typeof import('@cdktf/provider-azurerm/lib/federated-identity-credential')).FederatedIdentityCredential(this, `federated-${options.name}`, {
       name: options.name,
       resourceGroupName: this.resourceGroupName,
       parentId: this.resource.id,
       audience: [WORKLOAD_IDENTITY_AUDIENCE],
       issuer: options.issuer,
       subject: serviceAccountSubject(options.namespace, options.serviceAccount),
-    });
+    }));
     this.federatedCredentials[options.name] = credential;
     return credential;
   }

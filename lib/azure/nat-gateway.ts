@@ -14,6 +14,7 @@ import { declareName } from '../core/app-registry';
 import { publicIpId, publicIpNames, standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { ISubnetNatGateway, Subnet, VirtualNetwork } from './virtual-network';
+import { untraced } from '../core/refs';
 
 /** A NAT gateway takes at most 16 public IP addresses. */
 export const NAT_GATEWAY_MAX_PUBLIC_IPS = 16;
@@ -91,7 +92,7 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     const zones = props.zone === undefined ? undefined
       : [checkEnum(this, 'zone', props.zone, ['1', '2', '3'] as const, { what: 'a NAT gateway zone (one only)' })];
 
-    this.resource = new (require('@cdktf/provider-azurerm/lib/nat-gateway') as typeof import('@cdktf/provider-azurerm/lib/nat-gateway')).NatGateway(this, 'nat-gateway', {
+    this.resource = untraced(() => new (require('@cdktf/provider-azurerm/lib/nat-gateway') as typeof import('@cdktf/provider-azurerm/lib/nat-gateway')).NatGateway(this, 'nat-gateway', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
@@ -99,15 +100,15 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
       idleTimeoutInMinutes: timeout,
       zones,
       tags: azureTags(this, props.tags),
-    });
+    }));
 
     this.publicIpResources = publicIpNames(this, props.name, props, NAT_GATEWAY_MAX_PUBLIC_IPS, 'a NAT gateway')
       .map((name, i) => standardPublicIp(this, publicIpId(i), { name, resourceGroup: props.resourceGroup, zones, tags: azureTags(this, props.tags) }));
     this.publicIpAssociations = this.publicIpResources.map((ip, i) =>
-      new (require('@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association') as typeof import('@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association')).NatGatewayPublicIpAssociation(this, i === 0 ? 'public-ip-association' : `public-ip-association-${i + 1}`, {
+      untraced(() => new (require('@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association') as typeof import('@cdktf/provider-azurerm/lib/nat-gateway-public-ip-association')).NatGatewayPublicIpAssociation(this, i === 0 ? 'public-ip-association' : `public-ip-association-${i + 1}`, {
         natGatewayId: this.resource.id,
         publicIpAddressId: ip.id,
-      }));
+      })));
     for (const subnet of props.subnets ?? []) this.associate(subnet);
   }
 
@@ -151,10 +152,10 @@ export class NatGateway extends Construct implements ISubnetNatGateway {
     }
     this.checkRegion(subnet.vnet);
     let association!: SubnetNatGatewayAssociation;
-    subnet._setNatGateway(this, () => (association = new (require('@cdktf/provider-azurerm/lib/subnet-nat-gateway-association') as typeof import('@cdktf/provider-azurerm/lib/subnet-nat-gateway-association')).SubnetNatGatewayAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
+    subnet._setNatGateway(this, () => (association = untraced(() => new (require('@cdktf/provider-azurerm/lib/subnet-nat-gateway-association') as typeof import('@cdktf/provider-azurerm/lib/subnet-nat-gateway-association')).SubnetNatGatewayAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
       subnetId: subnet.id,
       natGatewayId: this.resource.id,
-    })));
+    }))));
     this._subnets.push(subnet);
     this.subnetAssociations[`${subnet.vnet.name}/${subnet.name}`] = association;
   }

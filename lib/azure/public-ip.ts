@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import { AZURE_NAME_RULES, ValidationError, checkAzureName } from '../core';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
+import { untraced } from '../core/refs';
 
 /** How a construct's public IPs are named: explicitly, or by count from the construct's name. */
 export interface PublicIpNaming {
@@ -58,7 +59,7 @@ export interface StandardPublicIpProps {
  */
 export function standardPublicIp(scope: Construct, id: string, props: StandardPublicIpProps): PublicIp {
   checkAzureName(scope, id === 'public-ip' ? 'publicIpName' : `publicIp[${id}].name`, props.name, AZURE_NAME_RULES.publicIp);
-  return new PublicIp(scope, id, {
+  return untraced(() => new PublicIp(scope, id, {
     name: props.name,
     resourceGroupName: props.resourceGroup.name,
     location: props.resourceGroup.location,
@@ -66,7 +67,7 @@ export function standardPublicIp(scope: Construct, id: string, props: StandardPu
     sku: 'Standard',
     zones: props.zones,
     tags: azureTags(scope, props.tags),
-  });
+  }));
 }
 
 /** Construct IDs of a series of public IPs: `public-ip`, `public-ip-2`, … */

@@ -4,6 +4,7 @@ import { RoleAssignment as TfRoleAssignment } from '@cdktf/provider-azurerm/lib/
 import { relative, sep } from 'path';
 import { ErrorSite, ROLE_PROPAGATION_WAIT, TimeSleep, ValidationError, formatValue } from '../core';
 import { checkEnum, requireProps } from '../core/guards';
+import { untraced } from '../core/refs';
 
 /**
  * Azure built-in roles the library grants, by the name Azure gives them
@@ -234,14 +235,14 @@ export class RoleAssignment extends Construct {
       ['ServicePrincipal', 'User', 'Group'] as const, { what: 'a principal type' });
     this.role = props.role;
     this.scope = props.scope;
-    this.resource = new TfRoleAssignment(this, 'assignment', {
+    this.resource = untraced(() => new TfRoleAssignment(this, 'assignment', {
       scope: props.scope.id,
       roleDefinitionName: props.role,
       principalId: props.principal.principalId,
       principalType,
       skipServicePrincipalAadCheck: principalType === 'ServicePrincipal' ? true : undefined,
       description: props.description,
-    });
+    }));
   }
 
   /**

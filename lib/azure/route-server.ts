@@ -12,6 +12,7 @@ import {
 import { standardPublicIp } from './public-ip';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { Subnet, VirtualNetwork } from './virtual-network';
+import { untraced } from '../core/refs';
 
 /** The AS number of every Azure Route Server. */
 export const AZURE_ROUTE_SERVER_ASN = 65515;
@@ -151,19 +152,19 @@ export class RouteServer extends Construct {
     this.subnet = this.checkSubnet(props.subnet);
     this.vnet = props.subnet.vnet;
     const pipName = props.publicIpName ?? `${props.name}-pip`;
-    this.publicIp = standardPublicIp(this, 'public-ip', { name: pipName, resourceGroup: props.resourceGroup, tags: azureTags(this, props.tags) });
-    this.resource = new (require('@cdktf/provider-azurerm/lib/route-server') as typeof import('@cdktf/provider-azurerm/lib/route-server')).RouteServer(this, 'route-server', {
+    const publicIp = this.publicIp = standardPublicIp(this, 'public-ip', { name: pipName, resourceGroup: props.resourceGroup, tags: azureTags(this, props.tags) });
+    this.resource = untraced(() => new (require('@cdktf/provider-azurerm/lib/route-server') as typeof import('@cdktf/provider-azurerm/lib/route-server')).RouteServer(this, 'route-server', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
       sku: checkEnum(this, 'sku', props.sku ?? 'Standard', ['Standard'] as const, { what: 'a Route Server SKU' }),
-      publicIpAddressId: this.publicIp.id,
+      publicIpAddressId: publicIp.id,
       subnetId: props.subnet.id,
       branchToBranchTrafficEnabled: props.branchToBranchTrafficEnabled ?? false,
       hubRoutingPreference: props.hubRoutingPreference === undefined ? undefined
         : checkEnum(this, 'hubRoutingPreference', props.hubRoutingPreference, ['ExpressRoute', 'VpnGateway', 'ASPath'] as const, { what: 'a hub routing preference' }),
       tags: azureTags(this, props.tags),
-    });
+    }));
     this.routeServerId = this.resource.id;
     for (const p of props.peers ?? []) this.addPeer(p);
     checkAtSynth(this, () => this.checkPeersReachable());
@@ -228,12 +229,12 @@ export class RouteServer extends Construct {
       throw new ValidationError(this, `${field}.peerIp`, peer.peerIp, `connection ${same.name} already peers with it`);
     }
     this._peers.push(peer);
-    const connection = new (require('@cdktf/provider-azurerm/lib/route-server-bgp-connection') as typeof import('@cdktf/provider-azurerm/lib/route-server-bgp-connection')).RouteServerBgpConnection(this, `peer-${peer.name}`, {
+    const connection = untraced(() => new (require('@cdktf/provider-azurerm/lib/route-server-bgp-connection') as typeof import('@cdktf/provider-azurerm/lib/route-server-bgp-connection')).RouteServerBgpConnection(this, `peer-${peer.name}`, {
       name: peer.name,
       routeServerId: this.routeServerId,
       peerAsn: peer.peerAsn,
       peerIp: peer.peerIp,
-    });
+    }));
     this.connections[peer.name] = connection;
     return connection;
   }

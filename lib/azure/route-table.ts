@@ -14,6 +14,7 @@ import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { isPublicIpHostRange, plainReference } from './references';
 import { ISubnetRouteTable, Subnet } from './virtual-network';
 import { attribute } from '../core/refs';
+import { untraced } from '../core/refs';
 
 /** Azure's next hop types (azurerm `azurerm_route.next_hop_type`). */
 export const NEXT_HOP_TYPES: readonly NextHop['type'][] = ['VirtualAppliance', 'Internet', 'VnetLocal', 'VirtualNetworkGateway', 'None'];
@@ -120,13 +121,13 @@ export class RouteTable extends Construct implements IRouteTable {
     checkAzureName(this, 'name', props.name, AZURE_NAME_RULES.routeTable);
     this.name = props.name;
     this.resourceGroupName = attribute(props.resourceGroup, 'name');
-    this.resource = new TfRouteTable(this, 'table', {
+    this.resource = untraced(() => new TfRouteTable(this, 'table', {
       name: props.name,
       resourceGroupName: attribute(props.resourceGroup, 'name'),
       location: attribute(props.resourceGroup, 'location'),
       bgpRoutePropagationEnabled: props.bgpRoutePropagationEnabled ?? true,
       tags: azureTags(this, props.tags),
-    });
+    }));
     for (const r of props.routes ?? []) this.addRoute(r);
     for (const s of props.subnets ?? []) this.associate(s);
     checkAtSynth(this, () => this.checkFirewallSubnets());
@@ -197,14 +198,14 @@ export class RouteTable extends Construct implements IRouteTable {
       throw new ValidationError(this, `${field}.nextHop.ip`, hop.ip, `only a VirtualAppliance next hop takes an IP, not ${hop.type}`);
     }
     this._routes.push(spec);
-    const route = new TfRoute(this, `route-${spec.name}`, {
+    const route = untraced(() => new TfRoute(this, `route-${spec.name}`, {
       name: spec.name,
       resourceGroupName: this.resourceGroupName,
       routeTableName: attribute(this.resource, 'name'),
       addressPrefix: spec.addressPrefix,
       nextHopType: hop.type,
       nextHopInIpAddress: hop.ip,
-    });
+    }));
     this.routeResources[spec.name] = route;
     return route;
   }
@@ -218,10 +219,10 @@ export class RouteTable extends Construct implements IRouteTable {
       throw new ValidationError(this, 'subnets', subnet.name, 'Azure Route Server does not support a route table on RouteServerSubnet');
     }
     let association!: SubnetRouteTableAssociation;
-    subnet._setRouteTable(this, () => (association = new SubnetRouteTableAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
+    subnet._setRouteTable(this, () => (association = untraced(() => new SubnetRouteTableAssociation(this, `association-${subnet.vnet.name}-${subnet.name}`, {
       subnetId: subnet.id,
       routeTableId: attribute(this.resource, 'id'),
-    })));
+    }))));
     this._subnets.push(subnet);
     this.associations[`${subnet.vnet.name}/${subnet.name}`] = association;
   }

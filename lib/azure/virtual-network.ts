@@ -15,6 +15,7 @@ import { declareName } from '../core/app-registry';
 import type { IFirewall } from './firewall';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
 import { attribute } from '../core/refs';
+import { untraced } from '../core/refs';
 
 /** Subnet names Azure gives a meaning, with the smallest prefix each accepts. */
 export const AZURE_SPECIAL_SUBNETS: { readonly [name: string]: { readonly maxPrefix: number; readonly service: string } } = {
@@ -144,19 +145,19 @@ export class Subnet extends Construct {
     this.cidr = cidr;
     this.existing = existing;
     this.resource = existing
-      ? new (require('@cdktf/provider-azurerm/lib/data-azurerm-subnet') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-subnet')).DataAzurermSubnet(this, 'subnet', {
+      ? untraced(() => new (require('@cdktf/provider-azurerm/lib/data-azurerm-subnet') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-subnet')).DataAzurermSubnet(this, 'subnet', {
         name: spec.name,
         resourceGroupName: vnet.resourceGroupName,
         virtualNetworkName: vnet.name,
-      })
-      : new TfSubnet(this, 'subnet', {
+      }))
+      : untraced(() => new TfSubnet(this, 'subnet', {
         name: spec.name,
         resourceGroupName: vnet.resourceGroupName,
         virtualNetworkName: attribute(vnet.resource, 'name'),
         addressPrefixes: [cidr.toString()],
         serviceEndpoints: spec.serviceEndpoints,
         defaultOutboundAccessEnabled: spec.defaultOutboundAccessEnabled,
-      });
+      }));
   }
 
   /** The subnet's resource ID (a reference). */
@@ -296,15 +297,15 @@ export class VirtualNetwork extends Construct {
     const existingSubnets = (props as unknown as { [EXISTING]?: ExistingVirtualNetworkProps['subnets'] })[EXISTING];
     this.existing = existingSubnets !== undefined;
     this.resource = this.existing
-      ? new (require('@cdktf/provider-azurerm/lib/data-azurerm-virtual-network') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-virtual-network')).DataAzurermVirtualNetwork(this, 'vnet', { name: props.name, resourceGroupName: attribute(props.resourceGroup, 'name') })
-      : new TfVirtualNetwork(this, 'vnet', {
+      ? untraced(() => new (require('@cdktf/provider-azurerm/lib/data-azurerm-virtual-network') as typeof import('@cdktf/provider-azurerm/lib/data-azurerm-virtual-network')).DataAzurermVirtualNetwork(this, 'vnet', { name: props.name, resourceGroupName: attribute(props.resourceGroup, 'name') }))
+      : untraced(() => new TfVirtualNetwork(this, 'vnet', {
         name: props.name,
         resourceGroupName: attribute(props.resourceGroup, 'name'),
         location: attribute(props.resourceGroup, 'location'),
         addressSpace: this.addressSpace.map((c) => c.toString()),
         dnsServers: props.dnsServers,
         tags: azureTags(this, props.tags),
-      });
+      }));
     for (const spec of existingSubnets ?? []) this.addSubnetOf(spec, true);
     for (const spec of props.subnets ?? []) this.addSubnet(spec);
   }
@@ -396,10 +397,10 @@ export class VirtualNetwork extends Construct {
     checkList(this, 'dnsServers', servers, 'a list of IP addresses');
     if (servers.length === 0) throw new ValidationError(this, 'dnsServers', [], 'name at least one DNS server');
     checkIpList(this, 'dnsServers', servers);
-    this.dnsServersResource = new (require('@cdktf/provider-azurerm/lib/virtual-network-dns-servers') as typeof import('@cdktf/provider-azurerm/lib/virtual-network-dns-servers')).VirtualNetworkDnsServers(this, 'dns-servers', {
+    this.dnsServersResource = untraced(() => new (require('@cdktf/provider-azurerm/lib/virtual-network-dns-servers') as typeof import('@cdktf/provider-azurerm/lib/virtual-network-dns-servers')).VirtualNetworkDnsServers(this, 'dns-servers', {
       virtualNetworkId: this.id,
       dnsServers: [...servers],
-    });
+    }));
     return this.dnsServersResource;
   }
 

@@ -5,6 +5,7 @@ import type { WebApplicationFirewallPolicy } from '@cdktf/provider-azurerm/lib/w
 import { AZURE_NETWORK_NAME, ValidationError, checkAzureName } from '../core';
 import { checkEnum, checkList, requireProps, requireValue } from '../core/guards';
 import { IResourceGroup, Tags, azureTags } from './resource-group';
+import { untraced } from '../core/refs';
 
 /** What an Application Gateway needs of a WAF policy. */
 export interface IWafPolicy {
@@ -90,7 +91,7 @@ export class WafPolicy extends Construct implements IWafPolicy {
     this.mode = checkEnum(this, 'mode', props.mode ?? 'Prevention', WAF_MODES, { what: 'a WAF mode' });
     // The binding is loaded here, by apps with a WAF policy only.
     const binding: typeof import('@cdktf/provider-azurerm/lib/web-application-firewall-policy') = require('@cdktf/provider-azurerm/lib/web-application-firewall-policy');
-    this.resource = new binding.WebApplicationFirewallPolicy(this, 'policy', {
+    this.resource = untraced(() => new binding.WebApplicationFirewallPolicy(this, 'policy', {
       name: props.name,
       resourceGroupName: props.resourceGroup.name,
       location: props.resourceGroup.location,
@@ -101,7 +102,7 @@ export class WafPolicy extends Construct implements IWafPolicy {
       },
       managedRules: { managedRuleSet: sets.map((s) => ({ type: s.type, version: s.version })) },
       tags: azureTags(this, props.tags),
-    });
+    }));
   }
 
   /** The policy's resource ID (a reference). */

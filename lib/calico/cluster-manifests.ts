@@ -14,6 +14,7 @@ import {
 } from '../core';
 import { KubernetesObject, StringMap } from './api';
 import { renderYaml } from './yaml-render';
+import { untraced } from '../core/refs';
 
 /** The field manager the library applies with, unless told otherwise. */
 export const DEFAULT_FIELD_MANAGER = 'cdktf-kubernetes-egress';
@@ -127,12 +128,12 @@ export class ClusterManifests extends Construct {
       throw new ValidationError(owner, `${object.kind} ${object.metadata.name}: metadata.name`, object.metadata.name,
         `${creator} creates ${object.kind} ${object.metadata.name} itself and kubernetes_manifest cannot create an object that exists; patch it (ClusterManifests.patch)`);
     }
-    return this.register(owner, object, 'create', this.provider && new Manifest(owner, id, {
+    return this.register(owner, object, 'create', this.provider && untraced(() => new Manifest(owner, id, {
       provider: this.provider,
       manifest: plain(object),
       fieldManager: { name: this.fieldManager },
       dependsOn: resourcesOf(options.dependsOn),
-    }));
+    })));
   }
 
   /**
@@ -144,14 +145,14 @@ export class ClusterManifests extends Construct {
   public patch<T extends KubernetesObject>(owner: Construct, id: string, object: T, options: AddManifestOptions = {}): ManifestEntry {
     let resource: Manifest | undefined;
     if (this.provider) {
-      resource = new Manifest(owner, id, {
+      resource = untraced(() => new Manifest(owner, id, {
         provider: this.provider,
         manifest: plain(object),
         fieldManager: { name: this.fieldManager, forceConflicts: true },
         dependsOn: resourcesOf(options.dependsOn),
         // Calico owns the object: a destroy must forget it (terraform state rm), never delete it.
         lifecycle: { preventDestroy: true },
-      });
+      }));
       importWithoutLocalProbe(resource, importId(object));
       this.teardownOutput();
     }
@@ -173,12 +174,12 @@ export class ClusterManifests extends Construct {
     const id = `${this.pathInStack().join('_').replace(/[^A-Za-z0-9_]/g, '_')}_teardown`;
     if (this.node.tryFindChild(id)) return;
     const stack = TerraformStack.of(this);
-    const output = new TerraformOutput(this, id, {
+    const output = untraced(() => new TerraformOutput(this, id, {
       value: Lazy.stringValue({
         produce: () => `cd cdktf.out/stacks/${stack.node.id} && terraform state rm ${this.protectedAddresses().map((a) => `'${a}'`).join(' ')}`,
       }),
       description: 'Run before cdktf destroy: forgets the objects Calico created (kept in the cluster, protected from deletion)',
-    });
+    }));
     output.overrideLogicalId(id);
   }
 
@@ -190,7 +191,7 @@ export class ClusterManifests extends Construct {
       kind: target.kind,
       metadata: { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}), annotations },
     };
-    return this.register(owner, object, 'annotate', this.provider && new (require('@cdktf/provider-kubernetes/lib/annotations') as typeof import('@cdktf/provider-kubernetes/lib/annotations')).Annotations(owner, id, {
+    return this.register(owner, object, 'annotate', this.provider && untraced(() => new (require('@cdktf/provider-kubernetes/lib/annotations') as typeof import('@cdktf/provider-kubernetes/lib/annotations')).Annotations(owner, id, {
       provider: this.provider,
       apiVersion: target.apiVersion,
       kind: target.kind,
@@ -199,7 +200,7 @@ export class ClusterManifests extends Construct {
       fieldManager: this.fieldManager,
       force: true,
       dependsOn: resourcesOf(options.dependsOn),
-    }));
+    })));
   }
 
   /** The objects declared by `owner` (or all), as multi-document YAML. */

@@ -8,6 +8,7 @@ import {
   requireDistinctProviderAliases, requireProps,
 } from '../core';
 import { CalicoEdition } from './edition';
+import { untraced } from '../core/refs';
 
 /** Encapsulation of a Calico IP pool. */
 export type CalicoEncapsulation = 'VXLAN' | 'VXLANCrossSubnet' | 'IPIP' | 'IPIPCrossSubnet' | 'None';
@@ -192,20 +193,21 @@ export class CalicoOperator extends Construct {
       throw new ValidationError(this, 'releaseName', releaseName,
         `Helm release names are at most ${HELM_RELEASE_NAME_MAX} characters${chart.crdChart ? ` and the CRD chart's release is ${releaseName}-crds: at most ${HELM_RELEASE_NAME_MAX - 5}` : ''}`);
     }
-    if (chart.crdChart) {
-      this.crdRelease = new Release(this, 'crds', {
+    const crdChart = chart.crdChart;
+    if (crdChart) {
+      this.crdRelease = untraced(() => new Release(this, 'crds', {
         provider: props.provider,
         name: `${releaseName}-crds`,
-        chart: chart.crdChart,
+        chart: crdChart,
         repository: chart.repository,
         version: chart.version,
         namespace,
         createNamespace: true,
         dependsOn: props.dependsOn,
         ...lifecycle,
-      });
+      }));
     }
-    this.release = new Release(this, 'release', {
+    this.release = untraced(() => new Release(this, 'release', {
       provider: props.provider,
       name: releaseName,
       chart: chart.chart,
@@ -217,7 +219,7 @@ export class CalicoOperator extends Construct {
       ...(sensitive.length > 0 ? { setSensitive: sensitive } : {}),
       dependsOn: this.crdRelease ? [...(props.dependsOn ?? []), this.crdRelease] : props.dependsOn,
       ...lifecycle,
-    });
+    }));
     if (props.readinessGate !== false) this.ready = this.readinessGate(props.readinessGate ?? {}, chart.version);
   }
 
@@ -238,7 +240,7 @@ export class CalicoOperator extends Construct {
       // The cluster stack imports BGPConfiguration default; make sure there is one to import.
       `(${kubectl} get bgpconfigurations.projectcalico.org default >/dev/null 2>&1 || printf '%s\\n' 'apiVersion: projectcalico.org/v3' 'kind: BGPConfiguration' 'metadata:' '  name: default' | ${kubectl} create -f -)`,
     ].join(' && ');
-    return new DataResource(this, 'ready', {
+    return untraced(() => new DataResource(this, 'ready', {
       triggersReplace: { release: this.release!.id, version },
       dependsOn: [this.release!],
       // Calico Cloud: like the release, the gate runs once; a later version bump plans no change.
@@ -249,6 +251,6 @@ export class CalicoOperator extends Construct {
         command,
         ...(gate.kubeconfig !== undefined ? { environment: { CALICO_KUBECONFIG: gate.kubeconfig } } : {}),
       }],
-    });
+    }));
   }
 }

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { Cidr, isIpAddress } from './cidr';
 import { describeToken, ErrorSite, formatValue, isDeployTime, referenceIdentifiers, typeName, ValidationError } from './errors';
 import { installStackHooks } from './synth-checks';
+import { captureStack } from './refs';
 
 /*
  * The shared guards every construct uses on entry. They exist so that a JavaScript caller without
@@ -424,7 +425,7 @@ export function callerLocation(): string {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 30;
   try {
-    Error.captureStackTrace(holder, callerLocation);
+    captureStack(holder, callerLocation);
   } finally {
     Error.stackTraceLimit = limit;
   }

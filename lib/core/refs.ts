@@ -10,6 +10,60 @@ import { ITerraformDependable, Token, dependable } from 'cdktf';
  * Terraform expression wherever it is used (in any stack), so the synthesized JSON is unchanged.
  */
 
+// --- token creation traces ---------------------------------------------------------------------
+//
+// cdktf records where each token was made: every reference, every Lazy value and every nested
+// block object a provider binding builds in its constructor (about 50 for one kubernetes_cluster,
+// 5 for one kubernetes_manifest, whether the block is set or not) calls its private
+// `captureStackTrace`, which asks V8 for the whole stack (no depth limit) and formats it. cdktf shows
+// that trace only in two resolution errors ("Object creation stack"), and for a token the library
+// makes it would point into the library's own code. At 100 spokes these traces were about 15,000 and
+// a third of the synth time (npm run bench).
+//
+// `untraced` builds the library's resources and references without them: for the duration of
+// `build` only, `Error.captureStackTrace` skips the calls made for token traces, known by the function
+// they pass as `below` to hide: cdktf's `captureStackTrace` (hiding itself), or CDK Terrain's
+// `captureCreationStack` (CDK Terrain also drops every creation stack, the app's included, when
+// CDKTN_DISABLE_CREATION_STACK=1).
+// Everything else keeps its stack: errors (V8 records their stacks natively), annotations (constructs
+// passes `addMetadata`), `callerLocation` (passes itself), and every token the app makes itself.
+// The swap is synchronous and undone in `finally`; nested calls share one swap.
+
+const TRACE_HELPERS: ReadonlySet<string> = new Set(['captureStackTrace', 'captureCreationStack']);
+let untracedDepth = 0;
+let nativeCapture: typeof Error.captureStackTrace | undefined;
+
+function captureUnlessTokenTrace(target: object, below?: Function): void {
+  if (typeof below === 'function' && TRACE_HELPERS.has(below.name)) return;
+  (nativeCapture ?? Error.captureStackTrace).call(Error, target, below);
+}
+
+/**
+ * `build()`, with cdktf's token creation traces skipped while it runs (see above). Use it around the
+ * provider bindings and references the library creates; never around code of the app.
+ */
+export function untraced<T>(build: () => T): T {
+  if (untracedDepth === 0) {
+    nativeCapture = Error.captureStackTrace;
+    Error.captureStackTrace = captureUnlessTokenTrace;
+  }
+  untracedDepth++;
+  try {
+    return build();
+  } finally {
+    untracedDepth--;
+    if (untracedDepth === 0) {
+      Error.captureStackTrace = nativeCapture!;
+      nativeCapture = undefined;
+    }
+  }
+}
+
+/** `Error.captureStackTrace` as it was before any `untraced` swap (for `callerLocation`). */
+export function captureStack(target: object, below?: Function): void {
+  (nativeCapture ?? Error.captureStackTrace).call(Error, target, below);
+}
+
 interface Cached { readonly id: unknown; readonly value: unknown }
 const cache = new WeakMap<object, Map<string, Cached>>();
 
@@ -37,7 +91,7 @@ export function cached<V>(target: object, key: string, read: () => V): V {
   const id = logicalId(target);
   const hit = byKey?.get(key);
   if (hit && hit.id === id) return hit.value as V;
-  const value = read();
+  const value = untraced(read);
   if (!Token.isUnresolved(value)) return value;
   if (!byKey) cache.set(target, byKey = new Map());
   byKey.set(key, { id, value });
@@ -49,6 +103,6 @@ const dependables = new WeakMap<ITerraformDependable, string>();
 /** `dependable(d)` of cdktf (a `dependsOn` entry for a construct), made once per construct. */
 export function dependableOf(d: ITerraformDependable): string {
   let token = dependables.get(d);
-  if (token === undefined) dependables.set(d, token = dependable(d));
+  if (token === undefined) dependables.set(d, token = untraced(() => dependable(d)));
   return token;
 }

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { TerraformStack } from 'cdktf';
+import { untraced } from './refs';
 
 /**
  * Runs `check` when the stack is validated at synth, after every construct has been added, so it can
@@ -154,10 +155,66 @@ export function installStackHooks(scope: IConstruct): void {
   if (!stack || (stack as unknown as Record<symbol, boolean>)[INSTALLED]) return;
   Object.defineProperty(stack, INSTALLED, { value: true });
   const target = stack;
+  synthesizeUntraced(target);
   target.node.addValidation({
     validate: () => {
       for (const hook of hooks.values()) hook(target);
       return [];
     },
+  });
+}
+
+// The two passes of a stack's synth that resolve its tokens: cdktf's prepareStack (which makes the
+// cross-stack outputs and remote states) and toTerraform. Both make tokens of cdktf's own as they go
+// (a reference per depends_on entry on each pass, two per cross-stack reference), each with a trace
+// of where it was made, inside cdktf (see `untraced` in refs.ts); a stack holding the library's
+// constructs makes them without. A method a cdktf version lacks is left alone.
+const SYNTH_PASSES = ['prepareStack', 'toTerraform'] as const;
+
+function synthesizeUntraced(stack: TerraformStack): void {
+  rememberBackendOnceSynthesized(stack);
+  for (const name of SYNTH_PASSES) {
+    const pass = (stack as unknown as Record<string, unknown>)[name];
+    if (typeof pass !== 'function') continue;
+    Object.defineProperty(stack, name, {
+      value: function untracedPass(this: TerraformStack, ...args: unknown[]): unknown {
+        return untraced(() => pass.apply(this, args));
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+
+// cdktf looks a stack's backend up by walking all of the stack's constructs: once when the stack is
+// prepared, and again for every other stack that reads one of its values (registering the remote
+// state). For a hub read by 100 spokes that is 100 walks of the hub. Once the stack has been prepared
+// its backend exists (cdktf made a local one if there was none) and no construct is added to it
+// during synth, so later lookups return the backend found then.
+function rememberBackendOnceSynthesized(stack: TerraformStack): void {
+  const host = stack as unknown as Record<string, unknown>;
+  const lookup = host.ensureBackendExists;
+  const prepare = host.prepareStack;
+  if (typeof lookup !== 'function' || typeof prepare !== 'function') return;
+  let prepared = false;
+  let backend: unknown;
+  Object.defineProperty(stack, 'ensureBackendExists', {
+    value: function rememberedBackend(this: TerraformStack, ...args: unknown[]): unknown {
+      if (prepared && backend !== undefined) return backend;
+      const found = lookup.apply(this, args);
+      if (prepared) backend = found;
+      return found;
+    },
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(stack, 'prepareStack', {
+    value: function preparedOnce(this: TerraformStack, ...args: unknown[]): unknown {
+      const result = prepare.apply(this, args);
+      prepared = true;
+      return result;
+    },
+    configurable: true,
+    writable: true,
   });
 }

@@ -6,6 +6,7 @@ import { AzureFirewall, FirewallRuleFormat } from '../azure/firewall';
 import { azureCloudServiceTag } from '../azure/aks-egress-rules';
 import { RouteServer } from '../azure/route-server';
 import { VirtualNetwork } from '../azure/virtual-network';
+import { untraced } from '../core/refs';
 
 /** The kinds of firewall rule collections whose priorities {@link EgressHub.nextPriority} allots. */
 /** `group` allots priorities of Firewall Policy rule collection groups of their own (from 400, past the default groups 100, 200 and 300). */
@@ -77,7 +78,7 @@ export class EgressHub extends Construct {
     this.next = { network: first, application: first, dnat: first, group: 400 };
     const tier = checkEnum(this, 'skuTier', props.skuTier ?? 'Standard', ['Standard', 'Premium'] as const);
 
-    this.resourceGroup = new ResourceGroup(this, 'rg', { name: `${name}-rg`, location: this.location });
+    this.resourceGroup = untraced(() => new ResourceGroup(this, 'rg', { name: `${name}-rg`, location: this.location }));
     const rs = props.routeServer === undefined || props.routeServer === false ? undefined : props.routeServer;
     this.vnet = new VirtualNetwork(this, 'vnet', {
       resourceGroup: this.resourceGroup,

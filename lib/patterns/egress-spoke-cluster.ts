@@ -10,6 +10,7 @@ import { ClusterManifests } from '../calico/cluster-manifests';
 import { EgressGatewayTenant } from '../calico/egress-gateway-tenant';
 import { FelixSettings } from '../calico/felix-settings';
 import { EGRESS_GATEWAY_NODE_LABELS, EgressSpoke } from './egress-spoke';
+import { untraced } from '../core/refs';
 
 /** Props of {@link EgressSpokeCluster}. */
 export interface EgressSpokeClusterProps {
@@ -63,7 +64,7 @@ export class EgressSpokeCluster extends Construct {
     });
     this.spoke = spoke;
 
-    this.provider = new KubernetesProvider(this, 'kubernetes', { alias: spoke.name, ...spoke.cluster.kubeConnection });
+    this.provider = untraced(() => new KubernetesProvider(this, 'kubernetes', { alias: spoke.name, ...spoke.cluster.kubeConnection }));
     this.manifests = new ClusterManifests(this, 'calico', { provider: this.provider, edition: spoke.calico.edition });
     this.exportFilter = new CloudPeerFilter(this.manifests, 'export-filter', { tenants: spoke.tenants });
     const gatewayNodes = labelSelector(EGRESS_GATEWAY_NODE_LABELS);

@@ -18,6 +18,7 @@ import { CalicoEdition } from '../calico/edition';
 import { EgressTenant } from '../calico/egress-tenant';
 import { CalicoOperator } from '../calico/operator';
 import { EgressHub } from './egress-hub';
+import { untraced } from '../core/refs';
 
 /** A tenant of an {@link EgressSpoke} and what its egress gateways may reach through the firewall. */
 export interface EgressSpokeTenant {
@@ -176,7 +177,7 @@ export class EgressSpoke extends Construct {
       }
     }
 
-    this.resourceGroup = new ResourceGroup(this, 'rg', { name: `${name}-rg`, location: hub.location });
+    this.resourceGroup = untraced(() => new ResourceGroup(this, 'rg', { name: `${name}-rg`, location: hub.location }));
     this.vnet = new VirtualNetwork(this, 'vnet', {
       resourceGroup: this.resourceGroup,
       name: `${name}-vnet`,
@@ -250,7 +251,7 @@ export class EgressSpoke extends Construct {
           'Network Contributor', RoleScope.resource(subnet, `subnet ${subnet.name}`),
           { description: `AKS ${this.cluster.name} joins egress gateway nodes to subnet ${subnet.name}` });
       }
-      this.gatewayPool = new KubernetesClusterNodePool(this, 'egw-pool', {
+      this.gatewayPool = untraced(() => new KubernetesClusterNodePool(this, 'egw-pool', {
         name: 'egw',
         kubernetesClusterId: this.cluster.resource.id,
         vmSize: calico.gatewayVmSize ?? 'Standard_D2s_v5',
@@ -261,11 +262,11 @@ export class EgressSpoke extends Construct {
         // No surge node: a new node takes the lowest free address, so the nodes keep the first nodeCount addresses.
         upgradeSettings: { maxSurge: '0', maxUnavailable: '1' },
         dependsOn: [subnet.routeTableAssociation, this.gatewaySubnetAccess?.resource].filter((d): d is NonNullable<typeof d> => d !== undefined),
-      });
+      }));
       this.gatewayNodeIps = Array.from({ length: gatewayNodeCount }, (_, i) => subnet.hostIp(i));
       this.gatewayNodeIps.forEach((peerIp, i) => hub.routeServer!.addPeer({ name: `${name}-egw-${i + 1}`, peerIp, peerAsn: this.calicoAsn! }));
     }
-    this.helmProvider = new HelmProvider(this, 'helm', { alias: name, kubernetes: this.cluster.kubeConnection });
+    this.helmProvider = untraced(() => new HelmProvider(this, 'helm', { alias: name, kubernetes: this.cluster.kubeConnection }));
     this.calico = new CalicoOperator(this, 'calico', {
       provider: this.helmProvider,
       edition,

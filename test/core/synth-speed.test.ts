@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, TerraformIterator, TerraformStack, Testing } from 'cdktf';
+import { Annotations, App, Lazy, TerraformIterator, TerraformStack, Testing, Tokenization } from 'cdktf';
 import { Construct, IConstruct, Node } from 'constructs';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { RuleCollections, brand, brandTest, findInApp } from '../../lib/core';
-import { attribute, cached } from '../../lib/core/refs';
+import { RuleCollections, brand, brandTest, callerLocation, findInApp } from '../../lib/core';
+import { attribute, cached, untraced } from '../../lib/core/refs';
 import { AksCluster, AksOutbound, AzureFirewall, RouteTable, VirtualNetwork } from '../../lib/azure';
 import { EgressGatewayTenant, EgressTenant } from '../../lib/calico';
 import { buildGeneratedHub } from '../../scripts/generated-hub';
-import { azureStack, clusterStack, resolveIn, resource, resourceGroup, synth } from '../helpers';
+import { EXAMPLES } from '../../stacks/examples';
+import { azureStack, clusterStack, lineOf, resolveIn, resource, resourceGroup, synth } from '../helpers';
 
 // Constructs of a brand of their own, for the registry behind findInApp.
 const thingBrand = brand('SynthSpeedTestThing');
@@ -259,5 +260,82 @@ describe('rule collections added one by one', () => {
       name: 'late', priority: 1007, action: 'Allow',
       rules: [{ name: 'web', sources: ['10.9.99.0/29'], targetFqdns: ['late.example.com'], protocols: [{ type: 'Https', port: 443 }] }],
     }))).toThrow('test/fw: ruleCollections[late].priority is 1007; application collection app7 already has priority 1007; each application collection needs its own priority');
+  });
+});
+
+describe('token creation traces', () => {
+  const LIB = path.resolve(__dirname, '../../lib') + path.sep;
+
+  /** The token traces cdktf takes while `run` runs, with their stacks. */
+  function tokenTraces(run: () => void): string[] {
+    const native = Error.captureStackTrace;
+    const traces: string[] = [];
+    const spy = jest.spyOn(Error, 'captureStackTrace').mockImplementation((target: object, below?: Function) => {
+      native.call(Error, target, below);
+      // cdktf's helper passes itself; CDK Terrain's passes captureCreationStack.
+      if (below && ['captureStackTrace', 'captureCreationStack'].includes(below.name)) traces.push(String((target as { stack?: string }).stack));
+    });
+    try {
+      run();
+    } finally {
+      spy.mockRestore();
+    }
+    return traces;
+  }
+
+  const inLibrary = (trace: string): boolean => trace.split('\n').some((line) => line.includes(LIB));
+
+  test('the generated hub is built and synthesized without a trace taken in the library\'s code; the app\'s own tokens keep theirs', () => {
+    const traces = tokenTraces(() => {
+      const app = Testing.app() as App;
+      buildGeneratedHub(app, 2);
+      app.synth();
+      // A token the app makes itself is still traced (so the spy does see traces).
+      const rg = new ResourceGroup(new TerraformStack(app, 'own'), 'rg', { name: 'own', location: 'eastus' });
+      expect(rg.name).toMatch(/^\$\{TfToken/);
+    });
+    expect(traces.filter(inLibrary)).toEqual([]);
+    expect(traces.filter((t) => t.includes(path.basename(__filename))).length).toBeGreaterThan(0);
+  });
+
+  test('no provider binding the library builds in any example stack takes traces', () => {
+    const bindingConstructor = /^\s*at new \w+ \(.*[\\/]@cdktf[\\/]provider-[^\\/]+[\\/]/;
+    const traces = tokenTraces(() => {
+      const app = Testing.app() as App;
+      EXAMPLES.forEach((e) => e.build(app));
+      app.synth();
+    });
+    const fromBindings = traces.filter((t) => inLibrary(t) && t.split('\n').some((line) => bindingConstructor.test(line)));
+    expect(fromBindings.map((t) => t.split('\n').find((line) => line.includes(LIB))?.trim())).toEqual([]);
+  });
+
+  test('untraced skips token traces only: errors, annotations, callerLocation and the app\'s tokens keep their stacks', () => {
+    const app = Testing.app({ stackTraces: true });
+    const stack = new TerraformStack(app, 's');
+    const native = Error.captureStackTrace;
+    let lazy: { creationStack: string[] } | undefined;
+    let error: Error | undefined;
+    let location = '';
+    untraced(() => {
+      lazy = Lazy.stringValue({ produce: () => 'x' }) as unknown as { creationStack: string[] };
+      lazy = Tokenization.reverseString(lazy as unknown as string).firstToken as unknown as { creationStack: string[] };
+      error = new Error('inside');
+      Annotations.of(stack).addWarning('a warning made inside');
+      location = untraced(() => callerLocation()); // called here
+    });
+    expect(Error.captureStackTrace).toBe(native);
+    expect(lazy!.creationStack).toEqual([]);
+    expect(error!.stack).toContain(path.basename(__filename));
+    expect(location).toBe(lineOf(__filename, 'called here'));
+    const warning = stack.node.metadata.find((m) => m.data === 'a warning made inside');
+    expect(warning?.trace?.length).toBeGreaterThan(0);
+    const outside = Tokenization.reverseString(Lazy.stringValue({ produce: () => 'y' })).firstToken as unknown as { creationStack: string[] };
+    expect(outside.creationStack.length).toBeGreaterThan(0);
+  });
+
+  test('an error thrown inside untraced restores Error.captureStackTrace', () => {
+    const native = Error.captureStackTrace;
+    expect(() => untraced(() => untraced(() => { throw new Error('bad input'); }))).toThrow('bad input');
+    expect(Error.captureStackTrace).toBe(native);
   });
 });
