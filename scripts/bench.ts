@@ -68,15 +68,19 @@ function measure(args: string[]): Sample {
   return median(Array.from({ length: runs }, () => run(args)));
 }
 
-/** Runs `a` and `b` in turns (a, b, a, b, ...), so a change of load on the machine hits both alike. */
-function measurePair(a: string[], b: string[]): [Sample, Sample] {
+/**
+ * Runs `a` and `b` in turns (a, b, a, b, ...), so a change of load on the machine hits both alike.
+ * Returns the medians, the ratio of each pair of runs (a over b) and the ratio of the fastest runs.
+ */
+function measurePair(a: string[], b: string[]): [Sample, Sample, number[], number] {
   const as: Sample[] = [];
   const bs: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     as.push(run(a));
     bs.push(run(b));
   }
-  return [median(as), median(bs)];
+  const fastest = (xs: Sample[]) => Math.min(...xs.map((x) => x.ms));
+  return [median(as), median(bs), as.map((x, i) => x.ms / bs[i].ms), fastest(as) / fastest(bs)];
 }
 
 const rows: [string, Sample][] = [];
@@ -86,17 +90,17 @@ if (process.env.EXAMPLES !== '0') {
   for (const e of EXAMPLES) rows.push([`synth ${e.name}`, measure(['synth', e.name])]);
   rows.push([`synth all ${EXAMPLES.length} example stacks`, measure(['synth', 'all'])]);
 }
-const compared: { spokes: number; library: Sample; plain: Sample; same: string }[] = [];
+const compared: { spokes: number; library: Sample; plain: Sample; same: string; pairs: number[]; fastest: number }[] = [];
 for (const spokes of spokeCounts) {
   const dir = mkdtempSync(join(tmpdir(), 'egress-bench-export-'));
   try {
     run(['export', String(spokes), dir]);
     run(['plain', dir, join(dir, 'plain')]);
     const same = sameOutput(dir, join(dir, 'plain'));
-    const [library, plain] = measurePair(['hub', String(spokes)], ['plain', dir]);
+    const [library, plain, pairs, fastest] = measurePair(['hub', String(spokes)], ['plain', dir]);
     rows.push([`synth generated hub, ${spokes} spoke${spokes > 1 ? 's' : ''} (cluster + 2 tenants each)`, library]);
     rows.push([`  the same JSON and YAML with plain cdktf (raw TerraformResources)`, plain]);
-    compared.push({ spokes, library, plain, same });
+    compared.push({ spokes, library, plain, same, pairs, fastest });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -114,6 +118,10 @@ for (const c of compared) {
   const ratio = c.library.ms / c.plain.ms;
   console.log(`  ${String(c.spokes).padStart(3)} spokes: ${ratio.toFixed(2)}x (${c.library.ms.toFixed(0)} ms against ${c.plain.ms.toFixed(0)} ms), `
     + `${ratio <= GOAL ? 'meets' : 'misses'} ${GOAL}x; output compared: ${c.same}`);
+  // The machine's load moves single runs a lot: the spread of the pairs, and the fastest run of each
+  // side (the least disturbed), say how far the median can be trusted.
+  console.log(`       pairs of runs ${Math.min(...c.pairs).toFixed(2)}x to ${Math.max(...c.pairs).toFixed(2)}x; `
+    + `fastest run against fastest run ${c.fastest.toFixed(2)}x`);
   if (c.library.importMs !== undefined && c.plain.importMs !== undefined) {
     const [li, pi] = [c.library.importMs, c.plain.importMs];
     console.log(`       import ${li.toFixed(0)} ms against ${pi.toFixed(0)} ms; the rest (build and synth) `

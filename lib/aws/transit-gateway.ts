@@ -7,7 +7,7 @@ import { Ec2TransitGatewayRouteTableAssociation } from '@cdktf/provider-aws/lib/
 import { Ec2TransitGatewayRouteTablePropagation } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route-table-propagation';
 import { Ec2TransitGatewayRoute } from '@cdktf/provider-aws/lib/ec2-transit-gateway-route';
 import { Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, declareRanges, isPrivateAsn, knownOrWarn, knownValue, requireLiteral, requireProps } from '../core';
-import { declareLink, linksInApp } from '../core/app-registry';
+import { declareLink, linksOf } from '../core/app-registry';
 import { formatValue } from '../core/errors';
 import { InspectionVpc } from './inspection-vpc';
 import { AwsTags, Vpc, VpcRouteTarget, VpcSubnet, checkAwsName, checkAwsTags } from './vpc';
@@ -554,7 +554,7 @@ export class TransitGatewayRouteTable extends Construct {
 
 // AWS keeps one VPC attachment per VPC and transit gateway (DuplicateTransitGatewayAttachment at apply).
 function checkSingleAttachment(owner: TransitGatewayVpcAttachment, tgw: TransitGateway, vpc: Vpc): void {
-  const other = linksInApp(owner).find((l) => l.kind === 'tgw-vpc-attachment' && l.from === tgw && l.to === vpc);
+  const other = linksOf(owner, vpc).find((l) => l.kind === 'tgw-vpc-attachment' && l.from === tgw && l.to === vpc);
   if (other) {
     throw new ValidationError(owner, 'vpc', vpc.name,
       `${other.owner.node.path} already attaches it to transit gateway ${formatValue(tgw.name)}; AWS allows one attachment per VPC and transit gateway (put more subnets in that attachment)`);

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Cidr, ValidationError, brand, checkAtSynth, checkEnum, checkKnownFields, checkList, rangesInApp, typeName } from '../core';
+import { Cidr, OwnedRange, RangeIndex, ValidationError, brand, checkAtSynth, checkEnum, checkKnownFields, checkList, rangesOfKind, typeName } from '../core';
 import { requireProps } from '../core/guards';
 import {
   BGPFilter, BGPFilterRule, BGPFilterSpec, BGP_FILTER_ACTIONS, BGP_FILTER_MATCH_OPERATORS, BGP_FILTER_SOURCES, CALICO_API_VERSION,
@@ -95,32 +95,71 @@ export class BgpFilter extends Construct {
    * an interface may match, so its Accept counts and its Reject does not.
    */
   private checkPodRoutesStayIn(): void {
-    // Clusters often share a pod range: each range is walked once, named after its first owner.
-    const seen = new Set<string>();
-    const pods = rangesInApp(this).filter((r) => r.kind === 'pod' && !seen.has(cidrKey(r.cidr)) && !!seen.add(cidrKey(r.cidr)));
-    for (const [field, version] of [['exportV4', 4], ['exportV6', 6]] as const) {
-      const rules = this.spec[field] ?? [];
-      for (const pod of pods.filter((p) => p.cidr.version === version)) {
-        const candidates = [pod.cidr, ...rules.filter((r) => r.cidr !== undefined).map((r) => Cidr.parse(r.cidr!))
-          .filter((c) => pod.cidr.contains(c))];
-        for (const route of candidates) {
-          const i = firstMatch(rules, route);
-          if (i !== undefined && rules[i].action === 'Accept') {
-            throw new ValidationError(this, `${field}[${i}]`, describeRule(rules[i]),
-              `it accepts ${route}, part of ${pod.label} (${pod.cidr}); an export filter must not let pod routes out of the cluster`);
-          }
-        }
-      }
+    const rules = { exportV4: this.spec.exportV4 ?? [], exportV6: this.spec.exportV6 ?? [] };
+    const finding = walkPodRoutes(podPlan(rangesOfKind(this, 'pod')), rules);
+    if (finding) {
+      const { field, index, route, pod } = finding;
+      throw new ValidationError(this, `${field}[${index}]`, describeRule(rules[field][index]),
+        `it accepts ${route}, part of ${pod.label} (${pod.cidr}); an export filter must not let pod routes out of the cluster`);
     }
   }
 }
 
-// Ranges in CIDR notation, written once per range (every filter of the app reads every pod range).
-const cidrKeys = new WeakMap<Cidr, string>();
-function cidrKey(cidr: Cidr): string {
-  let key = cidrKeys.get(cidr);
-  if (key === undefined) cidrKeys.set(cidr, key = cidr.toString());
-  return key;
+interface PodRouteFinding {
+  readonly field: 'exportV4' | 'exportV6';
+  readonly index: number;
+  readonly route: Cidr;
+  readonly pod: OwnedRange;
+}
+
+/** The app's distinct pod ranges (clusters often share one: each is walked once, named after its first owner), indexed. */
+interface PodPlan {
+  readonly declared: number;
+  readonly distinct: readonly OwnedRange[];
+  readonly index: RangeIndex<number>;
+}
+
+// Every export filter of an app is checked against every pod range of the app: the plan is made once
+// per app (and again when ranges were declared since).
+const podPlans = new WeakMap<readonly OwnedRange[], PodPlan>();
+
+function podPlan(pods: readonly OwnedRange[]): PodPlan {
+  const known = podPlans.get(pods);
+  if (known && known.declared === pods.length) return known;
+  const seen = new Set<string>();
+  const distinct = pods.filter((r) => !seen.has(r.cidr.key) && !!seen.add(r.cidr.key));
+  const index = new RangeIndex<number>();
+  distinct.forEach((p, i) => index.add(p.cidr, i));
+  const plan = { declared: pods.length, distinct, index };
+  podPlans.set(pods, plan);
+  return plan;
+}
+
+/**
+ * The first Accept a pod route reaches, walking the rules the way Calico does for each pod range
+ * and each rule range inside it, pod ranges in the order declared. Only pod ranges that some rule
+ * range overlaps are walked one by one: every other pod range is matched by exactly the rules that
+ * match any range apart from theirs (no CIDR, NotEqual, NotIn), so the first of them stands for all.
+ * Each filter costs its rules, not the app's clusters.
+ */
+function walkPodRoutes(plan: PodPlan, rules: Record<'exportV4' | 'exportV6', readonly BGPFilterRule[]>): PodRouteFinding | undefined {
+  for (const [field, version] of [['exportV4', 4], ['exportV6', 6]] as const) {
+    const list = rules[field];
+    const ruleRanges = list.filter((r) => r.cidr !== undefined).map((r) => Cidr.parse(r.cidr!));
+    const touched = new Set<number>();
+    for (const c of ruleRanges) for (const at of plan.index.overlapping(c)) touched.add(at);
+    const positions = [...touched].filter((at) => plan.distinct[at].cidr.version === version);
+    const firstOther = plan.distinct.findIndex((p, at) => p.cidr.version === version && !touched.has(at));
+    if (firstOther >= 0) positions.push(firstOther);
+    for (const at of positions.sort((a, b) => a - b)) {
+      const pod = plan.distinct[at];
+      for (const route of [pod.cidr, ...ruleRanges.filter((c) => pod.cidr.contains(c))]) {
+        const index = firstMatch(list, route);
+        if (index !== undefined && list[index].action === 'Accept') return { field, index, route, pod };
+      }
+    }
+  }
+  return undefined;
 }
 
 function firstMatch(rules: readonly BGPFilterRule[], route: Cidr): number | undefined {

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { Annotations, Token } from 'cdktf';
 import {
-  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabelKey, checkLabels, checkList, checkNumber, declareRanges, findInApp, formatValue, requireProps,
+  Cidr, ValidationError, brand, checkAtSynth, checkClearOf, checkDns1123Subdomain, checkEnum, checkIpList, checkLabelKey, checkLabels, checkList, checkNumber, declareRanges, formatValue, requireProps,
   knownOrWarn, warnUnchecked,
 } from '../core';
 import {
@@ -12,7 +12,7 @@ import { ClusterManifests, ManifestEntry } from './cluster-manifests';
 import { EgressTenant, checkTenant, tenantField } from './egress-tenant';
 import { checkGatewayAnnouncement } from './gateway-announcement';
 import { checkSelector } from './selector';
-import { brandTest } from '../core/synth-checks';
+import { brandTest, derivedInApp } from '../core/synth-checks';
 
 /** Smallest and largest block size of an IPv4 pool (Calico's IPPool reference). */
 export const IPV4_BLOCK_SIZES = { min: 20, max: 32 } as const;
@@ -135,7 +135,7 @@ export class EgressGatewayTenant extends Construct {
    */
   public static find(site: IConstruct, field: string, tenant: EgressTenant | string): EgressGatewayTenant {
     const cluster = ClusterManifests.of(site);
-    const all = findInApp(site, EgressGatewayTenant.isEgressGatewayTenant).filter((t) => ClusterManifests.of(t) === cluster);
+    const all = derivedInApp(site, EgressGatewayTenant.isEgressGatewayTenant, 'byCluster', byCluster).get(cluster) ?? [];
     const found = all.find((t) => (typeof tenant === 'string' ? t.tenant.name === tenant : t.tenant === tenant));
     if (!found) {
       const names = all.map((t) => t.tenant.name);
@@ -353,8 +353,10 @@ export class EgressGatewayTenant extends Construct {
   /** One declaration rendered twice would otherwise read as a range that overlaps itself. */
   private checkRenderedOnce(): void {
     const t = this.tenant;
-    const twin = findInApp(this, EgressGatewayTenant.isEgressGatewayTenant)
-      .find((o) => o !== this && (o.tenant === t || (o.tenant.name === t.name && o.egressCidr.equals(t.egressCidr))));
+    // The first other gateway set of the same tenant, or of a tenant of the same name and range.
+    const { all, byTenant, byRange } = derivedInApp(this, EgressGatewayTenant.isEgressGatewayTenant, 'renderedTenants', indexRendered);
+    const twin = [...byTenant.get(t) ?? [], ...byRange.get(renderedKey(t.name, t.egressCidr)) ?? []]
+      .filter((at) => all[at] !== this).sort((a, b) => a - b).map((at) => all[at])[0];
     if (twin) {
       throw new ValidationError(this, tenantField('tenant', t), t.name, `its gateways are also rendered at ${twin.node.path}; `
         + 'one tenant\'s egress range is announced by one cluster only: declare an EgressTenant with its own egressCidr per cluster');
@@ -423,3 +425,33 @@ function checkFailureDetection(site: IConstruct, fd: EgressGatewayFailureDetecti
 
 // findInApp(scope, EgressGatewayTenant.isEgressGatewayTenant) reads the marked instances instead of walking the tree.
 brandTest('EgressGatewayTenant', EgressGatewayTenant.isEgressGatewayTenant);
+
+// The gateway sets of an app by tenant and by tenant name and range (positions in `all`), built once
+// per app for the checks of every set.
+function renderedKey(name: string, cidr: Cidr): string {
+  return `${name}|${cidr.key}`;
+}
+
+function indexRendered(all: readonly EgressGatewayTenant[]) {
+  const byTenant = new Map<EgressTenant, number[]>();
+  const byRange = new Map<string, number[]>();
+  all.forEach((o, at) => {
+    const key = renderedKey(o.tenant.name, o.egressCidr);
+    const sameTenant = byTenant.get(o.tenant);
+    if (sameTenant) sameTenant.push(at); else byTenant.set(o.tenant, [at]);
+    const sameRange = byRange.get(key);
+    if (sameRange) sameRange.push(at); else byRange.set(key, [at]);
+  });
+  return { all, byTenant, byRange };
+}
+
+// The gateway sets of an app by the cluster (ClusterManifests) that renders them, in tree order.
+function byCluster(all: readonly EgressGatewayTenant[]): Map<ClusterManifests | undefined, EgressGatewayTenant[]> {
+  const map = new Map<ClusterManifests | undefined, EgressGatewayTenant[]>();
+  for (const t of all) {
+    const cluster = ClusterManifests.of(t);
+    const same = map.get(cluster);
+    if (same) same.push(t); else map.set(cluster, [t]);
+  }
+  return map;
+}

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { DataResource, ITerraformDependable } from 'cdktf';
-import { Release } from '@cdktf/provider-helm/lib/release';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+// Types only: the Helm bindings load when an operator is created (apps without one skip them).
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { stringifyYaml } from '../core/yaml';
 import {
   Cidr, ValidationError, brand, checkAtSynth, checkBoolean, checkClearOf, checkDns1123Label, checkDns1123Subdomain, checkEnum, checkList, checkString, declareRanges,
@@ -195,7 +196,7 @@ export class CalicoOperator extends Construct {
     }
     const crdChart = chart.crdChart;
     if (crdChart) {
-      this.crdRelease = untraced(() => new Release(this, 'crds', {
+      this.crdRelease = untraced(() => new (require('@cdktf/provider-helm/lib/release') as typeof import('@cdktf/provider-helm/lib/release')).Release(this, 'crds', {
         provider: props.provider,
         name: `${releaseName}-crds`,
         chart: crdChart,
@@ -207,7 +208,7 @@ export class CalicoOperator extends Construct {
         ...lifecycle,
       }));
     }
-    this.release = untraced(() => new Release(this, 'release', {
+    this.release = untraced(() => new (require('@cdktf/provider-helm/lib/release') as typeof import('@cdktf/provider-helm/lib/release')).Release(this, 'release', {
       provider: props.provider,
       name: releaseName,
       chart: chart.chart,

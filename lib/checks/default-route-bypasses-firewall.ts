@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { Cidr, findInApp } from '../core';
+import { Cidr, derivedInApp, findInApp } from '../core';
 import type { AksCluster, IRouteTable, Subnet } from '../azure';
 import type { TransitGatewayVpcAttachment, VpcRoute, VpcSubnet } from '../aws';
 import { Finding, SecurityCheck } from './check';
@@ -20,10 +20,23 @@ function isDefaultRoute(destination: string): boolean {
   return Cidr.isValid(destination) && Cidr.parse(destination).equals('0.0.0.0/0');
 }
 
+/** The clusters (with their own VNet) whose nodes are in `subnet`, in tree order; indexed once per app. */
+function clustersOn(subnet: Subnet): readonly AksCluster[] {
+  return derivedInApp(subnet, isAksCluster, 'bySubnet', (all) => {
+    const map = new Map<IConstruct, AksCluster[]>();
+    for (const c of all) {
+      if (c.managedVnet || !c.nodeSubnet) continue;
+      const same = map.get(c.nodeSubnet);
+      if (same) same.push(c); else map.set(c.nodeSubnet, [c]);
+    }
+    return map;
+  }).get(subnet) ?? [];
+}
+
 /** Why an Azure subnet is protected, or undefined when it is not. */
 function azureReason(subnet: Subnet): string | undefined {
   if (isMarked(subnet)) return 'it is marked protected';
-  const cluster = findInApp(subnet, isAksCluster).find((c) => !c.managedVnet && c.nodeSubnet === subnet);
+  const cluster = clustersOn(subnet)[0];
   if (cluster) return `it holds the nodes of cluster ${cluster.name}`;
   const firewall = subnet.routeTable?.firewall;
   if (firewall) return `its route table was built for firewall ${firewall.name}`;
@@ -33,7 +46,7 @@ function azureReason(subnet: Subnet): string | undefined {
 function azureFindings(subnet: Subnet): Finding[] {
   const found = azureSubnetFindings(subnet);
   // A cluster exempt from the check (its design is to leave without a firewall) covers its node subnet.
-  const clusters = findInApp(subnet, isAksCluster).filter((c) => !c.managedVnet && c.nodeSubnet === subnet);
+  const clusters = clustersOn(subnet);
   return clusters.length === 0 ? found : found.map((f) => ({ ...f, coveredBy: clusters }));
 }
 

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { TerraformStack } from 'cdktf';
+import { RangeIndex } from './address-plan';
 import { Cidr } from './cidr';
 import { ValidationError, formatValue, isDeployTime, referenceIdentifiers } from './errors';
 import { knownValue } from './guards';
@@ -29,12 +30,27 @@ export interface DeclaredLink {
   readonly usesRemoteGateway?: boolean;
 }
 
+/** The links of one network, and its peered neighbours' address ranges, indexed. */
+interface NetworkLinks {
+  readonly links: DeclaredLink[];
+  readonly neighbourRanges: RangeIndex<NeighbourRange>;
+}
+
+/** A range of a neighbour `link` peers a network with: `b` is its position in the neighbour's address space. */
+interface NeighbourRange {
+  readonly link: DeclaredLink;
+  readonly order: number;
+  readonly b: number;
+}
+
 interface AppRelations {
   readonly names: Map<string, NameEntry>;
   readonly links: DeclaredLink[];
+  // By network: a check of a new link reads the links of its two ends, not every link of the app.
+  readonly byNetwork: Map<IConstruct, NetworkLinks>;
 }
 
-const RELATIONS = Symbol.for('cdktf-kubernetes-egress.appRelations');
+const RELATIONS = Symbol.for('cdktf-kubernetes-egress.appRelations.v2');
 type Registry = WeakMap<IConstruct, AppRelations>;
 const registry: Registry = ((globalThis as Record<symbol, unknown>)[RELATIONS] as Registry | undefined)
   ?? ((globalThis as Record<symbol, unknown>)[RELATIONS] = new WeakMap<IConstruct, AppRelations>()) as Registry;
@@ -43,7 +59,7 @@ function relationsOf(scope: IConstruct): AppRelations {
   const root = scope.node.root;
   let r = registry.get(root);
   if (!r) {
-    r = { names: new Map(), links: [] };
+    r = { names: new Map(), links: [], byNetwork: new Map() };
     registry.set(root, r);
   }
   return r;
@@ -110,9 +126,28 @@ export function linksInApp(scope: IConstruct): DeclaredLink[] {
   return [...relationsOf(scope).links];
 }
 
+/** Every link declared in the app of `scope` with `network` at one end, in the order declared. */
+export function linksOf(scope: IConstruct, network: IConstruct): readonly DeclaredLink[] {
+  return relationsOf(scope).byNetwork.get(network)?.links ?? [];
+}
+
+function networkLinks(r: AppRelations, network: IConstruct): NetworkLinks {
+  let n = r.byNetwork.get(network);
+  if (!n) r.byNetwork.set(network, n = { links: [], neighbourRanges: new RangeIndex() });
+  return n;
+}
+
 /** Records a link between two networks. Checks are the caller's (see {@link checkPeering}). */
 export function declareLink(link: DeclaredLink): void {
-  relationsOf(link.owner).links.push(link);
+  const r = relationsOf(link.owner);
+  const order = r.links.length;
+  r.links.push(link);
+  for (const [end, neighbour] of [[link.from, link.to], [link.to, link.from]] as const) {
+    const n = networkLinks(r, end);
+    n.links.push(link);
+    const space = (neighbour as Partial<PeerableNetwork>).addressSpace;
+    if (link.kind === 'peering' && Array.isArray(space)) space.forEach((cidr, b) => n.neighbourRanges.add(cidr, { link, order, b }));
+  }
 }
 
 /** A network with address space, as the peering checks see it. */
@@ -128,31 +163,45 @@ export interface PeerableNetwork extends IConstruct {
  * peering: the VNet could not tell the two apart).
  */
 export function checkPeering(owner: IConstruct, hub: PeerableNetwork, spoke: PeerableNetwork, usesRemoteGateway: boolean): void {
-  const peerings = linksInApp(owner).filter((l) => l.kind === 'peering');
-  for (const l of peerings) {
-    if ((l.from === hub && l.to === spoke) || (l.from === spoke && l.to === hub)) {
-      throw new ValidationError(owner, 'spoke', spoke.name,
-        `${l.owner.node.path} already peers VNet ${formatValue(hub.name)} with it; two VNets are peered once (one peering each way)`);
-    }
-    if (usesRemoteGateway && l.usesRemoteGateway && l.to === spoke) {
-      throw new ValidationError(owner, 'useRemoteGateways', true,
-        `VNet ${formatValue(spoke.name)} already uses remote gateways on ${l.owner.node.path}; Azure lets one peering of a VNet use remote gateways`);
-    }
+  const r = relationsOf(owner);
+  // The links of the end with fewer of them (a spoke's, usually) hold any earlier peering of the pair.
+  const hubLinks = linksOf(owner, hub);
+  const spokeLinks = linksOf(owner, spoke);
+  const pair = (spokeLinks.length <= hubLinks.length ? spokeLinks : hubLinks).find((l) => l.kind === 'peering'
+    && ((l.from === hub && l.to === spoke) || (l.from === spoke && l.to === hub)));
+  const remote = usesRemoteGateway ? spokeLinks.find((l) => l.kind === 'peering' && l.usesRemoteGateway && l.to === spoke) : undefined;
+  // The first of the two in the order declared is reported, as a walk of all peerings would.
+  const first = [pair, remote].filter((l): l is DeclaredLink => l !== undefined)
+    .sort((a, b) => r.links.indexOf(a) - r.links.indexOf(b))[0];
+  if (first && first === pair) {
+    throw new ValidationError(owner, 'spoke', spoke.name,
+      `${first.owner.node.path} already peers VNet ${formatValue(hub.name)} with it; two VNets are peered once (one peering each way)`);
   }
-  // Each end must not be peered with a VNet that overlaps the other end.
+  if (first) {
+    throw new ValidationError(owner, 'useRemoteGateways', true,
+      `VNet ${formatValue(spoke.name)} already uses remote gateways on ${first.owner.node.path}; Azure lets one peering of a VNet use remote gateways`);
+  }
+  // Each end must not be peered with a VNet that overlaps the other end. The first clash of the
+  // earliest peering is reported, then by the other end's range, then by the neighbour's.
   for (const [end, other, field] of [[hub, spoke, 'spoke.addressSpace'], [spoke, hub, 'hub.addressSpace']] as const) {
-    for (const l of peerings) {
-      const neighbour = l.from === end ? l.to : l.to === end ? l.from : undefined;
-      if (!neighbour || neighbour === other) continue;
-      const n = neighbour as PeerableNetwork;
-      for (const a of other.addressSpace) {
-        const clash = n.addressSpace.find((b) => b.overlaps(a));
-        if (clash) {
-          throw new ValidationError(owner, field, a.toString(),
-            `VNet ${formatValue(end.name)} is already peered with VNet ${formatValue(n.name)} (${clash}, ${l.owner.node.path}); `
-            + 'Azure refuses to peer a VNet with two VNets whose address spaces overlap');
+    const ranges = r.byNetwork.get(end)?.neighbourRanges;
+    if (!ranges) continue;
+    let clash: { hit: NeighbourRange; a: number } | undefined;
+    other.addressSpace.forEach((a, ai) => {
+      for (const hit of ranges.overlapping(a)) {
+        const neighbour = hit.link.from === end ? hit.link.to : hit.link.from;
+        if (neighbour === other) continue;
+        if (!clash || hit.order < clash.hit.order || (hit.order === clash.hit.order && (ai < clash.a || (ai === clash.a && hit.b < clash.hit.b)))) {
+          clash = { hit, a: ai };
         }
       }
+    });
+    if (clash) {
+      const l = clash.hit.link;
+      const n = (l.from === end ? l.to : l.from) as PeerableNetwork;
+      throw new ValidationError(owner, field, other.addressSpace[clash.a].toString(),
+        `VNet ${formatValue(end.name)} is already peered with VNet ${formatValue(n.name)} (${n.addressSpace[clash.hit.b]}, ${l.owner.node.path}); `
+        + 'Azure refuses to peer a VNet with two VNets whose address spaces overlap');
     }
   }
 }

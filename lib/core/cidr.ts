@@ -39,6 +39,16 @@ export function isIpAddress(text: string): boolean {
   return parseAddress(text) !== undefined;
 }
 
+// Ranges parsed so far, by text: a Cidr is immutable, and the address plan's checks compare the same
+// few hundred ranges (written as strings) many times over. Only valid ranges are kept; a bounded map,
+// so a long-running process cannot grow it without limit.
+const PARSED_MAX = 10_000;
+const parsed = new Map<string, Cidr>();
+// The notation of a range, written on its first toString (messages, keys and manifests read it often).
+const notations = new WeakMap<Cidr, string>();
+// The keys of the ranges holding a range (Cidr.holderKeys), written on first use.
+const holders = new WeakMap<Cidr, readonly string[]>();
+
 /**
  * An IPv4 or IPv6 address range in CIDR notation, immutable.
  *
@@ -60,6 +70,8 @@ export class Cidr {
       throw new ValidationError(site, field, text,
         'a CIDR must be a literal here, not a reference resolved at deploy time');
     }
+    const known = parsed.get(text);
+    if (known !== undefined) return known;
     const [addrText, prefixText, extra] = text.split('/');
     const addr = parseAddress(addrText);
     if (addr === undefined || extra !== undefined || (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText))) {
@@ -77,6 +89,8 @@ export class Cidr {
       throw new ValidationError(site, field, text,
         `host bits are set; the range starting there is ${cidr.toString()}`);
     }
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, cidr);
     return cidr;
   }
 
@@ -193,6 +207,44 @@ export class Cidr {
     return new Cidr(start, prefix, this.version);
   }
 
+  /**
+   * The range of prefix length `prefix` (at most this one's) that holds this range, e.g.
+   * `Cidr.parse('10.1.2.0/24').supernet(16)` is `10.1.0.0/16`.
+   */
+  public supernet(prefix: number): Cidr {
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > this.prefix) {
+      throw new RangeError(`a range holding ${this.toString()} has a prefix from /0 to /${this.prefix}, got /${prefix}`);
+    }
+    return prefix === this.prefix ? this : new Cidr(this.first, prefix, this.version);
+  }
+
+  /**
+   * A short text that is the same for two Cidrs exactly when they denote the same range, cheaper
+   * than `toString()` (for maps keyed by range).
+   */
+  public get key(): string {
+    return this.holderKeys[this.prefix];
+  }
+
+  /**
+   * The {@link key}s of the ranges that hold this one, by prefix length: `holderKeys[p]` is the key of
+   * `supernet(p)`, from 0 to this range's prefix (its own key last). Written once per range, without
+   * making the ranges (for indexes of ranges, see RangeIndex).
+   */
+  public get holderKeys(): readonly string[] {
+    let keys = holders.get(this);
+    if (keys === undefined) {
+      const bits = BigInt(this.bits);
+      const written: string[] = [];
+      for (let p = 0; p <= this.prefix; p++) {
+        const hostBits = bits - BigInt(p);
+        written.push(`${this.version}:${((this.first >> hostBits) << hostBits).toString(16)}/${p}`);
+      }
+      holders.set(this, keys = written);
+    }
+    return keys;
+  }
+
   /** True when both denote the same range. */
   public equals(other: Cidr | string): boolean {
     const o = typeof other === 'string' ? Cidr.parse(other) : other;
@@ -208,7 +260,9 @@ export class Cidr {
 
   /** CIDR notation, e.g. `10.1.0.0/24`. */
   public toString(): string {
-    return `${this.network}/${this.prefix}`;
+    let text = notations.get(this);
+    if (text === undefined) notations.set(this, text = `${this.network}/${this.prefix}`);
+    return text;
   }
 
   /** Serialises as CIDR notation, so a Cidr can stand wherever a string goes into JSON. */

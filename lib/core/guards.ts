@@ -421,15 +421,25 @@ const LIBRARY_ROOT = path.resolve(__dirname, '..');
  * frame qualifies.
  */
 export function callerLocation(): string {
+  // A few frames are enough when the app calls the library directly (the usual case); a deeper
+  // stack is taken only when none of those is the app's.
+  return placeIn(traceOf(10)) ?? placeIn(traceOf(60)) ?? 'an unknown place';
+}
+
+function traceOf(frames: number): string {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
+  Error.stackTraceLimit = frames;
   try {
     captureStack(holder, callerLocation);
   } finally {
     Error.stackTraceLimit = limit;
   }
-  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+  return holder.stack ?? '';
+}
+
+function placeIn(stack: string): string | undefined {
+  for (const line of stack.split('\n').slice(1)) {
     const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
     if (!m) continue;
     const file = m[1].replace(/^file:\/\//, '');
@@ -439,7 +449,7 @@ export function callerLocation(): string {
     const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
     return `${shown.split(path.sep).join('/')}:${m[2]}`;
   }
-  return 'an unknown place';
+  return undefined;
 }
 
 /**

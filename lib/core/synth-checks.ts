@@ -29,6 +29,26 @@ export function findInApp<T extends IConstruct>(scope: IConstruct, is: (x: unkno
   return marked(root, name).filter(is);
 }
 
+// What checks derive from a brand's instances (e.g. an index by name), by the list they derived it
+// from: the list is kept until another instance is marked, and so is what was derived from it.
+const derivedFrom = new WeakMap<readonly IConstruct[], Map<string, unknown>>();
+
+/**
+ * `build(findInApp(scope, is))`, made once for as long as no other instance of the brand is created:
+ * a check that every instance runs against all the others (twins, duplicates) reads an index built
+ * once, so an app with hundreds of them stays linear. `key` names what is built. With a test that is
+ * no brand's, builds each time.
+ */
+export function derivedInApp<T extends IConstruct, R>(scope: IConstruct, is: (x: unknown) => x is T, key: string, build: (all: readonly T[]) => R): R {
+  const name = brandTests.get(is);
+  if (name === undefined) return build(findInApp(scope, is));
+  const list = marked(scope.node.root, name);
+  let byKey = derivedFrom.get(list);
+  if (!byKey) derivedFrom.set(list, byKey = new Map());
+  if (!byKey.has(key)) byKey.set(key, build(list.filter(is)));
+  return byKey.get(key) as R;
+}
+
 /**
  * Makes an `isX` test that survives duplicate copies of the library in node_modules (where
  * `instanceof` fails): classes mark their instances with a global symbol. Marked constructs are also

@@ -1,6 +1,6 @@
 import { CloudPeerFilter, EgressExportFilter, EgressGatewayTenant, EgressTenant, FelixSettings, egressAnnotations } from '../../lib/calico';
 import { callerLocation } from '../../lib/core';
-import { clusterStack } from '../helpers';
+import { clusterStack, lineOf } from '../helpers';
 
 // Errors about a tenant name where it was declared (it is a value, not a construct) and, when a
 // construct uses it, that construct's path and field too (issue 13 item 9).
@@ -57,5 +57,26 @@ describe('EgressTenant declaration site', () => {
     const other = new EgressTenant({ name: 'c', egressCidr: '10.99.0.8/29' });
     expect(() => new FelixSettings(manifests, 'felix', { egressIPSupport: 'EnabledPerNamespaceOrPerPod', podEgressGrants: [{ tenant: other, namespaces: [] }] })).toThrow(
       'cluster/calico/felix/pod-egress-admission: grants[0].namespaces (tenant "c", declared at test/calico/egress-tenant.test.ts:57) is []; name the namespaces whose pods may choose tenant c');
+  });
+});
+
+describe('callerLocation', () => {
+  test('callerLocation finds the app below more frames of packages than it first looks at', () => {
+    // A package (in node_modules) that calls the library 20 calls deep: the first 10 frames are all
+    // the package's, so the app's frame is found on a second, deeper look.
+    const { fs, os, path } = { fs: require('fs') as typeof import('fs'), os: require('os') as typeof import('os'), path: require('path') as typeof import('path') };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-caller-'));
+    const file = path.join(dir, 'node_modules', 'deep-helper', 'index.js');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, 'module.exports = function deep(n, f) { return n === 0 ? f() : [deep(n - 1, f)][0]; };\n');
+    try {
+      const deep = require(file) as (n: number, f: () => string) => string;
+      const direct = deep(20, callerLocation); // deep call
+      const wrapped = deep(20, () => callerLocation()); // deep call, wrapped
+      expect(direct).toBe(lineOf(__filename, 'deep call'));
+      expect(wrapped).toBe(lineOf(__filename, 'deep call, wrapped'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -202,6 +202,7 @@ describe('what importing the library loads', () => {
       '@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-service-versions',
       '@cdktf/provider-azurerm/lib/ip-group',
       '@cdktf/provider-kubernetes/lib/annotations',
+      '@cdktf/provider-helm/lib/release',
       'yaml',
     ];
     // A fresh Node process (the suite's workers keep modules loaded): which of them are loaded after
