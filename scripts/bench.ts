@@ -23,7 +23,7 @@ const spokeCounts = (process.env.SPOKES ?? '1,10,100').split(',').map(Number);
 const child = join(__dirname, 'bench-child.js');
 
 /** Wall time, peak memory and, for the generated hubs, the part of the time spent importing modules. */
-interface Sample { ms: number; peakMiB: number; importMs?: number }
+interface Sample { ms: number; peakMiB: number; importMs?: number; bindingsMs?: number }
 
 /** The most the library may take, as a multiple of plain cdktf's time for the same output. */
 const GOAL = 1.5;
@@ -58,9 +58,11 @@ function run(args: string[]): Sample {
 function median(samples: Sample[]): Sample {
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const imports = samples.map((s) => s.importMs).filter((x): x is number => x !== undefined);
+  const bindings = samples.map((s) => s.bindingsMs).filter((x): x is number => x !== undefined);
   return {
     ms: mid(samples.map((s) => s.ms)), peakMiB: mid(samples.map((s) => s.peakMiB)),
     ...(imports.length === samples.length ? { importMs: mid(imports) } : {}),
+    ...(bindings.length === samples.length ? { bindingsMs: mid(bindings) } : {}),
   };
 }
 
@@ -124,7 +126,8 @@ for (const c of compared) {
     + `fastest run against fastest run ${c.fastest.toFixed(2)}x`);
   if (c.library.importMs !== undefined && c.plain.importMs !== undefined) {
     const [li, pi] = [c.library.importMs, c.plain.importMs];
-    console.log(`       import ${li.toFixed(0)} ms against ${pi.toFixed(0)} ms; the rest (build and synth) `
+    const bindings = c.library.bindingsMs === undefined ? '' : ` (${c.library.bindingsMs.toFixed(0)} ms of it the provider bindings)`;
+    console.log(`       import ${li.toFixed(0)} ms${bindings} against ${pi.toFixed(0)} ms; the rest (build and synth) `
       + `${(c.library.ms - li).toFixed(0)} ms against ${(c.plain.ms - pi).toFixed(0)} ms, ${((c.library.ms - li) / (c.plain.ms - pi)).toFixed(2)}x`);
   }
 }
