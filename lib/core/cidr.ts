@@ -25,9 +25,13 @@ function toBigInt(addr: ipaddr.IPv4 | ipaddr.IPv6): bigint {
 }
 
 function fromBigInt(value: bigint, version: IpVersion): string {
+  if (version === 4) {
+    // Dotted decimal, as ipaddr.js writes it, without building its object.
+    const n = Number(value);
+    return `${Math.floor(n / 0x1000000)}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+  }
   const bytes: number[] = [];
-  const count = version === 4 ? 4 : 16;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < 16; i++) {
     bytes.unshift(Number(value & 0xffn));
     value >>= 8n;
   }
@@ -223,7 +227,7 @@ export class Cidr {
    * than `toString()` (for maps keyed by range).
    */
   public get key(): string {
-    return this.holderKeys[this.prefix];
+    return `${this.version}:${this.first.toString(16)}/${this.prefix}`;
   }
 
   /**

@@ -41,9 +41,13 @@ export function sitePath(site: ErrorSite): string {
   return String(site);
 }
 
+// Printable ASCII apart from the quote and the backslash: written as it is.
+const PLAIN_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 // Everything outside printable ASCII is escaped, so a U+2010 hyphen, a non-breaking space, a
 // full-width digit or a zero-width joiner is visible in a message.
 function escapeString(text: string): string {
+  if (PLAIN_TEXT.test(text)) return `"${text}"`;
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

@@ -62,8 +62,8 @@ describe('EgressTenant declaration site', () => {
 
 describe('callerLocation', () => {
   test('callerLocation finds the app below more frames of packages than it first looks at', () => {
-    // A package (in node_modules) that calls the library 20 calls deep: the first 10 frames are all
-    // the package's, so the app's frame is found on a second, deeper look.
+    // A package (in node_modules) that calls the library 20 calls deep: the first frames are all the
+    // package's, so the app's frame is found on a second, deeper look.
     const { fs, os, path } = { fs: require('fs') as typeof import('fs'), os: require('os') as typeof import('os'), path: require('path') as typeof import('path') };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-caller-'));
     const file = path.join(dir, 'node_modules', 'deep-helper', 'index.js');

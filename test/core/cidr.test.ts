@@ -111,3 +111,14 @@ describe('Cidr', () => {
     expect(findOverlap(ranges('10.99.0.0/29', '10.99.0.8/29', '10.99.0.4/30'))?.map((r) => r.label)).toEqual(['10.99.0.0/29', '10.99.0.4/30']);
   });
 });
+
+describe('Cidr notation of IPv4 addresses', () => {
+  test('is dotted decimal at both ends of the address space and across the sign bit', () => {
+    const all = Cidr.parse('0.0.0.0/0');
+    expect([all.network, all.broadcast, all.host(1), all.host(-2)]).toEqual(['0.0.0.0', '255.255.255.255', '0.0.0.1', '255.255.255.254']);
+    const upper = Cidr.parse('128.0.0.0/1');
+    expect([upper.network, upper.host(257), upper.toString()]).toEqual(['128.0.0.0', '128.0.1.1', '128.0.0.0/1']);
+    expect(Cidr.parse('10.1.0.0/16').subnet(24, 255).toString()).toBe('10.1.255.0/24');
+    expect(Cidr.parse('fd00::/64').host(1)).toBe('fd00::1');
+  });
+});
