@@ -424,7 +424,7 @@ export function callerLocation(): string {
   // A few frames are enough when the app calls the library directly (the usual case: the library's
   // constructor or factory, then the app); a deeper stack is taken only when none of those is the
   // app's. V8 formats every frame it took, and formatting is most of the cost.
-  return placeIn(traceOf(4)) ?? placeIn(traceOf(60)) ?? 'an unknown place';
+  return placeIn(traceOf(4)) ?? placeIn(traceOf(30)) ?? 'an unknown place';
 }
 
 function traceOf(frames: number): string {

@@ -1,4 +1,4 @@
-import { ITerraformDependable, Token, dependable } from 'cdktf';
+import { ITerraformDependable, TerraformDataSource, TerraformResource, Token, dependable } from 'cdktf';
 
 /**
  * References the library reads more than once, created once.
@@ -86,20 +86,24 @@ export function withoutUnset(value: unknown): unknown {
     }
     return copy ?? value;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  // A plain object with a resolve function is a token all the same.
-  if (typeof (value as { resolve?: unknown }).resolve === 'function') return value;
-  // Copied only when something in it changes: an object without unset keys at any depth is kept.
+  // Only objects as a binding builds them: of Object's prototype, with no resolve function (a plain
+  // object with one is a token all the same), no own `constructor` key (cdktf tells dynamic blocks by
+  // it) and no token for a key (cdktf resolves a map's keys even where the value is unset).
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
   const source = value as Record<string, unknown>;
+  if (typeof source.resolve === 'function' || Object.prototype.hasOwnProperty.call(source, 'constructor')) return value;
   const keys = Object.keys(source);
+  if (keys.some((k) => k.includes('TfToken['))) return value;
+  // Copied only when something in it changes: an object without unset keys at any depth is kept.
+  // Each value is read once (a getter is not called again for the copy).
+  const items = keys.map((k) => source[k]);
   let out: Record<string, unknown> | undefined;
   for (let i = 0; i < keys.length; i++) {
-    const item = source[keys[i]];
+    const item = items[i];
     const lean = item === undefined ? undefined : withoutUnset(item);
     if (out === undefined && (item === undefined || lean !== item)) {
       out = {};
-      for (let j = 0; j < i; j++) out[keys[j]] = source[keys[j]];
+      for (let j = 0; j < i; j++) out[keys[j]] = items[j];
     }
     if (out !== undefined && lean !== undefined) out[keys[i]] = lean;
   }
@@ -116,8 +120,10 @@ function leanSynthesizeAttributes(this: Synthesizing): unknown {
 }
 
 function leanOnSynth(built: unknown): void {
-  if (built === null || typeof built !== 'object') return;
-  const element = built as Synthesizing;
+  // Resources and data sources only: a provider's attributes go through keysToSnakeCase, where an
+  // unset key may still matter.
+  if (!TerraformResource.isTerraformResource(built) && !TerraformDataSource.isTerraformDataSource(built)) return;
+  const element = built as unknown as Synthesizing;
   if (typeof element.terraformResourceType !== 'string' || typeof element.synthesizeAttributes !== 'function') return;
   if (element.synthesizeAttributes === leanSynthesizeAttributes) return;
   Object.defineProperty(element, 'synthesizeAttributes', { configurable: true, writable: true, value: leanSynthesizeAttributes });

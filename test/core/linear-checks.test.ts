@@ -3,7 +3,7 @@
  * the library's bindings synthesize: what keeps synth linear in the size of an app, and gives the
  * same answers and the same JSON as the straightforward way. No timings: calls are counted.
  */
-import { App, TerraformStack, Testing } from 'cdktf';
+import { App, TerraformProvider, TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   Cidr, OwnedRange, RangeIndex, brand, brandTest, checkClearOf, declareRanges, derivedInApp, findInApp, rangesOverlapping,
@@ -325,5 +325,31 @@ describe('attributes the library\'s bindings synthesize', () => {
     expect(out.list).toBe(list);
     expect(input.b).toBeUndefined();
     expect('b' in input).toBe(true);
+  });
+
+  test('withoutUnset keeps objects cdktf treats apart as they are, and reads each value once', () => {
+    // A key that is a token (cdktf resolves it even where the value is unset), an own constructor key
+    // (how cdktf tells dynamic blocks), an object without a prototype.
+    const tokenKey = { '${TfToken[TOKEN.1]}': undefined, a: 1 };
+    const withConstructor = { constructor: undefined, a: 1 };
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1, b: undefined });
+    expect(withoutUnset({ x: tokenKey })).toEqual({ x: tokenKey });
+    expect((withoutUnset({ x: tokenKey }) as { x: unknown }).x).toBe(tokenKey);
+    expect((withoutUnset({ x: withConstructor }) as { x: unknown }).x).toBe(withConstructor);
+    expect((withoutUnset({ x: bare }) as { x: unknown }).x).toBe(bare);
+    let reads = 0;
+    const getter = Object.defineProperty({} as Record<string, unknown>, 'g', { enumerable: true, get: () => { reads++; return 'v'; } });
+    getter.u = undefined;
+    expect(withoutUnset(getter)).toEqual({ g: 'v' });
+    expect(reads).toBe(1);
+  });
+
+  test('providers the library builds keep their own attributes (cdktf snake-cases their keys)', () => {
+    const app = Testing.app();
+    const hub = EXAMPLES.find((e) => e.name === 'hub-three-spokes')!;
+    hub.build(app);
+    const providers = app.node.findAll().filter((c) => TerraformProvider.isTerraformProvider(c));
+    expect(providers.length).toBeGreaterThan(3);
+    expect(providers.filter((p) => Object.prototype.hasOwnProperty.call(p, 'synthesizeAttributes'))).toEqual([]);
   });
 });
