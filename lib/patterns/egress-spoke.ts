@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { KubernetesClusterNodePool } from '@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool';
-import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+// Types only: the Helm binding loads when a spoke is created (apps that build only the hub skip it).
+import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { checkAsn } from '../core/asn';
 import { checkList, checkNumber, checkString } from '../core/guards';
 import { ValidationError } from '../core/errors';
@@ -266,7 +267,7 @@ export class EgressSpoke extends Construct {
       this.gatewayNodeIps = Array.from({ length: gatewayNodeCount }, (_, i) => subnet.hostIp(i));
       this.gatewayNodeIps.forEach((peerIp, i) => hub.routeServer!.addPeer({ name: `${name}-egw-${i + 1}`, peerIp, peerAsn: this.calicoAsn! }));
     }
-    this.helmProvider = untraced(() => new HelmProvider(this, 'helm', { alias: name, kubernetes: this.cluster.kubeConnection }));
+    this.helmProvider = untraced(() => new (require('@cdktf/provider-helm/lib/provider') as typeof import('@cdktf/provider-helm/lib/provider')).HelmProvider(this, 'helm', { alias: name, kubernetes: this.cluster.kubeConnection }));
     this.calico = new CalicoOperator(this, 'calico', {
       provider: this.helmProvider,
       edition,
