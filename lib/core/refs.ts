@@ -110,7 +110,7 @@ export function withoutUnset(value: unknown): unknown {
   return out ?? value;
 }
 
-interface Synthesizing { terraformResourceType?: unknown; synthesizeAttributes?: () => unknown }
+interface Synthesizing { terraformResourceType?: unknown; synthesizeAttributes?: () => unknown; toTerraform?: unknown }
 
 // One function for every lean element: it calls the binding's own method (its class's) and leaves
 // out the unset keys of what that returns.
@@ -127,6 +127,79 @@ function leanOnSynth(built: unknown): void {
   if (typeof element.terraformResourceType !== 'string' || typeof element.synthesizeAttributes !== 'function') return;
   if (element.synthesizeAttributes === leanSynthesizeAttributes) return;
   Object.defineProperty(element, 'synthesizeAttributes', { configurable: true, writable: true, value: leanSynthesizeAttributes });
+  if (typeof element.toTerraform === 'function') {
+    Object.defineProperty(element, 'toTerraform', { configurable: true, writable: true, value: leanToTerraform });
+  }
+}
+
+// --- the prepare pass reads tokens only ----------------------------------------------------------
+//
+// cdktf synthesizes a stack in two passes over every element's `toTerraform()`: `prepareStack`
+// resolves it only for what resolving tokens does on the side (a reference to another stack's value
+// adds an output there and a remote state here; a Lazy may add elements), and throws the result away;
+// the second pass resolves it again and writes it. Resolving a literal does nothing on the side, so in
+// the first pass an element the library built hands cdktf only the parts of its output that hold a
+// token (or may: any text with a token marker or a number written as text, token numbers, token
+// keys, objects with a `resolve` function, class instances, whole arrays and objects holding any of
+// these), and cdktf resolves those as it would have. The second pass gets the whole output, so the
+// JSON is the same, and a value cdktf refuses (a function, a construct) is refused there.
+
+let preparingDepth = 0;
+
+/** Runs `pass` (a stack's `prepareStack`) with the library's elements handing over only their tokens. */
+export function preparePass<T>(pass: () => T): T {
+  preparingDepth++;
+  try {
+    return pass();
+  } finally {
+    preparingDepth--;
+  }
+}
+
+/** What `tokensOnly` returns for a value that holds no token. */
+export const NO_TOKEN: unique symbol = Symbol('no token');
+
+// Text that resolve() would look into: a token marker (string, list or map token), a number token
+// written as text (cdktf looks for digits followed by an exponent), or the values it refuses.
+function mayHoldToken(text: string): boolean {
+  return text.includes('TfToken[') || /[-|\d.+]e[-|\d.eE+]/.test(text)
+    || text === Token.STRING_MAP_TOKEN_VALUE || text === Token.ANY_MAP_TOKEN_VALUE;
+}
+
+/**
+ * The parts of `value` that hold a token (see above), or NO_TOKEN: plain objects keep only their keys
+ * whose values hold one; everything else that may hold one is kept whole.
+ */
+export function tokensOnly(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'boolean') return NO_TOKEN;
+  if (typeof value === 'string') return mayHoldToken(value) ? value : NO_TOKEN;
+  // A token number, a number list token (cdktf tells them apart by the encoding) or the value it refuses.
+  if (typeof value === 'number') {
+    return Token.isUnresolved(value) || Token.isUnresolved([value]) || value === Token.NUMBER_MAP_TOKEN_VALUE ? value : NO_TOKEN;
+  }
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.some((item) => tokensOnly(item) !== NO_TOKEN) ? value : NO_TOKEN;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const source = value as Record<string, unknown>;
+  if (typeof source.resolve === 'function') return value;
+  const keys = Object.keys(source);
+  if (keys.some(mayHoldToken)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const key of keys) {
+    const kept = tokensOnly(source[key]);
+    if (kept !== NO_TOKEN) (out ??= {})[key] = kept;
+  }
+  return out ?? NO_TOKEN;
+}
+
+interface Preparing { toTerraform?: () => unknown }
+
+function leanToTerraform(this: Preparing): unknown {
+  const own = Object.getPrototypeOf(this) as Preparing;
+  const full = own.toTerraform!.call(this);
+  if (preparingDepth === 0) return full;
+  const kept = tokensOnly(full);
+  return kept === NO_TOKEN ? {} : kept;
 }
 
 /** `Error.captureStackTrace` as it was before any `untraced` swap (for `callerLocation`). */

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { TerraformStack } from 'cdktf';
-import { untraced } from './refs';
+import { preparePass, untraced } from './refs';
 
 /**
  * Runs `check` when the stack is validated at synth, after every construct has been added, so it can
@@ -198,7 +198,9 @@ function synthesizeUntraced(stack: TerraformStack): void {
     if (typeof pass !== 'function') continue;
     Object.defineProperty(stack, name, {
       value: function untracedPass(this: TerraformStack, ...args: unknown[]): unknown {
-        return untraced(() => pass.apply(this, args));
+        return name === 'prepareStack'
+          ? untraced(() => preparePass(() => pass.apply(this, args)))
+          : untraced(() => pass.apply(this, args));
       },
       configurable: true,
       writable: true,

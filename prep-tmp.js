@@ -1,0 +1,13 @@
+const root=process.argv[2];
+const { App } = require(root+'/node_modules/cdktf');
+const { buildGeneratedHub } = require(root+'/dist/scripts/generated-hub');
+const fs=require('fs'),os=require('os'),path=require('path');
+const app=new App({outdir:fs.mkdtempSync(path.join(os.tmpdir(),'x'))});
+buildGeneratedHub(app,100);
+const stacks=app.node.findAll().filter(s=>s.constructor.name==='TerraformStack');
+let t=process.hrtime.bigint();
+stacks.forEach(s=>s.prepareStack());
+const prep=Number(process.hrtime.bigint()-t)/1e6;
+t=process.hrtime.bigint();
+app.synth();
+console.log(root,'prepare',Math.round(prep),'synth (prepares again)',Math.round(Number(process.hrtime.bigint()-t)/1e6));

@@ -1,0 +1,11 @@
+const root=process.argv[2];
+const { App } = require(root+'/node_modules/cdktf');
+const { buildGeneratedHub } = require(root+'/dist/scripts/generated-hub');
+const fs=require('fs'),os=require('os'),path=require('path');
+const app=new App({outdir:fs.mkdtempSync(path.join(os.tmpdir(),'x'))});
+let t=process.hrtime.bigint();
+buildGeneratedHub(app,+(process.argv[3]||100));
+const b=Number(process.hrtime.bigint()-t)/1e6;
+t=process.hrtime.bigint();
+app.synth();
+console.log(root,Math.round(b),Math.round(Number(process.hrtime.bigint()-t)/1e6));
