@@ -1,4 +1,5 @@
-import { ITerraformDependable, TerraformDataSource, TerraformResource, Token, dependable } from 'cdktf';
+import { IConstruct } from 'constructs';
+import { ITerraformDependable, TerraformDataSource, TerraformResource, TerraformStack, Token, dependable } from 'cdktf';
 
 /**
  * References the library reads more than once, created once.
@@ -137,22 +138,39 @@ function leanOnSynth(built: unknown): void {
 // cdktf synthesizes a stack in two passes over every element's `toTerraform()`: `prepareStack`
 // resolves it only for what resolving tokens does on the side (a reference to another stack's value
 // adds an output there and a remote state here; a Lazy may add elements), and throws the result away;
-// the second pass resolves it again and writes it. Resolving a literal does nothing on the side, so in
-// the first pass an element the library built hands cdktf only the parts of its output that hold a
-// token (or may: any text with a token marker or a number written as text, token numbers, token
-// keys, objects with a `resolve` function, class instances, whole arrays and objects holding any of
-// these), and cdktf resolves those as it would have. The second pass gets the whole output, so the
-// JSON is the same, and a value cdktf refuses (a function, a construct) is refused there.
+// the second pass resolves it again and writes it. Resolving a literal does nothing on the side, so
+// while its own stack is prepared, an element the library built hands cdktf its output with each
+// resource's (or data source's) attributes reduced to the parts that hold a token (or may: any text
+// with a token marker or a number written as text, token numbers, token keys, objects with a
+// `resolve` function, class instances, functions, and whole the arrays and objects holding any of
+// these), and cdktf resolves those as it would have. The shape stays (`resource.<type>.<id>`, with `{}`
+// for attributes without a token); the rest of the output (import and moved blocks) is handed over
+// whole. A value cdktf refuses (a function, a construct) is kept, so it is refused in this pass as
+// before. The second pass, and any other call (another stack synthesized meanwhile, a stack's own
+// `toTerraform`), gets the whole output, so the written JSON is the same.
 
-let preparingDepth = 0;
+// The stack whose prepare pass is running, if any (cdktf prepares one stack at a time).
+let preparing: object | undefined;
 
-/** Runs `pass` (a stack's `prepareStack`) with the library's elements handing over only their tokens. */
-export function preparePass<T>(pass: () => T): T {
-  preparingDepth++;
+/** Runs `pass`, the prepare pass of `stack`: the library's elements in `stack` hand over only their tokens. */
+export function preparePass<T>(stack: object, pass: () => T): T {
+  const outer = preparing;
+  preparing = stack;
   try {
     return pass();
   } finally {
-    preparingDepth--;
+    preparing = outer;
+  }
+}
+
+/** Runs `pass` (a stack's `toTerraform`) with every element handing over its whole output. */
+export function wholeOutputs<T>(pass: () => T): T {
+  const outer = preparing;
+  preparing = undefined;
+  try {
+    return pass();
+  } finally {
+    preparing = outer;
   }
 }
 
@@ -192,14 +210,49 @@ export function tokensOnly(value: unknown): unknown {
   return out ?? NO_TOKEN;
 }
 
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+/**
+ * An element's output as the prepare pass gets it: each `resource.<type>.<id>` (or `data.<type>.<id>`)
+ * reduced to the attributes that hold tokens (`{}` for none); everything else as it is.
+ */
+export function preparedOutput(output: unknown): unknown {
+  if (!isPlainObject(output)) return output;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(output)) {
+    const block = output[key];
+    if ((key === 'resource' || key === 'data') && isPlainObject(block)) {
+      const types: Record<string, unknown> = {};
+      for (const type of Object.keys(block)) {
+        const byId = block[type];
+        if (!isPlainObject(byId)) {
+          types[type] = byId;
+          continue;
+        }
+        const ids: Record<string, unknown> = {};
+        for (const id of Object.keys(byId)) {
+          const kept = tokensOnly(byId[id]);
+          ids[id] = kept === NO_TOKEN ? {} : kept;
+        }
+        types[type] = ids;
+      }
+      out[key] = types;
+    } else {
+      out[key] = block;
+    }
+  }
+  return out;
+}
+
 interface Preparing { toTerraform?: () => unknown }
 
 function leanToTerraform(this: Preparing): unknown {
   const own = Object.getPrototypeOf(this) as Preparing;
   const full = own.toTerraform!.call(this);
-  if (preparingDepth === 0) return full;
-  const kept = tokensOnly(full);
-  return kept === NO_TOKEN ? {} : kept;
+  if (preparing === undefined || TerraformStack.of(this as unknown as IConstruct) !== preparing) return full;
+  return preparedOutput(full);
 }
 
 /** `Error.captureStackTrace` as it was before any `untraced` swap (for `callerLocation`). */

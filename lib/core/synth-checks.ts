@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { TerraformStack } from 'cdktf';
-import { preparePass, untraced } from './refs';
+import { preparePass, untraced, wholeOutputs } from './refs';
 
 /**
  * Runs `check` when the stack is validated at synth, after every construct has been added, so it can
@@ -199,8 +199,8 @@ function synthesizeUntraced(stack: TerraformStack): void {
     Object.defineProperty(stack, name, {
       value: function untracedPass(this: TerraformStack, ...args: unknown[]): unknown {
         return name === 'prepareStack'
-          ? untraced(() => preparePass(() => pass.apply(this, args)))
-          : untraced(() => pass.apply(this, args));
+          ? untraced(() => preparePass(this, () => pass.apply(this, args)))
+          : untraced(() => wholeOutputs(() => pass.apply(this, args)));
       },
       configurable: true,
       writable: true,
